@@ -1,0 +1,319 @@
+//! The analyzer: compiled packs plus the scoring entry points.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+
+use crate::error::RulePackError;
+use crate::report::{Category, CustomerReport, Mechanism, MessageReport, Strategy};
+use crate::rules::compile::Compiled;
+use crate::rules::pack::MergedPack;
+use crate::score::{self, Work};
+use crate::tokenize::{self, Token, TokenKind};
+
+/// The default English rule pack, as TOML.
+pub const DEFAULT_PACK: &str = include_str!("../packs/en.toml");
+
+fn default_compiled() -> &'static Arc<Compiled> {
+    static DEFAULT: OnceLock<Arc<Compiled>> = OnceLock::new();
+    DEFAULT.get_or_init(|| {
+        let mut merged = MergedPack::default();
+        let compiled = merged
+            .add(DEFAULT_PACK, "en")
+            .and_then(|_| Compiled::compile(&merged));
+        match compiled {
+            Ok(c) => Arc::new(c),
+            // The embedded pack is compiled by the test suite; failing here is
+            // a bug in this crate, not a user error.
+            Err(e) => panic!("the embedded English pack does not compile: {e}"),
+        }
+    })
+}
+
+thread_local! {
+    static WORK: RefCell<Work> = RefCell::new(Work::default());
+}
+
+/// Runs `f` with this thread's scratch buffers (fresh ones if they are busy).
+fn with_work<R>(f: impl FnOnce(&mut Work) -> R) -> R {
+    WORK.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut work) => f(&mut work),
+        Err(_) => f(&mut Work::default()),
+    })
+}
+
+/// Scores replies, reads customer messages and analyzes conversations.
+///
+/// Building compiles the rule packs once; an `Analyzer` is then immutable,
+/// `Send + Sync`, and cheap to clone (an `Arc` inside).
+///
+/// ```
+/// use empathize::{Analyzer, Flag};
+///
+/// let analyzer = Analyzer::new();
+/// let good = analyzer.score_reply(
+///     "I was charged twice and I'm really stressed about rent!",
+///     "I'm so sorry about the double charge, I understand how stressful that is. \
+///      I've refunded it and I'll check tomorrow that it cleared.",
+/// );
+/// let bad = analyzer.score_reply(
+///     "I was charged twice and I'm really stressed about rent!",
+///     "Per our policy, refunds take 10 business days.",
+/// );
+/// assert!(good.score > bad.score);
+/// assert!(bad.has_flag(Flag::PolicyWall));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Analyzer {
+    compiled: Arc<Compiled>,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new()
+    }
+}
+
+/// A rule of the active packs, as `empathize rules list` shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleInfo {
+    /// The rule id.
+    pub id: String,
+    /// Its category.
+    pub category: Category,
+    /// Its weight.
+    pub weight: f64,
+    /// Its patterns as written.
+    pub patterns: Vec<String>,
+    /// The EPITOME evidence it gives, if any.
+    pub epitome: Option<(Mechanism, u8)>,
+    /// The strategy it signals, if any.
+    pub strategy: Option<Strategy>,
+    /// Its description.
+    pub description: String,
+    /// The pack it comes from.
+    pub pack: String,
+    /// The line of its `id` in that pack.
+    pub line: Option<usize>,
+}
+
+impl Analyzer {
+    /// An analyzer with the default English pack. Cheap: the pack is
+    /// compiled once per process and shared.
+    pub fn new() -> Analyzer {
+        Analyzer {
+            compiled: default_compiled().clone(),
+        }
+    }
+
+    /// A builder to replace the pack, add packs, change weights or disable rules.
+    ///
+    /// ```
+    /// let analyzer = empathize::Analyzer::builder()
+    ///     .extra_pack(r#"
+    ///         [[rules]]
+    ///         id = "warmth.aloha"
+    ///         category = "warmth"
+    ///         weight = 0.8
+    ///         patterns = ["aloha"]
+    ///     "#)
+    ///     .build()?;
+    /// assert!(analyzer.score("Aloha!").dimensions.warmth > 0.0);
+    /// # Ok::<(), empathize::RulePackError>(())
+    /// ```
+    pub fn builder() -> AnalyzerBuilder {
+        AnalyzerBuilder::default()
+    }
+
+    /// Scores an agent reply on its own.
+    pub fn score(&self, reply: &str) -> MessageReport {
+        with_work(|w| score::score_reply(&self.compiled, reply, None, w))
+    }
+
+    /// Scores an agent reply to a customer message: acknowledgment becomes
+    /// needed when the customer is upset.
+    pub fn score_reply(&self, customer: &str, reply: &str) -> MessageReport {
+        with_work(|w| {
+            let c = score::analyze_customer(&self.compiled, customer, w);
+            score::score_reply(&self.compiled, reply, Some(&c), w)
+        })
+    }
+
+    /// Scores a reply given an already-analyzed customer message.
+    pub fn score_reply_to(&self, customer: &CustomerReport, reply: &str) -> MessageReport {
+        with_work(|w| score::score_reply(&self.compiled, reply, Some(customer), w))
+    }
+
+    /// Scores many replies on all cores; the output keeps the input order.
+    pub fn score_batch<S: AsRef<str> + Sync>(&self, replies: &[S]) -> Vec<MessageReport> {
+        replies.par_iter().map(|r| self.score(r.as_ref())).collect()
+    }
+
+    /// Scores many `(customer, reply)` pairs on all cores, in input order.
+    pub fn score_reply_batch<C, R>(&self, pairs: &[(C, R)]) -> Vec<MessageReport>
+    where
+        C: AsRef<str> + Sync,
+        R: AsRef<str> + Sync,
+    {
+        pairs
+            .par_iter()
+            .map(|(c, r)| self.score_reply(c.as_ref(), r.as_ref()))
+            .collect()
+    }
+
+    /// Reads a customer message: distress, emotions, escalation, repetition.
+    pub fn analyze_customer(&self, text: &str) -> CustomerReport {
+        with_work(|w| score::analyze_customer(&self.compiled, text, w))
+    }
+
+    /// Splits text into tokens with byte offsets, normalized forms, sentence
+    /// indices and negation scope.
+    pub fn tokenize<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
+        with_work(|w| {
+            self.compiled.lex(text, &mut w.lexed);
+            let lexed = &w.lexed;
+            let mut negated = vec![false; lexed.tokens.len()];
+            for t in &lexed.terms {
+                negated[t.token as usize] |= t.negated;
+            }
+            let mut buf = String::new();
+            lexed
+                .tokens
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let raw = &text[t.start..t.end];
+                    let norm = match t.kind {
+                        TokenKind::Word => {
+                            tokenize::normalize_word(raw, 2, &mut buf);
+                            let (a, b) = tokenize::expand_contraction(&buf);
+                            let joined = match b {
+                                Some(b) => format!("{a} {b}"),
+                                None if t.elongated && !self.compiled.knows(a) => {
+                                    let mut one = String::new();
+                                    tokenize::normalize_word(raw, 1, &mut one);
+                                    one
+                                }
+                                None => a.to_string(),
+                            };
+                            if joined == raw {
+                                Cow::Borrowed(raw)
+                            } else {
+                                Cow::Owned(joined)
+                            }
+                        }
+                        kind => tokenize::normalize_other(raw, kind),
+                    };
+                    Token {
+                        text: raw,
+                        start: t.start,
+                        end: t.end,
+                        kind: t.kind,
+                        norm,
+                        sentence: t.sentence as usize,
+                        caps: t.caps,
+                        elongated: t.elongated,
+                        emphatic: t.emphatic,
+                        negated: negated[i],
+                    }
+                })
+                .collect()
+        })
+    }
+
+    /// The rules of the active packs.
+    pub fn rules(&self) -> Vec<RuleInfo> {
+        self.compiled
+            .rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id.to_string(),
+                category: r.category,
+                weight: r.weight,
+                patterns: r.patterns.clone(),
+                epitome: r.epitome,
+                strategy: r.strategy,
+                description: r.description.clone(),
+                pack: r.pack.clone(),
+                line: r.line,
+            })
+            .collect()
+    }
+
+    /// The name of the base pack.
+    pub fn pack_name(&self) -> &str {
+        &self.compiled.name
+    }
+
+    /// How many token sequences the packs compiled into (a size measure).
+    pub fn compiled_sequences(&self) -> usize {
+        self.compiled.sequences
+    }
+}
+
+/// Builds an [`Analyzer`] from rule packs.
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzerBuilder {
+    base: Option<String>,
+    extras: Vec<String>,
+    weights: Vec<(String, f64)>,
+    disabled: Vec<String>,
+}
+
+impl AnalyzerBuilder {
+    /// Replaces the default English pack with this one (TOML source).
+    pub fn pack(mut self, toml: impl Into<String>) -> Self {
+        self.base = Some(toml.into());
+        self
+    }
+
+    /// Adds a pack on top of the base pack: new rules are added, rules with
+    /// an existing id replace it, lexicons with an existing name extend it.
+    pub fn extra_pack(mut self, toml: impl Into<String>) -> Self {
+        self.extras.push(toml.into());
+        self
+    }
+
+    /// Overrides the weight of a rule.
+    pub fn weight(mut self, rule_id: impl Into<String>, weight: f64) -> Self {
+        self.weights.push((rule_id.into(), weight));
+        self
+    }
+
+    /// Switches a rule off.
+    pub fn disable(mut self, rule_id: impl Into<String>) -> Self {
+        self.disabled.push(rule_id.into());
+        self
+    }
+
+    /// Compiles the packs. Fails with an error naming the rule, field and
+    /// line on any problem in the packs or in the overrides.
+    pub fn build(self) -> Result<Analyzer, RulePackError> {
+        if self.base.is_none()
+            && self.extras.is_empty()
+            && self.weights.is_empty()
+            && self.disabled.is_empty()
+        {
+            return Ok(Analyzer::new());
+        }
+        let mut merged = MergedPack::default();
+        match &self.base {
+            Some(src) => merged.add(src, "custom")?,
+            None => merged.add(DEFAULT_PACK, "en")?,
+        }
+        for (i, src) in self.extras.iter().enumerate() {
+            merged.add(src, &format!("extra pack #{}", i + 1))?;
+        }
+        for (id, w) in &self.weights {
+            merged.set_weight(id, *w)?;
+        }
+        for id in &self.disabled {
+            merged.disable(id)?;
+        }
+        Ok(Analyzer {
+            compiled: Arc::new(Compiled::compile(&merged)?),
+        })
+    }
+}

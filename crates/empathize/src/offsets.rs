@@ -1,0 +1,149 @@
+//! Converting byte offsets to the offsets each language slices with.
+//!
+//! Rust slices strings by byte, Python by code point, JavaScript by UTF-16
+//! code unit. Reports are computed with byte offsets; bindings call
+//! `to_unit` once on a report to rewrite every span in place.
+
+/// The unit offsets are counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OffsetUnit {
+    /// UTF-8 bytes (Rust `&text[a..b]`).
+    #[default]
+    Byte,
+    /// Unicode code points (Python `text[a:b]`).
+    Char,
+    /// UTF-16 code units (JavaScript `text.slice(a, b)`).
+    Utf16,
+}
+
+/// Maps a set of byte offsets of one text to another unit in a single pass.
+///
+/// ```
+/// use empathize::{OffsetMap, OffsetUnit};
+/// let text = "😭 sorry";
+/// let map = OffsetMap::new(text, OffsetUnit::Utf16, [5, 10]);
+/// assert_eq!((map.get(5), map.get(10)), (3, 8));
+/// let map = OffsetMap::new(text, OffsetUnit::Char, [5, 10]);
+/// assert_eq!((map.get(5), map.get(10)), (2, 7));
+/// ```
+#[derive(Debug, Clone)]
+pub struct OffsetMap {
+    /// `(byte, unit)` pairs sorted by byte; empty when the mapping is identity.
+    pairs: Vec<(usize, usize)>,
+    identity: bool,
+}
+
+impl OffsetMap {
+    /// Prepares the mapping for `offsets` (byte offsets into `text`; offsets
+    /// inside a character map to that character's start).
+    pub fn new(text: &str, unit: OffsetUnit, offsets: impl IntoIterator<Item = usize>) -> Self {
+        if unit == OffsetUnit::Byte || text.is_ascii() {
+            return OffsetMap {
+                pairs: Vec::new(),
+                identity: true,
+            };
+        }
+        let mut wanted: Vec<usize> = offsets.into_iter().collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut pairs = Vec::with_capacity(wanted.len());
+        let mut units = 0usize;
+        let mut chars = text.char_indices().peekable();
+        for byte in wanted {
+            while let Some(&(at, c)) = chars.peek() {
+                if at + c.len_utf8() > byte {
+                    break;
+                }
+                units += match unit {
+                    OffsetUnit::Utf16 => c.len_utf16(),
+                    _ => 1,
+                };
+                chars.next();
+            }
+            pairs.push((byte, units));
+        }
+        OffsetMap {
+            pairs,
+            identity: false,
+        }
+    }
+
+    /// The converted offset of `byte` (which must have been passed to `new`;
+    /// an unknown offset maps to the nearest known one below it).
+    pub fn get(&self, byte: usize) -> usize {
+        if self.identity {
+            return byte;
+        }
+        match self.pairs.binary_search_by_key(&byte, |&(b, _)| b) {
+            Ok(i) => self.pairs[i].1,
+            Err(0) => 0,
+            Err(i) => self.pairs[i - 1].1,
+        }
+    }
+}
+
+/// Rewrites every span of a report from bytes to another unit.
+pub trait ToUnit {
+    /// Converts all offsets (computed on `text`, in bytes) to `unit`.
+    fn to_unit(&mut self, text: &str, unit: OffsetUnit);
+}
+
+impl ToUnit for crate::MessageReport {
+    fn to_unit(&mut self, text: &str, unit: OffsetUnit) {
+        let offsets = self
+            .matches
+            .iter()
+            .flat_map(|m| [m.start, m.end])
+            .chain(self.strategies.iter().flat_map(|s| [s.start, s.end]));
+        let map = OffsetMap::new(text, unit, offsets);
+        for m in &mut self.matches {
+            m.start = map.get(m.start);
+            m.end = map.get(m.end);
+        }
+        for s in &mut self.strategies {
+            s.start = map.get(s.start);
+            s.end = map.get(s.end);
+        }
+    }
+}
+
+impl ToUnit for crate::CustomerReport {
+    fn to_unit(&mut self, text: &str, unit: OffsetUnit) {
+        let map = OffsetMap::new(text, unit, self.matches.iter().flat_map(|m| [m.start, m.end]));
+        for m in &mut self.matches {
+            m.start = map.get(m.start);
+            m.end = map.get(m.end);
+        }
+    }
+}
+
+impl ToUnit for Vec<crate::Token<'_>> {
+    fn to_unit(&mut self, text: &str, unit: OffsetUnit) {
+        let map = OffsetMap::new(text, unit, self.iter().flat_map(|t| [t.start, t.end]));
+        for t in self.iter_mut() {
+            t.start = map.get(t.start);
+            t.end = map.get(t.end);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_mixed_scripts() {
+        let text = "é 中文 😭 ok";
+        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let chars = OffsetMap::new(text, OffsetUnit::Char, offsets.iter().copied());
+        let utf16 = OffsetMap::new(text, OffsetUnit::Utf16, offsets.iter().copied());
+        let mut u = 0;
+        for (n, &b) in offsets.iter().enumerate() {
+            assert_eq!(chars.get(b), n);
+            assert_eq!(utf16.get(b), u);
+            if let Some(c) = text[b..].chars().next() {
+                u += c.len_utf16();
+            }
+        }
+    }
+}

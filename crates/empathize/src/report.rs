@@ -1,0 +1,564 @@
+//! The vocabulary of reports: categories, dimensions, flags, emotions,
+//! matches, tips, and the message and customer reports themselves.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in report order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable snake_case name used in reports and rule packs.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            /// Parses the snake_case name.
+            pub fn from_name(name: &str) -> Option<$name> {
+                match name {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+named_enum! {
+    /// A positive quality of an agent reply, reported 0–1 in [`Dimensions`].
+    Dimension {
+        /// Naming or validating the customer's feeling or situation.
+        Acknowledgment => "acknowledgment",
+        /// A sincere apology.
+        Apology => "apology",
+        /// "I understand", "I can see why".
+        Understanding => "understanding",
+        /// Telling the customer what you heard.
+        Restatement => "restatement",
+        /// Concern for the person ("I'd feel the same").
+        Care => "care",
+        /// Taking the problem on ("I'll take care of it").
+        Ownership => "ownership",
+        /// Alternatives; the right kind of "no".
+        Options => "options",
+        /// Open questions about needs and preferences.
+        Exploration => "exploration",
+        /// Confirming the fix worked, checking back.
+        FollowUp => "follow_up",
+        /// Reassurance.
+        Reassurance => "reassurance",
+        /// Thanking the customer.
+        Appreciation => "appreciation",
+        /// Greeting, closing, courtesy.
+        Warmth => "warmth",
+        /// Speaking to this customer about their case.
+        Personalization => "personalization",
+    }
+}
+
+named_enum! {
+    /// An anti-pattern found in an agent reply.
+    Flag {
+        /// Policy cited as a wall.
+        PolicyWall => "policy_wall",
+        /// A refusal.
+        Refusal => "refusal",
+        /// A refusal with no alternative offered.
+        RefusalWithoutAlternative => "refusal_without_alternative",
+        /// Blaming the customer.
+        Blame => "blame",
+        /// "Calm down", "as I said".
+        Dismissive => "dismissive",
+        /// Scripted filler, reflexive praise to a complaint.
+        Hollow => "hollow",
+        /// "Sorry you feel that way", "sorry, but".
+        NonApology => "non_apology",
+        /// "Not my department".
+        Deflection => "deflection",
+        /// Capitals and stacked exclamation marks.
+        Shouting => "shouting",
+        /// A bare one-liner to someone who needed more.
+        Curt => "curt",
+    }
+}
+
+named_enum! {
+    /// An emotion read in a customer message, reported 0–1 in [`Emotions`].
+    Emotion {
+        /// Anger.
+        Anger => "anger",
+        /// Frustration.
+        Frustration => "frustration",
+        /// Sadness.
+        Sadness => "sadness",
+        /// Anxiety, worry.
+        Anxiety => "anxiety",
+        /// Disappointment.
+        Disappointment => "disappointment",
+        /// Confusion.
+        Confusion => "confusion",
+        /// Urgency.
+        Urgency => "urgency",
+        /// Gratitude.
+        Gratitude => "gratitude",
+    }
+}
+
+named_enum! {
+    /// Neutral evidence in an agent reply, used by EPITOME levels and strategies.
+    Cue {
+        /// The agent shares a similar experience.
+        SelfDisclosure => "self_disclosure",
+        /// The agent suggests something to try.
+        Suggestion => "suggestion",
+        /// The agent gives information.
+        Information => "information",
+    }
+}
+
+named_enum! {
+    /// A support strategy of the ESConv taxonomy (Liu et al., ACL 2021).
+    Strategy {
+        /// Asking for information about the problem.
+        Question => "question",
+        /// Restatement or paraphrasing.
+        Restatement => "restatement",
+        /// Reflection of feelings.
+        ReflectionOfFeelings => "reflection_of_feelings",
+        /// Self-disclosure.
+        SelfDisclosure => "self_disclosure",
+        /// Affirmation and reassurance.
+        AffirmationReassurance => "affirmation_reassurance",
+        /// Providing suggestions.
+        Suggestion => "suggestion",
+        /// Information.
+        Information => "information",
+        /// Anything else (greetings, pleasantries).
+        Other => "other",
+    }
+}
+
+named_enum! {
+    /// One of the three communication mechanisms of EPITOME (Sharma et al., 2020).
+    Mechanism {
+        /// Emotional reactions: warmth, compassion, concern.
+        EmotionalReactions => "emotional_reactions",
+        /// Interpretations: understanding of feelings and experiences.
+        Interpretations => "interpretations",
+        /// Explorations: probing what the person has not said.
+        Explorations => "explorations",
+    }
+}
+
+/// What a rule's matches mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// A positive quality of an agent reply.
+    Dimension(Dimension),
+    /// An anti-pattern of an agent reply.
+    Flag(Flag),
+    /// Neutral evidence in an agent reply.
+    Cue(Cue),
+    /// An emotion in a customer message.
+    Emotion(Emotion),
+    /// The customer threatens to escalate (manager, cancel, lawyer, review).
+    Escalation,
+    /// The customer has to repeat themselves.
+    Repetition,
+}
+
+impl Category {
+    /// The snake_case name used in packs and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Dimension(d) => d.as_str(),
+            Category::Flag(f) => f.as_str(),
+            Category::Cue(c) => c.as_str(),
+            Category::Emotion(e) => e.as_str(),
+            Category::Escalation => "escalation",
+            Category::Repetition => "repetition",
+        }
+    }
+
+    /// Parses a category name as written in a rule pack.
+    pub fn from_name(name: &str) -> Option<Category> {
+        Dimension::from_name(name)
+            .map(Category::Dimension)
+            .or_else(|| Flag::from_name(name).map(Category::Flag))
+            .or_else(|| Cue::from_name(name).map(Category::Cue))
+            .or_else(|| Emotion::from_name(name).map(Category::Emotion))
+            .or(match name {
+                "escalation" => Some(Category::Escalation),
+                "repetition" => Some(Category::Repetition),
+                _ => None,
+            })
+    }
+
+    /// Whether the category describes customer messages (emotions,
+    /// escalation, repetition) rather than agent replies.
+    pub fn is_customer(self) -> bool {
+        matches!(
+            self,
+            Category::Emotion(_) | Category::Escalation | Category::Repetition
+        )
+    }
+
+    /// Every category name a pack may use.
+    pub fn all_names() -> impl Iterator<Item = &'static str> {
+        Dimension::ALL
+            .iter()
+            .map(|d| d.as_str())
+            .chain(Flag::ALL.iter().map(|f| f.as_str()))
+            .chain(Cue::ALL.iter().map(|c| c.as_str()))
+            .chain(Emotion::ALL.iter().map(|e| e.as_str()))
+            .chain(["escalation", "repetition"])
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Category {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Whether a match helps or hurts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    /// A positive dimension of a reply.
+    Positive,
+    /// An anti-pattern.
+    Negative,
+    /// Evidence without a value judgment (cues, customer emotions).
+    Neutral,
+}
+
+/// One rule hit in a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    /// The id of the rule that matched.
+    pub rule: Arc<str>,
+    /// What the match means.
+    pub category: Category,
+    /// Whether it helps or hurts.
+    pub polarity: Polarity,
+    /// Byte offset of the start of the matched text.
+    pub start: usize,
+    /// Byte offset one past the end of the matched text.
+    pub end: usize,
+    /// The matched text, `&text[start..end]`.
+    pub text: String,
+    /// What the match adds to the score logit (0 when cancelled). For
+    /// customer messages: what it adds to its emotion's evidence.
+    pub contribution: f64,
+    /// A negation (`not`, `never`, `n't`, …) cancelled the match.
+    pub negated: bool,
+    /// An overlapping anti-pattern cancelled the match ("sorry" inside
+    /// "sorry you feel that way").
+    pub suppressed: bool,
+}
+
+/// A value 0–1 for each positive quality of a reply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[allow(missing_docs)]
+pub struct Dimensions {
+    pub acknowledgment: f64,
+    pub apology: f64,
+    pub understanding: f64,
+    pub restatement: f64,
+    pub care: f64,
+    pub ownership: f64,
+    pub options: f64,
+    pub exploration: f64,
+    pub follow_up: f64,
+    pub reassurance: f64,
+    pub appreciation: f64,
+    pub warmth: f64,
+    pub personalization: f64,
+}
+
+impl Dimensions {
+    /// The value of one dimension.
+    pub fn get(&self, d: Dimension) -> f64 {
+        *self.slot(d)
+    }
+
+    pub(crate) fn set(&mut self, d: Dimension, v: f64) {
+        *self.slot_mut(d) = v;
+    }
+
+    /// `(dimension, value)` pairs in report order.
+    pub fn iter(&self) -> impl Iterator<Item = (Dimension, f64)> + '_ {
+        Dimension::ALL.iter().map(move |&d| (d, self.get(d)))
+    }
+
+    fn slot(&self, d: Dimension) -> &f64 {
+        match d {
+            Dimension::Acknowledgment => &self.acknowledgment,
+            Dimension::Apology => &self.apology,
+            Dimension::Understanding => &self.understanding,
+            Dimension::Restatement => &self.restatement,
+            Dimension::Care => &self.care,
+            Dimension::Ownership => &self.ownership,
+            Dimension::Options => &self.options,
+            Dimension::Exploration => &self.exploration,
+            Dimension::FollowUp => &self.follow_up,
+            Dimension::Reassurance => &self.reassurance,
+            Dimension::Appreciation => &self.appreciation,
+            Dimension::Warmth => &self.warmth,
+            Dimension::Personalization => &self.personalization,
+        }
+    }
+
+    fn slot_mut(&mut self, d: Dimension) -> &mut f64 {
+        match d {
+            Dimension::Acknowledgment => &mut self.acknowledgment,
+            Dimension::Apology => &mut self.apology,
+            Dimension::Understanding => &mut self.understanding,
+            Dimension::Restatement => &mut self.restatement,
+            Dimension::Care => &mut self.care,
+            Dimension::Ownership => &mut self.ownership,
+            Dimension::Options => &mut self.options,
+            Dimension::Exploration => &mut self.exploration,
+            Dimension::FollowUp => &mut self.follow_up,
+            Dimension::Reassurance => &mut self.reassurance,
+            Dimension::Appreciation => &mut self.appreciation,
+            Dimension::Warmth => &mut self.warmth,
+            Dimension::Personalization => &mut self.personalization,
+        }
+    }
+}
+
+/// A value 0–1 for each emotion of a customer message.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[allow(missing_docs)]
+pub struct Emotions {
+    pub anger: f64,
+    pub frustration: f64,
+    pub sadness: f64,
+    pub anxiety: f64,
+    pub disappointment: f64,
+    pub confusion: f64,
+    pub urgency: f64,
+    pub gratitude: f64,
+}
+
+impl Emotions {
+    /// The value of one emotion.
+    pub fn get(&self, e: Emotion) -> f64 {
+        match e {
+            Emotion::Anger => self.anger,
+            Emotion::Frustration => self.frustration,
+            Emotion::Sadness => self.sadness,
+            Emotion::Anxiety => self.anxiety,
+            Emotion::Disappointment => self.disappointment,
+            Emotion::Confusion => self.confusion,
+            Emotion::Urgency => self.urgency,
+            Emotion::Gratitude => self.gratitude,
+        }
+    }
+
+    pub(crate) fn set(&mut self, e: Emotion, v: f64) {
+        let slot = match e {
+            Emotion::Anger => &mut self.anger,
+            Emotion::Frustration => &mut self.frustration,
+            Emotion::Sadness => &mut self.sadness,
+            Emotion::Anxiety => &mut self.anxiety,
+            Emotion::Disappointment => &mut self.disappointment,
+            Emotion::Confusion => &mut self.confusion,
+            Emotion::Urgency => &mut self.urgency,
+            Emotion::Gratitude => &mut self.gratitude,
+        };
+        *slot = v;
+    }
+
+    /// `(emotion, value)` pairs in report order.
+    pub fn iter(&self) -> impl Iterator<Item = (Emotion, f64)> + '_ {
+        Emotion::ALL.iter().map(move |&e| (e, self.get(e)))
+    }
+}
+
+/// EPITOME levels of a reply: 0 none, 1 weak, 2 strong.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct Epitome {
+    pub emotional_reactions: u8,
+    pub interpretations: u8,
+    pub explorations: u8,
+}
+
+impl Epitome {
+    /// The level of one mechanism.
+    pub fn get(&self, m: Mechanism) -> u8 {
+        match m {
+            Mechanism::EmotionalReactions => self.emotional_reactions,
+            Mechanism::Interpretations => self.interpretations,
+            Mechanism::Explorations => self.explorations,
+        }
+    }
+
+    pub(crate) fn set(&mut self, m: Mechanism, level: u8) {
+        match m {
+            Mechanism::EmotionalReactions => self.emotional_reactions = level,
+            Mechanism::Interpretations => self.interpretations = level,
+            Mechanism::Explorations => self.explorations = level,
+        }
+    }
+}
+
+/// The support strategy of one sentence of a reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SentenceStrategy {
+    /// Byte offset of the sentence start.
+    pub start: usize,
+    /// Byte offset one past the sentence end.
+    pub end: usize,
+    /// The strategy the sentence shows.
+    pub strategy: Strategy,
+}
+
+/// Where a term of the score comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermSource {
+    /// The constant the logit starts from.
+    Bias,
+    /// A rule match (see `match_index`).
+    Match,
+    /// A flag the engine derives from the shape of the text or from other
+    /// matches (curt, shouting, refusal without alternative).
+    Derived,
+    /// The customer's state: acknowledgment needed and given, or missing.
+    Context,
+}
+
+/// One additive term of the score logit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreTerm {
+    /// Where the term comes from.
+    pub source: TermSource,
+    /// What it is: a rule id, a flag name or a context name.
+    pub label: String,
+    /// What it adds to the logit.
+    pub value: f64,
+    /// The index in `matches` when `source` is `match`.
+    pub match_index: Option<usize>,
+}
+
+/// A suggestion for the agent, with a stable code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tip {
+    /// Stable machine-readable code (`acknowledge_feelings`, …).
+    pub code: &'static str,
+    /// The advice in plain words.
+    pub message: &'static str,
+}
+
+/// What the score of a reply knew about the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReplyContext {
+    /// The customer's distress 0–1.
+    pub distress: f64,
+    /// The customer's distress level 0–3.
+    pub distress_level: u8,
+    /// The customer message holds a complaint (a negative emotion).
+    pub complaint: bool,
+}
+
+/// The report on one agent reply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessageReport {
+    /// 0–100: `100 · σ(Σ breakdown values)`.
+    pub score: f64,
+    /// A value 0–1 for each positive quality.
+    pub dimensions: Dimensions,
+    /// Anti-patterns found, in order of first appearance.
+    pub flags: Vec<Flag>,
+    /// EPITOME levels.
+    pub epitome: Epitome,
+    /// A support strategy per sentence.
+    pub strategies: Vec<SentenceStrategy>,
+    /// Every rule hit, in text order.
+    pub matches: Vec<Match>,
+    /// The additive terms of the score logit.
+    pub breakdown: Vec<ScoreTerm>,
+    /// What is missing, in plain words.
+    pub tips: Vec<Tip>,
+    /// The customer message the reply answered, summarized, if one was given.
+    pub context: Option<ReplyContext>,
+}
+
+impl MessageReport {
+    /// Whether the report carries a flag.
+    pub fn has_flag(&self, flag: Flag) -> bool {
+        self.flags.contains(&flag)
+    }
+
+    /// Whether the report carries a tip with this code.
+    pub fn has_tip(&self, code: &str) -> bool {
+        self.tips.iter().any(|t| t.code == code)
+    }
+
+    /// The score logit: the sum of the breakdown.
+    pub fn logit(&self) -> f64 {
+        self.breakdown.iter().map(|t| t.value).sum()
+    }
+}
+
+/// The report on one customer message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomerReport {
+    /// 0–1: how upset the customer is.
+    pub distress: f64,
+    /// 0 calm, 1 mild, 2 upset, 3 very upset.
+    pub distress_level: u8,
+    /// A value 0–1 per emotion.
+    pub emotions: Emotions,
+    /// The customer threatens to escalate.
+    pub escalation: bool,
+    /// The customer has to repeat themselves.
+    pub repetition: bool,
+    /// Capitals or stacked exclamation marks.
+    pub emphasis: bool,
+    /// Every rule hit, in text order.
+    pub matches: Vec<Match>,
+}
+
+impl CustomerReport {
+    /// Whether any negative emotion is present (a complaint).
+    pub fn complaint(&self) -> bool {
+        self.emotions
+            .iter()
+            .any(|(e, v)| e != Emotion::Gratitude && v > 0.0)
+    }
+}

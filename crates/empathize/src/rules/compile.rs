@@ -1,0 +1,473 @@
+//! Compiling merged packs into one automaton over term ids, and running it.
+
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rustc_hash::FxHashMap;
+
+use crate::error::RulePackError;
+use crate::report::{Category, Mechanism, Strategy};
+use crate::rules::pack::{Context, MergedPack, Position, SentenceKind};
+use crate::rules::pattern::{self, Expander};
+use crate::scoring::Scoring;
+use crate::tokenize::{self, RawToken, TokenKind};
+
+/// Most sequences a whole pack may expand to.
+pub(crate) const MAX_PACK_SEQUENCES: usize = 2_000_000;
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub(crate) struct Rule {
+    pub id: Arc<str>,
+    pub category: Category,
+    pub weight: f64,
+    pub negatable: bool,
+    pub context: Context,
+    pub position: Position,
+    pub sentence: SentenceKind,
+    pub max_tokens: usize,
+    pub epitome: Option<(Mechanism, u8)>,
+    pub strategy: Option<Strategy>,
+    pub description: String,
+    pub pack: String,
+    pub line: Option<usize>,
+    pub patterns: Vec<String>,
+}
+
+/// Which segment of which pattern an automaton pattern stands for.
+#[derive(Debug, Clone, Copy)]
+struct SegmentRef {
+    plan: u32,
+    segment: u8,
+}
+
+/// A pattern of a rule, split at its gaps.
+#[derive(Debug, Clone)]
+struct PlanInfo {
+    rule: u32,
+    gaps: Vec<(u8, u8)>,
+}
+
+/// Term flags kept per vocabulary id so lexing compares no strings.
+const NEGATOR: u8 = 1;
+const CLAUSE_END: u8 = 2;
+
+/// Rules compiled into one Aho–Corasick automaton over term ids.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub name: String,
+    pub rules: Vec<Rule>,
+    pub scoring: Scoring,
+    vocab: FxHashMap<Box<str>, u32>,
+    term_flags: Vec<u8>,
+    automaton: Option<AhoCorasick>,
+    /// `refs[ref_start[p]..ref_start[p + 1]]` for automaton pattern `p`.
+    ref_start: Vec<u32>,
+    refs: Vec<SegmentRef>,
+    plans: Vec<PlanInfo>,
+    pub sequences: usize,
+}
+
+/// Id 0 is every token the pack never mentions.
+const UNKNOWN: u32 = 0;
+
+/// Encodes a term id as four bytes starting with 0xFF; the other three are
+/// base-255 digits (never 0xFF), so a match can only start at a term.
+fn encode(id: u32, out: &mut Vec<u8>) {
+    out.extend_from_slice(&[
+        0xFF,
+        (id / (255 * 255)) as u8,
+        ((id / 255) % 255) as u8,
+        (id % 255) as u8,
+    ]);
+}
+
+impl Compiled {
+    pub fn compile(merged: &MergedPack) -> Result<Compiled, RulePackError> {
+        let scoring = Scoring::from_pack(&merged.scoring)?;
+        let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut intern = |term: &str| -> u32 {
+            let next = vocab.len() as u32 + 1;
+            *vocab.entry(term.into()).or_insert(next)
+        };
+        let mut expander = Expander::new(&merged.lexicons);
+        let mut sequences: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
+        let mut seq_refs: Vec<Vec<SegmentRef>> = Vec::new();
+        let mut plans = Vec::new();
+        let mut rules = Vec::with_capacity(merged.rules.len());
+        let mut total = 0usize;
+
+        for (rule_index, src) in merged.rules.iter().enumerate() {
+            for (pattern_src, line) in &src.patterns {
+                let locate = |e: RulePackError| {
+                    e.with_rule(src.id.clone())
+                        .with_field("patterns")
+                        .with_line(*line)
+                        .with_pack(src.pack.clone())
+                };
+                let node = pattern::parse(pattern_src, true)
+                    .map_err(|m| locate(RulePackError::new(m)))?;
+                let plan = expander.plan(&node).map_err(locate)?;
+                let plan_index = plans.len() as u32;
+                for (segment, seqs) in plan.segments.iter().enumerate() {
+                    total += seqs.len();
+                    if total > MAX_PACK_SEQUENCES {
+                        return Err(locate(RulePackError::new(format!(
+                            "the pack expands to more than {MAX_PACK_SEQUENCES} sequences"
+                        ))));
+                    }
+                    for seq in seqs {
+                        let ids: Vec<u32> = seq.iter().map(|t| intern(t)).collect();
+                        let next = seq_refs.len() as u32;
+                        let p = *sequences.entry(ids).or_insert(next);
+                        if p == next {
+                            seq_refs.push(Vec::new());
+                        }
+                        seq_refs[p as usize].push(SegmentRef {
+                            plan: plan_index,
+                            segment: segment as u8,
+                        });
+                    }
+                }
+                plans.push(PlanInfo {
+                    rule: rule_index as u32,
+                    gaps: plan.gaps,
+                });
+            }
+            rules.push(Rule {
+                id: Arc::from(src.id.as_str()),
+                category: src.category,
+                weight: src.weight,
+                negatable: src.negatable,
+                context: src.context,
+                position: src.position,
+                sentence: src.sentence,
+                max_tokens: src.max_tokens,
+                epitome: src.epitome,
+                strategy: src.strategy,
+                description: src.description.clone(),
+                pack: src.pack.clone(),
+                line: src.line,
+                patterns: src.patterns.iter().map(|(p, _)| p.clone()).collect(),
+            });
+        }
+
+        // Flags for the terms lexing needs to recognise, interned even when
+        // no pattern uses them.
+        for t in [
+            "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "hardly",
+            "barely", "nowhere", ",", ";", ":", ".", "!", "?", "…", "—", "-", "but", "however",
+            "although", "though", "yet", "(", ")",
+        ] {
+            intern(t);
+        }
+        let mut term_flags = vec![0u8; vocab.len() + 1];
+        for (term, &id) in &vocab {
+            let mut f = 0;
+            if tokenize::is_negator(term) {
+                f |= NEGATOR;
+            }
+            if tokenize::ends_clause(term) {
+                f |= CLAUSE_END;
+            }
+            term_flags[id as usize] = f;
+        }
+
+        let mut by_id: Vec<(&Vec<u32>, u32)> = sequences.iter().map(|(k, &v)| (k, v)).collect();
+        by_id.sort_by_key(|&(_, v)| v);
+        let mut encoded = Vec::with_capacity(by_id.len());
+        for (ids, _) in &by_id {
+            let mut bytes = Vec::with_capacity(ids.len() * 4);
+            for &id in ids.iter() {
+                encode(id, &mut bytes);
+            }
+            encoded.push(bytes);
+        }
+        let automaton = if encoded.is_empty() {
+            None
+        } else {
+            let kind = if encoded.len() <= 20_000 {
+                Some(AhoCorasickKind::DFA)
+            } else {
+                None
+            };
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .prefilter(false)
+                    .kind(kind)
+                    .build(&encoded)
+                    .map_err(|e| RulePackError::new(format!("cannot build the automaton: {e}")))?,
+            )
+        };
+        let mut ref_start = Vec::with_capacity(seq_refs.len() + 1);
+        let mut refs = Vec::new();
+        for r in &seq_refs {
+            ref_start.push(refs.len() as u32);
+            refs.extend_from_slice(r);
+        }
+        ref_start.push(refs.len() as u32);
+
+        Ok(Compiled {
+            name: merged.name.clone(),
+            rules,
+            scoring,
+            vocab,
+            term_flags,
+            automaton,
+            ref_start,
+            refs,
+            plans,
+            sequences: total,
+        })
+    }
+
+    /// Whether a term appears in some pattern.
+    pub fn knows(&self, term: &str) -> bool {
+        self.vocab.contains_key(term)
+    }
+
+    fn lookup(&self, term: &str) -> u32 {
+        self.vocab.get(term).copied().unwrap_or(UNKNOWN)
+    }
+
+    /// Tokenizes `text` and maps it to terms and sentences.
+    pub fn lex(&self, text: &str, lexed: &mut Lexed) {
+        lexed.clear();
+        tokenize::scan(text, &mut lexed.tokens);
+        let mut buf = String::new();
+        let mut negation_left = 0usize;
+        let mut sentence = u32::MAX;
+        for (index, tok) in lexed.tokens.iter().enumerate() {
+            if tok.sentence != sentence {
+                sentence = tok.sentence;
+                negation_left = 0;
+                lexed.sentences.push(SentenceSpan {
+                    start: tok.start,
+                    end: tok.end,
+                    first_term: lexed.terms.len() as u32,
+                    end_term: lexed.terms.len() as u32,
+                    content_start: u32::MAX,
+                    question: false,
+                });
+            }
+            let token_text = &text[tok.start..tok.end];
+            let mut ids = [UNKNOWN; 2];
+            let mut count = 1;
+            match tok.kind {
+                TokenKind::Word => {
+                    lexed.words += 1;
+                    tokenize::normalize_word(token_text, 2, &mut buf);
+                    let (a, b) = tokenize::expand_contraction(&buf);
+                    ids[0] = self.lookup(a);
+                    if let Some(b) = b {
+                        ids[1] = self.lookup(b);
+                        count = 2;
+                    } else if tok.elongated && ids[0] == UNKNOWN {
+                        tokenize::normalize_word(token_text, 1, &mut buf);
+                        ids[0] = self.lookup(&buf);
+                    }
+                }
+                TokenKind::Number => {
+                    lexed.words += 1;
+                    ids[0] = self.lookup("<#NUMBER>");
+                }
+                kind => ids[0] = self.lookup(&tokenize::normalize_other(token_text, kind)),
+            }
+            let Some(current) = lexed.sentences.last_mut() else {
+                continue;
+            };
+            current.end = tok.end;
+            if tok.kind == TokenKind::Punct && token_text.contains(['?', '？', '⁉']) {
+                current.question = true;
+            }
+            for &id in &ids[..count] {
+                let flags = self.term_flags.get(id as usize).copied().unwrap_or(0);
+                let negated = if flags & CLAUSE_END != 0 {
+                    negation_left = 0;
+                    false
+                } else if negation_left > 0 {
+                    negation_left -= 1;
+                    true
+                } else {
+                    false
+                };
+                if flags & NEGATOR != 0 {
+                    negation_left = tokenize::NEGATION_REACH;
+                }
+                let content = !matches!(
+                    tok.kind,
+                    TokenKind::Punct
+                        | TokenKind::Mention
+                        | TokenKind::Hashtag
+                        | TokenKind::Url
+                        | TokenKind::Emoji
+                        | TokenKind::Emoticon
+                        | TokenKind::Symbol
+                );
+                if content && current.content_start == u32::MAX {
+                    current.content_start = lexed.terms.len() as u32;
+                }
+                lexed.terms.push(Term {
+                    token: index as u32,
+                    sentence,
+                    negated,
+                });
+                encode(id, &mut lexed.haystack);
+                current.end_term = lexed.terms.len() as u32;
+            }
+        }
+    }
+
+    /// Runs the automaton over lexed text and stitches gapped patterns.
+    pub fn find_hits(&self, lexed: &Lexed, scratch: &mut Vec<SegmentHit>, out: &mut Vec<Hit>) {
+        out.clear();
+        scratch.clear();
+        let Some(ac) = &self.automaton else {
+            return;
+        };
+        for m in ac.find_overlapping_iter(lexed.haystack.as_slice()) {
+            let p = m.pattern().as_usize();
+            let start = (m.start() / 4) as u32;
+            let end = (m.end() / 4) as u32;
+            let (from, to) = (self.ref_start[p] as usize, self.ref_start[p + 1] as usize);
+            for r in &self.refs[from..to] {
+                let plan = &self.plans[r.plan as usize];
+                if plan.gaps.is_empty() {
+                    out.push(Hit {
+                        rule: plan.rule,
+                        start,
+                        end,
+                    });
+                } else {
+                    scratch.push(SegmentHit {
+                        plan: r.plan,
+                        segment: r.segment,
+                        start,
+                        end,
+                    });
+                }
+            }
+        }
+        if !scratch.is_empty() {
+            self.join_segments(lexed, scratch, out);
+        }
+        out.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
+        out.dedup_by_key(|h| (h.start, h.end, h.rule));
+    }
+
+    /// Chains segment hits of gapped patterns: each segment must start
+    /// within its gap after the previous one, in the same sentence.
+    fn join_segments(&self, lexed: &Lexed, hits: &mut [SegmentHit], out: &mut Vec<Hit>) {
+        hits.sort_unstable_by_key(|h| (h.plan, h.segment, h.start, h.end));
+        let mut group_start = 0;
+        while group_start < hits.len() {
+            let plan_id = hits[group_start].plan;
+            let group_end = hits[group_start..]
+                .iter()
+                .position(|h| h.plan != plan_id)
+                .map_or(hits.len(), |n| group_start + n);
+            let group = &hits[group_start..group_end];
+            let plan = &self.plans[plan_id as usize];
+            let segment_range = |seg: u8| {
+                let a = group.partition_point(|h| h.segment < seg);
+                let b = group.partition_point(|h| h.segment <= seg);
+                &group[a..b]
+            };
+            for first in segment_range(0) {
+                let sentence = lexed.terms[first.start as usize].sentence;
+                let mut end = first.end;
+                let mut complete = true;
+                for (i, &(lo, hi)) in plan.gaps.iter().enumerate() {
+                    let candidates = segment_range(i as u8 + 1);
+                    let lo_pos = end + u32::from(lo);
+                    let hi_pos = end + u32::from(hi);
+                    let at = candidates.partition_point(|h| h.start < lo_pos);
+                    match candidates[at..]
+                        .iter()
+                        .take_while(|h| h.start <= hi_pos)
+                        .find(|h| lexed.terms[(h.end - 1) as usize].sentence == sentence)
+                    {
+                        Some(next) => end = next.end,
+                        None => {
+                            complete = false;
+                            break;
+                        }
+                    }
+                }
+                if complete {
+                    out.push(Hit {
+                        rule: plan.rule,
+                        start: first.start,
+                        end,
+                    });
+                }
+            }
+            group_start = group_end;
+        }
+    }
+}
+
+/// A term of lexed text: a vocabulary id and where it came from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Term {
+    pub token: u32,
+    pub sentence: u32,
+    pub negated: bool,
+}
+
+/// A sentence of lexed text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SentenceSpan {
+    pub start: usize,
+    pub end: usize,
+    pub first_term: u32,
+    pub end_term: u32,
+    /// First term that is a word (not a mention, emoji or mark).
+    pub content_start: u32,
+    pub question: bool,
+}
+
+/// Tokens, terms and sentences of one text, reusable across calls.
+#[derive(Debug, Default)]
+pub(crate) struct Lexed {
+    pub tokens: Vec<RawToken>,
+    pub terms: Vec<Term>,
+    pub sentences: Vec<SentenceSpan>,
+    pub haystack: Vec<u8>,
+    pub words: usize,
+}
+
+impl Lexed {
+    fn clear(&mut self) {
+        self.tokens.clear();
+        self.terms.clear();
+        self.sentences.clear();
+        self.haystack.clear();
+        self.words = 0;
+    }
+
+    /// Byte span of terms `start..end`.
+    pub fn span(&self, start: u32, end: u32) -> (usize, usize) {
+        let first = self.tokens[self.terms[start as usize].token as usize];
+        let last = self.tokens[self.terms[(end - 1) as usize].token as usize];
+        (first.start, last.end)
+    }
+}
+
+/// A hit of one segment of a gapped pattern.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SegmentHit {
+    plan: u32,
+    segment: u8,
+    start: u32,
+    end: u32,
+}
+
+/// A rule hit over terms `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub rule: u32,
+    pub start: u32,
+    pub end: u32,
+}

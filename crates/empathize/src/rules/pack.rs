@@ -1,0 +1,491 @@
+//! The TOML format of rule packs and how packs combine.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::RulePackError;
+use crate::report::{Category, Mechanism, Strategy};
+
+/// Largest pack source accepted.
+pub(crate) const MAX_PACK_BYTES: usize = 16 << 20;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFile {
+    pack: Option<PackMeta>,
+    #[serde(default)]
+    lexicons: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    rules: Vec<Spanned<RuleDef>>,
+    #[serde(default)]
+    weights: BTreeMap<String, Spanned<f64>>,
+    #[serde(default)]
+    disable: Vec<Spanned<String>>,
+    #[serde(default)]
+    scoring: BTreeMap<String, Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackMeta {
+    name: Option<String>,
+    #[allow(dead_code)]
+    language: Option<String>,
+    #[allow(dead_code)]
+    version: Option<String>,
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDef {
+    id: Spanned<String>,
+    category: Spanned<String>,
+    weight: Spanned<f64>,
+    patterns: Spanned<Vec<Spanned<String>>>,
+    #[serde(default = "yes")]
+    negatable: bool,
+    context: Option<Spanned<String>>,
+    position: Option<Spanned<String>>,
+    sentence: Option<Spanned<String>>,
+    #[serde(default)]
+    max_tokens: usize,
+    epitome: Option<Spanned<String>>,
+    strategy: Option<Spanned<String>>,
+    description: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The customer context a rule needs in order to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Context {
+    Any,
+    Distress,
+    Complaint,
+    Calm,
+}
+
+/// Where in a sentence a rule must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Position {
+    Any,
+    SentenceStart,
+    MessageStart,
+}
+
+/// The kind of sentence a rule must match in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SentenceKind {
+    Any,
+    Question,
+    Statement,
+}
+
+/// A rule as written, with the source lines of its fields.
+#[derive(Debug, Clone)]
+pub(crate) struct RuleSource {
+    pub id: String,
+    pub category: Category,
+    pub weight: f64,
+    pub patterns: Vec<(String, Option<usize>)>,
+    pub negatable: bool,
+    pub context: Context,
+    pub position: Position,
+    pub sentence: SentenceKind,
+    pub max_tokens: usize,
+    pub epitome: Option<(Mechanism, u8)>,
+    pub strategy: Option<Strategy>,
+    pub description: String,
+    pub pack: String,
+    pub line: Option<usize>,
+}
+
+/// A lexicon entry with the pack and line it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct LexiconEntry {
+    pub pattern: String,
+    pub pack: String,
+    pub line: Option<usize>,
+}
+
+/// All packs of an analyzer merged into one set of rules and lexicons.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MergedPack {
+    pub name: String,
+    pub rules: Vec<RuleSource>,
+    pub lexicons: BTreeMap<String, Vec<LexiconEntry>>,
+    pub scoring: BTreeMap<String, (f64, String, Option<usize>)>,
+}
+
+/// Maps byte offsets of a source to 1-based lines.
+struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(src: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
+    fn of<T>(&self, s: &Spanned<T>) -> Option<usize> {
+        Some(self.line(s.span().start))
+    }
+}
+
+impl MergedPack {
+    /// Adds one pack on top of what is there: rules with a known id replace
+    /// the old rule, lexicons extend, weights and scoring override.
+    pub fn add(&mut self, src: &str, label: &str) -> Result<(), RulePackError> {
+        if src.len() > MAX_PACK_BYTES {
+            return Err(RulePackError::new(format!(
+                "pack is {} bytes; the limit is {MAX_PACK_BYTES}",
+                src.len()
+            ))
+            .with_pack(label));
+        }
+        let lines = Lines::new(src);
+        let file: PackFile = toml::from_str(src).map_err(|e| {
+            let line = e.span().map(|s| lines.line(s.start));
+            RulePackError::new(e.message().to_string())
+                .with_line(line)
+                .with_pack(label)
+        })?;
+        let name = file
+            .pack
+            .as_ref()
+            .and_then(|p| p.name.clone())
+            .unwrap_or_else(|| label.to_string());
+        if self.name.is_empty() {
+            self.name = name.clone();
+        }
+        let err = |e: RulePackError| e.with_pack(name.clone());
+
+        for (lex, entries) in file.lexicons {
+            check_lexicon_name(&lex).map_err(|e| err(e.with_line(lines.of(&entries))))?;
+            let slot = self.lexicons.entry(lex).or_default();
+            for entry in entries.into_inner() {
+                slot.push(LexiconEntry {
+                    line: lines.of(&entry),
+                    pattern: entry.into_inner(),
+                    pack: name.clone(),
+                });
+            }
+        }
+
+        let mut seen = std::collections::HashSet::new();
+        for rule in file.rules {
+            let line = lines.of(&rule);
+            let rule = rule.into_inner();
+            let parsed = parse_rule(rule, &lines, &name).map_err(|e| err(e.with_line(line)))?;
+            if !seen.insert(parsed.id.clone()) {
+                return Err(err(RulePackError::new("duplicate rule id in this pack")
+                    .with_rule(parsed.id)
+                    .with_field("id")
+                    .with_line(line)));
+            }
+            match self.rules.iter_mut().find(|r| r.id == parsed.id) {
+                Some(old) => *old = parsed,
+                None => self.rules.push(parsed),
+            }
+        }
+
+        for (id, weight) in file.weights {
+            let line = lines.of(&weight);
+            let w = check_weight(*weight.get_ref())
+                .map_err(|e| err(e.with_rule(id.clone()).with_field("weights").with_line(line)))?;
+            self.set_weight(&id, w)
+                .map_err(|e| err(e.with_field("weights").with_line(line)))?;
+        }
+        for id in file.disable {
+            let line = lines.of(&id);
+            self.disable(id.get_ref())
+                .map_err(|e| err(e.with_field("disable").with_line(line)))?;
+        }
+        for (key, value) in file.scoring {
+            let line = lines.of(&value);
+            let v = *value.get_ref();
+            if !v.is_finite() {
+                return Err(err(RulePackError::new("value must be a finite number")
+                    .with_field(format!("scoring.{key}"))
+                    .with_line(line)));
+            }
+            self.scoring.insert(key, (v, name.clone(), line));
+        }
+        Ok(())
+    }
+
+    /// Overrides the weight of an existing rule.
+    pub fn set_weight(&mut self, id: &str, weight: f64) -> Result<(), RulePackError> {
+        let weight = check_weight(weight).map_err(|e| e.with_rule(id))?;
+        match self.rules.iter_mut().find(|r| r.id == id) {
+            Some(rule) => {
+                rule.weight = weight;
+                Ok(())
+            }
+            None => Err(RulePackError::new("no rule with this id").with_rule(id)),
+        }
+    }
+
+    /// Removes a rule by id.
+    pub fn disable(&mut self, id: &str) -> Result<(), RulePackError> {
+        let before = self.rules.len();
+        self.rules.retain(|r| r.id != id);
+        if self.rules.len() == before {
+            return Err(RulePackError::new("no rule with this id to disable").with_rule(id));
+        }
+        Ok(())
+    }
+}
+
+fn check_weight(w: f64) -> Result<f64, RulePackError> {
+    if w.is_finite() && w.abs() <= 100.0 {
+        Ok(w)
+    } else {
+        Err(RulePackError::new(format!(
+            "weight {w} must be a finite number between -100 and 100"
+        )))
+    }
+}
+
+fn check_lexicon_name(name: &str) -> Result<(), RulePackError> {
+    let ok = !name.is_empty()
+        && !name.starts_with('#')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(RulePackError::new(
+            "lexicon names use letters, digits, `_` and `-` and do not start with `#`",
+        )
+        .with_rule(name)
+        .with_field("lexicons"))
+    }
+}
+
+fn parse_rule(rule: RuleDef, lines: &Lines, pack: &str) -> Result<RuleSource, RulePackError> {
+    let id = rule.id.get_ref().clone();
+    let bad = |field: &str, line: Option<usize>, msg: String| {
+        RulePackError::new(msg)
+            .with_rule(id.clone())
+            .with_field(field)
+            .with_line(line)
+    };
+    let id_ok = !id.is_empty()
+        && id.len() <= 128
+        && id.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-')
+        });
+    if !id_ok {
+        return Err(bad(
+            "id",
+            lines.of(&rule.id),
+            "ids use lower-case letters, digits, `_`, `.` and `-` (at most 128)".into(),
+        ));
+    }
+    let category = Category::from_name(rule.category.get_ref()).ok_or_else(|| {
+        bad(
+            "category",
+            lines.of(&rule.category),
+            format!(
+                "unknown category `{}`; expected one of: {}",
+                rule.category.get_ref(),
+                Category::all_names().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })?;
+    let weight = check_weight(*rule.weight.get_ref())
+        .map_err(|e| bad("weight", lines.of(&rule.weight), e.message().to_string()))?;
+    let patterns_line = lines.of(&rule.patterns);
+    let patterns: Vec<(String, Option<usize>)> = rule
+        .patterns
+        .into_inner()
+        .into_iter()
+        .map(|p| (lines.of(&p), p.into_inner()))
+        .map(|(line, p)| (p, line))
+        .collect();
+    if patterns.is_empty() {
+        return Err(bad(
+            "patterns",
+            patterns_line,
+            "a rule needs at least one pattern".into(),
+        ));
+    }
+    let choice = |field: &str, value: &Option<Spanned<String>>, allowed: &[&str]| {
+        match value {
+            None => Ok(None),
+            Some(v) if allowed.contains(&v.get_ref().as_str()) => Ok(Some(v.get_ref().clone())),
+            Some(v) => Err(bad(
+                field,
+                lines.of(v),
+                format!("`{}` is not one of: {}", v.get_ref(), allowed.join(", ")),
+            )),
+        }
+    };
+    let context = match choice(
+        "context",
+        &rule.context,
+        &["any", "distress", "complaint", "calm"],
+    )?
+    .as_deref()
+    {
+        Some("distress") => Context::Distress,
+        Some("complaint") => Context::Complaint,
+        Some("calm") => Context::Calm,
+        _ => Context::Any,
+    };
+    let position = match choice(
+        "position",
+        &rule.position,
+        &["any", "sentence_start", "message_start"],
+    )?
+    .as_deref()
+    {
+        Some("sentence_start") => Position::SentenceStart,
+        Some("message_start") => Position::MessageStart,
+        _ => Position::Any,
+    };
+    let sentence = match choice(
+        "sentence",
+        &rule.sentence,
+        &["any", "question", "statement"],
+    )?
+    .as_deref()
+    {
+        Some("question") => SentenceKind::Question,
+        Some("statement") => SentenceKind::Statement,
+        _ => SentenceKind::Any,
+    };
+    let epitome = match &rule.epitome {
+        None => None,
+        Some(e) => {
+            let parsed = e.get_ref().split_once(':').and_then(|(m, l)| {
+                let level = l.trim().parse::<u8>().ok().filter(|l| (1..=2).contains(l))?;
+                Some((Mechanism::from_name(m.trim())?, level))
+            });
+            Some(parsed.ok_or_else(|| {
+                bad(
+                    "epitome",
+                    lines.of(e),
+                    format!(
+                        "`{}` should be `mechanism:level` with mechanism emotional_reactions, interpretations or explorations and level 1 or 2",
+                        e.get_ref()
+                    ),
+                )
+            })?)
+        }
+    };
+    let strategy = match &rule.strategy {
+        None => None,
+        Some(s) => Some(
+            Strategy::from_name(s.get_ref())
+                .filter(|s| *s != Strategy::Other)
+                .ok_or_else(|| {
+                    bad(
+                        "strategy",
+                        lines.of(s),
+                        format!("unknown strategy `{}`", s.get_ref()),
+                    )
+                })?,
+        ),
+    };
+    if category.is_customer() && (epitome.is_some() || strategy.is_some()) {
+        return Err(bad(
+            "category",
+            lines.of(&rule.category),
+            "customer categories take no `epitome` or `strategy`".into(),
+        ));
+    }
+    Ok(RuleSource {
+        id,
+        category,
+        weight,
+        patterns,
+        negatable: rule.negatable,
+        context,
+        position,
+        sentence,
+        max_tokens: rule.max_tokens,
+        epitome,
+        strategy,
+        description: rule.description.unwrap_or_default(),
+        pack: pack.to_string(),
+        line: lines.of(&rule.id),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add(src: &str) -> Result<MergedPack, RulePackError> {
+        let mut p = MergedPack::default();
+        p.add(src, "test")?;
+        Ok(p)
+    }
+
+    #[test]
+    fn parses_a_rule() {
+        let p = add(
+            "[pack]\nname = \"t\"\n[[rules]]\nid = \"apology.sorry\"\ncategory = \"apology\"\nweight = 1.0\npatterns = [\"sorry\"]\nepitome = \"emotional_reactions:1\"\n",
+        )
+        .unwrap();
+        assert_eq!(p.rules.len(), 1);
+        assert_eq!(p.rules[0].line, Some(4));
+        assert_eq!(p.rules[0].epitome, Some((Mechanism::EmotionalReactions, 1)));
+    }
+
+    #[test]
+    fn errors_name_rule_field_and_line() {
+        let e = add("[[rules]]\nid = \"x\"\ncategory = \"nope\"\nweight = 1.0\npatterns = [\"a\"]\n")
+            .unwrap_err();
+        assert_eq!(
+            (e.rule(), e.field(), e.line()),
+            (Some("x"), Some("category"), Some(3))
+        );
+        let e = add("[[rules]]\nid = \"x\"\ncategory = \"apology\"\npatterns = [\"a\"]\n").unwrap_err();
+        assert!(e.message().contains("weight"), "{e}");
+        assert_eq!(e.line(), Some(1));
+        let e = add("[[rules]]\nid = \"x\"\ncategory = \"apology\"\nweight = 1.0\npatterns = [\"a\"]\nbogus = 1\n")
+            .unwrap_err();
+        assert!(e.message().contains("bogus"), "{e}");
+        let e = add("[[rules]\n").unwrap_err();
+        assert_eq!(e.line(), Some(1));
+    }
+
+    #[test]
+    fn later_packs_replace_extend_and_override() {
+        let mut p = MergedPack::default();
+        p.add(
+            "[lexicons]\nA = [\"x\"]\n[[rules]]\nid = \"r\"\ncategory = \"apology\"\nweight = 1.0\npatterns = [\"<A>\"]\n[[rules]]\nid = \"s\"\ncategory = \"care\"\nweight = 1.0\npatterns = [\"y\"]\n",
+            "base",
+        )
+        .unwrap();
+        p.add(
+            "[lexicons]\nA = [\"z\"]\n[weights]\nr = 2.5\ndisable = [\"s\"]\n",
+            "extra",
+        )
+        .unwrap_err(); // `disable` after a table belongs to [weights]: a weight named disable
+        p.add("disable = [\"s\"]\n[lexicons]\nA = [\"z\"]\n[weights]\nr = 2.5\n", "extra")
+            .unwrap();
+        assert_eq!(p.rules.len(), 1);
+        assert_eq!(p.rules[0].weight, 2.5);
+        assert_eq!(p.lexicons["A"].len(), 2);
+    }
+}

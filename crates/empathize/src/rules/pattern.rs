@@ -1,0 +1,542 @@
+//! Pattern syntax: parsing and expansion into finite sets of term sequences.
+
+use std::collections::BTreeMap;
+
+use crate::error::RulePackError;
+use crate::rules::pack::LexiconEntry;
+use crate::tokenize;
+
+/// Most sequences one pattern segment (or lexicon) may expand to.
+pub(crate) const MAX_EXPANSIONS: usize = 4096;
+/// Widest gap, in tokens.
+pub(crate) const MAX_GAP: u8 = 8;
+/// Most gaps in one pattern.
+pub(crate) const MAX_GAPS: usize = 4;
+/// Deepest lexicon nesting.
+pub(crate) const MAX_LEXICON_DEPTH: usize = 16;
+/// Longest sequence, in terms.
+pub(crate) const MAX_SEQUENCE: usize = 32;
+
+/// A parsed pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node {
+    /// A normalized term.
+    Term(String),
+    /// A lexicon reference.
+    Lexicon(String),
+    Seq(Vec<Node>),
+    Alt(Vec<Node>),
+    Opt(Box<Node>),
+    /// A gap of `min..=max` arbitrary tokens (top level only).
+    Gap(u8, u8),
+}
+
+/// A term sequence, one entry of an expansion.
+pub(crate) type Sequence = Vec<String>;
+
+/// A pattern split at its gaps: segments and the gaps between them.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub segments: Vec<Vec<Sequence>>,
+    pub gaps: Vec<(u8, u8)>,
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+/// Parses a pattern. `allow_gaps` is false for lexicon entries.
+pub(crate) fn parse(src: &str, allow_gaps: bool) -> Result<Node, String> {
+    let mut p = Parser { src, pos: 0 };
+    let node = p.alternation(0)?;
+    p.skip_ws();
+    if p.pos < src.len() {
+        return Err(format!("unexpected `{}` in \"{src}\"", &src[p.pos..p.pos + p.peek_len()]));
+    }
+    if let Node::Seq(items) = &node {
+        if items.is_empty() {
+            return Err("empty pattern".into());
+        }
+        if matches!(items.first(), Some(Node::Gap(..))) || matches!(items.last(), Some(Node::Gap(..))) {
+            return Err(format!("a pattern cannot start or end with a gap: \"{src}\""));
+        }
+        let gaps = items.iter().filter(|n| matches!(n, Node::Gap(..))).count();
+        if gaps > 0 && !allow_gaps {
+            return Err(format!("lexicon entries cannot contain gaps: \"{src}\""));
+        }
+        if gaps > MAX_GAPS {
+            return Err(format!("at most {MAX_GAPS} gaps per pattern: \"{src}\""));
+        }
+    }
+    Ok(node)
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<char> {
+        self.src[self.pos..].chars().next()
+    }
+
+    fn peek_len(&self) -> usize {
+        self.peek().map_or(0, char::len_utf8)
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(c) = self.peek() {
+            if !c.is_whitespace() {
+                break;
+            }
+            self.pos += c.len_utf8();
+        }
+    }
+
+    fn alternation(&mut self, depth: usize) -> Result<Node, String> {
+        if depth > 32 {
+            return Err("groups nested too deeply".into());
+        }
+        let mut branches = vec![self.sequence(depth)?];
+        loop {
+            self.skip_ws();
+            if self.peek() == Some('|') {
+                self.pos += 1;
+                branches.push(self.sequence(depth)?);
+            } else {
+                break;
+            }
+        }
+        if branches.len() > 1 && branches.iter().any(|b| matches!(b, Node::Seq(v) if v.is_empty())) {
+            return Err(format!("empty alternative in \"{}\"", self.src));
+        }
+        Ok(if branches.len() == 1 {
+            branches.remove(0)
+        } else {
+            Node::Alt(branches)
+        })
+    }
+
+    fn sequence(&mut self, depth: usize) -> Result<Node, String> {
+        let mut items = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None | Some('|') | Some(')') => break,
+                Some('?') => {
+                    return Err(format!(
+                        "`?` must follow a word or group (write `\\?` for a question mark): \"{}\"",
+                        self.src
+                    ))
+                }
+                _ => {}
+            }
+            let atom = self.atom(depth)?;
+            if self.peek() == Some('?') {
+                self.pos += 1;
+                if matches!(atom, Node::Gap(..)) {
+                    return Err("a gap cannot be optional".into());
+                }
+                items.push(Node::Opt(Box::new(atom)));
+            } else {
+                items.push(atom);
+            }
+        }
+        if depth > 0 && items.iter().any(|n| matches!(n, Node::Gap(..))) {
+            return Err(format!("gaps are allowed only at the top level: \"{}\"", self.src));
+        }
+        if depth > 0 && items.is_empty() {
+            return Err(format!("empty alternative in \"{}\"", self.src));
+        }
+        Ok(Node::Seq(items))
+    }
+
+    fn atom(&mut self, depth: usize) -> Result<Node, String> {
+        let rest = &self.src[self.pos..];
+        if rest.starts_with('(') {
+            self.pos += 1;
+            let inner = self.alternation(depth + 1)?;
+            self.skip_ws();
+            if self.peek() != Some(')') {
+                return Err(format!("unclosed `(` in \"{}\"", self.src));
+            }
+            self.pos += 1;
+            return Ok(inner);
+        }
+        if rest.starts_with('<') && !rest.starts_with("<3") {
+            let close = rest
+                .find('>')
+                .ok_or_else(|| format!("unclosed `<` in \"{}\"", self.src))?;
+            let name = &rest[1..close];
+            if name.is_empty() || name.contains(char::is_whitespace) {
+                return Err(format!("bad lexicon name `<{name}>` in \"{}\"", self.src));
+            }
+            self.pos += close + 1;
+            if let Some(class) = name.strip_prefix('#') {
+                let known = ["URL", "EMAIL", "MENTION", "HASHTAG", "NUMBER"];
+                if !known.contains(&class) {
+                    return Err(format!(
+                        "unknown token class `<#{class}>`; known: {}",
+                        known.map(|k| format!("<#{k}>")).join(", ")
+                    ));
+                }
+                return Ok(Node::Term(format!("<#{class}>")));
+            }
+            return Ok(Node::Lexicon(name.to_string()));
+        }
+        if rest.starts_with('*') {
+            self.pos += 1;
+            if self.src[self.pos..].starts_with('{') {
+                let close = self.src[self.pos..]
+                    .find('}')
+                    .ok_or_else(|| format!("unclosed `{{` in \"{}\"", self.src))?;
+                let body = &self.src[self.pos + 1..self.pos + close];
+                self.pos += close + 1;
+                let (lo, hi) = body
+                    .split_once(',')
+                    .ok_or_else(|| format!("a gap is written `*{{m,n}}`, not `*{{{body}}}`"))?;
+                let lo: u8 = lo.trim().parse().map_err(|_| format!("bad gap `*{{{body}}}`"))?;
+                let hi: u8 = hi.trim().parse().map_err(|_| format!("bad gap `*{{{body}}}`"))?;
+                if lo > hi || hi > MAX_GAP || hi == 0 {
+                    return Err(format!(
+                        "gap `*{{{body}}}` must have 0 ≤ m ≤ n ≤ {MAX_GAP} and n ≥ 1"
+                    ));
+                }
+                return Ok(Node::Gap(lo, hi));
+            }
+            return Ok(Node::Gap(1, 1));
+        }
+        // A literal: up to the next space or syntax character; `\x` escapes.
+        let mut literal = String::new();
+        while let Some(c) = self.peek() {
+            if c == '\\' {
+                self.pos += 1;
+                match self.peek() {
+                    Some(e) => {
+                        literal.push(e);
+                        self.pos += e.len_utf8();
+                    }
+                    None => return Err(format!("dangling `\\` in \"{}\"", self.src)),
+                }
+                continue;
+            }
+            if c.is_whitespace() || matches!(c, '(' | ')' | '|' | '?' | '*') {
+                break;
+            }
+            if c == '<' && !self.src[self.pos..].starts_with("<3") {
+                break;
+            }
+            literal.push(c);
+            self.pos += c.len_utf8();
+        }
+        if literal.is_empty() {
+            return Err(format!("unexpected character in \"{}\"", self.src));
+        }
+        let terms = literal_terms(&literal)?;
+        Ok(if terms.len() == 1 {
+            Node::Term(terms.into_iter().next().unwrap_or_default())
+        } else {
+            Node::Seq(terms.into_iter().map(Node::Term).collect())
+        })
+    }
+}
+
+/// Normalizes a literal with the tokenizer the text goes through.
+pub(crate) fn literal_terms(literal: &str) -> Result<Vec<String>, String> {
+    let mut raw = Vec::new();
+    tokenize::scan(literal, &mut raw);
+    let mut terms = Vec::new();
+    let mut buf = String::new();
+    for t in &raw {
+        let text = &literal[t.start..t.end];
+        match t.kind {
+            tokenize::TokenKind::Word => {
+                tokenize::normalize_word(text, 2, &mut buf);
+                let (a, b) = tokenize::expand_contraction(&buf);
+                terms.push(a.to_string());
+                terms.extend(b.map(str::to_string));
+            }
+            tokenize::TokenKind::Number => {
+                return Err(format!(
+                    "numbers match as a class: write `<#NUMBER>` instead of `{text}`"
+                ))
+            }
+            kind => terms.push(tokenize::normalize_other(text, kind).into_owned()),
+        }
+    }
+    if terms.is_empty() {
+        return Err(format!("`{literal}` holds no token"));
+    }
+    Ok(terms)
+}
+
+/// Expands lexicons on demand, with memoization and cycle detection.
+pub(crate) struct Expander<'a> {
+    lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>,
+    memo: BTreeMap<String, std::rc::Rc<Vec<Sequence>>>,
+    stack: Vec<String>,
+}
+
+impl<'a> Expander<'a> {
+    pub fn new(lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>) -> Self {
+        Expander {
+            lexicons,
+            memo: BTreeMap::new(),
+            stack: Vec::new(),
+        }
+    }
+
+    /// Splits a top-level pattern at its gaps and expands each segment.
+    pub fn plan(&mut self, node: &Node) -> Result<Plan, RulePackError> {
+        let items = match node {
+            Node::Seq(items) => items.as_slice(),
+            other => std::slice::from_ref(other),
+        };
+        let mut segments = Vec::new();
+        let mut gaps = Vec::new();
+        let mut current: Vec<Node> = Vec::new();
+        for item in items {
+            if let Node::Gap(lo, hi) = item {
+                segments.push(Node::Seq(std::mem::take(&mut current)));
+                gaps.push((*lo, *hi));
+            } else {
+                current.push(item.clone());
+            }
+        }
+        segments.push(Node::Seq(current));
+        let mut expanded = Vec::with_capacity(segments.len());
+        for seg in &segments {
+            let seqs = self.expand(seg)?;
+            if seqs.iter().any(Vec::is_empty) {
+                return Err(RulePackError::new(
+                    "a pattern (or a part between gaps) can match nothing; make something in it required",
+                ));
+            }
+            expanded.push(seqs);
+        }
+        Ok(Plan {
+            segments: expanded,
+            gaps,
+        })
+    }
+
+    fn expand(&mut self, node: &Node) -> Result<Vec<Sequence>, RulePackError> {
+        let out = match node {
+            Node::Term(t) => vec![vec![t.clone()]],
+            Node::Lexicon(name) => (*self.lexicon(name)?).clone(),
+            Node::Opt(inner) => {
+                let mut v = vec![Vec::new()];
+                v.extend(self.expand(inner)?);
+                v
+            }
+            Node::Alt(branches) => {
+                let mut v = Vec::new();
+                for b in branches {
+                    v.extend(self.expand(b)?);
+                    check_size(v.len())?;
+                }
+                v
+            }
+            Node::Seq(items) => {
+                let mut acc: Vec<Sequence> = vec![Vec::new()];
+                for item in items {
+                    let next = self.expand(item)?;
+                    check_size(acc.len().saturating_mul(next.len()))?;
+                    let mut joined = Vec::with_capacity(acc.len() * next.len());
+                    for a in &acc {
+                        for n in &next {
+                            let mut s = a.clone();
+                            s.extend(n.iter().cloned());
+                            if s.len() > MAX_SEQUENCE {
+                                return Err(RulePackError::new(format!(
+                                    "a pattern expands to a sequence longer than {MAX_SEQUENCE} tokens"
+                                )));
+                            }
+                            joined.push(s);
+                        }
+                    }
+                    acc = joined;
+                }
+                acc
+            }
+            Node::Gap(..) => {
+                return Err(RulePackError::new("gaps are allowed only at the top level"))
+            }
+        };
+        let mut out = out;
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    fn lexicon(&mut self, name: &str) -> Result<std::rc::Rc<Vec<Sequence>>, RulePackError> {
+        if let Some(done) = self.memo.get(name) {
+            return Ok(done.clone());
+        }
+        if self.stack.iter().any(|s| s == name) {
+            return Err(RulePackError::new(format!(
+                "lexicon cycle: {} -> {name}",
+                self.stack.join(" -> ")
+            )));
+        }
+        if self.stack.len() >= MAX_LEXICON_DEPTH {
+            return Err(RulePackError::new(format!(
+                "lexicons nested deeper than {MAX_LEXICON_DEPTH}"
+            )));
+        }
+        let entries = self
+            .lexicons
+            .get(name)
+            .ok_or_else(|| RulePackError::new(format!("unknown lexicon `<{name}>`")))?;
+        self.stack.push(name.to_string());
+        let mut all = Vec::new();
+        for entry in entries {
+            let result = parse(&entry.pattern, false)
+                .map_err(RulePackError::new)
+                .and_then(|node| self.expand(&node));
+            let seqs = result.map_err(|e| {
+                if e.rule().is_some() {
+                    e
+                } else {
+                    e.with_rule(name)
+                        .with_field("lexicons")
+                        .with_line(entry.line)
+                        .with_pack(entry.pack.clone())
+                }
+            });
+            match seqs {
+                Ok(seqs) => {
+                    if seqs.iter().any(Vec::is_empty) {
+                        self.stack.pop();
+                        return Err(RulePackError::new("a lexicon entry can match nothing")
+                            .with_rule(name)
+                            .with_field("lexicons")
+                            .with_line(entry.line));
+                    }
+                    all.extend(seqs);
+                    check_size(all.len()).map_err(|e| e.with_rule(name).with_field("lexicons"))?;
+                }
+                Err(e) => {
+                    self.stack.pop();
+                    return Err(e);
+                }
+            }
+        }
+        self.stack.pop();
+        all.sort();
+        all.dedup();
+        let rc = std::rc::Rc::new(all);
+        self.memo.insert(name.to_string(), rc.clone());
+        Ok(rc)
+    }
+}
+
+fn check_size(n: usize) -> Result<(), RulePackError> {
+    if n > MAX_EXPANSIONS {
+        Err(RulePackError::new(format!(
+            "expands to more than {MAX_EXPANSIONS} sequences; split it into several rules or patterns"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(src: &str) -> Vec<String> {
+        let lex = BTreeMap::from([(
+            "FEEL".to_string(),
+            vec![
+                LexiconEntry {
+                    pattern: "sad".into(),
+                    pack: "t".into(),
+                    line: None,
+                },
+                LexiconEntry {
+                    pattern: "(so)? upset".into(),
+                    pack: "t".into(),
+                    line: None,
+                },
+            ],
+        )]);
+        let node = parse(src, true).unwrap();
+        let plan = Expander::new(&lex).plan(&node).unwrap();
+        plan.segments
+            .iter()
+            .map(|seg| {
+                seg.iter()
+                    .map(|s| s.join(" "))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn expansions() {
+        let cases: &[(&str, &[&str])] = &[
+            ("i am sorry", &["i am sorry"]),
+            ("I’m sorry", &["i am sorry"]),
+            ("i am (so|very)? sorry", &["i am so sorry | i am sorry | i am very sorry"]),
+            ("(that is|that sounds) <FEEL>", &[
+                "that is sad | that is so upset | that is upset | that sounds sad | that sounds so upset | that sounds upset",
+            ]),
+            ("sorry *{0,3} inconvenience", &["sorry", "inconvenience"]),
+            ("sorry ,? but", &["sorry , but | sorry but"]),
+            ("right \\?", &["right ?"]),
+            ("call <#NUMBER>", &["call <#NUMBER>"]),
+            ("<3", &["<3"]),
+            ("can't", &["can not"]),
+        ];
+        for (src, want) in cases {
+            assert_eq!(expand(src), *want, "{src}");
+        }
+    }
+
+    #[test]
+    fn syntax_errors() {
+        for bad in [
+            "i am (so sorry",
+            "a | ",
+            "*{0,3} a",
+            "a *{0,9} b",
+            "a *{3,1} b",
+            "? a",
+            "a <#FOO>",
+            "a <FEEL",
+            "",
+            "10 days",
+        ] {
+            assert!(parse(bad, true).is_err(), "{bad} should not parse");
+        }
+        assert!(parse("a *{0,2} b", false).is_err(), "no gaps in lexicons");
+    }
+
+    #[test]
+    fn cycles_and_unknown_lexicons_are_errors() {
+        let entry = |p: &str| LexiconEntry {
+            pattern: p.into(),
+            pack: "t".into(),
+            line: Some(3),
+        };
+        let lex = BTreeMap::from([
+            ("A".to_string(), vec![entry("<B>")]),
+            ("B".to_string(), vec![entry("x <A>")]),
+        ]);
+        let err = Expander::new(&lex)
+            .plan(&parse("<A>", true).unwrap())
+            .unwrap_err();
+        assert!(err.message().contains("cycle"), "{err}");
+        let err = Expander::new(&lex)
+            .plan(&parse("<C>", true).unwrap())
+            .unwrap_err();
+        assert!(err.message().contains("unknown lexicon"), "{err}");
+    }
+
+    #[test]
+    fn blow_up_is_an_error() {
+        let src = (0..8).map(|i| format!("(a{i}|b{i}|c{i}|d{i})")).collect::<Vec<_>>().join(" ");
+        let node = parse(&src, true).unwrap();
+        let lex = BTreeMap::new();
+        assert!(Expander::new(&lex).plan(&node).is_err());
+    }
+}

@@ -1,0 +1,554 @@
+//! Scoring agent replies and reading customer messages.
+//!
+//! # How the score is computed
+//!
+//! ```text
+//! logit = bias
+//!       + Σ over rule matches     weight · decay^k     (k-th counted match of its category,
+//!                                                       strongest first)
+//!       + Σ over derived flags    their weight         (refusal without alternative, curt,
+//!                                                       shouting)
+//!       + context                 + acknowledged_bonus · d   if the customer is upset (d > 0)
+//!                                                            and the reply acknowledges it
+//!                                 − ignored_penalty · d      if it does not
+//!                                 + policy_before_acknowledgment if policy comes first
+//! score = 100 · σ(logit)
+//! ```
+//!
+//! `d` is the customer's distress (at least `complaint_floor` when the
+//! message holds a complaint). A match counts only if it is not negated
+//! ("I'm **not** sorry"), not suppressed by an overlapping anti-pattern
+//! ("**sorry** you feel that way"), and its rule's conditions hold. Every
+//! term is listed in [`MessageReport::breakdown`](crate::MessageReport), so
+//! the score can be re-derived by hand.
+
+use crate::report::{
+    Category, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Flag, Match,
+    Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy, Strategy,
+    TermSource,
+};
+use crate::rules::compile::{Compiled, Hit, Lexed, Rule};
+use crate::rules::pack::{Context, Position, SentenceKind};
+use crate::scoring::{saturate, sigmoid};
+use crate::tips;
+
+/// A hit that survived the rule's conditions, with its fate.
+#[derive(Debug, Clone, Copy)]
+struct Selected {
+    hit: Hit,
+    negated: bool,
+    suppressed: bool,
+    contribution: f64,
+}
+
+impl Selected {
+    fn counts(&self) -> bool {
+        !self.negated && !self.suppressed
+    }
+}
+
+/// Which side of the conversation a text is from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Agent,
+    Customer,
+}
+
+fn conditions_hold(rule: &Rule, hit: &Hit, lexed: &Lexed, ctx: Option<&ReplyContext>) -> bool {
+    let context_ok = match rule.context {
+        Context::Any => true,
+        Context::Distress => ctx.is_some_and(|c| c.distress_level >= 1),
+        Context::Complaint => ctx.is_some_and(|c| c.complaint),
+        Context::Calm => ctx.is_some_and(|c| !c.complaint && c.distress_level == 0),
+    };
+    if !context_ok {
+        return false;
+    }
+    if rule.max_tokens > 0 && lexed.words > rule.max_tokens {
+        return false;
+    }
+    let sentence_index = lexed.terms[hit.start as usize].sentence as usize;
+    let Some(sentence) = lexed.sentences.get(sentence_index) else {
+        return false;
+    };
+    let position_ok = match rule.position {
+        Position::Any => true,
+        Position::SentenceStart => hit.start <= sentence.content_start,
+        Position::MessageStart => hit.start <= first_content(lexed),
+    };
+    let sentence_ok = match rule.sentence {
+        SentenceKind::Any => true,
+        SentenceKind::Question => sentence.question,
+        SentenceKind::Statement => !sentence.question,
+    };
+    position_ok && sentence_ok
+}
+
+fn first_content(lexed: &Lexed) -> u32 {
+    lexed
+        .sentences
+        .iter()
+        .map(|s| s.content_start)
+        .find(|&c| c != u32::MAX)
+        .unwrap_or(0)
+}
+
+/// Filters hits by side and conditions, resolves overlaps, applies negation
+/// and suppression, and assigns contributions with diminishing returns.
+fn select(
+    compiled: &Compiled,
+    lexed: &Lexed,
+    hits: &[Hit],
+    side: Side,
+    ctx: Option<&ReplyContext>,
+) -> Vec<Selected> {
+    let decay = compiled.scoring.decay;
+    let mut kept: Vec<Selected> = Vec::with_capacity(hits.len());
+    // Hits arrive sorted by start, longest first. Within a category keep
+    // the leftmost-longest: "I'm so sorry" is one apology, not two.
+    let mut last_end: Vec<(Category, u32)> = Vec::new();
+    for hit in hits {
+        let rule = &compiled.rules[hit.rule as usize];
+        let customer_rule = rule.category.is_customer();
+        if customer_rule != (side == Side::Customer) {
+            continue;
+        }
+        if !conditions_hold(rule, hit, lexed, ctx) {
+            continue;
+        }
+        match last_end.iter_mut().find(|(c, _)| *c == rule.category) {
+            Some((_, end)) if hit.start < *end => continue,
+            Some((_, end)) => *end = hit.end,
+            None => last_end.push((rule.category, hit.end)),
+        }
+        let negated = rule.negatable && lexed.terms[hit.start as usize].negated;
+        kept.push(Selected {
+            hit: *hit,
+            negated,
+            suppressed: false,
+            contribution: 0.0,
+        });
+    }
+    if side == Side::Agent {
+        // Anti-patterns win over positive hits they overlap.
+        let mut flagged = vec![false; lexed.terms.len()];
+        for s in kept.iter().filter(|s| !s.negated) {
+            if matches!(compiled.rules[s.hit.rule as usize].category, Category::Flag(_)) {
+                flagged[s.hit.start as usize..s.hit.end as usize].fill(true);
+            }
+        }
+        for s in &mut kept {
+            let rule = &compiled.rules[s.hit.rule as usize];
+            if matches!(rule.category, Category::Dimension(_))
+                && flagged[s.hit.start as usize..s.hit.end as usize].contains(&true)
+            {
+                s.suppressed = true;
+            }
+        }
+    }
+    // Diminishing returns inside a category, strongest match first.
+    let mut order: Vec<usize> = (0..kept.len()).filter(|&i| kept[i].counts()).collect();
+    order.sort_by(|&a, &b| {
+        let ra = &compiled.rules[kept[a].hit.rule as usize];
+        let rb = &compiled.rules[kept[b].hit.rule as usize];
+        ra.category
+            .as_str()
+            .cmp(rb.category.as_str())
+            .then(rb.weight.abs().total_cmp(&ra.weight.abs()))
+            .then(kept[a].hit.start.cmp(&kept[b].hit.start))
+    });
+    let mut rank = 0i32;
+    let mut prev: Option<Category> = None;
+    for i in order {
+        let rule = &compiled.rules[kept[i].hit.rule as usize];
+        if prev != Some(rule.category) {
+            rank = 0;
+            prev = Some(rule.category);
+        }
+        kept[i].contribution = rule.weight * decay.powi(rank);
+        rank += 1;
+    }
+    kept
+}
+
+fn polarity(category: Category) -> Polarity {
+    match category {
+        Category::Dimension(_) => Polarity::Positive,
+        Category::Flag(_) => Polarity::Negative,
+        _ => Polarity::Neutral,
+    }
+}
+
+fn to_matches(compiled: &Compiled, lexed: &Lexed, text: &str, selected: &[Selected]) -> Vec<Match> {
+    selected
+        .iter()
+        .map(|s| {
+            let rule = &compiled.rules[s.hit.rule as usize];
+            let (start, end) = lexed.span(s.hit.start, s.hit.end);
+            Match {
+                rule: rule.id.clone(),
+                category: rule.category,
+                polarity: polarity(rule.category),
+                start,
+                end,
+                text: text[start..end].to_string(),
+                contribution: s.contribution,
+                negated: s.negated,
+                suppressed: s.suppressed,
+            }
+        })
+        .collect()
+}
+
+/// Reads a customer message: emotions, distress, escalation, repetition.
+pub(crate) fn analyze_customer(compiled: &Compiled, text: &str, work: &mut Work) -> CustomerReport {
+    compiled.lex(text, &mut work.lexed);
+    compiled.find_hits(&work.lexed, &mut work.segments, &mut work.hits);
+    let lexed = &work.lexed;
+    let selected = select(compiled, lexed, &work.hits, Side::Customer, None);
+    let s = &compiled.scoring;
+    let mut evidence = [0.0f64; 8];
+    let mut escalation = false;
+    let mut repetition = false;
+    for sel in selected.iter().filter(|s| s.counts()) {
+        match compiled.rules[sel.hit.rule as usize].category {
+            Category::Emotion(e) => evidence[e as usize] += sel.contribution,
+            Category::Escalation => escalation |= sel.contribution > 0.0,
+            Category::Repetition => repetition |= sel.contribution > 0.0,
+            _ => {}
+        }
+    }
+    let mut emotions = Emotions::default();
+    for &e in Emotion::ALL {
+        emotions.set(e, round4(saturate(evidence[e as usize])));
+    }
+    let emphasis = emphasis(lexed, text);
+    let weights = [
+        (Emotion::Anger, s.distress_anger),
+        (Emotion::Frustration, s.distress_frustration),
+        (Emotion::Sadness, s.distress_sadness),
+        (Emotion::Anxiety, s.distress_anxiety),
+        (Emotion::Disappointment, s.distress_disappointment),
+        (Emotion::Confusion, s.distress_confusion),
+        (Emotion::Urgency, s.distress_urgency),
+    ];
+    let mut calm = 1.0;
+    for (e, w) in weights {
+        calm *= 1.0 - (emotions.get(e) * w).clamp(0.0, 1.0);
+    }
+    if escalation {
+        calm *= 1.0 - s.distress_escalation.clamp(0.0, 1.0);
+    }
+    if repetition {
+        calm *= 1.0 - s.distress_repetition.clamp(0.0, 1.0);
+    }
+    // Capitals and "!!!" amplify a negative message; they do not make a
+    // grateful one distressed.
+    if emphasis && calm < 1.0 {
+        calm *= 1.0 - s.distress_emphasis.clamp(0.0, 1.0);
+    }
+    let distress = round4(1.0 - calm);
+    let distress_level = if distress >= s.level3 {
+        3
+    } else if distress >= s.level2 {
+        2
+    } else if distress >= s.level1 {
+        1
+    } else {
+        0
+    };
+    CustomerReport {
+        distress,
+        distress_level,
+        emotions,
+        escalation,
+        repetition,
+        emphasis,
+        matches: to_matches(compiled, lexed, text, &selected),
+    }
+}
+
+/// Capitalised words of three letters or more, or stacked `!!`/`?!`.
+fn emphasis(lexed: &Lexed, text: &str) -> bool {
+    lexed.tokens.iter().any(|t| {
+        t.emphatic || (t.caps && text[t.start..t.end].chars().filter(|c| c.is_alphabetic()).count() >= 3)
+    })
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Reusable buffers for one scoring call.
+#[derive(Debug, Default)]
+pub(crate) struct Work {
+    pub lexed: Lexed,
+    pub segments: Vec<crate::rules::compile::SegmentHit>,
+    pub hits: Vec<Hit>,
+}
+
+const EMPATHIC: [Dimension; 5] = [
+    Dimension::Acknowledgment,
+    Dimension::Apology,
+    Dimension::Understanding,
+    Dimension::Care,
+    Dimension::Restatement,
+];
+
+/// Scores an agent reply, optionally given what the customer said.
+pub(crate) fn score_reply(
+    compiled: &Compiled,
+    text: &str,
+    customer: Option<&CustomerReport>,
+    work: &mut Work,
+) -> MessageReport {
+    let s = &compiled.scoring;
+    let ctx = customer.map(|c| ReplyContext {
+        distress: c.distress,
+        distress_level: c.distress_level,
+        complaint: c.complaint(),
+    });
+    compiled.lex(text, &mut work.lexed);
+    compiled.find_hits(&work.lexed, &mut work.segments, &mut work.hits);
+    let lexed = &work.lexed;
+    let selected = select(compiled, lexed, &work.hits, Side::Agent, ctx.as_ref());
+
+    let mut breakdown = vec![ScoreTerm {
+        source: TermSource::Bias,
+        label: "bias".into(),
+        value: s.bias,
+        match_index: None,
+    }];
+    let mut dim_sum = [0.0f64; 13];
+    let mut flags: Vec<Flag> = Vec::new();
+    let mut first_empathic: Option<u32> = None;
+    let mut first_policy: Option<u32> = None;
+    let mut evidence = [0.0f64; 3];
+    let mut strategy_votes: Vec<(u32, Strategy, f64)> = Vec::new();
+    for (i, sel) in selected.iter().enumerate() {
+        let rule = &compiled.rules[sel.hit.rule as usize];
+        if !sel.counts() {
+            continue;
+        }
+        if sel.contribution != 0.0 {
+            breakdown.push(ScoreTerm {
+                source: TermSource::Match,
+                label: rule.id.to_string(),
+                value: sel.contribution,
+                match_index: Some(i),
+            });
+        }
+        let sentence = lexed.terms[sel.hit.start as usize].sentence;
+        match rule.category {
+            Category::Dimension(d) => {
+                dim_sum[d as usize] += sel.contribution;
+                if EMPATHIC.contains(&d) && first_empathic.is_none() {
+                    first_empathic = Some(sel.hit.start);
+                }
+            }
+            Category::Flag(f) => {
+                if !flags.contains(&f) {
+                    flags.push(f);
+                }
+                if f == Flag::PolicyWall && first_policy.is_none() {
+                    first_policy = Some(sel.hit.start);
+                }
+            }
+            _ => {}
+        }
+        if let Some((m, level)) = rule.epitome {
+            evidence[m as usize] += epitome_evidence(level, sel.contribution, rule.weight);
+        }
+        if let Some(strategy) = rule.strategy.or_else(|| default_strategy(rule.category)) {
+            strategy_votes.push((sentence, strategy, rule.weight.abs().max(0.1)));
+        }
+    }
+
+    let mut dimensions = Dimensions::default();
+    for &d in Dimension::ALL {
+        dimensions.set(d, round4(saturate(dim_sum[d as usize])));
+    }
+    let has = |d: Dimension| dim_sum[d as usize] > 0.0;
+    let empathic = EMPATHIC.iter().any(|&d| has(d));
+
+    // Flags derived from the shape of the reply and from other matches.
+    let mut derive = |flag: Flag, value: f64, flags: &mut Vec<Flag>| {
+        if !flags.contains(&flag) {
+            flags.push(flag);
+        }
+        breakdown.push(ScoreTerm {
+            source: TermSource::Derived,
+            label: flag.as_str().into(),
+            value,
+            match_index: None,
+        });
+    };
+    if flags.contains(&Flag::Refusal) && !has(Dimension::Options) {
+        derive(
+            Flag::RefusalWithoutAlternative,
+            s.refusal_without_alternative,
+            &mut flags,
+        );
+    }
+    let upset = ctx.is_some_and(|c| c.distress_level >= 1 || c.complaint);
+    let courteous = empathic || has(Dimension::Warmth) || has(Dimension::Appreciation);
+    if !flags.contains(&Flag::Curt)
+        && lexed.words > 0
+        && (lexed.words as f64) <= s.curt_max_tokens
+        && !courteous
+        && (upset || flags.contains(&Flag::Refusal))
+    {
+        derive(Flag::Curt, s.curt, &mut flags);
+    }
+    if !flags.contains(&Flag::Shouting) && shouting(lexed, text) {
+        derive(Flag::Shouting, s.shouting, &mut flags);
+    }
+
+    // Context: the customer's state makes acknowledgment needed.
+    if let Some(c) = &ctx {
+        let need = if c.complaint {
+            c.distress.max(s.complaint_floor)
+        } else {
+            c.distress
+        };
+        if c.distress_level >= 1 || c.complaint {
+            let (label, value) = if empathic {
+                ("distress_acknowledged", s.acknowledged_bonus * need)
+            } else {
+                ("distress_ignored", -s.ignored_penalty * need)
+            };
+            breakdown.push(ScoreTerm {
+                source: TermSource::Context,
+                label: label.into(),
+                value,
+                match_index: None,
+            });
+        }
+    }
+    let policy_first = first_policy.is_some_and(|p| first_empathic.is_none_or(|e| e > p));
+    if policy_first {
+        breakdown.push(ScoreTerm {
+            source: TermSource::Context,
+            label: "policy_before_acknowledgment".into(),
+            value: s.policy_before_acknowledgment,
+            match_index: None,
+        });
+    }
+
+    let logit: f64 = breakdown.iter().map(|t| t.value).sum();
+    let score = round4(100.0 * sigmoid(logit));
+
+    let mut epitome = Epitome::default();
+    for &m in Mechanism::ALL {
+        let (l1, l2) = match m {
+            Mechanism::EmotionalReactions => (s.emotional_reactions_level1, s.emotional_reactions_level2),
+            Mechanism::Interpretations => (s.interpretations_level1, s.interpretations_level2),
+            Mechanism::Explorations => (s.explorations_level1, s.explorations_level2),
+        };
+        let e = evidence[m as usize];
+        epitome.set(m, if e >= l2 { 2 } else if e >= l1 { 1 } else { 0 });
+    }
+
+    let strategies = sentence_strategies(lexed, &strategy_votes);
+    let tips = tips::for_reply(&tips::ReplyFacts {
+        ctx: ctx.as_ref(),
+        flags: &flags,
+        has: &has,
+        empathic,
+        policy_first,
+        words: lexed.words,
+    });
+
+    MessageReport {
+        score,
+        dimensions,
+        flags,
+        epitome,
+        strategies,
+        matches: to_matches(compiled, lexed, text, &selected),
+        breakdown,
+        tips,
+        context: ctx,
+    }
+}
+
+/// A rule tagged with an EPITOME level adds evidence: a level-2 rule alone
+/// reaches level 2, a level-1 rule alone reaches level 1; repeated weak
+/// evidence adds up with the category's diminishing returns.
+fn epitome_evidence(level: u8, contribution: f64, weight: f64) -> f64 {
+    let share = if weight != 0.0 {
+        (contribution / weight).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    f64::from(level) * share
+}
+
+fn default_strategy(category: Category) -> Option<Strategy> {
+    use crate::report::Cue;
+    Some(match category {
+        Category::Dimension(d) => match d {
+            Dimension::Acknowledgment | Dimension::Understanding => Strategy::ReflectionOfFeelings,
+            Dimension::Restatement => Strategy::Restatement,
+            Dimension::Reassurance | Dimension::Care => Strategy::AffirmationReassurance,
+            Dimension::Options => Strategy::Suggestion,
+            Dimension::Exploration => Strategy::Question,
+            _ => return None,
+        },
+        Category::Cue(Cue::SelfDisclosure) => Strategy::SelfDisclosure,
+        Category::Cue(Cue::Suggestion) => Strategy::Suggestion,
+        Category::Cue(Cue::Information) => Strategy::Information,
+        _ => return None,
+    })
+}
+
+/// One strategy per sentence: restatement wins, then a question mark, then
+/// the strongest vote; sentences without evidence are `other`.
+fn sentence_strategies(lexed: &Lexed, votes: &[(u32, Strategy, f64)]) -> Vec<SentenceStrategy> {
+    lexed
+        .sentences
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.end_term > s.first_term)
+        .map(|(i, s)| {
+            let mut best: Option<(Strategy, f64)> = None;
+            let mut restatement = false;
+            for &(sentence, strategy, weight) in votes {
+                if sentence as usize != i {
+                    continue;
+                }
+                restatement |= strategy == Strategy::Restatement;
+                if best.is_none_or(|(_, w)| weight > w) {
+                    best = Some((strategy, weight));
+                }
+            }
+            let strategy = if restatement {
+                Strategy::Restatement
+            } else if s.question {
+                Strategy::Question
+            } else {
+                best.map_or(Strategy::Other, |(st, _)| st)
+            };
+            SentenceStrategy {
+                start: s.start,
+                end: s.end,
+                strategy,
+            }
+        })
+        .collect()
+}
+
+/// Most words in capitals, or stacked exclamation marks more than once.
+fn shouting(lexed: &Lexed, text: &str) -> bool {
+    let mut caps = 0;
+    let mut emphatic = 0;
+    for t in &lexed.tokens {
+        if t.emphatic {
+            emphatic += 1;
+        }
+        if t.caps && text[t.start..t.end].chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+            caps += 1;
+        }
+    }
+    (caps >= 3 && caps * 2 >= lexed.words) || emphatic >= 2 || (caps >= 2 && emphatic >= 1)
+}

@@ -1,0 +1,119 @@
+//! The parameters of the score formulas, read from a pack's `[scoring]`.
+
+use std::collections::BTreeMap;
+
+use crate::error::RulePackError;
+
+macro_rules! scoring_params {
+    ($($(#[$doc:meta])* $name:ident = $default:expr;)+) => {
+        /// Parameters of the score formulas. Defaults can be overridden in a
+        /// pack's `[scoring]` table.
+        #[derive(Debug, Clone, PartialEq)]
+        pub(crate) struct Scoring {
+            $($(#[$doc])* pub $name: f64,)+
+        }
+
+        impl Default for Scoring {
+            fn default() -> Self {
+                Scoring { $($name: $default,)+ }
+            }
+        }
+
+        impl Scoring {
+            /// The names of every parameter.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),+];
+
+            fn set(&mut self, name: &str, value: f64) -> bool {
+                match name {
+                    $(stringify!($name) => { self.$name = value; true })+
+                    _ => false,
+                }
+            }
+        }
+    };
+}
+
+scoring_params! {
+    /// Logit of a reply with no evidence either way.
+    bias = -0.4;
+    /// Each further match in a category counts `decay` times the previous one.
+    decay = 0.5;
+    /// Bonus when the customer is upset and the reply acknowledges it (× distress).
+    acknowledged_bonus = 1.0;
+    /// Penalty when the customer is upset and the reply acknowledges nothing (× distress).
+    ignored_penalty = 2.0;
+    /// Distress credited to a message with a complaint but low distress.
+    complaint_floor = 0.35;
+    /// Derived flag: a refusal with no alternative.
+    refusal_without_alternative = -1.2;
+    /// Derived flag: a bare one-liner to an upset customer or with a refusal.
+    curt = -1.2;
+    /// A reply of at most this many words can be curt.
+    curt_max_tokens = 6.0;
+    /// Derived flag: capitals and stacked exclamation marks.
+    shouting = -1.0;
+    /// Policy cited before any acknowledgment.
+    policy_before_acknowledgment = -0.5;
+    /// Distress weight of each customer emotion.
+    distress_anger = 1.0;
+    distress_frustration = 0.9;
+    distress_sadness = 1.0;
+    distress_anxiety = 0.85;
+    distress_disappointment = 0.7;
+    distress_confusion = 0.35;
+    distress_urgency = 0.5;
+    /// Distress added by escalation, repetition and emphasis.
+    distress_escalation = 0.45;
+    distress_repetition = 0.4;
+    distress_emphasis = 0.3;
+    /// Distress thresholds of levels 1, 2 and 3.
+    level1 = 0.15;
+    level2 = 0.45;
+    level3 = 0.75;
+    /// EPITOME: evidence needed for level 1 and level 2 of each mechanism.
+    emotional_reactions_level1 = 1.0;
+    emotional_reactions_level2 = 2.0;
+    interpretations_level1 = 1.0;
+    interpretations_level2 = 2.0;
+    explorations_level1 = 1.0;
+    explorations_level2 = 2.0;
+}
+
+impl Scoring {
+    /// Defaults overridden by the `[scoring]` tables of the packs.
+    pub fn from_pack(
+        values: &BTreeMap<String, (f64, String, Option<usize>)>,
+    ) -> Result<Scoring, RulePackError> {
+        let mut s = Scoring::default();
+        for (name, (value, pack, line)) in values {
+            if !s.set(name, *value) {
+                return Err(RulePackError::new(format!(
+                    "unknown scoring parameter; known: {}",
+                    Scoring::NAMES.join(", ")
+                ))
+                .with_field(format!("scoring.{name}"))
+                .with_line(*line)
+                .with_pack(pack.clone()));
+            }
+        }
+        if !(0.0..=1.0).contains(&s.decay) {
+            return Err(RulePackError::new("decay must be between 0 and 1")
+                .with_field("scoring.decay"));
+        }
+        Ok(s)
+    }
+}
+
+/// The logistic function.
+pub(crate) fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Maps accumulated evidence (≥ 0) to 0–1 with diminishing returns.
+pub(crate) fn saturate(x: f64) -> f64 {
+    if x <= 0.0 {
+        0.0
+    } else {
+        1.0 - (-x).exp()
+    }
+}
