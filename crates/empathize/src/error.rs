@@ -36,13 +36,18 @@ impl RulePackError {
         }
     }
 
+    /// Names the rule, unless an inner, more precise location is known.
     pub(crate) fn with_rule(mut self, rule: impl Into<String>) -> Self {
-        self.rule = Some(rule.into());
+        if self.rule.is_none() {
+            self.rule = Some(rule.into());
+        }
         self
     }
 
     pub(crate) fn with_field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
+        if self.field.is_none() {
+            self.field = Some(field.into());
+        }
         self
     }
 

@@ -1,0 +1,174 @@
+//! Behaviour through the public API: builder, packs, offsets, batches.
+
+use empathize::{
+    Analyzer, Dimension, Flag, OffsetUnit, RulePackError, ToUnit, TokenKind,
+};
+
+#[test]
+fn public_types_are_send_sync_unwind_safe() {
+    fn check<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    check::<Analyzer>();
+    check::<empathize::MessageReport>();
+    check::<empathize::CustomerReport>();
+    check::<empathize::ConversationReport>();
+    check::<RulePackError>();
+}
+
+#[test]
+fn the_default_pack_covers_every_category() {
+    let rules = Analyzer::new().rules();
+    for name in empathize::Category::all_names() {
+        if ["refusal_without_alternative", "shouting"].contains(&name) {
+            continue; // derived by the engine
+        }
+        assert!(
+            rules.iter().any(|r| r.category.as_str() == name),
+            "no rule for category {name}"
+        );
+    }
+    assert!(rules.len() >= 150, "only {} rules", rules.len());
+}
+
+#[test]
+fn context_lowers_the_score_of_a_reply_that_ignores_distress() {
+    let a = Analyzer::new();
+    let reply = "Please send us your order number.";
+    let calm = a.score_reply("Hi, where can I find my order number?", reply);
+    let upset = a.score_reply("I'm furious, my order is lost AGAIN and I'm in tears!!!", reply);
+    assert!(upset.score < calm.score, "{} vs {}", upset.score, calm.score);
+    assert!(upset.has_tip("acknowledge_feelings"));
+}
+
+#[test]
+fn extra_pack_weights_and_disable() {
+    let base = Analyzer::new();
+    let text = "Aloha! I'm so sorry.";
+    let with_extra = Analyzer::builder()
+        .extra_pack("[[rules]]\nid = \"warmth.aloha\"\ncategory = \"warmth\"\nweight = 0.9\npatterns = [\"aloha\"]\n")
+        .build()
+        .unwrap();
+    assert!(with_extra.score(text).dimensions.warmth > base.score(text).dimensions.warmth);
+
+    let apology_rule = base
+        .score(text)
+        .matches
+        .iter()
+        .find(|m| m.category.as_str() == "apology")
+        .map(|m| m.rule.to_string())
+        .expect("an apology rule matches");
+    let disabled = Analyzer::builder().disable(apology_rule.clone()).build().unwrap();
+    assert!(!disabled.score(text).matches.iter().any(|m| *m.rule == *apology_rule));
+    let heavier = Analyzer::builder().weight(apology_rule.clone(), 5.0).build().unwrap();
+    assert!(heavier.score(text).score > base.score(text).score);
+
+    let err = Analyzer::builder().disable("no.such.rule").build().unwrap_err();
+    assert_eq!(err.rule(), Some("no.such.rule"));
+}
+
+#[test]
+fn replacing_the_pack() {
+    let a = Analyzer::builder()
+        .pack("[pack]\nname = \"tiny\"\n[[rules]]\nid = \"care.hug\"\ncategory = \"care\"\nweight = 1.0\npatterns = [\"(big)? hug\"]\n")
+        .build()
+        .unwrap();
+    assert_eq!(a.pack_name(), "tiny");
+    assert_eq!(a.rules().len(), 1);
+    let r = a.score("Sending a big hug");
+    assert_eq!(r.matches.len(), 1);
+    assert_eq!(r.matches[0].text, "big hug");
+    assert!(a.score("I'm so sorry").matches.is_empty());
+}
+
+#[test]
+fn pack_errors_name_rule_field_line() {
+    let cases: &[(&str, Option<&str>, Option<&str>, Option<usize>)] = &[
+        ("[[rules]]\nid = \"a\"\ncategory = \"care\"\nweight = 1.0\npatterns = [\"(x\"]\n", Some("a"), Some("patterns"), Some(5)),
+        ("[[rules]]\nid = \"a\"\ncategory = \"care\"\nweight = 1.0\npatterns = [\"<NOPE>\"]\n", Some("a"), Some("patterns"), Some(5)),
+        ("[[rules]]\nid = \"a\"\ncategory = \"carez\"\nweight = 1.0\npatterns = [\"x\"]\n", Some("a"), Some("category"), Some(3)),
+        ("[lexicons]\nA = [\"<B>\"]\nB = [\"<A>\"]\n[[rules]]\nid = \"a\"\ncategory = \"care\"\nweight = 1.0\npatterns = [\"<A>\"]\n", Some("B"), Some("lexicons"), Some(3)),
+        ("[scoring]\nbiass = 1.0\n", None, Some("scoring.biass"), Some(2)),
+        ("[[rules]]\nid = \"a\"\ncategory = \"care\"\nweight = 1.0\npatterns = [\"x *{0,99} y\"]\n", Some("a"), Some("patterns"), Some(5)),
+    ];
+    for (src, rule, field, line) in cases {
+        let err = Analyzer::builder().pack(*src).build().unwrap_err();
+        if rule.is_some() {
+            assert_eq!(err.rule(), *rule, "{err}");
+        }
+        assert_eq!(err.field(), *field, "{err}");
+        if line.is_some() {
+            assert_eq!(err.line(), *line, "{err}");
+        }
+        assert!(!err.to_string().is_empty());
+    }
+}
+
+#[test]
+fn gaps_match_within_a_sentence_only() {
+    let a = Analyzer::builder()
+        .pack("[[rules]]\nid = \"hollow.inconvenience\"\ncategory = \"hollow\"\nweight = -1.0\npatterns = [\"sorry *{0,3} inconvenience\"]\n")
+        .build()
+        .unwrap();
+    assert_eq!(a.score("Sorry for any inconvenience.").matches.len(), 1);
+    assert_eq!(a.score("Sorry for the inconvenience.").matches.len(), 1);
+    assert!(a.score("Sorry for the long wait and the inconvenience.").matches.is_empty());
+    assert!(a.score("Sorry. Inconvenience.").matches.is_empty());
+}
+
+#[test]
+fn batch_keeps_order_and_equals_single_calls() {
+    let a = Analyzer::new();
+    let texts: Vec<String> = (0..500)
+        .map(|i| if i % 3 == 0 { format!("I'm so sorry about order {i}.") } else { format!("Per our policy, no. {i}") })
+        .collect();
+    let batch = a.score_batch(&texts);
+    for (t, r) in texts.iter().zip(&batch) {
+        assert_eq!(&a.score(t), r);
+    }
+}
+
+#[test]
+fn offsets_convert_for_python_and_javascript() {
+    let a = Analyzer::new();
+    let text = "😭 José, 我很抱歉 — I’m so sorry, I understand how frustrating that is 🙏";
+    let bytes = a.score(text);
+    assert!(!bytes.matches.is_empty());
+    let mut chars = bytes.clone();
+    chars.to_unit(text, OffsetUnit::Char);
+    let mut utf16 = bytes.clone();
+    utf16.to_unit(text, OffsetUnit::Utf16);
+    let code_points: Vec<char> = text.chars().collect();
+    let units: Vec<u16> = text.encode_utf16().collect();
+    for ((b, c), u) in bytes.matches.iter().zip(&chars.matches).zip(&utf16.matches) {
+        assert_eq!(code_points[c.start..c.end].iter().collect::<String>(), b.text);
+        assert_eq!(String::from_utf16(&units[u.start..u.end]).unwrap(), b.text);
+    }
+}
+
+#[test]
+fn tokenizer_points() {
+    let a = Analyzer::new();
+    let t = a.tokenize("I’m NOT ok!!! Sooo sad 😭 see https://t.co/x @acme #fail :( I don't understand.");
+    let norms: Vec<&str> = t.iter().map(|t| t.norm.as_ref()).collect();
+    assert_eq!(norms[0], "i am");
+    assert!(t[1].caps);
+    assert!(t.iter().any(|t| t.emphatic));
+    assert!(t.iter().any(|t| t.elongated && t.norm == "so"));
+    let kinds: Vec<TokenKind> = t.iter().map(|t| t.kind).collect();
+    for k in [TokenKind::Emoji, TokenKind::Url, TokenKind::Mention, TokenKind::Hashtag, TokenKind::Emoticon] {
+        assert!(kinds.contains(&k), "{k:?}");
+    }
+    let understand = t.iter().find(|t| t.norm == "understand").unwrap();
+    assert!(understand.negated, "`understand` is inside the scope of n't");
+    assert!(t.last().unwrap().sentence > t[0].sentence);
+}
+
+#[test]
+fn flags_and_dimensions_from_the_seeds() {
+    let a = Analyzer::new();
+    let r = a.score("I can't change the date, but what I can do is move you to the 9am flight.");
+    assert!(r.dimensions.get(Dimension::Options) > 0.0);
+    assert!(!r.has_flag(Flag::RefusalWithoutAlternative));
+    let r = a.score("Nope.");
+    assert!(r.has_flag(Flag::Refusal) || r.has_flag(Flag::Curt));
+}
+
