@@ -1,0 +1,158 @@
+//! `empathize explain`: one reply, its highlighted matches, the score
+//! breakdown and the tips.
+
+use std::io::{self, Write};
+
+use empathize::{Analyzer, Match, Polarity, TermSource};
+
+use crate::output::Style;
+
+/// Counted matches that do not overlap, for highlighting (longest first wins).
+pub fn highlight_spans(matches: &[Match]) -> Vec<&Match> {
+    let mut spans: Vec<&Match> = matches.iter().filter(|m| !m.negated && !m.suppressed).collect();
+    spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out: Vec<&Match> = Vec::new();
+    for m in spans {
+        if out.last().is_none_or(|last| m.start >= last.end) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+fn paint_span(style: Style, m: &Match, text: &str) -> String {
+    if style.color {
+        let code = match m.polarity {
+            Polarity::Positive => "30;42",
+            Polarity::Negative => "97;41",
+            Polarity::Neutral => "30;46",
+        };
+        format!("{}{}", style.paint(code, text), style.dim(&format!("₍{}₎", m.category)))
+    } else {
+        format!("[{text}]{{{}}}", m.category)
+    }
+}
+
+pub fn explain(
+    analyzer: &Analyzer,
+    text: &str,
+    customer: Option<&str>,
+    json: bool,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let customer_report = customer.map(|c| analyzer.analyze_customer(c));
+    let report = match &customer_report {
+        Some(c) => analyzer.score_reply_to(c, text),
+        None => analyzer.score(text),
+    };
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        return writeln!(out);
+    }
+    if let (Some(c), Some(ctext)) = (&customer_report, customer) {
+        writeln!(out, "{}", style.bold("Customer"))?;
+        writeln!(out, "  {ctext}")?;
+        let mut emotions: Vec<String> = c
+            .emotions
+            .iter()
+            .filter(|(_, v)| *v > 0.0)
+            .map(|(e, v)| format!("{e} {v:.2}"))
+            .collect();
+        if c.escalation {
+            emotions.push("escalation".into());
+        }
+        if c.repetition {
+            emotions.push("repetition".into());
+        }
+        writeln!(
+            out,
+            "  distress {:.2} (level {}/3){}{}",
+            c.distress,
+            c.distress_level,
+            if emotions.is_empty() { "" } else { " — " },
+            emotions.join(", ")
+        )?;
+        writeln!(out)?;
+    }
+
+    writeln!(out, "{}", style.bold("Reply"))?;
+    let mut line = String::new();
+    let mut at = 0;
+    for m in highlight_spans(&report.matches) {
+        line.push_str(&text[at..m.start]);
+        line.push_str(&paint_span(style, m, &text[m.start..m.end]));
+        at = m.end;
+    }
+    line.push_str(&text[at..]);
+    writeln!(out, "  {line}")?;
+    writeln!(out)?;
+
+    writeln!(out, "{} {}", style.bold("Score"), style.score(report.score))?;
+    if !report.flags.is_empty() {
+        let flags: Vec<String> = report.flags.iter().map(|f| style.paint("31", f.as_str())).collect();
+        writeln!(out, "  flags: {}", flags.join(", "))?;
+    }
+    let dims: Vec<String> = report
+        .dimensions
+        .iter()
+        .filter(|(_, v)| *v > 0.0)
+        .map(|(d, v)| format!("{d} {v:.2}"))
+        .collect();
+    if !dims.is_empty() {
+        writeln!(out, "  dimensions: {}", dims.join(", "))?;
+    }
+    writeln!(
+        out,
+        "  EPITOME: emotional reactions {}, interpretations {}, explorations {}",
+        report.epitome.emotional_reactions, report.epitome.interpretations, report.epitome.explorations
+    )?;
+    writeln!(out)?;
+
+    writeln!(out, "{}", style.bold("Breakdown (score = 100·σ(sum))"))?;
+    for term in &report.breakdown {
+        let what = match (term.source, term.match_index) {
+            (TermSource::Match, Some(i)) => {
+                let m = &report.matches[i];
+                format!("{} {:?}", m.rule, m.text)
+            }
+            _ => term.label.clone(),
+        };
+        let source = match term.source {
+            TermSource::Bias => "bias",
+            TermSource::Match => "match",
+            TermSource::Derived => "derived",
+            TermSource::Context => "context",
+        };
+        let value = format!("{:+6.2}", term.value);
+        let value = if term.value < 0.0 { style.paint("31", &value) } else { style.paint("32", &value) };
+        writeln!(out, "  {value}  {:<8} {what}", source)?;
+    }
+    let logit: f64 = report.breakdown.iter().map(|t| t.value).sum();
+    writeln!(out, "  {:+6.2}  = logit → score {:.1}", logit, report.score)?;
+    let cancelled: Vec<&Match> = report.matches.iter().filter(|m| m.negated || m.suppressed).collect();
+    if !cancelled.is_empty() {
+        writeln!(out, "  cancelled:")?;
+        for m in cancelled {
+            let why = if m.negated { "negated" } else { "overridden by an anti-pattern" };
+            writeln!(out, "    {} {:?} ({why})", m.rule, m.text)?;
+        }
+    }
+    writeln!(out)?;
+
+    if !report.strategies.is_empty() {
+        writeln!(out, "{}", style.bold("Sentences"))?;
+        for s in &report.strategies {
+            writeln!(out, "  {:<24} {}", s.strategy.as_str(), text[s.start..s.end].trim())?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", style.bold("Tips"))?;
+    if report.tips.is_empty() {
+        writeln!(out, "  none — nothing obvious is missing")?;
+    }
+    for t in &report.tips {
+        writeln!(out, "  • {} {}", t.message, style.dim(&format!("[{}]", t.code)))?;
+    }
+    Ok(())
+}

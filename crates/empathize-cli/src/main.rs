@@ -1,0 +1,393 @@
+//! `empathize` — score files of customer-service conversations, explain a
+//! reply, build an HTML report, check rule packs.
+//!
+//! Exit codes: 0 success (malformed records are reported on stderr and
+//! skipped); 1 an error (unreadable file, bad rule pack, failed check);
+//! 2 bad usage; 3 a malformed record with `--strict`.
+
+mod explain;
+mod html;
+mod input;
+mod output;
+mod process;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use empathize::Analyzer;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::input::{CsvOptions, InputFormat, Record};
+use crate::output::{OutputFormat, Style, Writer};
+use crate::process::{Scored, Summary, CHUNK};
+
+/// Measure empathy in customer-service text.
+#[derive(Parser, Debug)]
+#[command(name = "empathize", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    packs: PackArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+struct PackArgs {
+    /// Replace the default English pack with this TOML pack.
+    #[arg(long, global = true, value_name = "PACK.toml")]
+    rules: Option<String>,
+    /// Add a pack on top of the base pack (repeatable).
+    #[arg(long = "extra-rules", global = true, value_name = "PACK.toml")]
+    extra_rules: Vec<String>,
+    /// Disable a rule by id (repeatable).
+    #[arg(long, global = true, value_name = "RULE_ID")]
+    disable: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Score conversations or messages from JSONL, CSV or stdin (`-`).
+    Score(ScoreArgs),
+    /// Explain one reply: highlighted matches, score breakdown, tips.
+    Explain(ExplainArgs),
+    /// Write a self-contained HTML report of conversations.
+    Report(ReportArgs),
+    /// Check or list rule packs.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Args, Debug, Clone)]
+struct InputArgs {
+    /// Input files (`-` for stdin). JSONL lines hold a conversation
+    /// `{id?, turns: [{role, text, agent_id?}]}` or a message `{text, role?, customer?}`.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    /// Input format (default: from the extension).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    input_format: InputFormat,
+    /// CSV: the column holding the text.
+    #[arg(long, default_value = "text")]
+    text_column: String,
+    /// CSV: the column holding the role (customer/agent).
+    #[arg(long)]
+    role_column: Option<String>,
+    /// CSV: the column holding a conversation id (rows of a conversation must be contiguous).
+    #[arg(long)]
+    conversation_column: Option<String>,
+    /// CSV: the column holding the customer message an agent reply answers.
+    #[arg(long)]
+    customer_column: Option<String>,
+    /// CSV: the column holding the agent id.
+    #[arg(long)]
+    agent_column: Option<String>,
+    /// Fail (exit 3) on the first malformed record instead of skipping it.
+    #[arg(long)]
+    strict: bool,
+    /// No progress bar and no warnings.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+struct ScoreArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+    /// Write the output to a file instead of stdout.
+    #[arg(long, short)]
+    output: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// The agent reply to explain.
+    text: String,
+    /// The customer message the reply answers.
+    #[arg(long)]
+    customer: Option<String>,
+    /// Print the JSON report instead of the readable explanation.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct ReportArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Where to write the HTML file.
+    #[arg(long, short, default_value = "report.html")]
+    output: String,
+    /// Include at most this many conversations' transcripts (the summary covers all).
+    #[arg(long, default_value_t = 500)]
+    max_transcripts: usize,
+}
+
+#[derive(Subcommand, Debug)]
+enum RulesCommand {
+    /// Validate a pack (on top of the default pack unless --standalone).
+    Check {
+        /// The pack to check.
+        pack: String,
+        /// Check the pack alone, as a replacement of the default pack.
+        #[arg(long)]
+        standalone: bool,
+    },
+    /// List the rules of the active packs.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A malformed record under `--strict`.
+#[derive(Debug)]
+struct StrictFailure(String);
+
+impl std::fmt::Display for StrictFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StrictFailure {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let strict = e.downcast_ref::<StrictFailure>().is_some();
+            eprintln!("error: {e:#}");
+            ExitCode::from(if strict { 3 } else { 1 })
+        }
+    }
+}
+
+fn read_pack(path: &str) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read rule pack {path}"))
+}
+
+fn build_analyzer(packs: &PackArgs) -> Result<Analyzer> {
+    let mut builder = Analyzer::builder();
+    if let Some(path) = &packs.rules {
+        builder = builder.pack(read_pack(path)?);
+    }
+    for path in &packs.extra_rules {
+        builder = builder.extra_pack(read_pack(path)?);
+    }
+    for id in &packs.disable {
+        builder = builder.disable(id.clone());
+    }
+    builder.build().map_err(|e| anyhow!("{e}"))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Score(args) => {
+            let analyzer = build_analyzer(&cli.packs)?;
+            score(&analyzer, args)
+        }
+        Command::Explain(args) => {
+            let analyzer = build_analyzer(&cli.packs)?;
+            let style = Style {
+                color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let mut out = io::stdout().lock();
+            explain::explain(&analyzer, &args.text, args.customer.as_deref(), args.json, style, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report(args) => {
+            let analyzer = build_analyzer(&cli.packs)?;
+            report(&analyzer, args)
+        }
+        Command::Rules(RulesCommand::Check { pack, standalone }) => {
+            let src = read_pack(&pack)?;
+            let mut builder = Analyzer::builder();
+            builder = if standalone { builder.pack(src) } else { builder.extra_pack(src) };
+            match builder.build() {
+                Ok(a) => {
+                    println!(
+                        "{pack}: ok — {} rules active, {} compiled sequences",
+                        a.rules().len(),
+                        a.compiled_sequences()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{pack}: {e}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Rules(RulesCommand::List { json }) => {
+            let analyzer = build_analyzer(&cli.packs)?;
+            let rules = analyzer.rules();
+            let mut out = io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &rules)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{:<48} {:<28} {:>6}  patterns", "id", "category", "weight")?;
+                for r in &rules {
+                    writeln!(
+                        out,
+                        "{:<48} {:<28} {:>6.2}  {}",
+                        r.id,
+                        r.category.as_str(),
+                        r.weight,
+                        r.patterns.len()
+                    )?;
+                }
+                writeln!(out, "{} rules", rules.len())?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Streams every input through the analyzer in parallel chunks, calling
+/// `sink` on each scored record in input order.
+fn for_each_scored(
+    analyzer: &Analyzer,
+    input: &InputArgs,
+    mut sink: impl FnMut(Scored) -> Result<()>,
+) -> Result<usize> {
+    let csv_opts = CsvOptions {
+        text_column: input.text_column.clone(),
+        role_column: input.role_column.clone(),
+        conversation_column: input.conversation_column.clone(),
+        customer_column: input.customer_column.clone(),
+        agent_column: input.agent_column.clone(),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(input.threads.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
+    let progress_visible = !input.quiet && io::stderr().is_terminal();
+    let mut skipped = 0usize;
+    let mut opened = Vec::new();
+    let mut total = 0u64;
+    for path in &input.files {
+        let (records, size, counter) =
+            input::records(path, input.input_format, &csv_opts).map_err(|e| anyhow!(e))?;
+        total += size.unwrap_or(0);
+        opened.push((records, counter));
+    }
+    // The bar stays hidden until the run has taken more than a moment.
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta}) {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let mut shown = false;
+    let mut show_if_slow = |bar: &ProgressBar| {
+        if progress_visible && !shown && started.elapsed() > Duration::from_millis(800) {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.enable_steady_tick(Duration::from_millis(200));
+            shown = true;
+        }
+    };
+    let mut done_bytes = 0u64;
+    for (records, counter) in opened {
+        let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK);
+        let mut flush = |chunk: &mut Vec<Record>, bar: &ProgressBar| -> Result<()> {
+            let batch = std::mem::take(chunk);
+            let scored = pool.install(|| process::score_chunk(analyzer, batch));
+            for s in scored {
+                sink(s)?;
+            }
+            bar.set_position(done_bytes + counter.load(Ordering::Relaxed));
+            show_if_slow(bar);
+            Ok(())
+        };
+        for record in records {
+            match record {
+                Ok(r) => {
+                    chunk.push(r);
+                    if chunk.len() >= CHUNK {
+                        flush(&mut chunk, &bar)?;
+                    }
+                }
+                Err(bad) => {
+                    if input.strict {
+                        return Err(StrictFailure(bad.to_string()).into());
+                    }
+                    skipped += 1;
+                    if !input.quiet {
+                        bar.suspend(|| eprintln!("warning: skipped {bad}"));
+                    }
+                }
+            }
+        }
+        flush(&mut chunk, &bar)?;
+        done_bytes += counter.load(Ordering::Relaxed);
+    }
+    bar.finish_and_clear();
+    Ok(skipped)
+}
+
+fn score(analyzer: &Analyzer, args: ScoreArgs) -> Result<ExitCode> {
+    let to_file = args.output.is_some();
+    let out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?,
+        )),
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+    };
+    let color = !to_file && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut writer = Writer::new(out, args.format, Style { color });
+    writer.begin()?;
+    let mut summary = Summary::default();
+    let skipped = for_each_scored(analyzer, &args.input, |scored| {
+        summary.add(&scored);
+        writer.record(&scored).context("cannot write output")
+    })?;
+    summary.skipped_records = skipped;
+    summary.finish();
+    writer.finish(&summary)?;
+    if matches!(args.format, OutputFormat::Jsonl | OutputFormat::Csv) && !args.input.quiet {
+        let style = Style {
+            color: io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        output::write_summary(&mut io::stderr().lock(), &summary, style)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(analyzer: &Analyzer, args: ReportArgs) -> Result<ExitCode> {
+    let mut summary = Summary::default();
+    let mut kept = Vec::new();
+    let max = args.max_transcripts;
+    let skipped = for_each_scored(analyzer, &args.input, |scored| {
+        summary.add(&scored);
+        if kept.len() < max {
+            kept.push(scored);
+        }
+        Ok(())
+    })?;
+    summary.skipped_records = skipped;
+    summary.finish();
+    let page = html::render(&summary, &kept, &args.input.files);
+    std::fs::write(&args.output, page).with_context(|| format!("cannot write {}", args.output))?;
+    if !args.input.quiet {
+        eprintln!(
+            "wrote {} ({} conversations, {} messages)",
+            args.output, summary.conversations, summary.messages
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
