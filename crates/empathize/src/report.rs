@@ -555,10 +555,19 @@ pub struct CustomerReport {
 }
 
 impl CustomerReport {
-    /// Whether any negative emotion is present (a complaint).
+    /// Whether the message complains: anger, frustration, sadness, anxiety
+    /// or disappointment (confusion and urgency alone are not complaints).
     pub fn complaint(&self) -> bool {
-        self.emotions
-            .iter()
-            .any(|(e, v)| e != Emotion::Gratitude && v > 0.0)
+        self.emotions.iter().any(|(e, v)| {
+            v > 0.0
+                && matches!(
+                    e,
+                    Emotion::Anger
+                        | Emotion::Frustration
+                        | Emotion::Sadness
+                        | Emotion::Anxiety
+                        | Emotion::Disappointment
+                )
+        })
     }
 }

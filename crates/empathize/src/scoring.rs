@@ -49,7 +49,7 @@ scoring_params! {
     /// Derived flag: a bare one-liner to an upset customer or with a refusal.
     curt = -1.2;
     /// A reply of at most this many words can be curt.
-    curt_max_tokens = 6.0;
+    curt_max_tokens = 10.0;
     /// Derived flag: capitals and stacked exclamation marks.
     shouting = -1.0;
     /// Policy cited before any acknowledgment.

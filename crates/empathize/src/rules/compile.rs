@@ -269,8 +269,13 @@ impl Compiled {
                     }
                 }
                 TokenKind::Number => {
+                    // A number some pattern spells out matches as itself;
+                    // any other number matches `<#NUMBER>`.
                     lexed.words += 1;
-                    ids[0] = self.lookup("<#NUMBER>");
+                    ids[0] = match self.lookup(token_text) {
+                        UNKNOWN => self.lookup("<#NUMBER>"),
+                        id => id,
+                    };
                 }
                 kind => ids[0] = self.lookup(&tokenize::normalize_other(token_text, kind)),
             }
