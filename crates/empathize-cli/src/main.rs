@@ -5,6 +5,7 @@
 //! skipped); 1 an error (unreadable file, bad rule pack, failed check);
 //! 2 bad usage; 3 a malformed record with `--strict`.
 
+mod eval;
 mod explain;
 mod html;
 mod input;
@@ -59,6 +60,26 @@ enum Command {
     /// Check or list rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Measure agreement with human-labelled data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum EvalCommand {
+    /// EPITOME levels against the corpus labels (a directory of the three
+    /// `*.csv` files, or files with the same columns).
+    Epitome {
+        /// Directories or CSV files (seeker_post, response_post, level, rationales).
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// The mechanism of every file (default: from each file name).
+        #[arg(long)]
+        mechanism: Option<String>,
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -230,6 +251,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
+        Command::Eval(EvalCommand::Epitome { paths, mechanism, json }) => {
+            let analyzer = build_analyzer(&cli.packs)?;
+            eval_epitome(&analyzer, &paths, mechanism.as_deref(), json)
+        }
         Command::Rules(RulesCommand::List { json }) => {
             let analyzer = build_analyzer(&cli.packs)?;
             let rules = analyzer.rules();
@@ -388,6 +413,51 @@ fn report(analyzer: &Analyzer, args: ReportArgs) -> Result<ExitCode> {
             "wrote {} ({} conversations, {} messages)",
             args.output, summary.conversations, summary.messages
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_epitome(analyzer: &Analyzer, paths: &[String], mechanism: Option<&str>, json: bool) -> Result<ExitCode> {
+    let forced = match mechanism {
+        None => None,
+        Some(m) => Some(
+            empathize::Mechanism::from_name(m)
+                .ok_or_else(|| anyhow!("unknown mechanism `{m}` (emotional_reactions, interpretations, explorations)"))?,
+        ),
+    };
+    let mut files = Vec::new();
+    for p in paths {
+        let path = std::path::PathBuf::from(p);
+        if path.is_dir() {
+            let mut inside: Vec<_> = std::fs::read_dir(&path)
+                .with_context(|| format!("cannot read {p}"))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|e| e == "csv"))
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(path);
+        }
+    }
+    let mut results = Vec::new();
+    for file in files {
+        let Some(m) = forced.or_else(|| eval::mechanism_of(&file)) else {
+            eprintln!("skipping {}: cannot tell the mechanism from its name (use --mechanism)", file.display());
+            continue;
+        };
+        let rows = eval::read_rows(&file)?;
+        results.push(eval::evaluate(analyzer, &rows, m, &file.display().to_string()));
+    }
+    if results.is_empty() {
+        return Err(anyhow!("no EPITOME files found"));
+    }
+    let mut out = io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &results)?;
+        writeln!(out)?;
+    } else {
+        eval::print(&mut out, &results)?;
     }
     Ok(ExitCode::SUCCESS)
 }
