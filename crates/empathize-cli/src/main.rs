@@ -7,6 +7,7 @@
 
 mod eval;
 mod explain;
+mod fit;
 mod html;
 mod input;
 mod output;
@@ -79,6 +80,18 @@ enum EvalCommand {
         /// Print JSON instead of the table.
         #[arg(long)]
         json: bool,
+        /// Re-fit the EPITOME weights and thresholds on all rows and print them.
+        #[arg(long)]
+        fit: bool,
+        /// With --fit: write the fitted values into this pack's `[scoring]` table.
+        #[arg(long, value_name = "PACK.toml", requires = "fit")]
+        write: Option<String>,
+        /// Folds for cross-validation.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Print up to N misjudged rows per file (gold → predicted), for error analysis.
+        #[arg(long, value_name = "N")]
+        errors: Option<usize>,
     },
 }
 
@@ -188,6 +201,14 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
+            // A closed pipe (`empathize score … | head`) is not an error.
+            let broken_pipe = e
+                .chain()
+                .filter_map(|c| c.downcast_ref::<io::Error>())
+                .any(|io| io.kind() == io::ErrorKind::BrokenPipe);
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
             let strict = e.downcast_ref::<StrictFailure>().is_some();
             eprintln!("error: {e:#}");
             ExitCode::from(if strict { 3 } else { 1 })
@@ -251,9 +272,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Eval(EvalCommand::Epitome { paths, mechanism, json }) => {
+        Command::Eval(EvalCommand::Epitome { paths, mechanism, json, fit, write, folds, errors }) => {
             let analyzer = build_analyzer(&cli.packs)?;
-            eval_epitome(&analyzer, &paths, mechanism.as_deref(), json)
+            let options = EvalOptions { mechanism, json, fit, write, folds: folds.max(2), errors };
+            eval_epitome(&analyzer, &paths, &options)
         }
         Command::Rules(RulesCommand::List { json }) => {
             let analyzer = build_analyzer(&cli.packs)?;
@@ -417,8 +439,17 @@ fn report(analyzer: &Analyzer, args: ReportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn eval_epitome(analyzer: &Analyzer, paths: &[String], mechanism: Option<&str>, json: bool) -> Result<ExitCode> {
-    let forced = match mechanism {
+struct EvalOptions {
+    mechanism: Option<String>,
+    json: bool,
+    fit: bool,
+    write: Option<String>,
+    folds: usize,
+    errors: Option<usize>,
+}
+
+fn eval_epitome(analyzer: &Analyzer, paths: &[String], options: &EvalOptions) -> Result<ExitCode> {
+    let forced = match options.mechanism.as_deref() {
         None => None,
         Some(m) => Some(
             empathize::Mechanism::from_name(m)
@@ -441,19 +472,53 @@ fn eval_epitome(analyzer: &Analyzer, paths: &[String], mechanism: Option<&str>, 
         }
     }
     let mut results = Vec::new();
+    let mut fitted = Vec::new();
     for file in files {
         let Some(m) = forced.or_else(|| eval::mechanism_of(&file)) else {
             eprintln!("skipping {}: cannot tell the mechanism from its name (use --mechanism)", file.display());
             continue;
         };
         let rows = eval::read_rows(&file)?;
-        results.push(eval::evaluate(analyzer, &rows, m, &file.display().to_string()));
+        if let Some(n) = options.errors {
+            let mut out = io::stdout().lock();
+            for (gold, predicted, text) in eval::errors(analyzer, &rows, m, n) {
+                writeln!(out, "{} gold {gold} → {predicted}: {}", m.as_str(), text.replace('\n', " "))?;
+            }
+        }
+        let mut result = eval::evaluate(analyzer, &rows, m, &file.display().to_string());
+        let fit = fit::fit_mechanism(analyzer, &rows, m, options.folds);
+        result.cross_validated = Some(fit.cross_validated.clone());
+        results.push(result);
+        fitted.push(fit);
     }
     if results.is_empty() {
         return Err(anyhow!("no EPITOME files found"));
     }
     let mut out = io::stdout().lock();
-    if json {
+    if options.fit {
+        writeln!(out, "Fitted on all rows (in-sample macro-F1 / {}-fold CV macro-F1):", options.folds)?;
+        let mut values = Vec::new();
+        for f in &fitted {
+            let lines = fit::scoring_lines(f);
+            let shown: Vec<String> = lines.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            writeln!(
+                out,
+                "  {:<20} {:.3} / {:.3}   {}",
+                f.mechanism.as_str(),
+                f.in_sample.macro_f1,
+                f.cross_validated.macro_f1,
+                shown.join(", ")
+            )?;
+            values.extend(lines);
+        }
+        if let Some(pack) = &options.write {
+            let src = std::fs::read_to_string(pack).with_context(|| format!("cannot read {pack}"))?;
+            std::fs::write(pack, fit::write_scoring(&src, &values)).with_context(|| format!("cannot write {pack}"))?;
+            writeln!(out, "wrote {} values into [scoring] of {pack}", values.len())?;
+        }
+        writeln!(out)?;
+    }
+    if options.json {
         serde_json::to_writer_pretty(&mut out, &results)?;
         writeln!(out)?;
     } else {

@@ -242,6 +242,12 @@ impl Analyzer {
             .collect()
     }
 
+    /// The scoring parameters in force (defaults overridden by the packs'
+    /// `[scoring]` tables), as `(name, value)` pairs.
+    pub fn scoring_parameters(&self) -> Vec<(&'static str, f64)> {
+        self.compiled.scoring.pairs()
+    }
+
     /// The name of the base pack.
     pub fn pack_name(&self) -> &str {
         &self.compiled.name

@@ -61,6 +61,7 @@ mod analyzer;
 mod conversation;
 mod error;
 mod offsets;
+mod reflect;
 mod report;
 mod rules;
 pub mod score;
@@ -75,7 +76,7 @@ pub use conversation::{
 pub use error::{RulePackError, UnknownRoleError};
 pub use offsets::{OffsetMap, OffsetUnit, ToUnit};
 pub use report::{
-    Category, Cue, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Flag, Match,
+    Category, Cue, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence, Flag, Match,
     Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy, Strategy,
     TermSource, Tip,
 };

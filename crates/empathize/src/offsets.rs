@@ -94,7 +94,8 @@ impl ToUnit for crate::MessageReport {
             .matches
             .iter()
             .flat_map(|m| [m.start, m.end])
-            .chain(self.strategies.iter().flat_map(|s| [s.start, s.end]));
+            .chain(self.strategies.iter().flat_map(|s| [s.start, s.end]))
+            .chain(self.evidence.iter().flat_map(|e| [e.start, e.end]));
         let map = OffsetMap::new(text, unit, offsets);
         for m in &mut self.matches {
             m.start = map.get(m.start);
@@ -103,6 +104,10 @@ impl ToUnit for crate::MessageReport {
         for s in &mut self.strategies {
             s.start = map.get(s.start);
             s.end = map.get(s.end);
+        }
+        for e in &mut self.evidence {
+            e.start = map.get(e.start);
+            e.end = map.get(e.end);
         }
     }
 }

@@ -447,6 +447,22 @@ pub struct SentenceStrategy {
     pub strategy: Strategy,
 }
 
+/// A piece of EPITOME evidence: a sentence and what it adds to a mechanism.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The mechanism it supports.
+    pub mechanism: Mechanism,
+    /// Byte offset of the sentence start.
+    pub start: usize,
+    /// Byte offset one past the sentence end.
+    pub end: usize,
+    /// What it adds to the mechanism's evidence (levels come from thresholds on the sum).
+    pub value: f64,
+    /// A rule id, or a sentence feature: `question_to_person`, `question`,
+    /// `own_experience`, `shared_experience`, `echoes_customer`.
+    pub source: String,
+}
+
 /// Where a term of the score comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -506,6 +522,8 @@ pub struct MessageReport {
     pub flags: Vec<Flag>,
     /// EPITOME levels.
     pub epitome: Epitome,
+    /// The evidence behind the EPITOME levels, per sentence.
+    pub evidence: Vec<Evidence>,
     /// A support strategy per sentence.
     pub strategies: Vec<SentenceStrategy>,
     /// Every rule hit, in text order.
@@ -552,6 +570,9 @@ pub struct CustomerReport {
     pub emphasis: bool,
     /// Every rule hit, in text order.
     pub matches: Vec<Match>,
+    /// Content words, for recognising a reply that reflects them.
+    #[serde(skip)]
+    pub(crate) keywords: std::sync::Arc<[Box<str>]>,
 }
 
 impl CustomerReport {

@@ -23,11 +23,13 @@
 //! the score can be re-derived by hand.
 
 use crate::report::{
-    Category, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Flag, Match,
+    Category, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence, Flag, Match,
     Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy, Strategy,
     TermSource,
 };
+use crate::reflect;
 use crate::rules::compile::{Compiled, Hit, Lexed, Rule};
+use crate::scoring::Scoring;
 use crate::rules::pack::{Context, Position, SentenceKind};
 use crate::scoring::{saturate, sigmoid};
 use crate::tips;
@@ -265,6 +267,7 @@ pub(crate) fn analyze_customer(compiled: &Compiled, text: &str, work: &mut Work)
         repetition,
         emphasis,
         matches: to_matches(compiled, lexed, text, &selected),
+        keywords: reflect::keywords(text, lexed),
     }
 }
 
@@ -323,7 +326,7 @@ pub(crate) fn score_reply(
     let mut flags: Vec<Flag> = Vec::new();
     let mut first_empathic: Option<u32> = None;
     let mut first_policy: Option<u32> = None;
-    let mut evidence = [0.0f64; 3];
+    let mut evidence: Vec<Evidence> = Vec::new();
     let mut strategy_votes: Vec<(u32, Strategy, f64)> = Vec::new();
     for (i, sel) in selected.iter().enumerate() {
         let rule = &compiled.rules[sel.hit.rule as usize];
@@ -357,7 +360,8 @@ pub(crate) fn score_reply(
             _ => {}
         }
         if let Some((m, level)) = rule.epitome {
-            evidence[m as usize] += epitome_evidence(level, sel.contribution, rule.weight);
+            let value = epitome_evidence(level, sel.contribution, rule.weight);
+            push_evidence(&mut evidence, lexed, sentence, m, value, &rule.id);
         }
         if let Some(strategy) = rule.strategy.or_else(|| default_strategy(rule.category)) {
             strategy_votes.push((sentence, strategy, rule.weight.abs().max(0.1)));
@@ -438,6 +442,11 @@ pub(crate) fn score_reply(
     let logit: f64 = breakdown.iter().map(|t| t.value).sum();
     let score = round4(100.0 * sigmoid(logit));
 
+    sentence_evidence(&mut evidence, text, lexed, customer, s);
+    let mut totals = [0.0f64; 3];
+    for e in &evidence {
+        totals[e.mechanism as usize] += e.value;
+    }
     let mut epitome = Epitome::default();
     for &m in Mechanism::ALL {
         let (l1, l2) = match m {
@@ -445,7 +454,7 @@ pub(crate) fn score_reply(
             Mechanism::Interpretations => (s.interpretations_level1, s.interpretations_level2),
             Mechanism::Explorations => (s.explorations_level1, s.explorations_level2),
         };
-        let e = evidence[m as usize];
+        let e = totals[m as usize];
         epitome.set(m, if e >= l2 { 2 } else if e >= l1 { 1 } else { 0 });
     }
 
@@ -464,6 +473,7 @@ pub(crate) fn score_reply(
         dimensions,
         flags,
         epitome,
+        evidence,
         strategies,
         matches: to_matches(compiled, lexed, text, &selected),
         breakdown,
@@ -551,4 +561,81 @@ fn shouting(lexed: &Lexed, text: &str) -> bool {
         }
     }
     (caps >= 3 && caps * 2 >= lexed.words) || emphatic >= 2 || (caps >= 2 && emphatic >= 1)
+}
+
+/// Adds evidence for a mechanism in a sentence, merging with the same source.
+fn push_evidence(
+    evidence: &mut Vec<Evidence>,
+    lexed: &Lexed,
+    sentence: u32,
+    mechanism: Mechanism,
+    value: f64,
+    source: &str,
+) {
+    if value == 0.0 {
+        return;
+    }
+    let Some(span) = lexed.sentences.get(sentence as usize) else {
+        return;
+    };
+    match evidence
+        .iter_mut()
+        .find(|e| e.mechanism == mechanism && e.start == span.start && e.source == source)
+    {
+        Some(e) => e.value += value,
+        None => evidence.push(Evidence {
+            mechanism,
+            start: span.start,
+            end: span.end,
+            value,
+            source: source.to_string(),
+        }),
+    }
+}
+
+/// Evidence from the shape of sentences: questions put to the person
+/// (explorations), the writer's own experience and echoes of the customer's
+/// words (interpretations).
+fn sentence_evidence(
+    evidence: &mut Vec<Evidence>,
+    text: &str,
+    lexed: &Lexed,
+    customer: Option<&CustomerReport>,
+    s: &Scoring,
+) {
+    use reflect::{FirstPerson, QuestionKind};
+    let shapes = reflect::sentence_shapes(text, lexed, customer.map(|c| &*c.keywords));
+    for (i, shape) in shapes.iter().enumerate() {
+        let i = i as u32;
+        let question = match shape.question {
+            QuestionKind::None => None,
+            QuestionKind::Suggestive => Some((s.ex_question_suggestive, "suggestive_question")),
+            QuestionKind::Rhetorical => Some((s.ex_question_rhetorical, "rhetorical_question")),
+            QuestionKind::Own => Some((s.ex_question_own, "own_question")),
+            QuestionKind::ToPersonSpecific => Some((s.ex_question_specific, "specific_question_to_person")),
+            QuestionKind::ToPerson => Some((s.ex_question_you, "question_to_person")),
+            QuestionKind::Other => Some((s.ex_question_other, "question")),
+        };
+        if let Some((value, source)) = question {
+            push_evidence(evidence, lexed, i, Mechanism::Explorations, value, source);
+        }
+        if shape.words >= 3 {
+            let first_person = match shape.first_person {
+                FirstPerson::None => None,
+                FirstPerson::Opinion => Some((s.ip_opinion, "opinion")),
+                FirstPerson::Experience => Some((s.ip_first_person, "own_experience")),
+                FirstPerson::Other => Some((s.ip_first_person_other, "first_person")),
+            };
+            if let Some((value, source)) = first_person {
+                push_evidence(evidence, lexed, i, Mechanism::Interpretations, value, source);
+                if shape.shared {
+                    push_evidence(evidence, lexed, i, Mechanism::Interpretations, s.ip_shared, "shared_experience");
+                }
+            }
+        }
+        if shape.echoes > 0 && shape.question == QuestionKind::None {
+            let value = s.ip_echo * shape.echoes.min(3) as f64;
+            push_evidence(evidence, lexed, i, Mechanism::Interpretations, value, "echoes_customer");
+        }
+    }
 }

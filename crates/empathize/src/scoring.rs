@@ -23,6 +23,11 @@ macro_rules! scoring_params {
             /// The names of every parameter.
             pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),+];
 
+            /// Every parameter with its value.
+            pub fn pairs(&self) -> Vec<(&'static str, f64)> {
+                vec![$((stringify!($name), self.$name)),+]
+            }
+
             fn set(&mut self, name: &str, value: f64) -> bool {
                 match name {
                     $(stringify!($name) => { self.$name = value; true })+
@@ -77,6 +82,29 @@ scoring_params! {
     interpretations_level2 = 2.0;
     explorations_level1 = 1.0;
     explorations_level2 = 2.0;
+    /// EPITOME explorations: a question put to the person about their situation, in
+    /// their words or at length ("how long have you felt this way about school?").
+    ex_question_specific = 2.0;
+    /// EPITOME explorations: a generic question put to the person ("are you ok?").
+    ex_question_you = 1.5;
+    /// EPITOME explorations: any other question.
+    ex_question_other = 1.0;
+    /// EPITOME explorations: a suggestion in question form ("have you tried…?").
+    ex_question_suggestive = 0.0;
+    /// EPITOME explorations: a rhetorical or tag question ("so what?", "you know?").
+    ex_question_rhetorical = 0.0;
+    /// EPITOME explorations: a question about the writer ("how would I know?").
+    ex_question_own = 0.0;
+    /// EPITOME interpretations: a sentence about the writer's own experience.
+    ip_first_person = 1.0;
+    /// EPITOME interpretations: another first-person statement.
+    ip_first_person_other = 0.5;
+    /// EPITOME interpretations: a first-person opinion or wish ("I think", "I hope").
+    ip_opinion = 0.0;
+    /// EPITOME interpretations: … marked as shared ("me too", "the same").
+    ip_shared = 1.0;
+    /// EPITOME interpretations: per content word echoed from the customer (up to 3).
+    ip_echo = 0.3;
 }
 
 impl Scoring {

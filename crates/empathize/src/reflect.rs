@@ -1,0 +1,267 @@
+//! Reflective listening: what a reply echoes of the customer's words, and the
+//! sentence shapes EPITOME annotators read as interpretation or exploration
+//! (first-person experience, questions put to the person).
+
+use std::sync::Arc;
+
+use crate::rules::compile::{Lexed, SentenceSpan};
+use crate::tokenize::{self, TokenKind};
+
+/// Function words that carry no content of their own.
+const STOPWORDS: &[&str] = &[
+    "about", "above", "after", "again", "against", "all", "also", "although", "always", "am", "an",
+    "and", "another", "any", "anyone", "anything", "are", "around", "as", "at", "back", "be",
+    "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could",
+    "did", "does", "doing", "done", "down", "during", "each", "else", "even", "ever", "every",
+    "everyone", "everything", "few", "for", "from", "further", "get", "gets", "getting", "go",
+    "goes", "going", "gone", "got", "had", "has", "have", "having", "he", "her", "here", "hers",
+    "herself", "him", "himself", "his", "how", "however", "i", "if", "in", "into", "is", "it",
+    "its", "itself", "just", "know", "let", "like", "lot", "made", "make", "many", "may", "me",
+    "might", "more", "most", "much", "must", "my", "myself", "never", "no", "nor", "not", "now",
+    "of", "off", "often", "on", "once", "one", "only", "or", "other", "our", "ours", "ourselves",
+    "out", "over", "own", "really", "same", "say", "said", "see", "she", "should", "so", "some",
+    "someone", "something", "still", "such", "than", "that", "the", "their", "theirs", "them",
+    "themselves", "then", "there", "these", "they", "thing", "things", "think", "this", "those",
+    "though", "through", "to", "too", "under", "until", "up", "us", "very", "want", "was", "way",
+    "we", "well", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will",
+    "with", "would", "yeah", "yes", "yet", "you", "your", "yours", "yourself", "yourselves",
+    "'s", "im", "dont", "cant", "ive", "thats", "feel", "feeling", "people", "time", "day",
+    "year", "years", "good", "bad", "right", "sure", "okay", "ok", "hi", "hello", "thanks", "thank",
+    "please", "sorry", "need", "also", "actually", "maybe", "kind", "pretty", "stuff",
+];
+
+/// Most content words kept from a customer message (bounds the cost of overlap).
+const MAX_KEYWORDS: usize = 512;
+
+fn is_stopword(w: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect()).contains(w)
+}
+
+/// A crude stem so "worried"/"worry"/"worrying" meet: strips common suffixes.
+fn stem(w: &str) -> &str {
+    for suffix in ["ingly", "edly", "ing", "ied", "ies", "ed", "ly", "es", "s", "y"] {
+        if w.len() > suffix.len() + 3 {
+            if let Some(base) = w.strip_suffix(suffix) {
+                return base;
+            }
+        }
+    }
+    w
+}
+
+/// The content words of lexed text (lower case, stemmed, deduplicated, sorted).
+pub(crate) fn keywords(text: &str, lexed: &Lexed) -> Arc<[Box<str>]> {
+    let mut buf = String::new();
+    let mut out: Vec<Box<str>> = Vec::new();
+    for t in &lexed.tokens {
+        if t.kind != TokenKind::Word {
+            continue;
+        }
+        tokenize::normalize_word(&text[t.start..t.end], 1, &mut buf);
+        if buf.chars().count() < 3 || buf.contains('\'') || is_stopword(&buf) {
+            continue;
+        }
+        out.push(stem(&buf).into());
+        if out.len() >= MAX_KEYWORDS * 4 {
+            break;
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.truncate(MAX_KEYWORDS);
+    out.into()
+}
+
+/// What kind of question a sentence asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum QuestionKind {
+    /// Not a question.
+    #[default]
+    None,
+    /// A suggestion in question form ("have you tried…?", "maybe X?").
+    Suggestive,
+    /// Rhetorical or a tag ("so what?", "…, you know?", a one-word question).
+    Rhetorical,
+    /// About the writer, not the person ("how would I know?").
+    Own,
+    /// To the person, about their situation in their own words, or at length.
+    ToPersonSpecific,
+    /// To the person, generic ("are you ok?").
+    ToPerson,
+    /// Any other question.
+    Other,
+}
+
+/// What a first-person statement does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum FirstPerson {
+    /// No first person.
+    #[default]
+    None,
+    /// An opinion, wish or advice ("I think you should", "I hope").
+    Opinion,
+    /// The writer's own experience ("I went through", "I was", "I feel").
+    Experience,
+    /// Any other first-person statement.
+    Other,
+}
+
+/// Sentence shapes that count as EPITOME evidence.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SentenceShape {
+    pub question: QuestionKind,
+    pub first_person: FirstPerson,
+    /// Marks an experience as shared (too, same, also, similar, "me too").
+    pub shared: bool,
+    /// Content words the sentence shares with the customer's message.
+    pub echoes: usize,
+    /// Word count.
+    pub words: usize,
+}
+
+const SUGGESTIVE_OPENERS: &[&[&str]] = &[
+    &["maybe"], &["perhaps"], &["have", "you", "tried"], &["have", "you", "considered"],
+    &["have", "you", "thought", "about"], &["have", "you", "looked"], &["did", "you", "try"],
+    &["why", "not"], &["why", "do", "not", "you"], &["what", "about"], &["how", "about"],
+    &["could", "you", "try"], &["can", "you", "try"], &["would", "you", "consider"], &["try"],
+    &["wouldn't", "it"], &["would", "it", "not"], &["is", "it", "possible"],
+];
+const TAGS: &[&[&str]] = &[&["you", "know"], &["right"], &["ok"], &["okay"], &["is", "not", "it"], &["yeah"], &["huh"], &["eh"]];
+const OPINION_VERBS: &[&str] = &[
+    "think", "hope", "believe", "guess", "suggest", "recommend", "would", "wish", "want", "agree",
+    "promise", "bet", "swear", "mean", "advise", "encourage", "urge", "bet", "doubt", "assume",
+    "should", "could", "can", "will", "apologize",
+];
+const EXPERIENCE_VERBS: &[&str] = &[
+    "was", "were", "had", "went", "felt", "been", "got", "lost", "used", "struggled", "dealt",
+    "did", "tried", "found", "started", "stopped", "became", "spent", "thought", "knew", "left",
+    "took", "made", "gave", "came", "saw", "grew", "moved", "quit", "failed", "cried", "suffered",
+    "am", "feel", "have", "know", "get", "struggle", "deal", "go", "live", "relate", "understand",
+    "remember", "experienced", "went", "battled", "fought", "survived", "ended", "turned",
+];
+
+fn starts_with_seq(words: &[String], seq: &[&str]) -> bool {
+    words.len() >= seq.len() && words.iter().zip(seq).all(|(w, s)| w == s)
+}
+
+fn ends_with_seq(words: &[String], seq: &[&str]) -> bool {
+    words.len() >= seq.len() && words[words.len() - seq.len()..].iter().zip(seq).all(|(w, s)| w == s)
+}
+
+fn classify_question(words: &[String], addresses_you: bool, mentions_self: bool, echoes: usize) -> QuestionKind {
+    let opener = words.iter().position(|w| !matches!(w.as_str(), "so" | "and" | "but" | "well" | "oh" | "hey" | "also" | "then"));
+    let body = &words[opener.unwrap_or(words.len())..];
+    if SUGGESTIVE_OPENERS.iter().any(|s| starts_with_seq(body, s)) {
+        return QuestionKind::Suggestive;
+    }
+    if body.len() <= 2 || TAGS.iter().any(|t| ends_with_seq(words, t)) || body.iter().any(|w| w == "should") {
+        return QuestionKind::Rhetorical;
+    }
+    if mentions_self && !addresses_you {
+        return QuestionKind::Own;
+    }
+    if addresses_you {
+        if echoes > 0 || body.len() >= 7 {
+            QuestionKind::ToPersonSpecific
+        } else {
+            QuestionKind::ToPerson
+        }
+    } else {
+        QuestionKind::Other
+    }
+}
+
+fn classify_first_person(words: &[String]) -> FirstPerson {
+    let mut found = false;
+    for (i, w) in words.iter().enumerate() {
+        if !matches!(w.as_str(), "i" | "my" | "me" | "myself" | "mine") {
+            continue;
+        }
+        found = true;
+        if w == "i" {
+            // The verb after "I" (skipping adverbs) says what the sentence does.
+            let verb = words[i + 1..]
+                .iter()
+                .find(|v| !matches!(v.as_str(), "really" | "just" | "also" | "too" | "still" | "totally" | "honestly" | "do" | "definitely" | "truly" | "actually" | "kind" | "of" | "sort"));
+            match verb.map(String::as_str) {
+                Some(v) if OPINION_VERBS.contains(&v) => return FirstPerson::Opinion,
+                Some("am") if words.get(i + 2).is_some_and(|n| n == "sorry" || n == "not") => return FirstPerson::Opinion,
+                Some(v) if EXPERIENCE_VERBS.contains(&v) => return FirstPerson::Experience,
+                _ => {}
+            }
+        } else if w == "my" || w == "me" {
+            return FirstPerson::Experience;
+        }
+    }
+    if found {
+        FirstPerson::Other
+    } else {
+        FirstPerson::None
+    }
+}
+
+/// Reads the shape of each sentence of lexed text.
+pub(crate) fn sentence_shapes(text: &str, lexed: &Lexed, customer: Option<&[Box<str>]>) -> Vec<SentenceShape> {
+    let mut shapes = vec![SentenceShape::default(); lexed.sentences.len()];
+    let mut buf = String::new();
+    let mut words: Vec<String> = Vec::new();
+    for (i, s) in lexed.sentences.iter().enumerate() {
+        let shape = &mut shapes[i];
+        words.clear();
+        let mut addresses_you = false;
+        let mut mentions_self = false;
+        for t in tokens_of(lexed, s) {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            shape.words += 1;
+            tokenize::normalize_word(&text[t.start..t.end], 1, &mut buf);
+            if let Some(keywords) = customer {
+                if buf.chars().count() >= 3 && !is_stopword(&buf) {
+                    let w = stem(&buf);
+                    if keywords.binary_search_by(|k| (**k).cmp(w)).is_ok() {
+                        shape.echoes += 1;
+                    }
+                }
+            }
+            let (first, second) = tokenize::expand_contraction(&buf);
+            for w in std::iter::once(first).chain(second) {
+                match w {
+                    "you" | "your" | "yours" | "yourself" | "u" | "ur" | "ya" => addresses_you = true,
+                    "i" | "my" | "me" | "myself" | "mine" => mentions_self = true,
+                    "too" | "same" | "also" | "similar" | "similarly" | "relate" | "either" => shape.shared = true,
+                    _ => {}
+                }
+                words.push(w.to_string());
+            }
+        }
+        if s.question {
+            shape.question = classify_question(&words, addresses_you, mentions_self, shape.echoes);
+        } else if mentions_self {
+            shape.first_person = classify_first_person(&words);
+        }
+    }
+    shapes
+}
+
+fn tokens_of<'l>(lexed: &'l Lexed, s: &SentenceSpan) -> impl Iterator<Item = &'l tokenize::RawToken> {
+    let first = lexed.terms.get(s.first_term as usize).map_or(0, |t| t.token as usize);
+    let last = if s.end_term > s.first_term {
+        lexed.terms.get(s.end_term as usize - 1).map_or(0, |t| t.token as usize + 1)
+    } else {
+        first
+    };
+    lexed.tokens[first..last.max(first)].iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_meet() {
+        assert_eq!(stem("worried"), stem("worries"));
+        assert_eq!(stem("charged"), stem("charges"));
+    }
+}
