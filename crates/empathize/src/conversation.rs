@@ -557,7 +557,9 @@ fn scripted_phrases(turns: &[Turn]) -> Vec<Repetition> {
         .into_iter()
         .filter(|(phrase, turns)| {
             let words = phrase.split(' ').count();
-            turns.len() >= 3 || (turns.len() >= 2 && words >= 5)
+            // A phrase needs a real word in it: initials and fragments are not scripts.
+            let substantial = phrase.split(' ').any(|w| w.chars().count() >= 4);
+            substantial && (turns.len() >= 3 || (turns.len() >= 2 && words >= 5))
         })
         .map(|(phrase, turns)| Repetition {
             count: turns.len(),
