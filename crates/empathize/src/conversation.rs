@@ -467,6 +467,10 @@ impl Analyzer {
 }
 
 fn agent_summaries(reports: &[TurnReport], missed: &[MissedOpportunity]) -> Vec<AgentSummary> {
+    let mut missed_at: HashMap<usize, usize> = HashMap::new();
+    for m in missed {
+        *missed_at.entry(m.agent_turn).or_default() += 1;
+    }
     let mut by_agent: BTreeMap<&str, AgentSummary> = BTreeMap::new();
     for r in reports {
         let (Some(id), Some(reply)) = (r.agent_id.as_deref(), r.reply.as_ref()) else {
@@ -483,7 +487,7 @@ fn agent_summaries(reports: &[TurnReport], missed: &[MissedOpportunity]) -> Vec<
         s.turns += 1;
         s.mean_score += reply.score;
         s.empathic_turns += usize::from(empathic(reply));
-        s.missed_opportunities += missed.iter().filter(|m| m.agent_turn == r.index).count();
+        s.missed_opportunities += missed_at.get(&r.index).copied().unwrap_or(0);
         for f in &reply.flags {
             *s.flags.entry(*f).or_default() += 1;
         }

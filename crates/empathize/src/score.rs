@@ -515,37 +515,40 @@ fn default_strategy(category: Category) -> Option<Strategy> {
 /// One strategy per sentence: restatement wins, then a question mark, then
 /// the strongest vote; sentences without evidence are `other`.
 fn sentence_strategies(lexed: &Lexed, votes: &[(u32, Strategy, f64)]) -> Vec<SentenceStrategy> {
-    lexed
-        .sentences
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.end_term > s.first_term)
-        .map(|(i, s)| {
-            let mut best: Option<(Strategy, f64)> = None;
-            let mut restatement = false;
-            for &(sentence, strategy, weight) in votes {
-                if sentence as usize != i {
-                    continue;
-                }
-                restatement |= strategy == Strategy::Restatement;
-                if best.is_none_or(|(_, w)| weight > w) {
-                    best = Some((strategy, weight));
-                }
+    // Votes arrive in text order, hence grouped by sentence.
+    let mut cursor = 0;
+    let mut out = Vec::with_capacity(lexed.sentences.len());
+    for (i, s) in lexed.sentences.iter().enumerate() {
+        let mut best: Option<(Strategy, f64)> = None;
+        let mut restatement = false;
+        while cursor < votes.len() && votes[cursor].0 as usize <= i {
+            let (sentence, strategy, weight) = votes[cursor];
+            cursor += 1;
+            if sentence as usize != i {
+                continue;
             }
-            let strategy = if restatement {
-                Strategy::Restatement
-            } else if s.question {
-                Strategy::Question
-            } else {
-                best.map_or(Strategy::Other, |(st, _)| st)
-            };
-            SentenceStrategy {
-                start: s.start,
-                end: s.end,
-                strategy,
+            restatement |= strategy == Strategy::Restatement;
+            if best.is_none_or(|(_, w)| weight > w) {
+                best = Some((strategy, weight));
             }
-        })
-        .collect()
+        }
+        if s.end_term == s.first_term {
+            continue;
+        }
+        let strategy = if restatement {
+            Strategy::Restatement
+        } else if s.question {
+            Strategy::Question
+        } else {
+            best.map_or(Strategy::Other, |(st, _)| st)
+        };
+        out.push(SentenceStrategy {
+            start: s.start,
+            end: s.end,
+            strategy,
+        });
+    }
+    out
 }
 
 /// Most words in capitals, or stacked exclamation marks more than once.
@@ -563,7 +566,8 @@ fn shouting(lexed: &Lexed, text: &str) -> bool {
     (caps >= 3 && caps * 2 >= lexed.words) || emphatic >= 2 || (caps >= 2 && emphatic >= 1)
 }
 
-/// Adds evidence for a mechanism in a sentence, merging with the same source.
+/// Adds evidence for a mechanism in a sentence, merging with the same
+/// source in the same sentence (looked up among that sentence's items only).
 fn push_evidence(
     evidence: &mut Vec<Evidence>,
     lexed: &Lexed,
@@ -578,9 +582,11 @@ fn push_evidence(
     let Some(span) = lexed.sentences.get(sentence as usize) else {
         return;
     };
-    match evidence
+    let same_sentence = evidence.iter().rev().take_while(|e| e.start == span.start).count();
+    let recent = evidence.len() - same_sentence;
+    match evidence[recent..]
         .iter_mut()
-        .find(|e| e.mechanism == mechanism && e.start == span.start && e.source == source)
+        .find(|e| e.mechanism == mechanism && e.source == source)
     {
         Some(e) => e.value += value,
         None => evidence.push(Evidence {

@@ -300,16 +300,18 @@ fn scan_words(
         // Merge runs of the same punctuation (`!!!`, `?!`, `...`, `--`).
         if kind == TokenKind::Punct {
             if let Some(prev) = out.last_mut() {
-                let prev_text = &text[prev.start..prev.end];
-                if prev.kind == TokenKind::Punct
-                    && prev.end == seg_start
-                    && mergeable(prev_text, segment)
-                {
-                    prev.end = seg_end;
-                    let merged = &text[prev.start..prev.end];
-                    prev.emphatic = merged.matches(['!', '！']).count() >= 2
-                        || (merged.contains(['!', '！']) && merged.contains(['?', '？']));
-                    continue;
+                if prev.kind == TokenKind::Punct && prev.end == seg_start {
+                    let last = text[prev.start..prev.end].chars().next_back();
+                    if last.is_some_and(|c| mergeable(c, segment)) {
+                        prev.end = seg_end;
+                        // Look at the head of the run only: a run of a million
+                        // marks must not be rescanned at every merge.
+                        let cut = floor_char_boundary(text, prev.end.min(prev.start + 64));
+                        let head = &text[prev.start..cut.max(prev.start)];
+                        prev.emphatic = head.matches(['!', '！']).count() >= 2
+                            || (head.contains(['!', '！']) && head.contains(['?', '？']));
+                        continue;
+                    }
                 }
             }
         }
@@ -323,8 +325,17 @@ fn scan_words(
     }
 }
 
-fn mergeable(prev: &str, next: &str) -> bool {
-    (is_terminal(prev) && is_terminal(next)) || prev.chars().all(|c| next.chars().all(|d| c == d))
+/// Whether punctuation `next` continues a run ending in `last`.
+fn mergeable(last: char, next: &str) -> bool {
+    let terminal = |c: char| is_terminal(c.encode_utf8(&mut [0; 4]));
+    (terminal(last) && is_terminal(next)) || next.chars().all(|d| d == last)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 fn classify(segment: &str) -> Option<TokenKind> {

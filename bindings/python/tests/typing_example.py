@@ -1,0 +1,69 @@
+"""A small usage example, type-checked with ``mypy --strict`` by
+``test_typing.py`` (it is also run, so it must work)."""
+
+from __future__ import annotations
+
+import empathize
+from empathize import Analyzer, ConversationReport, MessageReport, RulePackError
+
+
+def summarize(report: MessageReport) -> dict[str, object]:
+    acknowledgment: float = report.dimensions.acknowledgment
+    flags: list[str] = report.flags
+    codes: list[str] = [t.code for t in report.tips]
+    spans: list[tuple[int, int, str]] = [(m.start, m.end, m.text) for m in report.matches]
+    level: int = report.epitome.emotional_reactions
+    context: float | None = report.context.distress if report.context is not None else None
+    return {
+        "score": report.score,
+        "acknowledgment": acknowledgment,
+        "flags": flags,
+        "tips": codes,
+        "spans": spans,
+        "level": level,
+        "context": context,
+        "dict": report.to_dict(),
+    }
+
+
+def main() -> None:
+    reply = "I’m so sorry 😭 — I understand how frustrating that is."
+    report = empathize.score(reply, customer="My order is late and I'm upset!")
+    summary = summarize(report)
+    assert isinstance(summary["score"], float)
+    for m in report.matches:
+        assert reply[m.start : m.end] == m.text
+
+    analyzer = Analyzer(disable=None, extra_rules=[], weights={})
+    many: list[MessageReport] = analyzer.score_many(iter([reply, "Nope."]), threads=2)
+    scores: list[float] = [r.score for r in many]
+    assert len(scores) == 2
+
+    customer = empathize.analyze_customer("I'm furious!!!")
+    anger: float = customer.emotions.anger
+    assert 0.0 <= anger <= 1.0
+
+    conversation: ConversationReport = empathize.analyze_conversation(
+        [
+            {"role": "customer", "text": "My order is late again."},
+            ("agent", "Please send your order number."),
+        ]
+    )
+    missed: list[int] = [m.customer_turn for m in conversation.missed_opportunities]
+    for turn in conversation.turns:
+        if turn.reply is not None:
+            print(turn.index, turn.role, turn.reply.score, missed)
+
+    tokens = empathize.tokenize(reply)
+    kinds: list[str] = [t.kind for t in tokens]
+    assert kinds
+
+    try:
+        Analyzer(rules="[[rules]]\nid = 1\n")
+    except RulePackError as e:
+        where: tuple[str | None, str | None, int | None] = (e.rule, e.field, e.line)
+        print(where, e.message)
+
+
+if __name__ == "__main__":
+    main()
