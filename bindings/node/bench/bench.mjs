@@ -1,0 +1,130 @@
+// Throughput and latency of the Node binding on real support text, compared
+// with the native Rust batch on the same texts.
+//
+//   npm run build && node bench/bench.mjs [--seconds 2] [--data DIR]
+//
+// --seconds sets the budget per method (rounds run until 4× that has passed).
+//
+// Texts: every distinct `response_post` of ../shared/data/epitome/*.dev.csv
+// plus the `text` column of ../shared/data/twcs/sample.csv.
+
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+import { Analyzer, _benchNative, score } from 'empathize'
+
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '2' },
+    data: { type: 'string', default: fileURLToPath(new URL('../../../../shared/data/', import.meta.url)) },
+  },
+})
+const minSeconds = Number(opts.seconds)
+
+/** Parses RFC 4180 CSV: quoted fields may hold commas, newlines and "". */
+export function parseCsv(source) {
+  const rows = []
+  let row = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]
+    if (quoted) {
+      if (c === '"') {
+        if (source[i + 1] === '"') {
+          field += '"'
+          i++
+        } else quoted = false
+      } else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') {
+      row.push(field)
+      field = ''
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && source[i + 1] === '\n') i++
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+    } else field += c
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field)
+    rows.push(row)
+  }
+  const [header, ...body] = rows
+  return body.filter((r) => r.length === header.length).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])))
+}
+
+function loadTexts(dir) {
+  const texts = new Set()
+  const epitome = join(dir, 'epitome')
+  for (const file of readdirSync(epitome).filter((f) => f.endsWith('.dev.csv')).sort()) {
+    for (const row of parseCsv(readFileSync(join(epitome, file), 'utf8'))) texts.add(row.response_post)
+  }
+  const epitomeCount = texts.size
+  for (const row of parseCsv(readFileSync(join(dir, 'twcs', 'sample.csv'), 'utf8'))) texts.add(row.text)
+  return { texts: [...texts], epitomeCount }
+}
+
+/** Seconds of one pass of `fn` over the corpus. */
+async function timeOnce(fn) {
+  const started = performance.now()
+  await fn()
+  return (performance.now() - started) / 1000
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+
+const { texts, epitomeCount } = loadTexts(opts.data)
+const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0)
+const analyzer = new Analyzer()
+console.log(`corpus: ${texts.length} texts (${epitomeCount} EPITOME responses, ${texts.length - epitomeCount} TWCS tweets), ${(bytes / 1e6).toFixed(2)} MB`)
+
+// The methods run in interleaved rounds (the machine may be shared: drift
+// hits all of them alike); each figure is the median pass.
+const methods = {
+  'native score_batch (Rust)': () => _benchNative(texts, 1), // seconds inside Rust only
+  'score (loop)': () => timeOnce(() => { for (const t of texts) score(t) }),
+  scoreMany: () => timeOnce(() => analyzer.scoreMany(texts)),
+  scoreManyAsync: () => timeOnce(() => analyzer.scoreManyAsync(texts)),
+}
+const samples = Object.fromEntries(Object.keys(methods).map((name) => [name, []]))
+for (const run of Object.values(methods)) await run() // warm-up
+const benchStarted = performance.now()
+let rounds = 0
+while (rounds < 5 || (performance.now() - benchStarted) / 1000 < minSeconds * 4) {
+  for (const [name, run] of Object.entries(methods)) samples[name].push(await run())
+  rounds++
+}
+const rows = Object.entries(samples).map(([name, xs]) => [name, median(xs)])
+const native = rows[0][1]
+console.log(`${rounds} rounds`)
+console.log('')
+console.log('method                        texts/s      MB/s   time/pass   vs native')
+for (const [name, seconds] of rows) {
+  console.log(
+    `${name.padEnd(28)} ${(texts.length / seconds).toFixed(0).padStart(9)} ${(bytes / 1e6 / seconds).toFixed(2).padStart(9)} ${(seconds * 1000).toFixed(1).padStart(9)} ms ${(seconds / native).toFixed(2).padStart(9)}×`,
+  )
+}
+
+// Latency of one call on a ~200-byte reply.
+const reply = texts
+  .filter((t) => Buffer.byteLength(t) >= 180 && Buffer.byteLength(t) <= 220)
+  .sort((a, b) => Math.abs(Buffer.byteLength(a) - 200) - Math.abs(Buffer.byteLength(b) - 200))[0]
+  ?? 'I’m so sorry about the double charge — I understand how frustrating that is. I’ve refunded it and I’ll check tomorrow that it cleared. Does that work for you? Thanks for your patience!'
+for (let i = 0; i < 2000; i++) score(reply)
+const latencies = new Float64Array(20_000)
+for (let i = 0; i < latencies.length; i++) {
+  const t = process.hrtime.bigint()
+  score(reply)
+  latencies[i] = Number(process.hrtime.bigint() - t) / 1000
+}
+latencies.sort()
+const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
+console.log('')
+console.log(`score() on a ${Buffer.byteLength(reply)}-byte reply: median ${at(0.5).toFixed(1)} µs, p99 ${at(0.99).toFixed(1)} µs (${latencies.length} calls)`)
+const nativeOne = median(Array.from({ length: 5 }, () => _benchNative([reply], 2000) / 2000))
+console.log(`native score_batch([reply]) for comparison: ${(nativeOne * 1e6).toFixed(1)} µs per call`)

@@ -1,0 +1,131 @@
+//! Prints the core's speed on the real corpus in `../shared/data`:
+//! `cargo run --release -p empathize --example throughput [-- --json]`.
+//!
+//! Figures: tokenize and score MB/s on one core, score_reply MB/s, batch MB/s
+//! on all cores, single-call latency (median, p99) of a 200-byte reply,
+//! analyzer construction time, peak RSS.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use empathize::Analyzer;
+
+fn corpus() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    let mut pairs = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for name in ["emotional-reactions", "interpretations", "explorations"] {
+        let Ok(mut reader) = csv::Reader::from_path(dir.join(format!("epitome/{name}.dev.csv"))) else {
+            continue;
+        };
+        for row in reader.records().flatten() {
+            if let (Some(seeker), Some(response)) = (row.get(2), row.get(3)) {
+                if seen.insert(response.to_string()) {
+                    pairs.push((seeker.to_string(), response.to_string()));
+                }
+            }
+        }
+    }
+    if let Ok(mut reader) = csv::Reader::from_path(dir.join("twcs/sample.csv")) {
+        for row in reader.records().flatten() {
+            if let Some(text) = row.get(4) {
+                pairs.push((String::new(), text.to_string()));
+            }
+        }
+    }
+    pairs
+}
+
+/// Runs `f` over the corpus until at least `min` has elapsed; returns MB/s.
+fn throughput(bytes: usize, min: Duration, mut f: impl FnMut()) -> f64 {
+    f(); // warm up
+    let start = Instant::now();
+    let mut rounds = 0u32;
+    while start.elapsed() < min || rounds < 2 {
+        f();
+        rounds += 1;
+    }
+    bytes as f64 * f64::from(rounds) / start.elapsed().as_secs_f64() / 1e6
+}
+
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
+fn main() {
+    let json = std::env::args().any(|a| a == "--json");
+    let t = Instant::now();
+    let analyzer = Analyzer::new();
+    let first_build = t.elapsed();
+    let t = Instant::now();
+    let custom = Analyzer::builder().extra_pack("").build().expect("pack");
+    let rebuild = t.elapsed();
+    drop(custom);
+
+    let pairs = corpus();
+    assert!(!pairs.is_empty(), "no corpus under ../shared/data");
+    let replies: Vec<&str> = pairs.iter().map(|(_, r)| r.as_str()).collect();
+    let bytes: usize = replies.iter().map(|r| r.len()).sum();
+    let min = Duration::from_secs(2);
+
+    let tokenize = throughput(bytes, min, || {
+        for r in &replies {
+            std::hint::black_box(analyzer.tokenize(r));
+        }
+    });
+    let score = throughput(bytes, min, || {
+        for r in &replies {
+            std::hint::black_box(analyzer.score(r));
+        }
+    });
+    let reply_bytes: usize = pairs.iter().map(|(c, r)| c.len() + r.len()).sum();
+    let score_reply = throughput(reply_bytes, min, || {
+        for (c, r) in &pairs {
+            std::hint::black_box(analyzer.score_reply(c, r));
+        }
+    });
+    let batch = throughput(bytes, min, || {
+        std::hint::black_box(analyzer.score_batch(&replies));
+    });
+
+    let reply = "I'm so sorry about the double charge, I understand how frustrating that is. \
+                 I've refunded it and I'll check tomorrow that it cleared. Does that work for you?";
+    let mut samples = Vec::with_capacity(20_000);
+    for _ in 0..20_000 {
+        let t = Instant::now();
+        std::hint::black_box(analyzer.score(std::hint::black_box(reply)));
+        samples.push(t.elapsed());
+    }
+    samples.sort();
+    let median = samples[samples.len() / 2];
+    let p99 = samples[samples.len() * 99 / 100];
+    let rss = peak_rss_kb().unwrap_or(0);
+
+    if json {
+        println!(
+            "{{\"texts\": {}, \"bytes\": {bytes}, \"tokenize_mb_s\": {tokenize:.2}, \"score_mb_s\": {score:.2}, \"score_reply_mb_s\": {score_reply:.2}, \"batch_mb_s\": {batch:.2}, \"threads\": {}, \"latency_200b_median_us\": {:.2}, \"latency_200b_p99_us\": {:.2}, \"reply_bytes\": {}, \"first_build_ms\": {:.1}, \"rebuild_ms\": {:.1}, \"peak_rss_mb\": {:.1}}}",
+            replies.len(),
+            rayon::current_num_threads(),
+            median.as_secs_f64() * 1e6,
+            p99.as_secs_f64() * 1e6,
+            reply.len(),
+            first_build.as_secs_f64() * 1e3,
+            rebuild.as_secs_f64() * 1e3,
+            rss as f64 / 1024.0
+        );
+    } else {
+        println!("corpus: {} texts, {:.2} MB (EPITOME responses + TWCS tweets)", replies.len(), bytes as f64 / 1e6);
+        println!("tokenize             {tokenize:8.2} MB/s  (one core)");
+        println!("score                {score:8.2} MB/s  (one core)");
+        println!("score_reply          {score_reply:8.2} MB/s  (one core, customer + reply bytes)");
+        println!("score_batch          {batch:8.2} MB/s  ({} threads)", rayon::current_num_threads());
+        println!("score, {}-byte reply  median {:.2} µs, p99 {:.2} µs", reply.len(), median.as_secs_f64() * 1e6, p99.as_secs_f64() * 1e6);
+        println!("analyzer: first build {:.1} ms, rebuild with an extra pack {:.1} ms", first_build.as_secs_f64() * 1e3, rebuild.as_secs_f64() * 1e3);
+        println!("peak RSS {:.1} MB", rss as f64 / 1024.0);
+    }
+}
