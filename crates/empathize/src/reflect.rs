@@ -141,21 +141,21 @@ const EXPERIENCE_VERBS: &[&str] = &[
     "remember", "experienced", "went", "battled", "fought", "survived", "ended", "turned",
 ];
 
-fn starts_with_seq(words: &[String], seq: &[&str]) -> bool {
+fn starts_with_seq(words: &[&str], seq: &[&str]) -> bool {
     words.len() >= seq.len() && words.iter().zip(seq).all(|(w, s)| w == s)
 }
 
-fn ends_with_seq(words: &[String], seq: &[&str]) -> bool {
+fn ends_with_seq(words: &[&str], seq: &[&str]) -> bool {
     words.len() >= seq.len() && words[words.len() - seq.len()..].iter().zip(seq).all(|(w, s)| w == s)
 }
 
-fn classify_question(words: &[String], addresses_you: bool, mentions_self: bool, echoes: usize) -> QuestionKind {
-    let opener = words.iter().position(|w| !matches!(w.as_str(), "so" | "and" | "but" | "well" | "oh" | "hey" | "also" | "then"));
+fn classify_question(words: &[&str], addresses_you: bool, mentions_self: bool, echoes: usize) -> QuestionKind {
+    let opener = words.iter().position(|w| !matches!(*w, "so" | "and" | "but" | "well" | "oh" | "hey" | "also" | "then"));
     let body = &words[opener.unwrap_or(words.len())..];
     if SUGGESTIVE_OPENERS.iter().any(|s| starts_with_seq(body, s)) {
         return QuestionKind::Suggestive;
     }
-    if body.len() <= 2 || TAGS.iter().any(|t| ends_with_seq(words, t)) || body.iter().any(|w| w == "should") {
+    if body.len() <= 2 || TAGS.iter().any(|t| ends_with_seq(words, t)) || body.contains(&"should") {
         return QuestionKind::Rhetorical;
     }
     if mentions_self && !addresses_you {
@@ -172,25 +172,25 @@ fn classify_question(words: &[String], addresses_you: bool, mentions_self: bool,
     }
 }
 
-fn classify_first_person(words: &[String]) -> FirstPerson {
+fn classify_first_person(words: &[&str]) -> FirstPerson {
     let mut found = false;
     for (i, w) in words.iter().enumerate() {
-        if !matches!(w.as_str(), "i" | "my" | "me" | "myself" | "mine") {
+        if !matches!(*w, "i" | "my" | "me" | "myself" | "mine") {
             continue;
         }
         found = true;
-        if w == "i" {
+        if *w == "i" {
             // The verb after "I" (skipping adverbs) says what the sentence does.
             let verb = words[i + 1..]
                 .iter()
-                .find(|v| !matches!(v.as_str(), "really" | "just" | "also" | "too" | "still" | "totally" | "honestly" | "do" | "definitely" | "truly" | "actually" | "kind" | "of" | "sort"));
-            match verb.map(String::as_str) {
+                .find(|v| !matches!(**v, "really" | "just" | "also" | "too" | "still" | "totally" | "honestly" | "do" | "definitely" | "truly" | "actually" | "kind" | "of" | "sort"));
+            match verb.copied() {
                 Some(v) if OPINION_VERBS.contains(&v) => return FirstPerson::Opinion,
-                Some("am") if words.get(i + 2).is_some_and(|n| n == "sorry" || n == "not") => return FirstPerson::Opinion,
+                Some("am") if words.get(i + 2).is_some_and(|n| *n == "sorry" || *n == "not") => return FirstPerson::Opinion,
                 Some(v) if EXPERIENCE_VERBS.contains(&v) => return FirstPerson::Experience,
                 _ => {}
             }
-        } else if w == "my" || w == "me" {
+        } else if *w == "my" || *w == "me" {
             return FirstPerson::Experience;
         }
     }
@@ -205,10 +205,13 @@ fn classify_first_person(words: &[String]) -> FirstPerson {
 pub(crate) fn sentence_shapes(text: &str, lexed: &Lexed, customer: Option<&[Box<str>]>) -> Vec<SentenceShape> {
     let mut shapes = vec![SentenceShape::default(); lexed.sentences.len()];
     let mut buf = String::new();
-    let mut words: Vec<String> = Vec::new();
+    // The sentence's words live in one arena string; no allocation per word.
+    let mut arena = String::new();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
     for (i, s) in lexed.sentences.iter().enumerate() {
         let shape = &mut shapes[i];
-        words.clear();
+        arena.clear();
+        ranges.clear();
         let mut addresses_you = false;
         let mut mentions_self = false;
         for t in tokens_of(lexed, s) {
@@ -218,7 +221,7 @@ pub(crate) fn sentence_shapes(text: &str, lexed: &Lexed, customer: Option<&[Box<
             shape.words += 1;
             tokenize::normalize_word(&text[t.start..t.end], 1, &mut buf);
             if let Some(keywords) = customer {
-                if buf.chars().count() >= 3 && !is_stopword(&buf) {
+                if buf.len() >= 3 && !is_stopword(&buf) {
                     let w = stem(&buf);
                     if keywords.binary_search_by(|k| (**k).cmp(w)).is_ok() {
                         shape.echoes += 1;
@@ -233,12 +236,17 @@ pub(crate) fn sentence_shapes(text: &str, lexed: &Lexed, customer: Option<&[Box<
                     "too" | "same" | "also" | "similar" | "similarly" | "relate" | "either" => shape.shared = true,
                     _ => {}
                 }
-                words.push(w.to_string());
+                ranges.push((arena.len(), arena.len() + w.len()));
+                arena.push_str(w);
             }
         }
+        if !s.question && !mentions_self {
+            continue;
+        }
+        let words: Vec<&str> = ranges.iter().map(|&(a, b)| &arena[a..b]).collect();
         if s.question {
             shape.question = classify_question(&words, addresses_you, mentions_self, shape.echoes);
-        } else if mentions_self {
+        } else {
             shape.first_person = classify_first_person(&words);
         }
     }

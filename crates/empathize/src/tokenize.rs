@@ -229,7 +229,9 @@ fn scan_chunk(
         state.push(out, raw(start, start + len, TokenKind::Email), text);
         return scan_words(text, start + len, end, state, out);
     }
-    if let Some(e) = EMOTICONS.iter().find(|e| {
+    // Emoticons start with a mark, or are tiny (`xD`, `D:`, `T_T`).
+    let maybe_emoticon = !b[0].is_ascii_alphanumeric() || b.len() <= 4;
+    if let Some(e) = EMOTICONS.iter().filter(|_| maybe_emoticon).find(|e| {
         chunk.starts_with(**e)
             && chunk[e.len()..]
                 .chars()
