@@ -329,7 +329,7 @@ impl Analyzer {
             .filter(|r| distress(r) >= 1)
             .map(|r| r.index);
         // Late: distress was ignored at least once before the first empathy,
-        // and the empathy answers the worst distress seen so far.
+        // and the empathy answers (about) the worst distress seen so far.
         let late_empathy = match first_empathy_turn {
             Some(e) => {
                 let ignored_before = missed.iter().any(|m| m.agent_turn < e);
@@ -342,7 +342,7 @@ impl Analyzer {
                     .rev()
                     .find_map(|r| r.customer.as_ref().map(|c| c.distress))
                     .unwrap_or(0.0);
-                ignored_before && answered >= worst_before
+                ignored_before && answered >= 0.9 * worst_before
             }
             None => false,
         };

@@ -293,7 +293,17 @@ fn scan_words(
     if start >= end {
         return;
     }
-    for (offset, segment) in text[start..end].split_word_bound_indices() {
+    let slice = &text[start..end];
+    let mut ascii;
+    let mut unicode;
+    let segments: &mut dyn Iterator<Item = (usize, &str)> = if slice.is_ascii() {
+        ascii = AsciiWords { text: slice, pos: 0 };
+        &mut ascii
+    } else {
+        unicode = slice.split_word_bound_indices();
+        &mut unicode
+    };
+    for (offset, segment) in segments {
         let seg_start = start + offset;
         let seg_end = seg_start + segment.len();
         let Some(kind) = classify(segment) else {
@@ -328,6 +338,52 @@ fn scan_words(
 }
 
 /// Whether punctuation `next` continues a run ending in `last`.
+/// Word boundaries of UAX #29 for ASCII text without whitespace, the common
+/// case, without the general machinery. A property test checks it against
+/// `unicode-segmentation` on arbitrary ASCII.
+struct AsciiWords<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for AsciiWords<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let b = self.text.as_bytes();
+        let start = self.pos;
+        if start >= b.len() {
+            return None;
+        }
+        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        let mut i = start + 1;
+        if word(b[start]) {
+            loop {
+                match b.get(i) {
+                    Some(&c) if word(c) => i += 1,
+                    Some(&m) if i + 1 < b.len() => {
+                        let (before, after) = (b[i - 1], b[i + 1]);
+                        let letters = before.is_ascii_alphabetic()
+                            && after.is_ascii_alphabetic()
+                            && matches!(m, b':' | b'.' | b'\'');
+                        let digits = before.is_ascii_digit()
+                            && after.is_ascii_digit()
+                            && matches!(m, b',' | b';' | b'.' | b'\'');
+                        if letters || digits {
+                            i += 2;
+                        } else {
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+        }
+        self.pos = i;
+        Some((start, &self.text[start..i]))
+    }
+}
+
 fn mergeable(last: char, next: &str) -> bool {
     let terminal = |c: char| is_terminal(c.encode_utf8(&mut [0; 4]));
     (terminal(last) && is_terminal(next)) || next.chars().all(|d| d == last)
@@ -707,6 +763,22 @@ mod tests {
         assert_eq!(normalize_other("...", TokenKind::Punct), "…");
         assert_eq!(normalize_other("–", TokenKind::Punct), "—");
         assert_eq!(normalize_other("https://x.y", TokenKind::Url), "<#URL>");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_fast_path_agrees_with_uax29(text in "[!-~]{0,40}") {
+            let fast: Vec<(usize, &str)> = AsciiWords { text: &text, pos: 0 }.collect();
+            let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn ascii_fast_path_agrees_on_wordy_text(text in "[a-c0-2_.,;:']{0,30}") {
+            let fast: Vec<(usize, &str)> = AsciiWords { text: &text, pos: 0 }.collect();
+            let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]
