@@ -329,3 +329,37 @@ fn report_writes_self_contained_valid_html() {
         }
     }
 }
+
+#[test]
+fn eval_epitome_prints_metrics_cv_and_baseline_and_fit_writes_the_pack() {
+    let mut csv = String::from("sp_id,rp_id,seeker_post,response_post,level,rationales\n");
+    let rows = [
+        ("I failed my exam", "I'm so sorry, that sounds really hard.", 2, "I'm so sorry, that sounds really hard.|"),
+        ("I feel alone", "That sucks.", 1, "That sucks.|"),
+        ("my dog died", "Go outside more.", 0, ""),
+        ("can't sleep", "Try melatonin.", 0, ""),
+        ("lost my job", "I'm sorry to hear that, hugs.", 2, "I'm sorry to hear that|"),
+        ("sad today", "ok", 0, ""),
+    ];
+    for (i, (seeker, response, level, rationale)) in rows.iter().cycle().take(30).enumerate() {
+        csv.push_str(&format!("s{i},r{i},\"{seeker}\",\"{response}\",{level},\"{rationale}\"\n"));
+    }
+    let (dir, path) = temp_file("emotional-reactions.sample.csv", &csv);
+    let out = cmd().args(["eval", "epitome", &path]).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for needle in ["emotional_reactions", "macro-F1", "CV mF1", "base mF1", "confusion", "RoBERTa"] {
+        assert!(stdout.contains(needle), "missing {needle}:\n{stdout}");
+    }
+    let pack = dir.path().join("pack.toml");
+    std::fs::write(&pack, "[pack]\nname = \"p\"\n[[rules]]\nid = \"apology.sorry\"\ncategory = \"apology\"\nweight = 1.0\npatterns = [\"sorry\"]\nepitome = \"emotional_reactions:2\"\n").unwrap();
+    let pack_s = pack.display().to_string();
+    cmd()
+        .args(["--rules", &pack_s, "eval", "epitome", &path, "--fit", "--write", &pack_s])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("wrote"));
+    let written = std::fs::read_to_string(&pack).unwrap();
+    assert!(written.contains("[scoring]") && written.contains("emotional_reactions_level1 ="));
+    cmd().args(["rules", "check", "--standalone", &pack_s]).assert().success();
+}

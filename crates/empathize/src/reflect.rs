@@ -51,18 +51,17 @@ fn stem(w: &str) -> &str {
 }
 
 /// The content words of lexed text (lower case, stemmed, deduplicated, sorted).
-pub(crate) fn keywords(text: &str, lexed: &Lexed) -> Arc<[Box<str>]> {
-    let mut buf = String::new();
+pub(crate) fn keywords(lexed: &Lexed) -> Arc<[Box<str>]> {
     let mut out: Vec<Box<str>> = Vec::new();
-    for t in &lexed.tokens {
+    for (i, t) in lexed.tokens.iter().enumerate() {
         if t.kind != TokenKind::Word {
             continue;
         }
-        tokenize::normalize_word(&text[t.start..t.end], 1, &mut buf);
-        if buf.chars().count() < 3 || buf.contains('\'') || is_stopword(&buf) {
+        let w = lexed.norm(i);
+        if w.len() < 3 || w.contains('\'') || is_stopword(w) {
             continue;
         }
-        out.push(stem(&buf).into());
+        out.push(stem(w).into());
         if out.len() >= MAX_KEYWORDS * 4 {
             break;
         }
@@ -202,9 +201,8 @@ fn classify_first_person(words: &[&str]) -> FirstPerson {
 }
 
 /// Reads the shape of each sentence of lexed text.
-pub(crate) fn sentence_shapes(text: &str, lexed: &Lexed, customer: Option<&[Box<str>]>) -> Vec<SentenceShape> {
+pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> Vec<SentenceShape> {
     let mut shapes = vec![SentenceShape::default(); lexed.sentences.len()];
-    let mut buf = String::new();
     // The sentence's words live in one arena string; no allocation per word.
     let mut arena = String::new();
     let mut ranges: Vec<(usize, usize)> = Vec::new();
@@ -214,21 +212,21 @@ pub(crate) fn sentence_shapes(text: &str, lexed: &Lexed, customer: Option<&[Box<
         ranges.clear();
         let mut addresses_you = false;
         let mut mentions_self = false;
-        for t in tokens_of(lexed, s) {
+        for (index, t) in tokens_of(lexed, s) {
             if t.kind != TokenKind::Word {
                 continue;
             }
             shape.words += 1;
-            tokenize::normalize_word(&text[t.start..t.end], 1, &mut buf);
+            let buf = lexed.norm(index);
             if let Some(keywords) = customer {
-                if buf.len() >= 3 && !is_stopword(&buf) {
-                    let w = stem(&buf);
+                if buf.len() >= 3 && !is_stopword(buf) {
+                    let w = stem(buf);
                     if keywords.binary_search_by(|k| (**k).cmp(w)).is_ok() {
                         shape.echoes += 1;
                     }
                 }
             }
-            let (first, second) = tokenize::expand_contraction(&buf);
+            let (first, second) = tokenize::expand_contraction(buf);
             for w in std::iter::once(first).chain(second) {
                 match w {
                     "you" | "your" | "yours" | "yourself" | "u" | "ur" | "ya" => addresses_you = true,
@@ -253,14 +251,17 @@ pub(crate) fn sentence_shapes(text: &str, lexed: &Lexed, customer: Option<&[Box<
     shapes
 }
 
-fn tokens_of<'l>(lexed: &'l Lexed, s: &SentenceSpan) -> impl Iterator<Item = &'l tokenize::RawToken> {
+fn tokens_of<'l>(lexed: &'l Lexed, s: &SentenceSpan) -> impl Iterator<Item = (usize, &'l tokenize::RawToken)> {
     let first = lexed.terms.get(s.first_term as usize).map_or(0, |t| t.token as usize);
     let last = if s.end_term > s.first_term {
         lexed.terms.get(s.end_term as usize - 1).map_or(0, |t| t.token as usize + 1)
     } else {
         first
     };
-    lexed.tokens[first..last.max(first)].iter()
+    lexed.tokens[first..last.max(first)]
+        .iter()
+        .enumerate()
+        .map(move |(i, t)| (first + i, t))
 }
 
 #[cfg(test)]

@@ -267,7 +267,7 @@ pub(crate) fn analyze_customer(compiled: &Compiled, text: &str, work: &mut Work)
         repetition,
         emphasis,
         matches: to_matches(compiled, lexed, text, &selected),
-        keywords: reflect::keywords(text, lexed),
+        keywords: reflect::keywords(lexed),
     }
 }
 
@@ -442,7 +442,7 @@ pub(crate) fn score_reply(
     let logit: f64 = breakdown.iter().map(|t| t.value).sum();
     let score = round4(100.0 * sigmoid(logit));
 
-    sentence_evidence(&mut evidence, text, lexed, customer, s);
+    sentence_evidence(&mut evidence, lexed, customer, s);
     let mut totals = [0.0f64; 3];
     for e in &evidence {
         totals[e.mechanism as usize] += e.value;
@@ -604,13 +604,12 @@ fn push_evidence(
 /// words (interpretations).
 fn sentence_evidence(
     evidence: &mut Vec<Evidence>,
-    text: &str,
     lexed: &Lexed,
     customer: Option<&CustomerReport>,
     s: &Scoring,
 ) {
     use reflect::{FirstPerson, QuestionKind};
-    let shapes = reflect::sentence_shapes(text, lexed, customer.map(|c| &*c.keywords));
+    let shapes = reflect::sentence_shapes(lexed, customer.map(|c| &*c.keywords));
     for (i, shape) in shapes.iter().enumerate() {
         let i = i as u32;
         let question = match shape.question {

@@ -230,7 +230,8 @@ fn scan_chunk(
         return scan_words(text, start + len, end, state, out);
     }
     // Emoticons start with a mark, or are tiny (`xD`, `D:`, `T_T`).
-    let maybe_emoticon = !b[0].is_ascii_alphanumeric() || b.len() <= 4;
+    let maybe_emoticon = matches!(b[0], b':' | b';' | b'<' | b'^')
+        || (matches!(b[0], b'x' | b'X' | b'D' | b'T') && b.len() <= 4);
     if let Some(e) = EMOTICONS.iter().filter(|_| maybe_emoticon).find(|e| {
         chunk.starts_with(**e)
             && chunk[e.len()..]

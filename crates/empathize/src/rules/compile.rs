@@ -252,6 +252,7 @@ impl Compiled {
                 });
             }
             let token_text = &text[tok.start..tok.end];
+            let norm_start = lexed.norms.len() as u32;
             let mut ids = [UNKNOWN; 2];
             let mut count = 1;
             match tok.kind {
@@ -267,6 +268,7 @@ impl Compiled {
                         tokenize::normalize_word(token_text, 1, &mut buf);
                         ids[0] = self.lookup(&buf);
                     }
+                    lexed.norms.push_str(&buf);
                 }
                 TokenKind::Number => {
                     // A number some pattern spells out matches as itself;
@@ -279,6 +281,7 @@ impl Compiled {
                 }
                 kind => ids[0] = self.lookup(&tokenize::normalize_other(token_text, kind)),
             }
+            lexed.norm_spans.push((norm_start, lexed.norms.len() as u32));
             let Some(current) = lexed.sentences.last_mut() else {
                 continue;
             };
@@ -437,6 +440,10 @@ pub(crate) struct SentenceSpan {
 #[derive(Debug, Default)]
 pub(crate) struct Lexed {
     pub tokens: Vec<RawToken>,
+    /// Normalized words (before contraction expansion), one arena for all.
+    pub norms: String,
+    /// `norms[a..b]` of each token (empty for tokens that are not words).
+    pub norm_spans: Vec<(u32, u32)>,
     pub terms: Vec<Term>,
     pub sentences: Vec<SentenceSpan>,
     pub haystack: Vec<u8>,
@@ -446,10 +453,20 @@ pub(crate) struct Lexed {
 impl Lexed {
     fn clear(&mut self) {
         self.tokens.clear();
+        self.norms.clear();
+        self.norm_spans.clear();
         self.terms.clear();
         self.sentences.clear();
         self.haystack.clear();
         self.words = 0;
+    }
+
+    /// The normalized form of a word token (`""` for other tokens).
+    pub fn norm(&self, token: usize) -> &str {
+        self.norm_spans
+            .get(token)
+            .and_then(|&(a, b)| self.norms.get(a as usize..b as usize))
+            .unwrap_or("")
     }
 
     /// Byte span of terms `start..end`.
