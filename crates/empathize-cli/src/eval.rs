@@ -25,7 +25,8 @@ pub struct Row {
 
 /// Reads an EPITOME-format CSV.
 pub fn read_rows(path: &Path) -> Result<Vec<Row>> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| {
         headers
@@ -45,7 +46,11 @@ pub fn read_rows(path: &Path) -> Result<Vec<Row>> {
             .parse()
             .with_context(|| format!("{}: row {}: bad level", path.display(), i + 2))?;
         if level > 2 {
-            bail!("{}: row {}: level {level} is not 0, 1 or 2", path.display(), i + 2);
+            bail!(
+                "{}: row {}: level {level} is not 0, 1 or 2",
+                path.display(),
+                i + 2
+            );
         }
         rows.push(Row {
             seeker: record.get(seeker).unwrap_or("").to_string(),
@@ -109,6 +114,17 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
+/// Mean F1 of the three levels, from `confusion[gold][predicted]`.
+pub fn macro_f1(confusion: &[[usize; 3]; 3]) -> f64 {
+    let per_class = |c: usize| {
+        let tp = confusion[c][c];
+        let predicted: usize = confusion.iter().map(|row| row[c]).sum();
+        let gold: usize = confusion[c].iter().sum();
+        f1(ratio(tp, predicted), ratio(tp, gold))
+    };
+    (0..3).map(per_class).sum::<f64>() / 3.0
+}
+
 /// Computes the metrics from gold and predicted levels (and rationale F1s).
 pub fn metrics(gold: &[u8], predicted: &[u8], rationale_f1s: &[f64]) -> Metrics {
     let mut confusion = [[0usize; 3]; 3];
@@ -117,21 +133,20 @@ pub fn metrics(gold: &[u8], predicted: &[u8], rationale_f1s: &[f64]) -> Metrics 
     }
     let n = gold.len();
     let correct: usize = (0..3).map(|i| confusion[i][i]).sum();
-    let mut f1s = 0.0;
-    for c in 0..3 {
-        let tp = confusion[c][c];
-        let predicted_c: usize = (0..3).map(|g| confusion[g][c]).sum();
-        let gold_c: usize = confusion[c].iter().sum();
-        f1s += f1(ratio(tp, predicted_c), ratio(tp, gold_c));
-    }
-    let tp_any: usize = (1..3).flat_map(|g| (1..3).map(move |p| (g, p))).map(|(g, p)| confusion[g][p]).sum();
-    let pred_any: usize = (0..3).flat_map(|g| (1..3).map(move |p| (g, p))).map(|(g, p)| confusion[g][p]).sum();
+    let tp_any: usize = (1..3)
+        .flat_map(|g| (1..3).map(move |p| (g, p)))
+        .map(|(g, p)| confusion[g][p])
+        .sum();
+    let pred_any: usize = (0..3)
+        .flat_map(|g| (1..3).map(move |p| (g, p)))
+        .map(|(g, p)| confusion[g][p])
+        .sum();
     let gold_any: usize = (1..3).map(|g| confusion[g].iter().sum::<usize>()).sum();
     let (p, r) = (ratio(tp_any, pred_any), ratio(tp_any, gold_any));
     Metrics {
         rows: n,
         accuracy: ratio(correct, n),
-        macro_f1: f1s / 3.0,
+        macro_f1: macro_f1(&confusion),
         precision_any: p,
         recall_any: r,
         f1_any: f1(p, r),
@@ -149,7 +164,12 @@ fn word_spans(analyzer: &Analyzer, text: &str) -> Vec<(usize, usize)> {
     analyzer
         .tokenize(text)
         .iter()
-        .filter(|t| matches!(t.kind, empathize::TokenKind::Word | empathize::TokenKind::Number))
+        .filter(|t| {
+            matches!(
+                t.kind,
+                empathize::TokenKind::Word | empathize::TokenKind::Number
+            )
+        })
         .map(|t| (t.start, t.end))
         .collect()
 }
@@ -171,11 +191,16 @@ pub fn rationale_token_f1(
     if gold_ranges.is_empty() {
         return None;
     }
-    let inside = |w: &(usize, usize), ranges: &[(usize, usize)]| ranges.iter().any(|r| w.0 >= r.0 && w.1 <= r.1);
+    let inside = |w: &(usize, usize), ranges: &[(usize, usize)]| {
+        ranges.iter().any(|r| w.0 >= r.0 && w.1 <= r.1)
+    };
     let gold: Vec<bool> = words.iter().map(|w| inside(w, &gold_ranges)).collect();
     let pred: Vec<bool> = words.iter().map(|w| inside(w, predicted)).collect();
     let tp = gold.iter().zip(&pred).filter(|(g, p)| **g && **p).count();
-    let (g, p) = (gold.iter().filter(|x| **x).count(), pred.iter().filter(|x| **x).count());
+    let (g, p) = (
+        gold.iter().filter(|x| **x).count(),
+        pred.iter().filter(|x| **x).count(),
+    );
     Some(f1(ratio(tp, p), ratio(tp, g)))
 }
 
@@ -194,7 +219,13 @@ fn predicted_spans(report: &MessageReport, mechanism: Mechanism) -> Vec<(usize, 
 
 /// The naive baseline: a fixed keyword list; a hit means level 1.
 const BASELINE_KEYWORDS: &[&str] = &[
-    "i understand", "i'm sorry", "i am sorry", "sorry", "i apologize", "let me help", "i know how you feel",
+    "i understand",
+    "i'm sorry",
+    "i am sorry",
+    "sorry",
+    "i apologize",
+    "let me help",
+    "i know how you feel",
 ];
 
 fn baseline_level(response: &str) -> u8 {
@@ -203,10 +234,18 @@ fn baseline_level(response: &str) -> u8 {
 }
 
 /// Rows where the predicted level differs from the gold one, for error analysis.
-pub fn errors(analyzer: &Analyzer, rows: &[Row], mechanism: Mechanism, limit: usize) -> Vec<(u8, u8, String)> {
+pub fn errors(
+    analyzer: &Analyzer,
+    rows: &[Row],
+    mechanism: Mechanism,
+    limit: usize,
+) -> Vec<(u8, u8, String)> {
     rows.iter()
         .filter_map(|row| {
-            let level = analyzer.score_reply(&row.seeker, &row.response).epitome.get(mechanism);
+            let level = analyzer
+                .score_reply(&row.seeker, &row.response)
+                .epitome
+                .get(mechanism);
             (level != row.level).then(|| (row.level, level, row.response.clone()))
         })
         .take(limit)
@@ -231,7 +270,11 @@ pub fn evaluate(analyzer: &Analyzer, rows: &[Row], mechanism: Mechanism, file: &
         .map(|row| {
             let report = analyzer.score_reply(&row.seeker, &row.response);
             let level = report.epitome.get(mechanism);
-            let spans = if level > 0 { predicted_spans(&report, mechanism) } else { Vec::new() };
+            let spans = if level > 0 {
+                predicted_spans(&report, mechanism)
+            } else {
+                Vec::new()
+            };
             let rf1 = if row.level > 0 {
                 rationale_token_f1(analyzer, &row.response, &row.rationales, &spans)
             } else {
@@ -284,7 +327,18 @@ pub fn print(out: &mut dyn Write, results: &[FileResult]) -> std::io::Result<()>
     writeln!(
         out,
         "{:<22} {:>5} | {:>6} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6} | {:>8} {:>9} | {:>8}",
-        "mechanism", "rows", "acc", "macro-F1", "CV mF1", "P≥1", "R≥1", "F1≥1", "ratF1", "base mF1", "base F1≥1", "RoBERTa*"
+        "mechanism",
+        "rows",
+        "acc",
+        "macro-F1",
+        "CV mF1",
+        "P≥1",
+        "R≥1",
+        "F1≥1",
+        "ratF1",
+        "base mF1",
+        "base F1≥1",
+        "RoBERTa*"
     )?;
     for r in results {
         let m = Mechanism::from_name(r.mechanism).unwrap_or(Mechanism::EmotionalReactions);
@@ -308,7 +362,11 @@ pub fn print(out: &mut dyn Write, results: &[FileResult]) -> std::io::Result<()>
     }
     writeln!(out)?;
     for r in results {
-        writeln!(out, "{} — confusion (rows: gold 0/1/2; columns: predicted 0/1/2):", r.mechanism)?;
+        writeln!(
+            out,
+            "{} — confusion (rows: gold 0/1/2; columns: predicted 0/1/2):",
+            r.mechanism
+        )?;
         for (g, row) in r.ours.confusion.iter().enumerate() {
             writeln!(out, "  gold {g}: {:>6} {:>6} {:>6}", row[0], row[1], row[2])?;
         }

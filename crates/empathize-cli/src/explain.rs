@@ -9,7 +9,10 @@ use crate::output::Style;
 
 /// Counted matches that do not overlap, for highlighting (longest first wins).
 pub fn highlight_spans(matches: &[Match]) -> Vec<&Match> {
-    let mut spans: Vec<&Match> = matches.iter().filter(|m| !m.negated && !m.suppressed).collect();
+    let mut spans: Vec<&Match> = matches
+        .iter()
+        .filter(|m| !m.negated && !m.suppressed)
+        .collect();
     spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     let mut out: Vec<&Match> = Vec::new();
     for m in spans {
@@ -27,7 +30,11 @@ fn paint_span(style: Style, m: &Match, text: &str) -> String {
             Polarity::Negative => "97;41",
             Polarity::Neutral => "30;46",
         };
-        format!("{}{}", style.paint(code, text), style.dim(&format!("₍{}₎", m.category)))
+        format!(
+            "{}{}",
+            style.paint(code, text),
+            style.dim(&format!("₍{}₎", m.category))
+        )
     } else {
         format!("[{text}]{{{}}}", m.category)
     }
@@ -90,7 +97,11 @@ pub fn explain(
 
     writeln!(out, "{} {}", style.bold("Score"), style.score(report.score))?;
     if !report.flags.is_empty() {
-        let flags: Vec<String> = report.flags.iter().map(|f| style.paint("31", f.as_str())).collect();
+        let flags: Vec<String> = report
+            .flags
+            .iter()
+            .map(|f| style.paint("31", f.as_str()))
+            .collect();
         writeln!(out, "  flags: {}", flags.join(", "))?;
     }
     let dims: Vec<String> = report
@@ -105,7 +116,9 @@ pub fn explain(
     writeln!(
         out,
         "  EPITOME: emotional reactions {}, interpretations {}, explorations {}",
-        report.epitome.emotional_reactions, report.epitome.interpretations, report.epitome.explorations
+        report.epitome.emotional_reactions,
+        report.epitome.interpretations,
+        report.epitome.explorations
     )?;
     writeln!(out)?;
 
@@ -125,16 +138,28 @@ pub fn explain(
             TermSource::Context => "context",
         };
         let value = format!("{:+6.2}", term.value);
-        let value = if term.value < 0.0 { style.paint("31", &value) } else { style.paint("32", &value) };
+        let value = if term.value < 0.0 {
+            style.paint("31", &value)
+        } else {
+            style.paint("32", &value)
+        };
         writeln!(out, "  {value}  {:<8} {what}", source)?;
     }
     let logit: f64 = report.breakdown.iter().map(|t| t.value).sum();
     writeln!(out, "  {:+6.2}  = logit → score {:.1}", logit, report.score)?;
-    let cancelled: Vec<&Match> = report.matches.iter().filter(|m| m.negated || m.suppressed).collect();
+    let cancelled: Vec<&Match> = report
+        .matches
+        .iter()
+        .filter(|m| m.negated || m.suppressed)
+        .collect();
     if !cancelled.is_empty() {
         writeln!(out, "  cancelled:")?;
         for m in cancelled {
-            let why = if m.negated { "negated" } else { "overridden by an anti-pattern" };
+            let why = if m.negated {
+                "negated"
+            } else {
+                "overridden by an anti-pattern"
+            };
             writeln!(out, "    {} {:?} ({why})", m.rule, m.text)?;
         }
     }
@@ -143,7 +168,12 @@ pub fn explain(
     if !report.strategies.is_empty() {
         writeln!(out, "{}", style.bold("Sentences"))?;
         for s in &report.strategies {
-            writeln!(out, "  {:<24} {}", s.strategy.as_str(), text[s.start..s.end].trim())?;
+            writeln!(
+                out,
+                "  {:<24} {}",
+                s.strategy.as_str(),
+                text[s.start..s.end].trim()
+            )?;
         }
         writeln!(out)?;
     }
@@ -152,7 +182,12 @@ pub fn explain(
         writeln!(out, "  none — nothing obvious is missing")?;
     }
     for t in &report.tips {
-        writeln!(out, "  • {} {}", t.message, style.dim(&format!("[{}]", t.code)))?;
+        writeln!(
+            out,
+            "  • {} {}",
+            t.message,
+            style.dim(&format!("[{}]", t.code))
+        )?;
     }
     Ok(())
 }

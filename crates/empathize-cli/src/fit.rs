@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use empathize::{Analyzer, Mechanism};
 use rayon::prelude::*;
 
-use crate::eval::{metrics, Metrics, Row};
+use crate::eval::{macro_f1, metrics, Metrics, Row};
 
 /// The sentence features of each mechanism: (evidence source, parameter).
 pub fn features(m: Mechanism) -> &'static [(&'static str, &'static str)] {
@@ -42,7 +42,10 @@ pub fn features(m: Mechanism) -> &'static [(&'static str, &'static str)] {
 }
 
 fn threshold_names(m: Mechanism) -> (String, String) {
-    (format!("{}_level1", m.as_str()), format!("{}_level2", m.as_str()))
+    (
+        format!("{}_level1", m.as_str()),
+        format!("{}_level2", m.as_str()),
+    )
 }
 
 /// One row reduced to what the levels depend on.
@@ -63,7 +66,13 @@ pub struct Model {
 
 impl Model {
     fn evidence(&self, s: &Sample) -> f64 {
-        s.rules + self.weights.iter().zip(&s.counts).map(|(w, c)| w * c).sum::<f64>()
+        s.rules
+            + self
+                .weights
+                .iter()
+                .zip(&s.counts)
+                .map(|(w, c)| w * c)
+                .sum::<f64>()
     }
 
     pub fn predict(&self, s: &Sample) -> u8 {
@@ -103,21 +112,6 @@ pub fn samples(analyzer: &Analyzer, rows: &[Row], m: Mechanism) -> Vec<Sample> {
             }
         })
         .collect()
-}
-
-fn macro_f1(confusion: &[[usize; 3]; 3]) -> f64 {
-    let mut total = 0.0;
-    for c in 0..3 {
-        let tp = confusion[c][c] as f64;
-        let pred: usize = (0..3).map(|g| confusion[g][c]).sum();
-        let gold: usize = confusion[c].iter().sum();
-        let (p, r) = (
-            if pred > 0 { tp / pred as f64 } else { 0.0 },
-            if gold > 0 { tp / gold as f64 } else { 0.0 },
-        );
-        total += if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
-    }
-    total / 3.0
 }
 
 /// Best thresholds for fixed evidence values: every pair of cut points.
@@ -172,7 +166,10 @@ pub fn fit(samples: &[&Sample], start: &[f64]) -> (Model, f64) {
             level1: 0.0,
             level2: 0.0,
         };
-        let evidence: Vec<(f64, u8)> = samples.iter().map(|s| (model.evidence(s), s.gold)).collect();
+        let evidence: Vec<(f64, u8)> = samples
+            .iter()
+            .map(|s| (model.evidence(s), s.gold))
+            .collect();
         let (f, l1, l2) = best_thresholds(&evidence);
         (
             Model {
@@ -266,7 +263,15 @@ pub fn scoring_lines(r: &FitResult) -> Vec<(String, f64)> {
         .zip(&r.model.weights)
         .map(|((_, p), w)| (p.to_string(), *w))
         .collect();
-    let finite = |x: f64| if x.is_finite() { x } else if x > 0.0 { 99.0 } else { -99.0 };
+    let finite = |x: f64| {
+        if x.is_finite() {
+            x
+        } else if x > 0.0 {
+            99.0
+        } else {
+            -99.0
+        }
+    };
     out.push((l1, round3(finite(r.model.level1))));
     out.push((l2, round3(finite(r.model.level2))));
     out
@@ -341,7 +346,13 @@ mod tests {
     #[test]
     fn scoring_table_is_rewritten_in_place() {
         let src = "[pack]\nname = \"x\"\n\n[scoring]\nbias = -0.4\nex_question_you = 2\n\n[[rules]]\nid = \"a\"\n";
-        let out = write_scoring(src, &[("ex_question_you".into(), 1.5), ("explorations_level1".into(), 0.5)]);
+        let out = write_scoring(
+            src,
+            &[
+                ("ex_question_you".into(), 1.5),
+                ("explorations_level1".into(), 0.5),
+            ],
+        );
         assert!(out.contains("ex_question_you = 1.5"));
         assert!(out.contains("explorations_level1 = 0.5\n"));
         assert!(out.contains("bias = -0.4"));

@@ -80,7 +80,10 @@ fn score_class(score: f64) -> &'static str {
 }
 
 fn score_badge(score: f64) -> String {
-    format!("<span class=\"score {}\">{score:.0}</span>", score_class(score))
+    format!(
+        "<span class=\"score {}\">{score:.0}</span>",
+        score_class(score)
+    )
 }
 
 fn highlighted(text: &str, matches: &[Match]) -> String {
@@ -125,7 +128,11 @@ fn bar_chart(rows: &[(String, f64, String)], max: f64, color: &str) -> String {
     );
     for (i, (label, value, shown)) in rows.iter().enumerate() {
         let y = i as f64 * row_h + 4.0;
-        let w = if max > 0.0 { (value / max).clamp(0.0, 1.0) * bar_w } else { 0.0 };
+        let w = if max > 0.0 {
+            (value / max).clamp(0.0, 1.0) * bar_w
+        } else {
+            0.0
+        };
         let _ = write!(
             svg,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{label_w}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" rx=\"3\" fill=\"{color}\"/><text x=\"{}\" y=\"{}\">{}</text>",
@@ -151,7 +158,9 @@ fn reply_meta(report: &MessageReport) -> String {
     let _ = write!(
         meta,
         "· EPITOME {}/{}/{}",
-        report.epitome.emotional_reactions, report.epitome.interpretations, report.epitome.explorations
+        report.epitome.emotional_reactions,
+        report.epitome.interpretations,
+        report.epitome.explorations
     );
     for t in &report.tips {
         let _ = write!(meta, "<div class=\"tip\">💡 {}</div>", esc(t.message));
@@ -161,8 +170,15 @@ fn reply_meta(report: &MessageReport) -> String {
 
 fn conversation_html(out: &mut String, scored: &Scored) {
     match scored {
-        Scored::Conversation { id, turns, report, .. } => {
-            let _ = write!(out, "<details class=\"conv\"><summary>{} <b>{}</b>", score_badge(report.score), esc(id));
+        Scored::Conversation {
+            id, turns, report, ..
+        } => {
+            let _ = write!(
+                out,
+                "<details class=\"conv\"><summary>{} <b>{}</b>",
+                score_badge(report.score),
+                esc(id)
+            );
             let _ = write!(out, "<span class=\"badge\">{} turns</span>", turns.len());
             if report.late_empathy {
                 out.push_str("<span class=\"badge warn\">late empathy</span>");
@@ -175,10 +191,19 @@ fn conversation_html(out: &mut String, scored: &Scored) {
                 );
             }
             for r in report.scripted_repetition.iter().take(2) {
-                let _ = write!(out, "<span class=\"badge warn\">scripted “{}” ×{}</span>", esc(&r.phrase), r.count);
+                let _ = write!(
+                    out,
+                    "<span class=\"badge warn\">scripted “{}” ×{}</span>",
+                    esc(&r.phrase),
+                    r.count
+                );
             }
             if report.question_streak >= 4 {
-                let _ = write!(out, "<span class=\"badge warn\">{} questions in a row</span>", report.question_streak);
+                let _ = write!(
+                    out,
+                    "<span class=\"badge warn\">{} questions in a row</span>",
+                    report.question_streak
+                );
             }
             out.push_str(if report.resolution_confirmed {
                 "<span class=\"badge ok\">resolution confirmed</span>"
@@ -187,10 +212,16 @@ fn conversation_html(out: &mut String, scored: &Scored) {
             });
             out.push_str("</summary><div class=\"turns\">");
             for (turn, tr) in turns.iter().zip(&report.turns) {
-                let missed = report.missed_opportunities.iter().any(|m| m.customer_turn == tr.index);
+                let missed = report
+                    .missed_opportunities
+                    .iter()
+                    .any(|m| m.customer_turn == tr.index);
                 let (class, who) = match turn.role {
                     Role::Customer => ("customer", "customer".to_string()),
-                    Role::Agent => ("agent", turn.agent_id.clone().unwrap_or_else(|| "agent".into())),
+                    Role::Agent => (
+                        "agent",
+                        turn.agent_id.clone().unwrap_or_else(|| "agent".into()),
+                    ),
                 };
                 let _ = write!(
                     out,
@@ -200,8 +231,16 @@ fn conversation_html(out: &mut String, scored: &Scored) {
                 );
                 match (&tr.customer, &tr.reply) {
                     (Some(c), _) => {
-                        let _ = write!(out, "<div class=\"text\">{}</div>", highlighted(&turn.text, &c.matches));
-                        let _ = write!(out, "<div class=\"meta\">distress {:.2} (level {})", c.distress, c.distress_level);
+                        let _ = write!(
+                            out,
+                            "<div class=\"text\">{}</div>",
+                            highlighted(&turn.text, &c.matches)
+                        );
+                        let _ = write!(
+                            out,
+                            "<div class=\"meta\">distress {:.2} (level {})",
+                            c.distress, c.distress_level
+                        );
                         if c.escalation {
                             out.push_str(" · <span class=\"flag\">escalation</span>");
                         }
@@ -234,7 +273,9 @@ fn conversation_html(out: &mut String, scored: &Scored) {
             }
             out.push_str("</div></details>");
         }
-        Scored::Reply { id, text, report, .. } => {
+        Scored::Reply {
+            id, text, report, ..
+        } => {
             let _ = write!(
                 out,
                 "<details class=\"conv\"><summary>{} <b>{}</b><span class=\"badge\">reply</span></summary><div class=\"turns\"><div class=\"turn agent\"><div class=\"who\"><b>agent</b></div><div><div class=\"text\">{}</div><div class=\"meta\">{}</div></div></div></div></details>",
@@ -244,7 +285,9 @@ fn conversation_html(out: &mut String, scored: &Scored) {
                 reply_meta(report)
             );
         }
-        Scored::Customer { id, text, report, .. } => {
+        Scored::Customer {
+            id, text, report, ..
+        } => {
             let _ = write!(
                 out,
                 "<details class=\"conv\"><summary><b>{}</b><span class=\"badge\">customer · distress {:.2}</span></summary><div class=\"turns\"><div class=\"turn customer\"><div class=\"who\"><b>customer</b></div><div><div class=\"text\">{}</div></div></div></div></details>",
@@ -273,33 +316,53 @@ pub fn render(summary: &Summary, scored: &[Scored], inputs: &[String]) -> String
 
     out.push_str("<h2>Summary</h2><div class=\"cards\">");
     let card = |out: &mut String, k: &str, v: String| {
-        let _ = write!(out, "<div class=\"card\"><div class=\"v\">{v}</div><div class=\"k\">{}</div></div>", esc(k));
+        let _ = write!(
+            out,
+            "<div class=\"card\"><div class=\"v\">{v}</div><div class=\"k\">{}</div></div>",
+            esc(k)
+        );
     };
     card(&mut out, "conversations", summary.conversations.to_string());
     card(&mut out, "messages", summary.messages.to_string());
     card(
         &mut out,
         "mean reply score",
-        summary.mean_reply_score.map_or("–".into(), |m| format!("{m:.1}")),
+        summary
+            .mean_reply_score
+            .map_or("–".into(), |m| format!("{m:.1}")),
     );
     card(
         &mut out,
         "mean conversation score",
-        summary.mean_conversation_score.map_or("–".into(), |m| format!("{m:.1}")),
+        summary
+            .mean_conversation_score
+            .map_or("–".into(), |m| format!("{m:.1}")),
     );
     card(
         &mut out,
         "late empathy",
-        summary.late_empathy_rate.map_or("–".into(), |r| format!("{:.0}%", r * 100.0)),
+        summary
+            .late_empathy_rate
+            .map_or("–".into(), |r| format!("{:.0}%", r * 100.0)),
     );
-    card(&mut out, "missed opportunities", summary.missed_opportunities.to_string());
+    card(
+        &mut out,
+        "missed opportunities",
+        summary.missed_opportunities.to_string(),
+    );
     out.push_str("</div>");
 
     out.push_str("<div class=\"charts\"><div class=\"panel\"><h3>Mean reply score per agent</h3>");
     let mut agents: Vec<(String, f64, String)> = summary
         .agents
         .iter()
-        .map(|(name, a)| (name.clone(), a.mean_score, format!("{:.1} ({} turns)", a.mean_score, a.turns)))
+        .map(|(name, a)| {
+            (
+                name.clone(),
+                a.mean_score,
+                format!("{:.1} ({} turns)", a.mean_score, a.turns),
+            )
+        })
         .collect();
     agents.sort_by(|a, b| b.1.total_cmp(&a.1));
     out.push_str(&bar_chart(&agents, 100.0, "#0969da"));
@@ -320,7 +383,11 @@ pub fn render(summary: &Summary, scored: &[Scored], inputs: &[String]) -> String
         for (name, a) in rows {
             let mut flags: Vec<(&String, &usize)> = a.flags.iter().collect();
             flags.sort_by(|x, y| y.1.cmp(x.1));
-            let flags: Vec<String> = flags.iter().take(3).map(|(f, n)| format!("{} {n}", esc(f))).collect();
+            let flags: Vec<String> = flags
+                .iter()
+                .take(3)
+                .map(|(f, n)| format!("{} {n}", esc(f)))
+                .collect();
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

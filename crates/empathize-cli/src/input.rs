@@ -119,7 +119,10 @@ fn parse_turn(v: Value) -> Result<Option<Turn>, String> {
     if EVENT_ROLES.contains(&turn.role.to_ascii_lowercase().as_str()) {
         return Ok(None);
     }
-    let role: Role = turn.role.parse().map_err(|e: empathize::UnknownRoleError| e.to_string())?;
+    let role: Role = turn
+        .role
+        .parse()
+        .map_err(|e: empathize::UnknownRoleError| e.to_string())?;
     Ok(Some(Turn {
         role,
         text: turn.text.unwrap_or_default(),
@@ -145,7 +148,9 @@ fn parse_json_line(line: &str) -> Result<(Option<String>, Item), String> {
     };
     let role = match parsed.role.as_deref() {
         None => Role::Agent,
-        Some(r) => r.parse().map_err(|e: empathize::UnknownRoleError| e.to_string())?,
+        Some(r) => r
+            .parse()
+            .map_err(|e: empathize::UnknownRoleError| e.to_string())?,
     };
     Ok((
         id,
@@ -245,8 +250,16 @@ impl Records {
         }
     }
 
-    pub fn csv(reader: Box<dyn Read + Send>, source: &str, opts: &CsvOptions) -> Result<Records, String> {
-        let delimiter = if source.to_ascii_lowercase().ends_with(".tsv") { b'\t' } else { b',' };
+    pub fn csv(
+        reader: Box<dyn Read + Send>,
+        source: &str,
+        opts: &CsvOptions,
+    ) -> Result<Records, String> {
+        let delimiter = if source.to_ascii_lowercase().ends_with(".tsv") {
+            b'\t'
+        } else {
+            b','
+        };
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .delimiter(delimiter)
@@ -260,7 +273,10 @@ impl Records {
             match name {
                 None => Ok(None),
                 Some(n) => find(n).map(Some).ok_or_else(|| {
-                    format!("{source}: no column `{n}` for {flag} (columns: {})", headers.iter().collect::<Vec<_>>().join(", "))
+                    format!(
+                        "{source}: no column `{n}` for {flag} (columns: {})",
+                        headers.iter().collect::<Vec<_>>().join(", ")
+                    )
                 }),
             }
         };
@@ -373,7 +389,9 @@ impl Iterator for Records {
                 };
                 let role = match columns.role.map(|i| row.get(i).unwrap_or("")) {
                     None => Role::Agent,
-                    Some(r) if EVENT_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()) => continue,
+                    Some(r) if EVENT_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()) => {
+                        continue
+                    }
                     Some(r) => match r.parse::<Role>() {
                         Ok(role) => role,
                         Err(e) => return Some(Err(bad(e.to_string()))),
@@ -436,7 +454,8 @@ pub fn records(
     let (raw, size) = open(path).map_err(|e| format!("{path}: {e}"))?;
     let counting = Counting::new(raw);
     let counter = counting.counter.clone();
-    let mut buffered: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, counting));
+    let mut buffered: Box<dyn BufRead + Send> =
+        Box::new(BufReader::with_capacity(1 << 16, counting));
     let first = buffered
         .fill_buf()
         .map_err(|e| format!("{path}: {e}"))?

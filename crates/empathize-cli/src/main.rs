@@ -246,7 +246,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
             let mut out = io::stdout().lock();
-            explain::explain(&analyzer, &args.text, args.customer.as_deref(), args.json, style, &mut out)?;
+            explain::explain(
+                &analyzer,
+                &args.text,
+                args.customer.as_deref(),
+                args.json,
+                style,
+                &mut out,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Report(args) => {
@@ -256,7 +263,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rules(RulesCommand::Check { pack, standalone }) => {
             let src = read_pack(&pack)?;
             let mut builder = Analyzer::builder();
-            builder = if standalone { builder.pack(src) } else { builder.extra_pack(src) };
+            builder = if standalone {
+                builder.pack(src)
+            } else {
+                builder.extra_pack(src)
+            };
             match builder.build() {
                 Ok(a) => {
                     println!(
@@ -272,9 +283,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Eval(EvalCommand::Epitome { paths, mechanism, json, fit, write, folds, errors }) => {
+        Command::Eval(EvalCommand::Epitome {
+            paths,
+            mechanism,
+            json,
+            fit,
+            write,
+            folds,
+            errors,
+        }) => {
             let analyzer = build_analyzer(&cli.packs)?;
-            let options = EvalOptions { mechanism, json, fit, write, folds: folds.max(2), errors };
+            let options = EvalOptions {
+                mechanism,
+                json,
+                fit,
+                write,
+                folds: folds.max(2),
+                errors,
+            };
             eval_epitome(&analyzer, &paths, &options)
         }
         Command::Rules(RulesCommand::List { json }) => {
@@ -285,7 +311,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 serde_json::to_writer_pretty(&mut out, &rules)?;
                 writeln!(out)?;
             } else {
-                writeln!(out, "{:<48} {:<28} {:>6}  patterns", "id", "category", "weight")?;
+                writeln!(
+                    out,
+                    "{:<48} {:<28} {:>6}  patterns",
+                    "id", "category", "weight"
+                )?;
                 for r in &rules {
                     writeln!(
                         out,
@@ -451,10 +481,9 @@ struct EvalOptions {
 fn eval_epitome(analyzer: &Analyzer, paths: &[String], options: &EvalOptions) -> Result<ExitCode> {
     let forced = match options.mechanism.as_deref() {
         None => None,
-        Some(m) => Some(
-            empathize::Mechanism::from_name(m)
-                .ok_or_else(|| anyhow!("unknown mechanism `{m}` (emotional_reactions, interpretations, explorations)"))?,
-        ),
+        Some(m) => Some(empathize::Mechanism::from_name(m).ok_or_else(|| {
+            anyhow!("unknown mechanism `{m}` (emotional_reactions, interpretations, explorations)")
+        })?),
     };
     let mut files = Vec::new();
     for p in paths {
@@ -475,14 +504,22 @@ fn eval_epitome(analyzer: &Analyzer, paths: &[String], options: &EvalOptions) ->
     let mut fitted = Vec::new();
     for file in files {
         let Some(m) = forced.or_else(|| eval::mechanism_of(&file)) else {
-            eprintln!("skipping {}: cannot tell the mechanism from its name (use --mechanism)", file.display());
+            eprintln!(
+                "skipping {}: cannot tell the mechanism from its name (use --mechanism)",
+                file.display()
+            );
             continue;
         };
         let rows = eval::read_rows(&file)?;
         if let Some(n) = options.errors {
             let mut out = io::stdout().lock();
             for (gold, predicted, text) in eval::errors(analyzer, &rows, m, n) {
-                writeln!(out, "{} gold {gold} → {predicted}: {}", m.as_str(), text.replace('\n', " "))?;
+                writeln!(
+                    out,
+                    "{} gold {gold} → {predicted}: {}",
+                    m.as_str(),
+                    text.replace('\n', " ")
+                )?;
             }
         }
         let mut result = eval::evaluate(analyzer, &rows, m, &file.display().to_string());
@@ -496,7 +533,11 @@ fn eval_epitome(analyzer: &Analyzer, paths: &[String], options: &EvalOptions) ->
     }
     let mut out = io::stdout().lock();
     if options.fit {
-        writeln!(out, "Fitted on all rows (in-sample macro-F1 / {}-fold CV macro-F1):", options.folds)?;
+        writeln!(
+            out,
+            "Fitted on all rows (in-sample macro-F1 / {}-fold CV macro-F1):",
+            options.folds
+        )?;
         let mut values = Vec::new();
         for f in &fitted {
             let lines = fit::scoring_lines(f);
@@ -512,9 +553,15 @@ fn eval_epitome(analyzer: &Analyzer, paths: &[String], options: &EvalOptions) ->
             values.extend(lines);
         }
         if let Some(pack) = &options.write {
-            let src = std::fs::read_to_string(pack).with_context(|| format!("cannot read {pack}"))?;
-            std::fs::write(pack, fit::write_scoring(&src, &values)).with_context(|| format!("cannot write {pack}"))?;
-            writeln!(out, "wrote {} values into [scoring] of {pack}", values.len())?;
+            let src =
+                std::fs::read_to_string(pack).with_context(|| format!("cannot read {pack}"))?;
+            std::fs::write(pack, fit::write_scoring(&src, &values))
+                .with_context(|| format!("cannot write {pack}"))?;
+            writeln!(
+                out,
+                "wrote {} values into [scoring] of {pack}",
+                values.len()
+            )?;
         }
         writeln!(out)?;
     }

@@ -65,9 +65,23 @@ pub struct Writer<W: Write> {
 }
 
 const CSV_HEADER: &[&str] = &[
-    "id", "kind", "line", "agent_id", "score", "distress", "distress_level", "flags", "tips",
-    "late_empathy", "missed_opportunities", "scripted_repetition", "question_streak",
-    "resolution_confirmed", "emotional_reactions", "interpretations", "explorations",
+    "id",
+    "kind",
+    "line",
+    "agent_id",
+    "score",
+    "distress",
+    "distress_level",
+    "flags",
+    "tips",
+    "late_empathy",
+    "missed_opportunities",
+    "scripted_repetition",
+    "question_streak",
+    "resolution_confirmed",
+    "emotional_reactions",
+    "interpretations",
+    "explorations",
 ];
 
 impl<W: Write> Writer<W> {
@@ -139,7 +153,12 @@ impl<W: Write> Writer<W> {
     fn csv_row(&mut self, scored: &Scored) -> io::Result<()> {
         let join = |v: Vec<&str>| v.join(";");
         let mut row: Vec<String> = Vec::with_capacity(CSV_HEADER.len() + 13);
-        let empty_dims = || Dimension::ALL.iter().map(|_| String::new()).collect::<Vec<_>>();
+        let empty_dims = || {
+            Dimension::ALL
+                .iter()
+                .map(|_| String::new())
+                .collect::<Vec<_>>()
+        };
         match scored {
             Scored::Reply {
                 id,
@@ -154,8 +173,14 @@ impl<W: Write> Writer<W> {
                     line.to_string(),
                     agent_id.clone().unwrap_or_default(),
                     format!("{:.2}", report.score),
-                    report.context.map(|c| format!("{:.3}", c.distress)).unwrap_or_default(),
-                    report.context.map(|c| c.distress_level.to_string()).unwrap_or_default(),
+                    report
+                        .context
+                        .map(|c| format!("{:.3}", c.distress))
+                        .unwrap_or_default(),
+                    report
+                        .context
+                        .map(|c| c.distress_level.to_string())
+                        .unwrap_or_default(),
                     join(report.flags.iter().map(|f| f.as_str()).collect()),
                     join(report.tips.iter().map(|t| t.code).collect()),
                     String::new(),
@@ -169,7 +194,9 @@ impl<W: Write> Writer<W> {
                 ]);
                 row.extend(report.dimensions.iter().map(|(_, v)| format!("{v:.3}")));
             }
-            Scored::Customer { id, line, report, .. } => {
+            Scored::Customer {
+                id, line, report, ..
+            } => {
                 row.extend([
                     id.clone(),
                     "customer".into(),
@@ -182,7 +209,9 @@ impl<W: Write> Writer<W> {
                 row.extend((0..10).map(|_| String::new()));
                 row.extend(empty_dims());
             }
-            Scored::Conversation { id, line, report, .. } => {
+            Scored::Conversation {
+                id, line, report, ..
+            } => {
                 let mut flags: Vec<&str> = report
                     .turns
                     .iter()
@@ -218,9 +247,13 @@ impl<W: Write> Writer<W> {
                 row.extend(empty_dims());
             }
         }
-        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
         w.write_record(&row).map_err(io::Error::other)?;
-        let bytes = w.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+        let bytes = w
+            .into_inner()
+            .map_err(|e| io::Error::other(e.to_string()))?;
         self.out.write_all(&bytes)
     }
 
@@ -241,8 +274,11 @@ impl<W: Write> Writer<W> {
                 let mut emotions: Vec<(empathize::Emotion, f64)> =
                     report.emotions.iter().filter(|(_, v)| *v > 0.0).collect();
                 emotions.sort_by(|a, b| b.1.total_cmp(&a.1));
-                let emotions: Vec<String> =
-                    emotions.iter().take(3).map(|(e, v)| format!("{e} {v:.2}")).collect();
+                let emotions: Vec<String> = emotions
+                    .iter()
+                    .take(3)
+                    .map(|(e, v)| format!("{e} {v:.2}"))
+                    .collect();
                 let mut extra = Vec::new();
                 if report.escalation {
                     extra.push("escalation");
@@ -273,10 +309,14 @@ impl<W: Write> Writer<W> {
                     ));
                 }
                 if let Some(r) = report.scripted_repetition.first() {
-                    findings.push(s.paint("33", &format!("scripted \"{}\" ×{}", r.phrase, r.count)));
+                    findings
+                        .push(s.paint("33", &format!("scripted \"{}\" ×{}", r.phrase, r.count)));
                 }
                 if report.question_streak >= 4 {
-                    findings.push(s.paint("33", &format!("{} questions in a row", report.question_streak)));
+                    findings.push(s.paint(
+                        "33",
+                        &format!("{} questions in a row", report.question_streak),
+                    ));
                 }
                 findings.push(if report.resolution_confirmed {
                     s.paint("32", "resolution confirmed")
@@ -300,8 +340,13 @@ impl<W: Write> Writer<W> {
 }
 
 fn reply_findings(report: &MessageReport, s: Style) -> String {
-    let mut parts: Vec<String> = report.flags.iter().map(|f| s.paint("31", f.as_str())).collect();
-    let mut dims: Vec<(Dimension, f64)> = report.dimensions.iter().filter(|(_, v)| *v > 0.0).collect();
+    let mut parts: Vec<String> = report
+        .flags
+        .iter()
+        .map(|f| s.paint("31", f.as_str()))
+        .collect();
+    let mut dims: Vec<(Dimension, f64)> =
+        report.dimensions.iter().filter(|(_, v)| *v > 0.0).collect();
     dims.sort_by(|a, b| b.1.total_cmp(&a.1));
     parts.extend(dims.iter().take(4).map(|(d, _)| s.paint("32", d.as_str())));
     if let Some(t) = report.tips.first() {
@@ -342,19 +387,34 @@ pub fn write_summary(out: &mut dyn Write, summary: &Summary, s: Style) -> io::Re
             summary.conversations,
             rate * 100.0
         )?;
-        writeln!(out, "  missed opportunities    {}", summary.missed_opportunities)?;
-        writeln!(out, "  scripted phrases        {}", summary.scripted_repetition)?;
+        writeln!(
+            out,
+            "  missed opportunities    {}",
+            summary.missed_opportunities
+        )?;
+        writeln!(
+            out,
+            "  scripted phrases        {}",
+            summary.scripted_repetition
+        )?;
     }
     let flags = summary.top_flags();
     if !flags.is_empty() {
-        let shown: Vec<String> = flags.iter().take(6).map(|(f, n)| format!("{f} {n}")).collect();
+        let shown: Vec<String> = flags
+            .iter()
+            .take(6)
+            .map(|(f, n)| format!("{f} {n}"))
+            .collect();
         writeln!(out, "  most frequent flags     {}", shown.join(", "))?;
     }
     if summary.skipped_records > 0 {
         writeln!(
             out,
             "  {}",
-            s.paint("33", &format!("{} malformed records skipped", summary.skipped_records))
+            s.paint(
+                "33",
+                &format!("{} malformed records skipped", summary.skipped_records)
+            )
         )?;
     }
     if !summary.agents.is_empty() {
@@ -372,7 +432,11 @@ pub fn write_summary(out: &mut dyn Write, summary: &Summary, s: Style) -> io::Re
         for (name, a) in agents {
             let mut flags: Vec<(&String, &usize)> = a.flags.iter().collect();
             flags.sort_by(|x, y| y.1.cmp(x.1).then(x.0.cmp(y.0)));
-            let flags: Vec<String> = flags.iter().take(3).map(|(f, n)| format!("{f} {n}")).collect();
+            let flags: Vec<String> = flags
+                .iter()
+                .take(3)
+                .map(|(f, n)| format!("{f} {n}"))
+                .collect();
             writeln!(
                 out,
                 "  {:<14} {:>6} {}   {:>5} {:>5}  {}",

@@ -42,7 +42,9 @@ pub enum Scored {
 impl Scored {
     pub fn id(&self) -> &str {
         match self {
-            Scored::Conversation { id, .. } | Scored::Reply { id, .. } | Scored::Customer { id, .. } => id,
+            Scored::Conversation { id, .. }
+            | Scored::Reply { id, .. }
+            | Scored::Customer { id, .. } => id,
         }
     }
 }
@@ -152,7 +154,9 @@ impl Summary {
     /// Adds one scored record.
     pub fn add(&mut self, scored: &Scored) {
         match scored {
-            Scored::Reply { report, agent_id, .. } => {
+            Scored::Reply {
+                report, agent_id, ..
+            } => {
                 self.add_reply(report, agent_id.as_deref());
                 for t in &report.tips {
                     *self.tips.entry(t.code.to_string()).or_default() += 1;
@@ -182,7 +186,10 @@ impl Summary {
                 }
                 for m in &report.missed_opportunities {
                     if let Some(agent) = report.turns[m.agent_turn].agent_id.as_deref() {
-                        self.agents.entry(agent.to_string()).or_default().missed_opportunities += 1;
+                        self.agents
+                            .entry(agent.to_string())
+                            .or_default()
+                            .missed_opportunities += 1;
                     }
                 }
                 if report.late_empathy {
@@ -206,8 +213,10 @@ impl Summary {
             self.mean_reply_score = Some(round2(self.reply_sum / self.replies as f64));
         }
         if self.conversations > 0 {
-            self.mean_conversation_score = Some(round2(self.conversation_sum / self.conversations as f64));
-            self.late_empathy_rate = Some(round2(self.late_empathy as f64 / self.conversations as f64));
+            self.mean_conversation_score =
+                Some(round2(self.conversation_sum / self.conversations as f64));
+            self.late_empathy_rate =
+                Some(round2(self.late_empathy as f64 / self.conversations as f64));
         }
         for t in self.agents.values_mut() {
             if t.turns > 0 {

@@ -12,7 +12,10 @@ fn root() -> PathBuf {
 }
 
 fn sample() -> String {
-    root().join("examples/data/conversations.jsonl").display().to_string()
+    root()
+        .join("examples/data/conversations.jsonl")
+        .display()
+        .to_string()
 }
 
 fn cmd() -> Command {
@@ -53,7 +56,10 @@ fn score_table_shows_rows_summary_and_agents() {
 
 #[test]
 fn score_json_is_one_document_in_input_order() {
-    let out = cmd().args(["score", "--format", "json", &sample()]).output().expect("run");
+    let out = cmd()
+        .args(["score", "--format", "json", &sample()])
+        .output()
+        .expect("run");
     assert!(out.status.success());
     let doc: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     let results = doc["results"].as_array().expect("results");
@@ -63,16 +69,29 @@ fn score_json_is_one_document_in_input_order() {
         .unwrap()
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(ids, expected);
-    assert_eq!(doc["summary"]["conversations"].as_u64(), Some(results.len() as u64));
-    assert!(doc["summary"]["agents"].as_object().is_some_and(|a| a.len() >= 5));
+    assert_eq!(
+        doc["summary"]["conversations"].as_u64(),
+        Some(results.len() as u64)
+    );
+    assert!(doc["summary"]["agents"]
+        .as_object()
+        .is_some_and(|a| a.len() >= 5));
 }
 
 #[test]
 fn score_jsonl_has_one_line_per_record_and_summary_on_stderr() {
-    let out = cmd().args(["score", "-f", "jsonl", &sample()]).output().expect("run");
+    let out = cmd()
+        .args(["score", "-f", "jsonl", &sample()])
+        .output()
+        .expect("run");
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
@@ -87,7 +106,10 @@ fn score_jsonl_has_one_line_per_record_and_summary_on_stderr() {
 
 #[test]
 fn score_csv_output_has_header_and_rows() {
-    let out = cmd().args(["score", "-f", "csv", "-q", &sample()]).output().expect("run");
+    let out = cmd()
+        .args(["score", "-f", "csv", "-q", &sample()])
+        .output()
+        .expect("run");
     assert!(out.status.success());
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
     let headers = reader.headers().unwrap().clone();
@@ -112,7 +134,11 @@ fn messages_from_stdin() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines[0]["kind"], "reply");
-    assert!(lines[0]["report"]["flags"].as_array().unwrap().iter().any(|f| f == "curt"));
+    assert!(lines[0]["report"]["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "curt"));
     assert_eq!(lines[1]["kind"], "customer");
     assert!(lines[1]["report"]["distress"].as_f64().unwrap() > 0.0);
 }
@@ -123,12 +149,27 @@ fn csv_input_with_columns_and_conversations() {
     let (_dir, path) = temp_file("chats.csv", csv);
     let out = cmd()
         .args([
-            "score", "-f", "jsonl", "-q", "--text-column", "body", "--role-column", "who",
-            "--conversation-column", "conv", "--agent-column", "agent", &path,
+            "score",
+            "-f",
+            "jsonl",
+            "-q",
+            "--text-column",
+            "body",
+            "--role-column",
+            "who",
+            "--conversation-column",
+            "conv",
+            "--agent-column",
+            "agent",
+            &path,
         ])
         .output()
         .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines: Vec<Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -154,13 +195,20 @@ fn csv_missing_column_is_an_error() {
 fn malformed_lines_are_reported_and_skipped_or_fatal_with_strict() {
     let input = "{\"text\": \"Happy to help!\"}\nthis is not json\n{\"turns\": [{\"role\": \"alien\", \"text\": \"x\"}]}\n{\"text\": \"Thanks for waiting.\"}\n";
     let (_dir, path) = temp_file("bad.jsonl", input);
-    let out = cmd().args(["score", "-f", "jsonl", &path]).output().expect("run");
+    let out = cmd()
+        .args(["score", "-f", "jsonl", &path])
+        .output()
+        .expect("run");
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("bad.jsonl:2"), "{stderr}");
     assert!(stderr.contains("bad.jsonl:3"), "{stderr}");
     assert!(stderr.contains("2 malformed records skipped"), "{stderr}");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2, "nothing else is lost");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        2,
+        "nothing else is lost"
+    );
 
     cmd()
         .args(["score", "--strict", &path])
@@ -171,7 +219,10 @@ fn malformed_lines_are_reported_and_skipped_or_fatal_with_strict() {
 
 #[test]
 fn missing_file_is_an_error() {
-    cmd().args(["score", "/no/such/file.jsonl"]).assert().code(1);
+    cmd()
+        .args(["score", "/no/such/file.jsonl"])
+        .assert()
+        .code(1);
 }
 
 #[test]
@@ -189,7 +240,10 @@ fn explain_highlights_and_breaks_down() {
         .stdout(predicate::str::contains("Breakdown"))
         .stdout(predicate::str::contains("distress_ignored"))
         .stdout(predicate::str::contains("acknowledge_before_policy"));
-    let out = cmd().args(["explain", "--json", "I'm so sorry."]).output().expect("run");
+    let out = cmd()
+        .args(["explain", "--json", "I'm so sorry."])
+        .output()
+        .expect("run");
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(v["dimensions"]["apology"].as_f64().unwrap() > 0.0);
 }
@@ -291,11 +345,21 @@ fn report_writes_self_contained_valid_html() {
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     check_balanced(&html).unwrap();
-    for needle in ["Mean reply score per agent", "Flags raised", "<svg", "<mark class=", "Transcripts", "💡"] {
+    for needle in [
+        "Mean reply score per agent",
+        "Flags raised",
+        "<svg",
+        "<mark class=",
+        "Transcripts",
+        "💡",
+    ] {
         assert!(html.contains(needle), "missing {needle}");
     }
     for external in ["src=\"http", "href=\"http", "<script", "@import", "url("] {
-        assert!(!html.contains(external), "report must be self-contained: found {external}");
+        assert!(
+            !html.contains(external),
+            "report must be self-contained: found {external}"
+        );
     }
     // Rendered by a real browser when one is installed (Debian `chromium`).
     let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
@@ -323,7 +387,11 @@ fn report_writes_self_contained_valid_html() {
                 ])
                 .output()
                 .expect("chromium runs");
-            assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+            assert!(
+                status.status.success(),
+                "{}",
+                String::from_utf8_lossy(&status.stderr)
+            );
             let png = std::fs::read(&shot).expect("screenshot written");
             assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000);
         }
@@ -334,32 +402,63 @@ fn report_writes_self_contained_valid_html() {
 fn eval_epitome_prints_metrics_cv_and_baseline_and_fit_writes_the_pack() {
     let mut csv = String::from("sp_id,rp_id,seeker_post,response_post,level,rationales\n");
     let rows = [
-        ("I failed my exam", "I'm so sorry, that sounds really hard.", 2, "I'm so sorry, that sounds really hard.|"),
+        (
+            "I failed my exam",
+            "I'm so sorry, that sounds really hard.",
+            2,
+            "I'm so sorry, that sounds really hard.|",
+        ),
         ("I feel alone", "That sucks.", 1, "That sucks.|"),
         ("my dog died", "Go outside more.", 0, ""),
         ("can't sleep", "Try melatonin.", 0, ""),
-        ("lost my job", "I'm sorry to hear that, hugs.", 2, "I'm sorry to hear that|"),
+        (
+            "lost my job",
+            "I'm sorry to hear that, hugs.",
+            2,
+            "I'm sorry to hear that|",
+        ),
         ("sad today", "ok", 0, ""),
     ];
     for (i, (seeker, response, level, rationale)) in rows.iter().cycle().take(30).enumerate() {
-        csv.push_str(&format!("s{i},r{i},\"{seeker}\",\"{response}\",{level},\"{rationale}\"\n"));
+        csv.push_str(&format!(
+            "s{i},r{i},\"{seeker}\",\"{response}\",{level},\"{rationale}\"\n"
+        ));
     }
     let (dir, path) = temp_file("emotional-reactions.sample.csv", &csv);
-    let out = cmd().args(["eval", "epitome", &path]).output().expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd()
+        .args(["eval", "epitome", &path])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    for needle in ["emotional_reactions", "macro-F1", "CV mF1", "base mF1", "confusion", "RoBERTa"] {
+    for needle in [
+        "emotional_reactions",
+        "macro-F1",
+        "CV mF1",
+        "base mF1",
+        "confusion",
+        "RoBERTa",
+    ] {
         assert!(stdout.contains(needle), "missing {needle}:\n{stdout}");
     }
     let pack = dir.path().join("pack.toml");
     std::fs::write(&pack, "[pack]\nname = \"p\"\n[[rules]]\nid = \"apology.sorry\"\ncategory = \"apology\"\nweight = 1.0\npatterns = [\"sorry\"]\nepitome = \"emotional_reactions:2\"\n").unwrap();
     let pack_s = pack.display().to_string();
     cmd()
-        .args(["--rules", &pack_s, "eval", "epitome", &path, "--fit", "--write", &pack_s])
+        .args([
+            "--rules", &pack_s, "eval", "epitome", &path, "--fit", "--write", &pack_s,
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("wrote"));
     let written = std::fs::read_to_string(&pack).unwrap();
     assert!(written.contains("[scoring]") && written.contains("emotional_reactions_level1 ="));
-    cmd().args(["rules", "check", "--standalone", &pack_s]).assert().success();
+    cmd()
+        .args(["rules", "check", "--standalone", &pack_s])
+        .assert()
+        .success();
 }

@@ -39,7 +39,11 @@ fn corpus() -> Vec<(String, String)> {
             }
         }
     }
-    assert!(!pairs.is_empty(), "no corpus found under {}", data_dir().display());
+    assert!(
+        !pairs.is_empty(),
+        "no corpus found under {}",
+        data_dir().display()
+    );
     pairs
 }
 
@@ -49,7 +53,9 @@ fn generated_pack(n: usize) -> String {
         "refund", "parcel", "driver", "invoice", "router", "signal", "booking", "seat", "meal",
         "charge", "account", "password", "delivery", "warranty", "screen", "battery",
     ];
-    let mut out = String::from("[lexicons]\nGEN_VERB = [\"fix\", \"check\", \"sort\", \"handle\", \"review\"]\n");
+    let mut out = String::from(
+        "[lexicons]\nGEN_VERB = [\"fix\", \"check\", \"sort\", \"handle\", \"review\"]\n",
+    );
     for i in 0..n {
         let a = words[i % words.len()];
         let b = words[(i / words.len()) % words.len()];
@@ -120,7 +126,9 @@ fn benches(c: &mut Criterion) {
                  I've refunded it and I'll check tomorrow that it cleared. Does that work for you?";
     let mut g = c.benchmark_group("single");
     g.throughput(Throughput::Bytes(reply.len() as u64));
-    g.bench_function("score_200_bytes", |b| b.iter(|| black_box(analyzer.score(black_box(reply)))));
+    g.bench_function("score_200_bytes", |b| {
+        b.iter(|| black_box(analyzer.score(black_box(reply))))
+    });
     g.bench_function("analyzer_new_custom", |b| {
         b.iter(|| black_box(Analyzer::builder().extra_pack("").build()))
     });

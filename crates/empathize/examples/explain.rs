@@ -15,17 +15,45 @@ fn main() {
                 c.distress, c.distress_level, c.escalation, c.repetition
             );
             for m in &c.matches {
-                println!("  {:<14} {:<32} {:?}{}", m.category.as_str(), m.rule, m.text, if m.negated { " (negated)" } else { "" });
+                println!(
+                    "  {:<14} {:<32} {:?}{}",
+                    m.category.as_str(),
+                    m.rule,
+                    m.text,
+                    if m.negated { " (negated)" } else { "" }
+                );
             }
             analyzer.score_reply_to(&c, reply)
         }
         None => analyzer.score(reply),
     };
-    println!("score {:.1}  flags {:?}", report.score, report.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>());
-    println!("epitome ER{} IN{} EX{}", report.epitome.emotional_reactions, report.epitome.interpretations, report.epitome.explorations);
+    println!(
+        "score {:.1}  flags {:?}",
+        report.score,
+        report.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>()
+    );
+    println!(
+        "epitome ER{} IN{} EX{}",
+        report.epitome.emotional_reactions,
+        report.epitome.interpretations,
+        report.epitome.explorations
+    );
     for m in &report.matches {
-        let state = if m.negated { " (negated)" } else if m.suppressed { " (suppressed)" } else { "" };
-        println!("  {:<16} {:+.2} {:<36} {:?}{}", m.category.as_str(), m.contribution, m.rule, m.text, state);
+        let state = if m.negated {
+            " (negated)"
+        } else if m.suppressed {
+            " (suppressed)"
+        } else {
+            ""
+        };
+        println!(
+            "  {:<16} {:+.2} {:<36} {:?}{}",
+            m.category.as_str(),
+            m.contribution,
+            m.rule,
+            m.text,
+            state
+        );
     }
     for t in &report.breakdown {
         if t.match_index.is_none() {

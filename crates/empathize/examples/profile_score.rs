@@ -6,11 +6,18 @@ fn main() {
     let mut texts = Vec::new();
     for name in ["emotional-reactions", "interpretations", "explorations"] {
         if let Ok(mut r) = csv::Reader::from_path(dir.join(format!("{name}.dev.csv"))) {
-            texts.extend(r.records().flatten().filter_map(|row| row.get(3).map(str::to_string)));
+            texts.extend(
+                r.records()
+                    .flatten()
+                    .filter_map(|row| row.get(3).map(str::to_string)),
+            );
         }
     }
     let analyzer = empathize::Analyzer::new();
-    let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5);
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5);
     for _ in 0..rounds {
         for t in &texts {
             std::hint::black_box(analyzer.score(t));

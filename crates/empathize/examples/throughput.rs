@@ -15,7 +15,8 @@ fn corpus() -> Vec<(String, String)> {
     let mut pairs = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for name in ["emotional-reactions", "interpretations", "explorations"] {
-        let Ok(mut reader) = csv::Reader::from_path(dir.join(format!("epitome/{name}.dev.csv"))) else {
+        let Ok(mut reader) = csv::Reader::from_path(dir.join(format!("epitome/{name}.dev.csv")))
+        else {
             continue;
         };
         for row in reader.records().flatten() {
@@ -119,13 +120,29 @@ fn main() {
             rss as f64 / 1024.0
         );
     } else {
-        println!("corpus: {} texts, {:.2} MB (EPITOME responses + TWCS tweets)", replies.len(), bytes as f64 / 1e6);
+        println!(
+            "corpus: {} texts, {:.2} MB (EPITOME responses + TWCS tweets)",
+            replies.len(),
+            bytes as f64 / 1e6
+        );
         println!("tokenize             {tokenize:8.2} MB/s  (one core)");
         println!("score                {score:8.2} MB/s  (one core)");
         println!("score_reply          {score_reply:8.2} MB/s  (one core, customer + reply bytes)");
-        println!("score_batch          {batch:8.2} MB/s  ({} threads)", rayon::current_num_threads());
-        println!("score, {}-byte reply  median {:.2} µs, p99 {:.2} µs", reply.len(), median.as_secs_f64() * 1e6, p99.as_secs_f64() * 1e6);
-        println!("analyzer: first build {:.1} ms, rebuild with an extra pack {:.1} ms", first_build.as_secs_f64() * 1e3, rebuild.as_secs_f64() * 1e3);
+        println!(
+            "score_batch          {batch:8.2} MB/s  ({} threads)",
+            rayon::current_num_threads()
+        );
+        println!(
+            "score, {}-byte reply  median {:.2} µs, p99 {:.2} µs",
+            reply.len(),
+            median.as_secs_f64() * 1e6,
+            p99.as_secs_f64() * 1e6
+        );
+        println!(
+            "analyzer: first build {:.1} ms, rebuild with an extra pack {:.1} ms",
+            first_build.as_secs_f64() * 1e3,
+            rebuild.as_secs_f64() * 1e3
+        );
         println!("peak RSS {:.1} MB", rss as f64 / 1024.0);
     }
 }

@@ -21,7 +21,9 @@ use serde::{Serialize, Serializer};
 
 use crate::analyzer::Analyzer;
 use crate::error::UnknownRoleError;
-use crate::report::{CustomerReport, Dimension, Flag, MessageReport, ScoreTerm, Strategy, TermSource, Tip};
+use crate::report::{
+    CustomerReport, Dimension, Flag, MessageReport, ScoreTerm, Strategy, TermSource, Tip,
+};
 use crate::tips;
 use crate::tokenize::{self, TokenKind};
 
@@ -51,7 +53,9 @@ impl FromStr for Role {
         match s.trim().to_ascii_lowercase().as_str() {
             "customer" | "user" | "client" | "human" | "caller" => Ok(Role::Customer),
             "agent" | "assistant" | "bot" | "rep" | "support" | "representative" => Ok(Role::Agent),
-            _ => Err(UnknownRoleError { role: s.to_string() }),
+            _ => Err(UnknownRoleError {
+                role: s.to_string(),
+            }),
         }
     }
 }
@@ -250,9 +254,12 @@ impl Analyzer {
                         context.emotions.anger = context.emotions.anger.max(prev.emotions.anger);
                         context.emotions.frustration =
                             context.emotions.frustration.max(prev.emotions.frustration);
-                        context.emotions.sadness = context.emotions.sadness.max(prev.emotions.sadness);
-                        context.emotions.disappointment =
-                            context.emotions.disappointment.max(prev.emotions.disappointment);
+                        context.emotions.sadness =
+                            context.emotions.sadness.max(prev.emotions.sadness);
+                        context.emotions.disappointment = context
+                            .emotions
+                            .disappointment
+                            .max(prev.emotions.disappointment);
                     }
                     latest = Some(context);
                     reports.push(TurnReport {
@@ -294,10 +301,12 @@ impl Analyzer {
                 (Some(c), _) if c.distress_level >= 1 => waiting.push((r.index, c.distress_level)),
                 (_, Some(reply)) => {
                     if !empathic(reply) {
-                        missed.extend(waiting.iter().map(|&(customer_turn, level)| MissedOpportunity {
-                            customer_turn,
-                            agent_turn: r.index,
-                            distress_level: level,
+                        missed.extend(waiting.iter().map(|&(customer_turn, level)| {
+                            MissedOpportunity {
+                                customer_turn,
+                                agent_turn: r.index,
+                                distress_level: level,
+                            }
                         }));
                     }
                     waiting.clear();
@@ -399,7 +408,10 @@ impl Analyzer {
             }
         };
         term("late_empathy", if late_empathy { -10.0 } else { 0.0 });
-        term("missed_opportunities", -(6.0 * missed.len() as f64).min(24.0));
+        term(
+            "missed_opportunities",
+            -(6.0 * missed.len() as f64).min(24.0),
+        );
         term(
             "scripted_repetition",
             -(5.0 * scripted_repetition.len() as f64).min(15.0),
@@ -409,12 +421,13 @@ impl Analyzer {
             -(3.0 * question_streak.saturating_sub(3) as f64).min(15.0_f64),
         );
         if last_fix.is_some() || resolution_confirmed {
-            term(
-                "resolution",
-                if resolution_confirmed { 5.0 } else { -5.0 },
-            );
+            term("resolution", if resolution_confirmed { 5.0 } else { -5.0 });
         }
-        let score = breakdown.iter().map(|t| t.value).sum::<f64>().clamp(0.0, 100.0);
+        let score = breakdown
+            .iter()
+            .map(|t| t.value)
+            .sum::<f64>()
+            .clamp(0.0, 100.0);
         let score = (score * 100.0).round() / 100.0;
 
         let mut tips_out: Vec<Tip> = Vec::new();
@@ -572,7 +585,11 @@ fn scripted_phrases(turns: &[Turn]) -> Vec<Repetition> {
         })
         .collect();
     // Bound the quadratic containment check below on very long conversations.
-    found.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| b.phrase.len().cmp(&a.phrase.len())));
+    found.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| b.phrase.len().cmp(&a.phrase.len()))
+    });
     found.truncate(200);
     found.sort_by(|a, b| {
         b.phrase

@@ -76,9 +76,9 @@ pub use conversation::{
 pub use error::{RulePackError, UnknownRoleError};
 pub use offsets::{OffsetMap, OffsetUnit, ToUnit};
 pub use report::{
-    Category, Cue, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence, Flag, Match,
-    Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy, Strategy,
-    TermSource, Tip,
+    Category, Cue, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence,
+    Flag, Match, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy,
+    Strategy, TermSource, Tip,
 };
 pub use tips::ALL as ALL_TIPS;
 pub use tokenize::{Token, TokenKind};

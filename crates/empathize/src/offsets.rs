@@ -114,7 +114,11 @@ impl ToUnit for crate::MessageReport {
 
 impl ToUnit for crate::CustomerReport {
     fn to_unit(&mut self, text: &str, unit: OffsetUnit) {
-        let map = OffsetMap::new(text, unit, self.matches.iter().flat_map(|m| [m.start, m.end]));
+        let map = OffsetMap::new(
+            text,
+            unit,
+            self.matches.iter().flat_map(|m| [m.start, m.end]),
+        );
         for m in &mut self.matches {
             m.start = map.get(m.start);
             m.end = map.get(m.end);
@@ -139,7 +143,11 @@ mod tests {
     #[test]
     fn maps_mixed_scripts() {
         let text = "é 中文 😭 ok";
-        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let offsets: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
         let chars = OffsetMap::new(text, OffsetUnit::Char, offsets.iter().copied());
         let utf16 = OffsetMap::new(text, OffsetUnit::Utf16, offsets.iter().copied());
         let mut u = 0;

@@ -9,38 +9,235 @@ use crate::tokenize::{self, TokenKind};
 
 /// Function words that carry no content of their own.
 const STOPWORDS: &[&str] = &[
-    "about", "above", "after", "again", "against", "all", "also", "although", "always", "am", "an",
-    "and", "another", "any", "anyone", "anything", "are", "around", "as", "at", "back", "be",
-    "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could",
-    "did", "does", "doing", "done", "down", "during", "each", "else", "even", "ever", "every",
-    "everyone", "everything", "few", "for", "from", "further", "get", "gets", "getting", "go",
-    "goes", "going", "gone", "got", "had", "has", "have", "having", "he", "her", "here", "hers",
-    "herself", "him", "himself", "his", "how", "however", "i", "if", "in", "into", "is", "it",
-    "its", "itself", "just", "know", "let", "like", "lot", "made", "make", "many", "may", "me",
-    "might", "more", "most", "much", "must", "my", "myself", "never", "no", "nor", "not", "now",
-    "of", "off", "often", "on", "once", "one", "only", "or", "other", "our", "ours", "ourselves",
-    "out", "over", "own", "really", "same", "say", "said", "see", "she", "should", "so", "some",
-    "someone", "something", "still", "such", "than", "that", "the", "their", "theirs", "them",
-    "themselves", "then", "there", "these", "they", "thing", "things", "think", "this", "those",
-    "though", "through", "to", "too", "under", "until", "up", "us", "very", "want", "was", "way",
-    "we", "well", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will",
-    "with", "would", "yeah", "yes", "yet", "you", "your", "yours", "yourself", "yourselves",
-    "'s", "im", "dont", "cant", "ive", "thats", "feel", "feeling", "people", "time", "day",
-    "year", "years", "good", "bad", "right", "sure", "okay", "ok", "hi", "hello", "thanks", "thank",
-    "please", "sorry", "need", "also", "actually", "maybe", "kind", "pretty", "stuff",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "although",
+    "always",
+    "am",
+    "an",
+    "and",
+    "another",
+    "any",
+    "anyone",
+    "anything",
+    "are",
+    "around",
+    "as",
+    "at",
+    "back",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "does",
+    "doing",
+    "done",
+    "down",
+    "during",
+    "each",
+    "else",
+    "even",
+    "ever",
+    "every",
+    "everyone",
+    "everything",
+    "few",
+    "for",
+    "from",
+    "further",
+    "get",
+    "gets",
+    "getting",
+    "go",
+    "goes",
+    "going",
+    "gone",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "know",
+    "let",
+    "like",
+    "lot",
+    "made",
+    "make",
+    "many",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "myself",
+    "never",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "often",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "really",
+    "same",
+    "say",
+    "said",
+    "see",
+    "she",
+    "should",
+    "so",
+    "some",
+    "someone",
+    "something",
+    "still",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "thing",
+    "things",
+    "think",
+    "this",
+    "those",
+    "though",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "us",
+    "very",
+    "want",
+    "was",
+    "way",
+    "we",
+    "well",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "yeah",
+    "yes",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+    "'s",
+    "im",
+    "dont",
+    "cant",
+    "ive",
+    "thats",
+    "feel",
+    "feeling",
+    "people",
+    "time",
+    "day",
+    "year",
+    "years",
+    "good",
+    "bad",
+    "right",
+    "sure",
+    "okay",
+    "ok",
+    "hi",
+    "hello",
+    "thanks",
+    "thank",
+    "please",
+    "sorry",
+    "need",
+    "also",
+    "actually",
+    "maybe",
+    "kind",
+    "pretty",
+    "stuff",
 ];
 
 /// Most content words kept from a customer message (bounds the cost of overlap).
 const MAX_KEYWORDS: usize = 512;
 
 fn is_stopword(w: &str) -> bool {
-    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| STOPWORDS.iter().copied().collect()).contains(w)
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
+        .contains(w)
 }
 
 /// A crude stem so "worried"/"worry"/"worrying" meet: strips common suffixes.
 fn stem(w: &str) -> &str {
-    for suffix in ["ingly", "edly", "ing", "ied", "ies", "ed", "ly", "es", "s", "y"] {
+    for suffix in [
+        "ingly", "edly", "ing", "ied", "ies", "ed", "ly", "es", "s", "y",
+    ] {
         if w.len() > suffix.len() + 3 {
             if let Some(base) = w.strip_suffix(suffix) {
                 return base;
@@ -120,24 +317,114 @@ pub(crate) struct SentenceShape {
 }
 
 const SUGGESTIVE_OPENERS: &[&[&str]] = &[
-    &["maybe"], &["perhaps"], &["have", "you", "tried"], &["have", "you", "considered"],
-    &["have", "you", "thought", "about"], &["have", "you", "looked"], &["did", "you", "try"],
-    &["why", "not"], &["why", "do", "not", "you"], &["what", "about"], &["how", "about"],
-    &["could", "you", "try"], &["can", "you", "try"], &["would", "you", "consider"], &["try"],
-    &["wouldn't", "it"], &["would", "it", "not"], &["is", "it", "possible"],
+    &["maybe"],
+    &["perhaps"],
+    &["have", "you", "tried"],
+    &["have", "you", "considered"],
+    &["have", "you", "thought", "about"],
+    &["have", "you", "looked"],
+    &["did", "you", "try"],
+    &["why", "not"],
+    &["why", "do", "not", "you"],
+    &["what", "about"],
+    &["how", "about"],
+    &["could", "you", "try"],
+    &["can", "you", "try"],
+    &["would", "you", "consider"],
+    &["try"],
+    &["wouldn't", "it"],
+    &["would", "it", "not"],
+    &["is", "it", "possible"],
 ];
-const TAGS: &[&[&str]] = &[&["you", "know"], &["right"], &["ok"], &["okay"], &["is", "not", "it"], &["yeah"], &["huh"], &["eh"]];
+const TAGS: &[&[&str]] = &[
+    &["you", "know"],
+    &["right"],
+    &["ok"],
+    &["okay"],
+    &["is", "not", "it"],
+    &["yeah"],
+    &["huh"],
+    &["eh"],
+];
 const OPINION_VERBS: &[&str] = &[
-    "think", "hope", "believe", "guess", "suggest", "recommend", "would", "wish", "want", "agree",
-    "promise", "bet", "swear", "mean", "advise", "encourage", "urge", "bet", "doubt", "assume",
-    "should", "could", "can", "will", "apologize",
+    "think",
+    "hope",
+    "believe",
+    "guess",
+    "suggest",
+    "recommend",
+    "would",
+    "wish",
+    "want",
+    "agree",
+    "promise",
+    "bet",
+    "swear",
+    "mean",
+    "advise",
+    "encourage",
+    "urge",
+    "bet",
+    "doubt",
+    "assume",
+    "should",
+    "could",
+    "can",
+    "will",
+    "apologize",
 ];
 const EXPERIENCE_VERBS: &[&str] = &[
-    "was", "were", "had", "went", "felt", "been", "got", "lost", "used", "struggled", "dealt",
-    "did", "tried", "found", "started", "stopped", "became", "spent", "thought", "knew", "left",
-    "took", "made", "gave", "came", "saw", "grew", "moved", "quit", "failed", "cried", "suffered",
-    "am", "feel", "have", "know", "get", "struggle", "deal", "go", "live", "relate", "understand",
-    "remember", "experienced", "went", "battled", "fought", "survived", "ended", "turned",
+    "was",
+    "were",
+    "had",
+    "went",
+    "felt",
+    "been",
+    "got",
+    "lost",
+    "used",
+    "struggled",
+    "dealt",
+    "did",
+    "tried",
+    "found",
+    "started",
+    "stopped",
+    "became",
+    "spent",
+    "thought",
+    "knew",
+    "left",
+    "took",
+    "made",
+    "gave",
+    "came",
+    "saw",
+    "grew",
+    "moved",
+    "quit",
+    "failed",
+    "cried",
+    "suffered",
+    "am",
+    "feel",
+    "have",
+    "know",
+    "get",
+    "struggle",
+    "deal",
+    "go",
+    "live",
+    "relate",
+    "understand",
+    "remember",
+    "experienced",
+    "went",
+    "battled",
+    "fought",
+    "survived",
+    "ended",
+    "turned",
 ];
 
 fn starts_with_seq(words: &[&str], seq: &[&str]) -> bool {
@@ -145,11 +432,25 @@ fn starts_with_seq(words: &[&str], seq: &[&str]) -> bool {
 }
 
 fn ends_with_seq(words: &[&str], seq: &[&str]) -> bool {
-    words.len() >= seq.len() && words[words.len() - seq.len()..].iter().zip(seq).all(|(w, s)| w == s)
+    words.len() >= seq.len()
+        && words[words.len() - seq.len()..]
+            .iter()
+            .zip(seq)
+            .all(|(w, s)| w == s)
 }
 
-fn classify_question(words: &[&str], addresses_you: bool, mentions_self: bool, echoes: usize) -> QuestionKind {
-    let opener = words.iter().position(|w| !matches!(*w, "so" | "and" | "but" | "well" | "oh" | "hey" | "also" | "then"));
+fn classify_question(
+    words: &[&str],
+    addresses_you: bool,
+    mentions_self: bool,
+    echoes: usize,
+) -> QuestionKind {
+    let opener = words.iter().position(|w| {
+        !matches!(
+            *w,
+            "so" | "and" | "but" | "well" | "oh" | "hey" | "also" | "then"
+        )
+    });
     let body = &words[opener.unwrap_or(words.len())..];
     if SUGGESTIVE_OPENERS.iter().any(|s| starts_with_seq(body, s)) {
         return QuestionKind::Suggestive;
@@ -180,12 +481,34 @@ fn classify_first_person(words: &[&str]) -> FirstPerson {
         found = true;
         if *w == "i" {
             // The verb after "I" (skipping adverbs) says what the sentence does.
-            let verb = words[i + 1..]
-                .iter()
-                .find(|v| !matches!(**v, "really" | "just" | "also" | "too" | "still" | "totally" | "honestly" | "do" | "definitely" | "truly" | "actually" | "kind" | "of" | "sort"));
+            let verb = words[i + 1..].iter().find(|v| {
+                !matches!(
+                    **v,
+                    "really"
+                        | "just"
+                        | "also"
+                        | "too"
+                        | "still"
+                        | "totally"
+                        | "honestly"
+                        | "do"
+                        | "definitely"
+                        | "truly"
+                        | "actually"
+                        | "kind"
+                        | "of"
+                        | "sort"
+                )
+            });
             match verb.copied() {
                 Some(v) if OPINION_VERBS.contains(&v) => return FirstPerson::Opinion,
-                Some("am") if words.get(i + 2).is_some_and(|n| *n == "sorry" || *n == "not") => return FirstPerson::Opinion,
+                Some("am")
+                    if words
+                        .get(i + 2)
+                        .is_some_and(|n| *n == "sorry" || *n == "not") =>
+                {
+                    return FirstPerson::Opinion
+                }
                 Some(v) if EXPERIENCE_VERBS.contains(&v) => return FirstPerson::Experience,
                 _ => {}
             }
@@ -229,9 +552,13 @@ pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> V
             let (first, second) = tokenize::expand_contraction(buf);
             for w in std::iter::once(first).chain(second) {
                 match w {
-                    "you" | "your" | "yours" | "yourself" | "u" | "ur" | "ya" => addresses_you = true,
+                    "you" | "your" | "yours" | "yourself" | "u" | "ur" | "ya" => {
+                        addresses_you = true
+                    }
                     "i" | "my" | "me" | "myself" | "mine" => mentions_self = true,
-                    "too" | "same" | "also" | "similar" | "similarly" | "relate" | "either" => shape.shared = true,
+                    "too" | "same" | "also" | "similar" | "similarly" | "relate" | "either" => {
+                        shape.shared = true
+                    }
                     _ => {}
                 }
                 ranges.push((arena.len(), arena.len() + w.len()));
@@ -251,10 +578,19 @@ pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> V
     shapes
 }
 
-fn tokens_of<'l>(lexed: &'l Lexed, s: &SentenceSpan) -> impl Iterator<Item = (usize, &'l tokenize::RawToken)> {
-    let first = lexed.terms.get(s.first_term as usize).map_or(0, |t| t.token as usize);
+fn tokens_of<'l>(
+    lexed: &'l Lexed,
+    s: &SentenceSpan,
+) -> impl Iterator<Item = (usize, &'l tokenize::RawToken)> {
+    let first = lexed
+        .terms
+        .get(s.first_term as usize)
+        .map_or(0, |t| t.token as usize);
     let last = if s.end_term > s.first_term {
-        lexed.terms.get(s.end_term as usize - 1).map_or(0, |t| t.token as usize + 1)
+        lexed
+            .terms
+            .get(s.end_term as usize - 1)
+            .map_or(0, |t| t.token as usize + 1)
     } else {
         first
     };

@@ -22,15 +22,15 @@
 //! term is listed in [`MessageReport::breakdown`](crate::MessageReport), so
 //! the score can be re-derived by hand.
 
+use crate::reflect;
 use crate::report::{
-    Category, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence, Flag, Match,
-    Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy, Strategy,
+    Category, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence, Flag,
+    Match, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy, Strategy,
     TermSource,
 };
-use crate::reflect;
 use crate::rules::compile::{Compiled, Hit, Lexed, Rule};
-use crate::scoring::Scoring;
 use crate::rules::pack::{Context, Position, SentenceKind};
+use crate::scoring::Scoring;
 use crate::scoring::{saturate, sigmoid};
 use crate::tips;
 
@@ -135,7 +135,10 @@ fn select(
         // Anti-patterns win over positive hits they overlap.
         let mut flagged = vec![false; lexed.terms.len()];
         for s in kept.iter().filter(|s| !s.negated) {
-            if matches!(compiled.rules[s.hit.rule as usize].category, Category::Flag(_)) {
+            if matches!(
+                compiled.rules[s.hit.rule as usize].category,
+                Category::Flag(_)
+            ) {
                 flagged[s.hit.start as usize..s.hit.end as usize].fill(true);
             }
         }
@@ -274,7 +277,13 @@ pub(crate) fn analyze_customer(compiled: &Compiled, text: &str, work: &mut Work)
 /// Capitalised words of three letters or more, or stacked `!!`/`?!`.
 fn emphasis(lexed: &Lexed, text: &str) -> bool {
     lexed.tokens.iter().any(|t| {
-        t.emphatic || (t.caps && text[t.start..t.end].chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        t.emphatic
+            || (t.caps
+                && text[t.start..t.end]
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .count()
+                    >= 3)
     })
 }
 
@@ -450,12 +459,23 @@ pub(crate) fn score_reply(
     let mut epitome = Epitome::default();
     for &m in Mechanism::ALL {
         let (l1, l2) = match m {
-            Mechanism::EmotionalReactions => (s.emotional_reactions_level1, s.emotional_reactions_level2),
+            Mechanism::EmotionalReactions => {
+                (s.emotional_reactions_level1, s.emotional_reactions_level2)
+            }
             Mechanism::Interpretations => (s.interpretations_level1, s.interpretations_level2),
             Mechanism::Explorations => (s.explorations_level1, s.explorations_level2),
         };
         let e = totals[m as usize];
-        epitome.set(m, if e >= l2 { 2 } else if e >= l1 { 1 } else { 0 });
+        epitome.set(
+            m,
+            if e >= l2 {
+                2
+            } else if e >= l1 {
+                1
+            } else {
+                0
+            },
+        );
     }
 
     let strategies = sentence_strategies(lexed, &strategy_votes);
@@ -559,7 +579,13 @@ fn shouting(lexed: &Lexed, text: &str) -> bool {
         if t.emphatic {
             emphatic += 1;
         }
-        if t.caps && text[t.start..t.end].chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+        if t.caps
+            && text[t.start..t.end]
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .count()
+                >= 3
+        {
             caps += 1;
         }
     }
@@ -582,7 +608,11 @@ fn push_evidence(
     let Some(span) = lexed.sentences.get(sentence as usize) else {
         return;
     };
-    let same_sentence = evidence.iter().rev().take_while(|e| e.start == span.start).count();
+    let same_sentence = evidence
+        .iter()
+        .rev()
+        .take_while(|e| e.start == span.start)
+        .count();
     let recent = evidence.len() - same_sentence;
     match evidence[recent..]
         .iter_mut()
@@ -617,7 +647,9 @@ fn sentence_evidence(
             QuestionKind::Suggestive => Some((s.ex_question_suggestive, "suggestive_question")),
             QuestionKind::Rhetorical => Some((s.ex_question_rhetorical, "rhetorical_question")),
             QuestionKind::Own => Some((s.ex_question_own, "own_question")),
-            QuestionKind::ToPersonSpecific => Some((s.ex_question_specific, "specific_question_to_person")),
+            QuestionKind::ToPersonSpecific => {
+                Some((s.ex_question_specific, "specific_question_to_person"))
+            }
             QuestionKind::ToPerson => Some((s.ex_question_you, "question_to_person")),
             QuestionKind::Other => Some((s.ex_question_other, "question")),
         };
@@ -632,15 +664,36 @@ fn sentence_evidence(
                 FirstPerson::Other => Some((s.ip_first_person_other, "first_person")),
             };
             if let Some((value, source)) = first_person {
-                push_evidence(evidence, lexed, i, Mechanism::Interpretations, value, source);
+                push_evidence(
+                    evidence,
+                    lexed,
+                    i,
+                    Mechanism::Interpretations,
+                    value,
+                    source,
+                );
                 if shape.shared {
-                    push_evidence(evidence, lexed, i, Mechanism::Interpretations, s.ip_shared, "shared_experience");
+                    push_evidence(
+                        evidence,
+                        lexed,
+                        i,
+                        Mechanism::Interpretations,
+                        s.ip_shared,
+                        "shared_experience",
+                    );
                 }
             }
         }
         if shape.echoes > 0 && shape.question == QuestionKind::None {
             let value = s.ip_echo * shape.echoes.min(3) as f64;
-            push_evidence(evidence, lexed, i, Mechanism::Interpretations, value, "echoes_customer");
+            push_evidence(
+                evidence,
+                lexed,
+                i,
+                Mechanism::Interpretations,
+                value,
+                "echoes_customer",
+            );
         }
     }
 }

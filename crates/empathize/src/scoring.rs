@@ -125,8 +125,9 @@ impl Scoring {
             }
         }
         if !(0.0..=1.0).contains(&s.decay) {
-            return Err(RulePackError::new("decay must be between 0 and 1")
-                .with_field("scoring.decay"));
+            return Err(
+                RulePackError::new("decay must be between 0 and 1").with_field("scoring.decay")
+            );
         }
         Ok(s)
     }

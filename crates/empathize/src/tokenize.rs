@@ -298,7 +298,10 @@ fn scan_words(
     let mut ascii;
     let mut unicode;
     let segments: &mut dyn Iterator<Item = (usize, &str)> = if slice.is_ascii() {
-        ascii = AsciiWords { text: slice, pos: 0 };
+        ascii = AsciiWords {
+            text: slice,
+            pos: 0,
+        };
         &mut ascii
     } else {
         unicode = slice.split_word_bound_indices();
@@ -399,7 +402,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 fn classify(segment: &str) -> Option<TokenKind> {
     let first = segment.chars().next()?;
-    if segment.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
+    if segment
+        .chars()
+        .all(|c| c.is_whitespace() || is_invisible(c))
+    {
         return None;
     }
     if is_emoji(first) {
@@ -539,7 +545,9 @@ pub(crate) fn normalize_other<'a>(text: &'a str, kind: TokenKind) -> Cow<'a, str
             {
                 Cow::Owned(
                     text.chars()
-                        .filter(|c| !matches!(c, '\u{FE0F}' | '\u{FE0E}' | '\u{1F3FB}'..='\u{1F3FF}'))
+                        .filter(|c| {
+                            !matches!(c, '\u{FE0F}' | '\u{FE0E}' | '\u{1F3FB}'..='\u{1F3FF}')
+                        })
                         .collect(),
                 )
             } else {
@@ -634,8 +642,19 @@ fn bare_contraction(w: &str) -> Option<(&'static str, &'static str)> {
 pub(crate) fn is_negator(term: &str) -> bool {
     matches!(
         term,
-        "not" | "no" | "never" | "nothing" | "nobody" | "none" | "neither" | "nor" | "without"
-            | "hardly" | "barely" | "nowhere" | "n't"
+        "not"
+            | "no"
+            | "never"
+            | "nothing"
+            | "nobody"
+            | "none"
+            | "neither"
+            | "nor"
+            | "without"
+            | "hardly"
+            | "barely"
+            | "nowhere"
+            | "n't"
     )
 }
 
@@ -643,8 +662,21 @@ pub(crate) fn is_negator(term: &str) -> bool {
 pub(crate) fn ends_clause(term: &str) -> bool {
     matches!(
         term,
-        "," | ";" | ":" | "." | "!" | "?" | "…" | "—" | "-" | "but" | "however" | "although"
-            | "though" | "yet" | "(" | ")"
+        "," | ";"
+            | ":"
+            | "."
+            | "!"
+            | "?"
+            | "…"
+            | "—"
+            | "-"
+            | "but"
+            | "however"
+            | "although"
+            | "though"
+            | "yet"
+            | "("
+            | ")"
     )
 }
 

@@ -1,8 +1,6 @@
 //! Behaviour through the public API: builder, packs, offsets, batches.
 
-use empathize::{
-    Analyzer, Dimension, Flag, OffsetUnit, RulePackError, ToUnit, TokenKind,
-};
+use empathize::{Analyzer, Dimension, Flag, OffsetUnit, RulePackError, ToUnit, TokenKind};
 
 #[test]
 fn public_types_are_send_sync_unwind_safe() {
@@ -34,8 +32,16 @@ fn context_lowers_the_score_of_a_reply_that_ignores_distress() {
     let a = Analyzer::new();
     let reply = "Please send us your order number.";
     let calm = a.score_reply("Hi, where can I find my order number?", reply);
-    let upset = a.score_reply("I'm furious, my order is lost AGAIN and I'm in tears!!!", reply);
-    assert!(upset.score < calm.score, "{} vs {}", upset.score, calm.score);
+    let upset = a.score_reply(
+        "I'm furious, my order is lost AGAIN and I'm in tears!!!",
+        reply,
+    );
+    assert!(
+        upset.score < calm.score,
+        "{} vs {}",
+        upset.score,
+        calm.score
+    );
     assert!(upset.has_tip("acknowledge_feelings"));
 }
 
@@ -56,12 +62,25 @@ fn extra_pack_weights_and_disable() {
         .find(|m| m.category.as_str() == "apology")
         .map(|m| m.rule.to_string())
         .expect("an apology rule matches");
-    let disabled = Analyzer::builder().disable(apology_rule.clone()).build().unwrap();
-    assert!(!disabled.score(text).matches.iter().any(|m| *m.rule == *apology_rule));
-    let heavier = Analyzer::builder().weight(apology_rule.clone(), 5.0).build().unwrap();
+    let disabled = Analyzer::builder()
+        .disable(apology_rule.clone())
+        .build()
+        .unwrap();
+    assert!(!disabled
+        .score(text)
+        .matches
+        .iter()
+        .any(|m| *m.rule == *apology_rule));
+    let heavier = Analyzer::builder()
+        .weight(apology_rule.clone(), 5.0)
+        .build()
+        .unwrap();
     assert!(heavier.score(text).score > base.score(text).score);
 
-    let err = Analyzer::builder().disable("no.such.rule").build().unwrap_err();
+    let err = Analyzer::builder()
+        .disable("no.such.rule")
+        .build()
+        .unwrap_err();
     assert_eq!(err.rule(), Some("no.such.rule"));
 }
 
@@ -81,7 +100,9 @@ fn replacing_the_pack() {
 
 #[test]
 fn pack_errors_name_rule_field_line() {
-    let cases: &[(&str, Option<&str>, Option<&str>, Option<usize>)] = &[
+    /// (pack source, rule, field, line)
+    type Case<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<usize>);
+    let cases: &[Case] = &[
         ("[[rules]]\nid = \"a\"\ncategory = \"care\"\nweight = 1.0\npatterns = [\"(x\"]\n", Some("a"), Some("patterns"), Some(5)),
         ("[[rules]]\nid = \"a\"\ncategory = \"care\"\nweight = 1.0\npatterns = [\"<NOPE>\"]\n", Some("a"), Some("patterns"), Some(5)),
         ("[[rules]]\nid = \"a\"\ncategory = \"carez\"\nweight = 1.0\npatterns = [\"x\"]\n", Some("a"), Some("category"), Some(3)),
@@ -110,7 +131,10 @@ fn gaps_match_within_a_sentence_only() {
         .unwrap();
     assert_eq!(a.score("Sorry for any inconvenience.").matches.len(), 1);
     assert_eq!(a.score("Sorry for the inconvenience.").matches.len(), 1);
-    assert!(a.score("Sorry for the long wait and the inconvenience.").matches.is_empty());
+    assert!(a
+        .score("Sorry for the long wait and the inconvenience.")
+        .matches
+        .is_empty());
     assert!(a.score("Sorry. Inconvenience.").matches.is_empty());
 }
 
@@ -118,7 +142,13 @@ fn gaps_match_within_a_sentence_only() {
 fn batch_keeps_order_and_equals_single_calls() {
     let a = Analyzer::new();
     let texts: Vec<String> = (0..500)
-        .map(|i| if i % 3 == 0 { format!("I'm so sorry about order {i}.") } else { format!("Per our policy, no. {i}") })
+        .map(|i| {
+            if i % 3 == 0 {
+                format!("I'm so sorry about order {i}.")
+            } else {
+                format!("Per our policy, no. {i}")
+            }
+        })
         .collect();
     let batch = a.score_batch(&texts);
     for (t, r) in texts.iter().zip(&batch) {
@@ -139,7 +169,10 @@ fn offsets_convert_for_python_and_javascript() {
     let code_points: Vec<char> = text.chars().collect();
     let units: Vec<u16> = text.encode_utf16().collect();
     for ((b, c), u) in bytes.matches.iter().zip(&chars.matches).zip(&utf16.matches) {
-        assert_eq!(code_points[c.start..c.end].iter().collect::<String>(), b.text);
+        assert_eq!(
+            code_points[c.start..c.end].iter().collect::<String>(),
+            b.text
+        );
         assert_eq!(String::from_utf16(&units[u.start..u.end]).unwrap(), b.text);
     }
 }
@@ -147,18 +180,29 @@ fn offsets_convert_for_python_and_javascript() {
 #[test]
 fn tokenizer_points() {
     let a = Analyzer::new();
-    let t = a.tokenize("I’m NOT ok!!! Sooo sad 😭 see https://t.co/x @acme #fail :( I don't understand.");
+    let t = a.tokenize(
+        "I’m NOT ok!!! Sooo sad 😭 see https://t.co/x @acme #fail :( I don't understand.",
+    );
     let norms: Vec<&str> = t.iter().map(|t| t.norm.as_ref()).collect();
     assert_eq!(norms[0], "i am");
     assert!(t[1].caps);
     assert!(t.iter().any(|t| t.emphatic));
     assert!(t.iter().any(|t| t.elongated && t.norm == "so"));
     let kinds: Vec<TokenKind> = t.iter().map(|t| t.kind).collect();
-    for k in [TokenKind::Emoji, TokenKind::Url, TokenKind::Mention, TokenKind::Hashtag, TokenKind::Emoticon] {
+    for k in [
+        TokenKind::Emoji,
+        TokenKind::Url,
+        TokenKind::Mention,
+        TokenKind::Hashtag,
+        TokenKind::Emoticon,
+    ] {
         assert!(kinds.contains(&k), "{k:?}");
     }
     let understand = t.iter().find(|t| t.norm == "understand").unwrap();
-    assert!(understand.negated, "`understand` is inside the scope of n't");
+    assert!(
+        understand.negated,
+        "`understand` is inside the scope of n't"
+    );
     assert!(t.last().unwrap().sentence > t[0].sentence);
 }
 
@@ -171,4 +215,3 @@ fn flags_and_dimensions_from_the_seeds() {
     let r = a.score("Nope.");
     assert!(r.has_flag(Flag::Refusal) || r.has_flag(Flag::Curt));
 }
-

@@ -16,7 +16,11 @@ fn golden(name: &str) -> Value {
 fn input(case: &Value, key: &str) -> Option<String> {
     let text = case.get(key)?.as_str()?.to_string();
     let repeat = case.get("repeat").and_then(Value::as_u64).unwrap_or(1) as usize;
-    Some(if repeat > 1 { vec![text; repeat].join(" ") } else { text })
+    Some(if repeat > 1 {
+        vec![text; repeat].join(" ")
+    } else {
+        text
+    })
 }
 
 fn strs(v: &Value) -> Vec<&str> {
@@ -28,13 +32,18 @@ fn strs(v: &Value) -> Vec<&str> {
 fn check_offsets(text: &str, matches: &[empathize::Match], failures: &mut Vec<String>) {
     for m in matches {
         if text.get(m.start..m.end) != Some(m.text.as_str()) {
-            failures.push(format!("offsets: {}..{} do not slice {:?}", m.start, m.end, m.text));
+            failures.push(format!(
+                "offsets: {}..{} do not slice {:?}",
+                m.start, m.end, m.text
+            ));
         }
     }
 }
 
 fn check_reply(report: &MessageReport, expect: &Value, failures: &mut Vec<String>) {
-    let Some(expect) = expect.as_object() else { return };
+    let Some(expect) = expect.as_object() else {
+        return;
+    };
     for (key, want) in expect {
         let mut fail = |msg: String| failures.push(format!("{key}: {msg}"));
         let flags: Vec<&str> = report.flags.iter().map(|f| f.as_str()).collect();
@@ -114,7 +123,11 @@ fn check_reply(report: &MessageReport, expect: &Value, failures: &mut Vec<String
             }
             "negated_include" => {
                 for c in strs(want) {
-                    if !report.matches.iter().any(|m| m.negated && m.category.as_str() == c) {
+                    if !report
+                        .matches
+                        .iter()
+                        .any(|m| m.negated && m.category.as_str() == c)
+                    {
                         fail(format!("no negated match of {c}"));
                     }
                 }
@@ -139,18 +152,26 @@ fn check_reply(report: &MessageReport, expect: &Value, failures: &mut Vec<String
 }
 
 fn check_customer(report: &CustomerReport, expect: &Value, failures: &mut Vec<String>) {
-    let Some(expect) = expect.as_object() else { return };
+    let Some(expect) = expect.as_object() else {
+        return;
+    };
     for (key, want) in expect {
         let mut fail = |msg: String| failures.push(format!("{key}: {msg}"));
         match key.as_str() {
             "distress_level" => {
                 if Some(u64::from(report.distress_level)) != want.as_u64() {
-                    fail(format!("level {} (distress {})", report.distress_level, report.distress));
+                    fail(format!(
+                        "level {} (distress {})",
+                        report.distress_level, report.distress
+                    ));
                 }
             }
             "distress_level_min" => {
                 if u64::from(report.distress_level) < want.as_u64().unwrap_or(0) {
-                    fail(format!("level {} (distress {})", report.distress_level, report.distress));
+                    fail(format!(
+                        "level {} (distress {})",
+                        report.distress_level, report.distress
+                    ));
                 }
             }
             "emotions_min" => {
@@ -172,7 +193,9 @@ fn check_customer(report: &CustomerReport, expect: &Value, failures: &mut Vec<St
                     fail(format!("repetition {}", report.repetition));
                 }
             }
-            other => fail(format!("unknown expect key `{other}` for a customer message")),
+            other => fail(format!(
+                "unknown expect key `{other}` for a customer message"
+            )),
         }
     }
 }
@@ -206,7 +229,10 @@ fn golden_messages() {
             let logit: f64 = report.breakdown.iter().map(|t| t.value).sum();
             let rederived = 100.0 / (1.0 + (-logit).exp());
             if (rederived - report.score).abs() > 0.01 {
-                failures.push(format!("score {} is not 100·σ(Σ breakdown) = {rederived}", report.score));
+                failures.push(format!(
+                    "score {} is not 100·σ(Σ breakdown) = {rederived}",
+                    report.score
+                ));
             }
         }
         if !failures.is_empty() {
@@ -226,7 +252,10 @@ fn turns(case: &Value) -> Vec<Turn> {
             Turn {
                 role,
                 text: t["text"].as_str().unwrap_or("").to_string(),
-                agent_id: t.get("agent_id").and_then(Value::as_str).map(str::to_string),
+                agent_id: t
+                    .get("agent_id")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
                 timestamp: None,
             }
         })
@@ -234,14 +263,18 @@ fn turns(case: &Value) -> Vec<Turn> {
 }
 
 fn check_conversation(report: &ConversationReport, expect: &Value, failures: &mut Vec<String>) {
-    let Some(expect) = expect.as_object() else { return };
+    let Some(expect) = expect.as_object() else {
+        return;
+    };
     let missed: Vec<u64> = report
         .missed_opportunities
         .iter()
         .map(|m| m.customer_turn as u64)
         .collect();
     let ints = |v: &Value| -> Vec<u64> {
-        v.as_array().map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default()
+        v.as_array()
+            .map(|a| a.iter().filter_map(Value::as_u64).collect())
+            .unwrap_or_default()
     };
     let opt = |o: Option<usize>| o.map(|x| x as u64);
     for (key, want) in expect {
@@ -280,8 +313,11 @@ fn check_conversation(report: &ConversationReport, expect: &Value, failures: &mu
                 }
             }
             "scripted_repetition_include" => {
-                let phrases: Vec<&str> =
-                    report.scripted_repetition.iter().map(|r| r.phrase.as_str()).collect();
+                let phrases: Vec<&str> = report
+                    .scripted_repetition
+                    .iter()
+                    .map(|r| r.phrase.as_str())
+                    .collect();
                 for p in strs(want) {
                     if !phrases.contains(&p) {
                         fail(format!("`{p}` not reported (have {phrases:?})"));

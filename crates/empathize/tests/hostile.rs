@@ -27,7 +27,10 @@ fn assert_linear(name: &str, mut run: impl FnMut(usize)) {
     let small = time(|| run(1));
     let large = time(|| run(4));
     let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
-    assert!(ratio < 8.0, "{name}: 4× input took {ratio:.1}× the time ({small:?} → {large:?})");
+    assert!(
+        ratio < 8.0,
+        "{name}: 4× input took {ratio:.1}× the time ({small:?} → {large:?})"
+    );
 }
 
 #[test]
@@ -47,7 +50,8 @@ fn ten_megabyte_message() {
 #[test]
 fn scoring_time_is_linear_in_text_size() {
     let a = analyzer();
-    let unit = "Hi! I understand how frustrating that is, sorry, but per our policy no. Does that work? ";
+    let unit =
+        "Hi! I understand how frustrating that is, sorry, but per our policy no. Does that work? ";
     assert_linear("score", |k| {
         let _ = a.score(&unit.repeat(2000 * k));
     });
@@ -88,7 +92,9 @@ fn deeply_repeated_characters_and_punctuation() {
 #[test]
 fn a_million_tiny_messages() {
     let a = analyzer();
-    let texts: Vec<String> = (0..1_000_000).map(|i| ["ok", "no", "sorry", "", "?", "😭"][i % 6].to_string()).collect();
+    let texts: Vec<String> = (0..1_000_000)
+        .map(|i| ["ok", "no", "sorry", "", "?", "😭"][i % 6].to_string())
+        .collect();
     let reports = a.score_batch(&texts);
     assert_eq!(reports.len(), texts.len());
 }
@@ -102,8 +108,15 @@ fn hundred_thousand_turn_conversation() {
                 if i % 2 == 0 {
                     Turn::customer(["I'm upset!", "where is it", "THIRD TIME!!!", "thanks"][i % 4])
                 } else {
-                    Turn::agent(["Fantastic!", "Can you send the order id?", "I'm sorry, I understand.", "Done."][i % 4])
-                        .with_agent(format!("a{}", i % 7))
+                    Turn::agent(
+                        [
+                            "Fantastic!",
+                            "Can you send the order id?",
+                            "I'm sorry, I understand.",
+                            "Done.",
+                        ][i % 4],
+                    )
+                    .with_agent(format!("a{}", i % 7))
                 }
             })
             .collect()
@@ -151,7 +164,10 @@ fn every_unicode_general_category_and_controls() {
 #[test]
 fn rule_packs_built_to_blow_up_are_errors_or_bounded() {
     // A huge alternation: rejected at the expansion limit.
-    let alternation = (0..20).map(|i| format!("(a{i}|b{i}|c{i})")).collect::<Vec<_>>().join(" ");
+    let alternation = (0..20)
+        .map(|i| format!("(a{i}|b{i}|c{i})"))
+        .collect::<Vec<_>>()
+        .join(" ");
     let pack = format!("[[rules]]\nid = \"x\"\ncategory = \"care\"\nweight = 1.0\npatterns = [\"{alternation}\"]\n");
     let err = Analyzer::builder().pack(pack).build().unwrap_err();
     assert!(err.message().contains("expands"), "{err}");
@@ -163,7 +179,10 @@ fn rule_packs_built_to_blow_up_are_errors_or_bounded() {
 
     // Gaps everywhere: allowed up to the limit, and matching stays linear.
     let pack = "[[rules]]\nid = \"x\"\ncategory = \"care\"\nweight = 1.0\npatterns = [\"a *{0,8} a *{0,8} a *{0,8} a *{0,8} a\"]\n";
-    let gappy = Analyzer::builder().pack(pack).build().expect("gaps within limits");
+    let gappy = Analyzer::builder()
+        .pack(pack)
+        .build()
+        .expect("gaps within limits");
     assert_linear("gaps", |k| {
         let _ = gappy.score(&"a ".repeat(20_000 * k));
     });
@@ -186,7 +205,12 @@ fn rule_packs_built_to_blow_up_are_errors_or_bounded() {
     assert!(Analyzer::builder().pack(chain).build().is_err());
 
     // Junk and oversized sources.
-    for junk in ["\0\0\0", "[[rules]]\nid = 5\n", "x = [1,", &"[".repeat(10_000)] {
+    for junk in [
+        "\0\0\0",
+        "[[rules]]\nid = 5\n",
+        "x = [1,",
+        &"[".repeat(10_000),
+    ] {
         assert!(Analyzer::builder().pack(junk).build().is_err());
     }
     let huge = format!("# {}\n", "x".repeat(17 << 20));
@@ -195,7 +219,13 @@ fn rule_packs_built_to_blow_up_are_errors_or_bounded() {
 
 #[test]
 fn roles_parse_with_aliases() {
-    for (s, r) in [("user", Role::Customer), ("Customer", Role::Customer), ("bot", Role::Agent), ("assistant", Role::Agent), ("AGENT", Role::Agent)] {
+    for (s, r) in [
+        ("user", Role::Customer),
+        ("Customer", Role::Customer),
+        ("bot", Role::Agent),
+        ("assistant", Role::Agent),
+        ("AGENT", Role::Agent),
+    ] {
         assert_eq!(s.parse::<Role>().unwrap(), r);
     }
     assert!("martian".parse::<Role>().is_err());
@@ -207,8 +237,12 @@ fn edge_conversations() {
     let empty = a.analyze_conversation(&[]);
     assert_eq!(empty.turns.len(), 0);
     assert!(!empty.late_empathy && empty.first_distress_turn.is_none());
-    let only_customer = a.analyze_conversation(&[Turn::customer("I'm furious!"), Turn::customer("HELLO???")]);
-    assert!(only_customer.missed_opportunities.is_empty(), "no agent turn: nothing was missed yet");
+    let only_customer =
+        a.analyze_conversation(&[Turn::customer("I'm furious!"), Turn::customer("HELLO???")]);
+    assert!(
+        only_customer.missed_opportunities.is_empty(),
+        "no agent turn: nothing was missed yet"
+    );
     let only_agent = a.analyze_conversation(&[Turn::agent("Hi!"), Turn::agent("")]);
     assert_eq!(only_agent.turns.len(), 2);
     let consecutive = a.analyze_conversation(&[
@@ -216,6 +250,10 @@ fn edge_conversations() {
         Turn::customer("hello?"),
         Turn::agent("Please send the account id."),
     ]);
-    let missed: Vec<usize> = consecutive.missed_opportunities.iter().map(|m| m.customer_turn).collect();
+    let missed: Vec<usize> = consecutive
+        .missed_opportunities
+        .iter()
+        .map(|m| m.customer_turn)
+        .collect();
     assert_eq!(missed, [0], "the distress of turn 0 still needed an answer");
 }

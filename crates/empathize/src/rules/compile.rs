@@ -105,8 +105,8 @@ impl Compiled {
                         .with_line(*line)
                         .with_pack(src.pack.clone())
                 };
-                let node = pattern::parse(pattern_src, true)
-                    .map_err(|m| locate(RulePackError::new(m)))?;
+                let node =
+                    pattern::parse(pattern_src, true).map_err(|m| locate(RulePackError::new(m)))?;
                 let plan = expander.plan(&node).map_err(locate)?;
                 let plan_index = plans.len() as u32;
                 for (segment, seqs) in plan.segments.iter().enumerate() {
@@ -155,9 +155,9 @@ impl Compiled {
         // Flags for the terms lexing needs to recognise, interned even when
         // no pattern uses them.
         for t in [
-            "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "hardly",
-            "barely", "nowhere", ",", ";", ":", ".", "!", "?", "…", "—", "-", "but", "however",
-            "although", "though", "yet", "(", ")",
+            "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without",
+            "hardly", "barely", "nowhere", ",", ";", ":", ".", "!", "?", "…", "—", "-", "but",
+            "however", "although", "though", "yet", "(", ")",
         ] {
             intern(t);
         }
@@ -281,7 +281,9 @@ impl Compiled {
                 }
                 kind => ids[0] = self.lookup(&tokenize::normalize_other(token_text, kind)),
             }
-            lexed.norm_spans.push((norm_start, lexed.norms.len() as u32));
+            lexed
+                .norm_spans
+                .push((norm_start, lexed.norms.len() as u32));
             let Some(current) = lexed.sentences.last_mut() else {
                 continue;
             };

@@ -206,8 +206,12 @@ impl MergedPack {
 
         for (id, weight) in file.weights {
             let line = lines.of(&weight);
-            let w = check_weight(*weight.get_ref())
-                .map_err(|e| err(e.with_rule(id.clone()).with_field("weights").with_line(line)))?;
+            let w = check_weight(*weight.get_ref()).map_err(|e| {
+                err(e
+                    .with_rule(id.clone())
+                    .with_field("weights")
+                    .with_line(line))
+            })?;
             self.set_weight(&id, w)
                 .map_err(|e| err(e.with_field("weights").with_line(line)))?;
         }
@@ -289,9 +293,9 @@ fn parse_rule(rule: RuleDef, lines: &Lines, pack: &str) -> Result<RuleSource, Ru
     };
     let id_ok = !id.is_empty()
         && id.len() <= 128
-        && id.chars().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-')
-        });
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
     if !id_ok {
         return Err(bad(
             "id",
@@ -327,16 +331,14 @@ fn parse_rule(rule: RuleDef, lines: &Lines, pack: &str) -> Result<RuleSource, Ru
             "a rule needs at least one pattern".into(),
         ));
     }
-    let choice = |field: &str, value: &Option<Spanned<String>>, allowed: &[&str]| {
-        match value {
-            None => Ok(None),
-            Some(v) if allowed.contains(&v.get_ref().as_str()) => Ok(Some(v.get_ref().clone())),
-            Some(v) => Err(bad(
-                field,
-                lines.of(v),
-                format!("`{}` is not one of: {}", v.get_ref(), allowed.join(", ")),
-            )),
-        }
+    let choice = |field: &str, value: &Option<Spanned<String>>, allowed: &[&str]| match value {
+        None => Ok(None),
+        Some(v) if allowed.contains(&v.get_ref().as_str()) => Ok(Some(v.get_ref().clone())),
+        Some(v) => Err(bad(
+            field,
+            lines.of(v),
+            format!("`{}` is not one of: {}", v.get_ref(), allowed.join(", ")),
+        )),
     };
     let context = match choice(
         "context",
@@ -376,7 +378,11 @@ fn parse_rule(rule: RuleDef, lines: &Lines, pack: &str) -> Result<RuleSource, Ru
         None => None,
         Some(e) => {
             let parsed = e.get_ref().split_once(':').and_then(|(m, l)| {
-                let level = l.trim().parse::<u8>().ok().filter(|l| (1..=2).contains(l))?;
+                let level = l
+                    .trim()
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|l| (1..=2).contains(l))?;
                 Some((Mechanism::from_name(m.trim())?, level))
             });
             Some(parsed.ok_or_else(|| {
@@ -453,13 +459,15 @@ mod tests {
 
     #[test]
     fn errors_name_rule_field_and_line() {
-        let e = add("[[rules]]\nid = \"x\"\ncategory = \"nope\"\nweight = 1.0\npatterns = [\"a\"]\n")
-            .unwrap_err();
+        let e =
+            add("[[rules]]\nid = \"x\"\ncategory = \"nope\"\nweight = 1.0\npatterns = [\"a\"]\n")
+                .unwrap_err();
         assert_eq!(
             (e.rule(), e.field(), e.line()),
             (Some("x"), Some("category"), Some(3))
         );
-        let e = add("[[rules]]\nid = \"x\"\ncategory = \"apology\"\npatterns = [\"a\"]\n").unwrap_err();
+        let e =
+            add("[[rules]]\nid = \"x\"\ncategory = \"apology\"\npatterns = [\"a\"]\n").unwrap_err();
         assert!(e.message().contains("weight"), "{e}");
         assert_eq!(e.line(), Some(1));
         let e = add("[[rules]]\nid = \"x\"\ncategory = \"apology\"\nweight = 1.0\npatterns = [\"a\"]\nbogus = 1\n")
@@ -482,8 +490,11 @@ mod tests {
             "extra",
         )
         .unwrap_err(); // `disable` after a table belongs to [weights]: a weight named disable
-        p.add("disable = [\"s\"]\n[lexicons]\nA = [\"z\"]\n[weights]\nr = 2.5\n", "extra")
-            .unwrap();
+        p.add(
+            "disable = [\"s\"]\n[lexicons]\nA = [\"z\"]\n[weights]\nr = 2.5\n",
+            "extra",
+        )
+        .unwrap();
         assert_eq!(p.rules.len(), 1);
         assert_eq!(p.rules[0].weight, 2.5);
         assert_eq!(p.lexicons["A"].len(), 2);

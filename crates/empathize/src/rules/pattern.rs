@@ -52,14 +52,21 @@ pub(crate) fn parse(src: &str, allow_gaps: bool) -> Result<Node, String> {
     let node = p.alternation(0)?;
     p.skip_ws();
     if p.pos < src.len() {
-        return Err(format!("unexpected `{}` in \"{src}\"", &src[p.pos..p.pos + p.peek_len()]));
+        return Err(format!(
+            "unexpected `{}` in \"{src}\"",
+            &src[p.pos..p.pos + p.peek_len()]
+        ));
     }
     if let Node::Seq(items) = &node {
         if items.is_empty() {
             return Err("empty pattern".into());
         }
-        if matches!(items.first(), Some(Node::Gap(..))) || matches!(items.last(), Some(Node::Gap(..))) {
-            return Err(format!("a pattern cannot start or end with a gap: \"{src}\""));
+        if matches!(items.first(), Some(Node::Gap(..)))
+            || matches!(items.last(), Some(Node::Gap(..)))
+        {
+            return Err(format!(
+                "a pattern cannot start or end with a gap: \"{src}\""
+            ));
         }
         let gaps = items.iter().filter(|n| matches!(n, Node::Gap(..))).count();
         if gaps > 0 && !allow_gaps {
@@ -104,7 +111,11 @@ impl Parser<'_> {
                 break;
             }
         }
-        if branches.len() > 1 && branches.iter().any(|b| matches!(b, Node::Seq(v) if v.is_empty())) {
+        if branches.len() > 1
+            && branches
+                .iter()
+                .any(|b| matches!(b, Node::Seq(v) if v.is_empty()))
+        {
             return Err(format!("empty alternative in \"{}\"", self.src));
         }
         Ok(if branches.len() == 1 {
@@ -140,7 +151,10 @@ impl Parser<'_> {
             }
         }
         if depth > 0 && items.iter().any(|n| matches!(n, Node::Gap(..))) {
-            return Err(format!("gaps are allowed only at the top level: \"{}\"", self.src));
+            return Err(format!(
+                "gaps are allowed only at the top level: \"{}\"",
+                self.src
+            ));
         }
         if depth > 0 && items.is_empty() {
             return Err(format!("empty alternative in \"{}\"", self.src));
@@ -192,8 +206,14 @@ impl Parser<'_> {
                 let (lo, hi) = body
                     .split_once(',')
                     .ok_or_else(|| format!("a gap is written `*{{m,n}}`, not `*{{{body}}}`"))?;
-                let lo: u8 = lo.trim().parse().map_err(|_| format!("bad gap `*{{{body}}}`"))?;
-                let hi: u8 = hi.trim().parse().map_err(|_| format!("bad gap `*{{{body}}}`"))?;
+                let lo: u8 = lo
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("bad gap `*{{{body}}}`"))?;
+                let hi: u8 = hi
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("bad gap `*{{{body}}}`"))?;
                 if lo > hi || hi > MAX_GAP || hi == 0 {
                     return Err(format!(
                         "gap `*{{{body}}}` must have 0 ≤ m ≤ n ≤ {MAX_GAP} and n ≥ 1"
@@ -530,7 +550,10 @@ mod tests {
 
     #[test]
     fn blow_up_is_an_error() {
-        let src = (0..8).map(|i| format!("(a{i}|b{i}|c{i}|d{i})")).collect::<Vec<_>>().join(" ");
+        let src = (0..8)
+            .map(|i| format!("(a{i}|b{i}|c{i}|d{i})"))
+            .collect::<Vec<_>>()
+            .join(" ");
         let node = parse(&src, true).unwrap();
         let lex = BTreeMap::new();
         assert!(Expander::new(&lex).plan(&node).is_err());
