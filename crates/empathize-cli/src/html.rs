@@ -37,7 +37,7 @@ h2 { font-size: 18px; margin: 32px 0 12px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
 .card .v { font-size: 24px; font-weight: 600; }
 .card .k { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
-.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; margin-top: 16px; }
 .panel { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 .panel h3 { margin: 0 0 8px; font-size: 14px; }
 svg text { font: 12px sans-serif; fill: var(--ink); }
