@@ -1,8 +1,15 @@
 //! Compiling merged packs into one automaton over term ids, and running it.
+//!
+//! Every pattern expands to term-id sequences; all sequences of all rules go
+//! into one trie over the pack's vocabulary. Matching starts a walk at each
+//! term: the root is a dense table indexed by term id, deeper steps one hash
+//! lookup each, and a walk stops at the first term no sequence continues
+//! with — in real text, almost always at once. The cost is linear in the
+//! text (walks are at most 32 terms deep) and does not grow with the number
+//! of rules.
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
 use crate::error::RulePackError;
@@ -34,7 +41,7 @@ pub(crate) struct Rule {
     pub patterns: Vec<String>,
 }
 
-/// Which segment of which pattern an automaton pattern stands for.
+/// Which segment of which pattern a trie sequence stands for.
 #[derive(Debug, Clone, Copy)]
 struct SegmentRef {
     plan: u32,
@@ -52,7 +59,7 @@ struct PlanInfo {
 const NEGATOR: u8 = 1;
 const CLAUSE_END: u8 = 2;
 
-/// Rules compiled into one Aho–Corasick automaton over term ids.
+/// Rules compiled into one trie over term ids.
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub name: String,
@@ -60,8 +67,8 @@ pub(crate) struct Compiled {
     pub scoring: Scoring,
     vocab: FxHashMap<Box<str>, u32>,
     term_flags: Vec<u8>,
-    automaton: Option<AhoCorasick>,
-    /// `refs[ref_start[p]..ref_start[p + 1]]` for automaton pattern `p`.
+    trie: Trie,
+    /// `refs[ref_start[p]..ref_start[p + 1]]` for sequence `p`.
     ref_start: Vec<u32>,
     refs: Vec<SegmentRef>,
     plans: Vec<PlanInfo>,
@@ -71,15 +78,60 @@ pub(crate) struct Compiled {
 /// Id 0 is every token the pack never mentions.
 const UNKNOWN: u32 = 0;
 
-/// Encodes a term id as four bytes starting with 0xFF; the other three are
-/// base-255 digits (never 0xFF), so a match can only start at a term.
-fn encode(id: u32, out: &mut Vec<u8>) {
-    out.extend_from_slice(&[
-        0xFF,
-        (id / (255 * 255)) as u8,
-        ((id / 255) % 255) as u8,
-        (id % 255) as u8,
-    ]);
+/// A trie of term-id sequences.
+#[derive(Debug, Default)]
+struct Trie {
+    /// Child of the root for each term id (0: none).
+    root: Vec<u32>,
+    /// `(node << 32 | term id)` → child, below the root.
+    edges: FxHashMap<u64, u32>,
+    /// For each node, the sequence ending there plus one (0: none).
+    terminal: Vec<u32>,
+}
+
+impl Trie {
+    fn new(vocabulary: usize) -> Trie {
+        Trie {
+            root: vec![0; vocabulary + 1],
+            edges: FxHashMap::default(),
+            terminal: vec![0],
+        }
+    }
+
+    fn insert(&mut self, ids: &[u32], sequence: u32) {
+        let mut node = 0u32;
+        for (depth, &id) in ids.iter().enumerate() {
+            let next = self.terminal.len() as u32;
+            let child = if depth == 0 {
+                let slot = &mut self.root[id as usize];
+                if *slot == 0 {
+                    *slot = next;
+                }
+                *slot
+            } else {
+                *self
+                    .edges
+                    .entry(u64::from(node) << 32 | u64::from(id))
+                    .or_insert(next)
+            };
+            if child == next {
+                self.terminal.push(0);
+            }
+            node = child;
+        }
+        self.terminal[node as usize] = sequence + 1;
+    }
+
+    fn step(&self, node: u32, id: u32) -> u32 {
+        if node == 0 {
+            self.root.get(id as usize).copied().unwrap_or(0)
+        } else {
+            self.edges
+                .get(&(u64::from(node) << 32 | u64::from(id)))
+                .copied()
+                .unwrap_or(0)
+        }
+    }
 }
 
 impl Compiled {
@@ -173,33 +225,10 @@ impl Compiled {
             term_flags[id as usize] = f;
         }
 
-        let mut by_id: Vec<(&Vec<u32>, u32)> = sequences.iter().map(|(k, &v)| (k, v)).collect();
-        by_id.sort_by_key(|&(_, v)| v);
-        let mut encoded = Vec::with_capacity(by_id.len());
-        for (ids, _) in &by_id {
-            let mut bytes = Vec::with_capacity(ids.len() * 4);
-            for &id in ids.iter() {
-                encode(id, &mut bytes);
-            }
-            encoded.push(bytes);
+        let mut trie = Trie::new(vocab.len());
+        for (ids, &p) in &sequences {
+            trie.insert(ids, p);
         }
-        let automaton = if encoded.is_empty() {
-            None
-        } else {
-            let kind = if encoded.len() <= 20_000 {
-                Some(AhoCorasickKind::DFA)
-            } else {
-                None
-            };
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .prefilter(false)
-                    .kind(kind)
-                    .build(&encoded)
-                    .map_err(|e| RulePackError::new(format!("cannot build the automaton: {e}")))?,
-            )
-        };
         let mut ref_start = Vec::with_capacity(seq_refs.len() + 1);
         let mut refs = Vec::new();
         for r in &seq_refs {
@@ -214,7 +243,7 @@ impl Compiled {
             scoring,
             vocab,
             term_flags,
-            automaton,
+            trie,
             ref_start,
             refs,
             plans,
@@ -323,7 +352,7 @@ impl Compiled {
                     sentence,
                     negated,
                 });
-                encode(id, &mut lexed.haystack);
+                lexed.ids.push(id);
                 current.end_term = lexed.terms.len() as u32;
             }
         }
@@ -333,29 +362,18 @@ impl Compiled {
     pub fn find_hits(&self, lexed: &Lexed, scratch: &mut Vec<SegmentHit>, out: &mut Vec<Hit>) {
         out.clear();
         scratch.clear();
-        let Some(ac) = &self.automaton else {
-            return;
-        };
-        for m in ac.find_overlapping_iter(lexed.haystack.as_slice()) {
-            let p = m.pattern().as_usize();
-            let start = (m.start() / 4) as u32;
-            let end = (m.end() / 4) as u32;
-            let (from, to) = (self.ref_start[p] as usize, self.ref_start[p + 1] as usize);
-            for r in &self.refs[from..to] {
-                let plan = &self.plans[r.plan as usize];
-                if plan.gaps.is_empty() {
-                    out.push(Hit {
-                        rule: plan.rule,
-                        start,
-                        end,
-                    });
-                } else {
-                    scratch.push(SegmentHit {
-                        plan: r.plan,
-                        segment: r.segment,
-                        start,
-                        end,
-                    });
+        let ids = &lexed.ids;
+        for start in 0..ids.len() {
+            let mut node = self.trie.step(0, ids[start]);
+            let mut end = start;
+            while node != 0 {
+                end += 1;
+                if let Some(p) = self.trie.terminal[node as usize].checked_sub(1) {
+                    self.emit(p as usize, start as u32, end as u32, scratch, out);
+                }
+                match ids.get(end) {
+                    Some(&id) => node = self.trie.step(node, id),
+                    None => break,
                 }
             }
         }
@@ -364,6 +382,35 @@ impl Compiled {
         }
         out.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
         out.dedup_by_key(|h| (h.start, h.end, h.rule));
+    }
+
+    /// Records the hits of sequence `p` over terms `start..end`.
+    fn emit(
+        &self,
+        p: usize,
+        start: u32,
+        end: u32,
+        scratch: &mut Vec<SegmentHit>,
+        out: &mut Vec<Hit>,
+    ) {
+        let (from, to) = (self.ref_start[p] as usize, self.ref_start[p + 1] as usize);
+        for r in &self.refs[from..to] {
+            let plan = &self.plans[r.plan as usize];
+            if plan.gaps.is_empty() {
+                out.push(Hit {
+                    rule: plan.rule,
+                    start,
+                    end,
+                });
+            } else {
+                scratch.push(SegmentHit {
+                    plan: r.plan,
+                    segment: r.segment,
+                    start,
+                    end,
+                });
+            }
+        }
     }
 
     /// Chains segment hits of gapped patterns: each segment must start
@@ -448,7 +495,8 @@ pub(crate) struct Lexed {
     pub norm_spans: Vec<(u32, u32)>,
     pub terms: Vec<Term>,
     pub sentences: Vec<SentenceSpan>,
-    pub haystack: Vec<u8>,
+    /// The vocabulary id of each term.
+    pub ids: Vec<u32>,
     pub words: usize,
 }
 
@@ -459,7 +507,7 @@ impl Lexed {
         self.norm_spans.clear();
         self.terms.clear();
         self.sentences.clear();
-        self.haystack.clear();
+        self.ids.clear();
         self.words = 0;
     }
 
