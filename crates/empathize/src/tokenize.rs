@@ -562,10 +562,11 @@ pub(crate) fn normalize_other<'a>(text: &'a str, kind: TokenKind) -> Cow<'a, str
 /// Splits a normalized word into the one or two terms it stands for
 /// (`i'm` → `i`, `am`; `dont` → `do`, `not`).
 pub(crate) fn expand_contraction(norm: &str) -> (&str, Option<&'static str>) {
-    if let Some(expanded) = bare_contraction(norm) {
-        return (expanded.0, Some(expanded.1));
-    }
-    let Some(apos) = norm.rfind('\'') else {
+    // Words are short: a plain loop beats a call to memrchr here.
+    let Some(apos) = norm.bytes().rposition(|b| b == b'\'') else {
+        if let Some(expanded) = bare_contraction(norm) {
+            return (expanded.0, Some(expanded.1));
+        }
         return (norm, None);
     };
     if apos == 0 || apos + 1 == norm.len() {
@@ -603,6 +604,9 @@ pub(crate) fn expand_contraction(norm: &str) -> (&str, Option<&'static str>) {
 }
 
 fn bare_contraction(w: &str) -> Option<(&'static str, &'static str)> {
+    if !(2..=7).contains(&w.len()) {
+        return None;
+    }
     Some(match w {
         "im" => ("i", "am"),
         "ive" => ("i", "have"),
