@@ -215,3 +215,21 @@ fn flags_and_dimensions_from_the_seeds() {
     let r = a.score("Nope.");
     assert!(r.has_flag(Flag::Refusal) || r.has_flag(Flag::Curt));
 }
+
+#[test]
+fn reports_do_not_depend_on_the_thread_count() {
+    let a = Analyzer::new();
+    let texts: Vec<String> = (0..2000)
+        .map(|i| format!("Hi {i}! I'm so sorry 😭 — per our policy we can't, but I can offer a refund. Does that work?"))
+        .collect();
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool")
+            .install(|| a.score_batch(&texts))
+    };
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(7));
+}
