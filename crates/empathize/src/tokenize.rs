@@ -89,7 +89,7 @@ pub(crate) struct RawToken {
 
 const EMOTICONS: &[&str] = &[
     ":'(", ":’(", ":-(", ":(", ":-)", ":)", ":-D", ":D", ";-)", ";)", ":-/", ":/", ":-P", ":P",
-    ":p", ":|", "</3", "<3", "xD", "XD", ":-o", ":o", ":O", "D:", "T_T", ";_;", "^_^", ":-*",
+    ":p", ":|", "</3", "<3", "&lt;3", "xD", "XD", ":-o", ":o", ":O", "D:", "T_T", ";_;", "^_^", ":-*",
 ];
 
 const ABBREVIATIONS: &[&str] = &[
@@ -230,7 +230,7 @@ fn scan_chunk(
         return scan_words(text, start + len, end, state, out);
     }
     // Emoticons start with a mark, or are tiny (`xD`, `D:`, `T_T`).
-    let maybe_emoticon = matches!(b[0], b':' | b';' | b'<' | b'^')
+    let maybe_emoticon = matches!(b[0], b':' | b';' | b'<' | b'^' | b'&')
         || (matches!(b[0], b'x' | b'X' | b'D' | b'T') && b.len() <= 4);
     if let Some(e) = EMOTICONS.iter().filter(|_| maybe_emoticon).find(|e| {
         chunk.starts_with(**e)
@@ -554,7 +554,8 @@ pub(crate) fn normalize_other<'a>(text: &'a str, kind: TokenKind) -> Cow<'a, str
                 Cow::Borrowed(text)
             }
         }
-        TokenKind::Emoticon => Cow::Owned(text.replace('’', "'").to_lowercase()),
+        // `&lt;3` is a heart that went through an HTML escaper.
+        TokenKind::Emoticon => Cow::Owned(text.replace('’', "'").replace("&lt;", "<").to_lowercase()),
         _ => Cow::Borrowed(class_name(kind).unwrap_or(text)),
     }
 }
@@ -742,6 +743,9 @@ mod tests {
             ]
         );
         assert_eq!(normalize_other("❤️", TokenKind::Emoji), "❤");
+        let escaped = kinds("hugs &lt;3");
+        assert_eq!((escaped[1].0.as_str(), escaped[1].1), ("&lt;3", TokenKind::Emoticon));
+        assert_eq!(normalize_other("&lt;3", TokenKind::Emoticon), "<3");
         assert_eq!(normalize_other("👍🏽", TokenKind::Emoji), "👍");
     }
 
