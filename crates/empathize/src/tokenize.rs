@@ -89,7 +89,8 @@ pub(crate) struct RawToken {
 
 const EMOTICONS: &[&str] = &[
     ":'(", ":’(", ":-(", ":(", ":-)", ":)", ":-D", ":D", ";-)", ";)", ":-/", ":/", ":-P", ":P",
-    ":p", ":|", "</3", "<3", "&lt;3", "xD", "XD", ":-o", ":o", ":O", "D:", "T_T", ";_;", "^_^", ":-*",
+    ":p", ":|", "</3", "<3", "&lt;3", "xD", "XD", ":-o", ":o", ":O", "D:", "T_T", ";_;", "^_^",
+    ":-*",
 ];
 
 const ABBREVIATIONS: &[&str] = &[
@@ -555,7 +556,9 @@ pub(crate) fn normalize_other<'a>(text: &'a str, kind: TokenKind) -> Cow<'a, str
             }
         }
         // `&lt;3` is a heart that went through an HTML escaper.
-        TokenKind::Emoticon => Cow::Owned(text.replace('’', "'").replace("&lt;", "<").to_lowercase()),
+        TokenKind::Emoticon => {
+            Cow::Owned(text.replace('’', "'").replace("&lt;", "<").to_lowercase())
+        }
         _ => Cow::Borrowed(class_name(kind).unwrap_or(text)),
     }
 }
@@ -744,7 +747,10 @@ mod tests {
         );
         assert_eq!(normalize_other("❤️", TokenKind::Emoji), "❤");
         let escaped = kinds("hugs &lt;3");
-        assert_eq!((escaped[1].0.as_str(), escaped[1].1), ("&lt;3", TokenKind::Emoticon));
+        assert_eq!(
+            (escaped[1].0.as_str(), escaped[1].1),
+            ("&lt;3", TokenKind::Emoticon)
+        );
         assert_eq!(normalize_other("&lt;3", TokenKind::Emoticon), "<3");
         assert_eq!(normalize_other("👍🏽", TokenKind::Emoji), "👍");
     }
