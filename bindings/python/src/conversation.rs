@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use empathize as core;
-use empathize::{OffsetUnit, ToUnit};
+use empathize::OffsetUnit;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyMapping, PyString, PyTuple};
@@ -97,17 +97,7 @@ pub(crate) fn turns(obj: &Bound<'_, PyAny>) -> PyResult<Vec<core::Turn>> {
 /// Analyzes a conversation and rewrites every span as code points, turn by turn.
 pub(crate) fn analyze(analyzer: &core::Analyzer, turns: &[core::Turn]) -> core::ConversationReport {
     let mut report = analyzer.analyze_conversation(turns);
-    for r in report.turns.iter_mut() {
-        let Some(turn) = turns.get(r.index) else {
-            continue;
-        };
-        if let Some(c) = r.customer.as_mut() {
-            c.to_unit(&turn.text, OffsetUnit::Char);
-        }
-        if let Some(m) = r.reply.as_mut() {
-            m.to_unit(&turn.text, OffsetUnit::Char);
-        }
-    }
+    report.turns_to_unit(turns, OffsetUnit::Char);
     report
 }
 

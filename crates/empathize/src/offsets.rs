@@ -126,6 +126,24 @@ impl ToUnit for crate::CustomerReport {
     }
 }
 
+impl crate::ConversationReport {
+    /// Converts every turn's spans (computed on that turn's text, in bytes)
+    /// to `unit`. `turns` are the turns the report was computed from.
+    pub fn turns_to_unit(&mut self, turns: &[crate::Turn], unit: OffsetUnit) {
+        for r in &mut self.turns {
+            let Some(turn) = turns.get(r.index) else {
+                continue;
+            };
+            if let Some(c) = r.customer.as_mut() {
+                c.to_unit(&turn.text, unit);
+            }
+            if let Some(m) = r.reply.as_mut() {
+                m.to_unit(&turn.text, unit);
+            }
+        }
+    }
+}
+
 impl ToUnit for Vec<crate::Token<'_>> {
     fn to_unit(&mut self, text: &str, unit: OffsetUnit) {
         let map = OffsetMap::new(text, unit, self.iter().flat_map(|t| [t.start, t.end]));

@@ -233,3 +233,26 @@ fn reports_do_not_depend_on_the_thread_count() {
     assert_eq!(one, run(2));
     assert_eq!(one, run(7));
 }
+
+#[test]
+fn conversation_offsets_convert_turn_by_turn() {
+    let turns = [
+        empathize::Turn::customer("😭 I'm in tears, my order is lost"),
+        empathize::Turn::agent("我很抱歉 — I'm so sorry, I understand how upsetting this is."),
+    ];
+    let mut report = Analyzer::new().analyze_conversation(&turns);
+    report.turns_to_unit(&turns, OffsetUnit::Utf16);
+    for (turn, r) in turns.iter().zip(&report.turns) {
+        let units: Vec<u16> = turn.text.encode_utf16().collect();
+        let matches = r
+            .reply
+            .as_ref()
+            .map(|x| &x.matches)
+            .or(r.customer.as_ref().map(|x| &x.matches))
+            .unwrap();
+        assert!(!matches.is_empty());
+        for m in matches {
+            assert_eq!(String::from_utf16(&units[m.start..m.end]).unwrap(), m.text);
+        }
+    }
+}
