@@ -92,6 +92,9 @@ export function checkReply(report, expect) {
       case 'epitome_min':
         bounds(failures, key, report.epitome, want, (v, b) => v >= b)
         break
+      case 'epitome_max':
+        bounds(failures, key, report.epitome, want, (v, b) => v <= b)
+        break
       case 'max_matches':
         if (report.matches.length > want) fail(`${report.matches.length} matches > ${want}`)
         break

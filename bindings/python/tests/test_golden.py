@@ -31,6 +31,7 @@ REPLY_KEYS = {
     "categories_exclude",
     "negated_include",
     "epitome_min",
+    "epitome_max",
     "max_matches",
 }
 CUSTOMER_KEYS = {"distress_level", "distress_level_min", "emotions_min", "escalation", "repetition"}
@@ -132,6 +133,13 @@ def check_reply(report: empathize.MessageReport, expect: dict[str, Any]) -> list
                     fail(f"unknown mechanism {mech}")
                 elif levels[mech] < level:
                     fail(f"{mech} = {levels[mech]} < {level}")
+        elif key == "epitome_max":
+            levels = report.epitome.to_dict()
+            for mech, level in want.items():
+                if mech not in levels:
+                    fail(f"unknown mechanism {mech}")
+                elif levels[mech] > level:
+                    fail(f"{mech} = {levels[mech]} > {level}")
         elif key == "max_matches":
             if len(report.matches) > want:
                 fail(f"{len(report.matches)} matches")

@@ -1,15 +1,17 @@
 //! Fitting the EPITOME parameters of the `[scoring]` table, with 5-fold
 //! cross-validation.
 //!
-//! A reply's evidence for a mechanism is linear in the parameters:
-//! `E = rules + Σ weight_k · count_k`, where `rules` is what tagged rules
-//! contribute and `count_k` how often a sentence feature (a question to the
-//! person, the writer's own experience, …) occurs. Levels are thresholds on
-//! `E`. The fit scores every row once, reads `rules` and the counts off the
-//! report's evidence, then searches weights (coordinate descent on a grid)
-//! and thresholds (exhaustive over cut points) for the best 3-class
-//! macro-F1. Nothing is fitted per row or per phrase: a handful of numbers
-//! per mechanism, written into the pack for anyone to read.
+//! A reply's evidence for a mechanism is `E = strong + min(weak, cap)`:
+//! `strong` is what level-2 rules contribute, `weak` is
+//! `w_rules · level-1 rules + Σ w_k · count_k`, where `count_k` is how often
+//! a sentence feature (a question to the person, the writer's own
+//! experience, …) occurs. The cap keeps many weak signs from making a strong
+//! one. Levels are thresholds on `E`. The fit scores every row once, reads
+//! the components off the report's evidence, then searches the weights
+//! (coordinate descent on a grid), the cap (a grid) and the thresholds
+//! (exhaustive over cut points) for the best 3-class macro-F1. Nothing is
+//! fitted per row or per phrase: a handful of numbers per mechanism, written
+//! into the pack for anyone to read.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -41,38 +43,41 @@ pub fn features(m: Mechanism) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-fn threshold_names(m: Mechanism) -> (String, String) {
-    (
-        format!("{}_level1", m.as_str()),
-        format!("{}_level2", m.as_str()),
-    )
+/// Names of the mechanism's (level 1, level 2, weak-rule weight, weak cap).
+fn mechanism_params(m: Mechanism) -> [String; 4] {
+    ["level1", "level2", "weak_rules", "weak_cap"].map(|p| format!("{}_{p}", m.as_str()))
 }
 
 /// One row reduced to what the levels depend on.
 #[derive(Debug, Clone)]
 pub struct Sample {
     pub gold: u8,
-    pub rules: f64,
+    /// Evidence of level-2 rules.
+    pub strong: f64,
+    /// Level-1 rule matches (each up to 1, with diminishing returns).
+    pub weak_rules: f64,
     pub counts: Vec<f64>,
 }
 
-/// Weights and thresholds of one mechanism.
+/// Weights, cap and thresholds of one mechanism. `weights[0]` is the weight
+/// of level-1 rules, then one per sentence feature.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub weights: Vec<f64>,
+    pub cap: f64,
     pub level1: f64,
     pub level2: f64,
 }
 
 impl Model {
     fn evidence(&self, s: &Sample) -> f64 {
-        s.rules
-            + self
-                .weights
+        let weak = self.weights[0] * s.weak_rules
+            + self.weights[1..]
                 .iter()
                 .zip(&s.counts)
                 .map(|(w, c)| w * c)
-                .sum::<f64>()
+                .sum::<f64>();
+        s.strong + weak.min(self.cap)
     }
 
     pub fn predict(&self, s: &Sample) -> u8 {
@@ -90,26 +95,39 @@ impl Model {
 /// Scores every row and reads off its evidence components.
 pub fn samples(analyzer: &Analyzer, rows: &[Row], m: Mechanism) -> Vec<Sample> {
     let params: HashMap<&str, f64> = analyzer.scoring_parameters().into_iter().collect();
+    let weak_rule_weight = params
+        .get(mechanism_params(m)[2].as_str())
+        .copied()
+        .unwrap_or(1.0);
+    let levels: HashMap<String, u8> = analyzer
+        .rules()
+        .into_iter()
+        .filter_map(|r| r.epitome.map(|(_, level)| (r.id, level)))
+        .collect();
     let feats = features(m);
+    let unweight = |value: f64, w: f64| if w != 0.0 { value / w } else { 0.0 };
     rows.par_iter()
         .map(|row| {
             let report = analyzer.score_reply(&row.seeker, &row.response);
-            let mut rules = 0.0;
-            let mut counts = vec![0.0; feats.len()];
+            let mut sample = Sample {
+                gold: row.level,
+                strong: 0.0,
+                weak_rules: 0.0,
+                counts: vec![0.0; feats.len()],
+            };
             for e in report.evidence.iter().filter(|e| e.mechanism == m) {
                 match feats.iter().position(|(source, _)| *source == e.source) {
                     Some(k) => {
                         let w = params.get(feats[k].1).copied().unwrap_or(1.0);
-                        counts[k] += if w != 0.0 { e.value / w } else { 0.0 };
+                        sample.counts[k] += unweight(e.value, w);
                     }
-                    None => rules += e.value,
+                    None if levels.get(&e.source).copied().unwrap_or(1) >= 2 => {
+                        sample.strong += e.value;
+                    }
+                    None => sample.weak_rules += unweight(e.value, weak_rule_weight),
                 }
             }
-            Sample {
-                gold: row.level,
-                rules,
-                counts,
-            }
+            sample
         })
         .collect()
 }
@@ -157,12 +175,14 @@ fn best_thresholds(evidence: &[(f64, u8)]) -> (f64, f64, f64) {
 }
 
 const GRID: &[f64] = &[0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0];
+const CAPS: &[f64] = &[0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 99.0];
 
-/// Fits weights and thresholds on some samples.
+/// Fits weights, cap and thresholds on some samples.
 pub fn fit(samples: &[&Sample], start: &[f64]) -> (Model, f64) {
-    let evaluate = |weights: &[f64]| {
+    let evaluate = |weights: &[f64], cap: f64| {
         let model = Model {
             weights: weights.to_vec(),
+            cap,
             level1: 0.0,
             level2: 0.0,
         };
@@ -170,37 +190,43 @@ pub fn fit(samples: &[&Sample], start: &[f64]) -> (Model, f64) {
             .iter()
             .map(|s| (model.evidence(s), s.gold))
             .collect();
-        let (f, l1, l2) = best_thresholds(&evidence);
+        let (f, level1, level2) = best_thresholds(&evidence);
         (
             Model {
-                weights: weights.to_vec(),
-                level1: l1,
-                level2: l2,
+                level1,
+                level2,
+                ..model
             },
             f,
         )
     };
-    let mut weights = start.to_vec();
-    let mut best = evaluate(&weights);
-    for _round in 0..3 {
-        let mut improved = false;
-        for k in 0..weights.len() {
-            for &w in GRID {
-                let mut trial = weights.clone();
-                trial[k] = w;
-                let candidate = evaluate(&trial);
-                if candidate.1 > best.1 + 1e-9 {
-                    best = candidate;
-                    weights = trial;
-                    improved = true;
+    let mut overall: Option<(Model, f64)> = None;
+    for &cap in CAPS {
+        let mut weights = start.to_vec();
+        let mut best = evaluate(&weights, cap);
+        for _round in 0..3 {
+            let mut improved = false;
+            for k in 0..weights.len() {
+                for &w in GRID {
+                    let mut trial = weights.clone();
+                    trial[k] = w;
+                    let candidate = evaluate(&trial, cap);
+                    if candidate.1 > best.1 + 1e-9 {
+                        best = candidate;
+                        weights = trial;
+                        improved = true;
+                    }
                 }
             }
+            if !improved {
+                break;
+            }
         }
-        if !improved {
-            break;
+        if overall.as_ref().is_none_or(|o| best.1 > o.1 + 1e-9) {
+            overall = Some(best);
         }
     }
-    best
+    overall.unwrap_or_else(|| evaluate(start, CAPS[CAPS.len() - 1]))
 }
 
 /// A fixed, seedless shuffle so folds are the same on every run.
@@ -222,9 +248,9 @@ pub struct FitResult {
 pub fn fit_mechanism(analyzer: &Analyzer, rows: &[Row], m: Mechanism, folds: usize) -> FitResult {
     let samples = samples(analyzer, rows, m);
     let params: HashMap<&str, f64> = analyzer.scoring_parameters().into_iter().collect();
-    let start: Vec<f64> = features(m)
-        .iter()
-        .map(|(_, p)| params.get(p).copied().unwrap_or(1.0))
+    let start: Vec<f64> = std::iter::once(mechanism_params(m)[2].as_str())
+        .chain(features(m).iter().map(|(_, p)| *p))
+        .map(|p| params.get(p).copied().unwrap_or(1.0))
         .collect();
     let gold: Vec<u8> = samples.iter().map(|s| s.gold).collect();
 
@@ -257,10 +283,10 @@ pub fn fit_mechanism(analyzer: &Analyzer, rows: &[Row], m: Mechanism, folds: usi
 
 /// The `[scoring]` lines for a fitted model.
 pub fn scoring_lines(r: &FitResult) -> Vec<(String, f64)> {
-    let (l1, l2) = threshold_names(r.mechanism);
+    let [l1, l2, weak_rules, weak_cap] = mechanism_params(r.mechanism);
     let mut out: Vec<(String, f64)> = features(r.mechanism)
         .iter()
-        .zip(&r.model.weights)
+        .zip(&r.model.weights[1..])
         .map(|((_, p), w)| (p.to_string(), *w))
         .collect();
     let finite = |x: f64| {
@@ -272,6 +298,8 @@ pub fn scoring_lines(r: &FitResult) -> Vec<(String, f64)> {
             -99.0
         }
     };
+    out.push((weak_rules, r.model.weights[0]));
+    out.push((weak_cap, r.model.cap));
     out.push((l1, round3(finite(r.model.level1))));
     out.push((l2, round3(finite(r.model.level2))));
     out

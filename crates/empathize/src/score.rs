@@ -337,6 +337,8 @@ pub(crate) fn score_reply(
     let mut first_policy: Option<u32> = None;
     let mut evidence: Vec<Evidence> = Vec::new();
     let mut strategy_votes: Vec<(u32, Strategy, f64)> = Vec::new();
+    // EPITOME evidence from level-2 rules; the rest of the evidence is weak.
+    let mut strong = [0.0f64; 3];
     for (i, sel) in selected.iter().enumerate() {
         let rule = &compiled.rules[sel.hit.rule as usize];
         if !sel.counts() {
@@ -369,7 +371,10 @@ pub(crate) fn score_reply(
             _ => {}
         }
         if let Some((m, level)) = rule.epitome {
-            let value = epitome_evidence(level, sel.contribution, rule.weight);
+            let value = epitome_evidence(level, sel.contribution, rule.weight, s.epitome(m).2);
+            if level >= 2 {
+                strong[m as usize] += value;
+            }
             push_evidence(&mut evidence, lexed, sentence, m, value, &rule.id);
         }
         if let Some(strategy) = rule.strategy.or_else(|| default_strategy(rule.category)) {
@@ -458,14 +463,9 @@ pub(crate) fn score_reply(
     }
     let mut epitome = Epitome::default();
     for &m in Mechanism::ALL {
-        let (l1, l2) = match m {
-            Mechanism::EmotionalReactions => {
-                (s.emotional_reactions_level1, s.emotional_reactions_level2)
-            }
-            Mechanism::Interpretations => (s.interpretations_level1, s.interpretations_level2),
-            Mechanism::Explorations => (s.explorations_level1, s.explorations_level2),
-        };
-        let e = totals[m as usize];
+        let (l1, l2, _, cap) = s.epitome(m);
+        let strong = strong[m as usize];
+        let e = strong + (totals[m as usize] - strong).min(cap);
         epitome.set(
             m,
             if e >= l2 {
@@ -502,16 +502,17 @@ pub(crate) fn score_reply(
     }
 }
 
-/// A rule tagged with an EPITOME level adds evidence: a level-2 rule alone
-/// reaches level 2, a level-1 rule alone reaches level 1; repeated weak
-/// evidence adds up with the category's diminishing returns.
-fn epitome_evidence(level: u8, contribution: f64, weight: f64) -> f64 {
+/// A rule tagged with an EPITOME level adds evidence: a level-2 rule counts
+/// 2, a level-1 rule `weak` (a pack parameter); a repeated rule adds less,
+/// with its category's diminishing returns.
+fn epitome_evidence(level: u8, contribution: f64, weight: f64, weak: f64) -> f64 {
     let share = if weight != 0.0 {
         (contribution / weight).clamp(0.0, 1.0)
     } else {
         1.0
     };
-    f64::from(level) * share
+    let value = if level >= 2 { f64::from(level) } else { weak };
+    value * share
 }
 
 fn default_strategy(category: Category) -> Option<Strategy> {

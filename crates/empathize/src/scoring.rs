@@ -75,13 +75,23 @@ scoring_params! {
     level1 = 0.15;
     level2 = 0.45;
     level3 = 0.75;
-    /// EPITOME: evidence needed for level 1 and level 2 of each mechanism.
+    /// EPITOME: evidence needed for level 1 and level 2 of each mechanism
+    /// (evidence = strong + min(weak, weak cap)).
     emotional_reactions_level1 = 1.0;
     emotional_reactions_level2 = 2.0;
     interpretations_level1 = 1.0;
     interpretations_level2 = 2.0;
     explorations_level1 = 1.0;
     explorations_level2 = 2.0;
+    /// EPITOME: what a match of a level-1 rule counts (a level-2 rule counts 2).
+    emotional_reactions_weak_rules = 1.0;
+    interpretations_weak_rules = 1.0;
+    explorations_weak_rules = 1.0;
+    /// EPITOME: the most that weak evidence (level-1 rules and sentence shapes)
+    /// adds up to, so that many weak signs cannot make a strong one.
+    emotional_reactions_weak_cap = 99.0;
+    interpretations_weak_cap = 99.0;
+    explorations_weak_cap = 99.0;
     /// EPITOME explorations: a question put to the person about their situation, in
     /// their words or at length ("how long have you felt this way about school?").
     ex_question_specific = 2.0;
@@ -144,5 +154,33 @@ pub(crate) fn saturate(x: f64) -> f64 {
         0.0
     } else {
         1.0 - (-x).exp()
+    }
+}
+
+impl Scoring {
+    /// EPITOME parameters of a mechanism: (level 1, level 2, weak-rule
+    /// weight, weak cap).
+    pub fn epitome(&self, m: crate::report::Mechanism) -> (f64, f64, f64, f64) {
+        use crate::report::Mechanism;
+        match m {
+            Mechanism::EmotionalReactions => (
+                self.emotional_reactions_level1,
+                self.emotional_reactions_level2,
+                self.emotional_reactions_weak_rules,
+                self.emotional_reactions_weak_cap,
+            ),
+            Mechanism::Interpretations => (
+                self.interpretations_level1,
+                self.interpretations_level2,
+                self.interpretations_weak_rules,
+                self.interpretations_weak_cap,
+            ),
+            Mechanism::Explorations => (
+                self.explorations_level1,
+                self.explorations_level2,
+                self.explorations_weak_rules,
+                self.explorations_weak_cap,
+            ),
+        }
     }
 }

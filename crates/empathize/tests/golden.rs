@@ -141,6 +141,15 @@ fn check_reply(report: &MessageReport, expect: &Value, failures: &mut Vec<String
                     }
                 }
             }
+            "epitome_max" => {
+                let e = serde_json::to_value(report.epitome).unwrap_or_default();
+                for (m, level) in want.as_object().into_iter().flatten() {
+                    let have = e.get(m).and_then(Value::as_u64);
+                    if have.is_none() || have > level.as_u64() {
+                        fail(format!("{m} = {have:?} > {level}"));
+                    }
+                }
+            }
             "max_matches" => {
                 if report.matches.len() as u64 > want.as_u64().unwrap_or(0) {
                     fail(format!("{} matches", report.matches.len()));
