@@ -461,7 +461,17 @@ fn classify_question(
     if mentions_self && !addresses_you {
         return QuestionKind::Own;
     }
-    if addresses_you {
+    // A question about the people and things of their story ("what did
+    // your mother say?", "how did the relationship end?") explores it as
+    // much as one put to them.
+    let about_their_world = echoes > 0
+        || body.iter().any(|w| {
+            matches!(
+                *w,
+                "he" | "she" | "they" | "him" | "her" | "them" | "his" | "their"
+            )
+        });
+    if addresses_you || about_their_world {
         if echoes > 0 || body.len() >= 7 {
             QuestionKind::ToPersonSpecific
         } else {
@@ -469,6 +479,25 @@ fn classify_question(
         }
     } else {
         QuestionKind::Other
+    }
+}
+
+/// A question without its question mark, known by its word order: a
+/// question word then a verb ("how old are you", "what did he say") or a
+/// verb then a pronoun ("are you ok", "is it possible").
+fn interrogative(words: &[&str]) -> bool {
+    const AUX: &[&str] = &[
+        "is", "are", "was", "were", "do", "does", "did", "have", "has", "can", "could", "would",
+        "will",
+    ];
+    const WH: &[&str] = &["how", "what", "why", "when", "where", "who", "which"];
+    const SUBJECT: &[&str] = &["you", "it", "he", "she", "they", "there", "anyone", "your"];
+    match words {
+        [w, next, ..] if WH.contains(w) => {
+            AUX.contains(next) || matches!(*next, "old" | "long" | "much" | "many" | "often")
+        }
+        [verb, subject, ..] if AUX.contains(verb) => SUBJECT.contains(subject),
+        _ => false,
     }
 }
 
@@ -565,11 +594,13 @@ pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> V
                 arena.push_str(w);
             }
         }
-        if !s.question && !mentions_self {
+        let opening: Vec<&str> = ranges.iter().take(2).map(|&(a, b)| &arena[a..b]).collect();
+        let question = s.question || interrogative(&opening);
+        if !question && !mentions_self {
             continue;
         }
         let words: Vec<&str> = ranges.iter().map(|&(a, b)| &arena[a..b]).collect();
-        if s.question {
+        if question {
             shape.question = classify_question(&words, addresses_you, mentions_self, shape.echoes);
         } else {
             shape.first_person = classify_first_person(&words);
@@ -603,6 +634,29 @@ fn tokens_of<'l>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn questions_without_question_marks() {
+        for q in [
+            "how old are you",
+            "what did he say",
+            "are you ok",
+            "is it possible",
+        ] {
+            let words: Vec<&str> = q.split(' ').collect();
+            assert!(interrogative(&words), "{q}");
+        }
+        for s in [
+            "what i did was",
+            "how it works",
+            "you are ok",
+            "i am here",
+            "there is hope",
+        ] {
+            let words: Vec<&str> = s.split(' ').collect();
+            assert!(!interrogative(&words), "{s}");
+        }
+    }
 
     #[test]
     fn stems_meet() {
