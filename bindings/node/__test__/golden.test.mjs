@@ -18,6 +18,7 @@ import {
 
 const messages = loadGolden('messages.json')
 const conversations = loadGolden('conversations.json')
+const strategies = loadGolden('strategies.json')
 
 const CASE_KEYS = new Set(['name', 'description', 'kind', 'text', 'customer', 'repeat', 'expect'])
 
@@ -102,5 +103,19 @@ describe('golden checkers', () => {
     assert.notDeepEqual(checkConversation(convo, { missed_opportunities: [0] }), [])
     assert.notDeepEqual(checkConversation(convo, { first_empathy_turn: 0 }), [])
     assert.notDeepEqual(checkOffsets('abc', [{ start: 0, end: 1, text: 'b' }]), [])
+  })
+})
+
+describe('golden strategies', () => {
+  test('one-sentence cases reach the minimum accuracy', () => {
+    const misses = []
+    for (const kase of strategies.cases) {
+      const report = score(kase.text)
+      assert.equal(report.strategies.length, 1, kase.text)
+      const got = report.strategies[0].strategy
+      if (got !== kase.strategy) misses.push(`${kase.strategy} -> ${got}: ${kase.text}`)
+    }
+    const accuracy = 1 - misses.length / strategies.cases.length
+    assert.ok(accuracy >= strategies.min_accuracy, misses.join('\n'))
   })
 })

@@ -276,3 +276,20 @@ def test_golden_conversation(case: dict[str, Any]) -> None:
         _check_offsets(turn["text"], sub.matches, failures)
     failures += check_conversation(report, case["expect"])
     assert not failures, "\n".join(failures)
+
+
+STRATEGIES = load_golden("strategies.json")
+
+
+def test_golden_strategies() -> None:
+    """One-sentence cases of the ESConv strategies: accuracy >= min_accuracy."""
+    analyzer = empathize.Analyzer()
+    misses = []
+    for case in STRATEGIES["cases"]:
+        report = analyzer.score(case["text"])
+        assert len(report.strategies) == 1, case["text"]
+        got = report.strategies[0].strategy
+        if got != case["strategy"]:
+            misses.append(f"{case['strategy']} -> {got}: {case['text']}")
+    accuracy = 1 - len(misses) / len(STRATEGIES["cases"])
+    assert accuracy >= STRATEGIES["min_accuracy"], "\n".join(misses)

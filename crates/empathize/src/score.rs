@@ -456,7 +456,8 @@ pub(crate) fn score_reply(
     let logit: f64 = breakdown.iter().map(|t| t.value).sum();
     let score = round4(100.0 * sigmoid(logit));
 
-    sentence_evidence(&mut evidence, lexed, customer, s);
+    let shapes = reflect::sentence_shapes(lexed, customer.map(|c| &*c.keywords));
+    sentence_evidence(&mut evidence, lexed, &shapes, s);
     let mut totals = [0.0f64; 3];
     for e in &evidence {
         totals[e.mechanism as usize] += e.value;
@@ -478,7 +479,7 @@ pub(crate) fn score_reply(
         );
     }
 
-    let strategies = sentence_strategies(lexed, &strategy_votes);
+    let strategies = sentence_strategies(lexed, &shapes, &strategy_votes);
     let tips = tips::for_reply(&tips::ReplyFacts {
         ctx: ctx.as_ref(),
         flags: &flags,
@@ -524,6 +525,7 @@ fn default_strategy(category: Category) -> Option<Strategy> {
             Dimension::Reassurance | Dimension::Care => Strategy::AffirmationReassurance,
             Dimension::Options => Strategy::Suggestion,
             Dimension::Exploration => Strategy::Question,
+            Dimension::Warmth | Dimension::Appreciation => Strategy::Other,
             _ => return None,
         },
         Category::Cue(Cue::SelfDisclosure) => Strategy::SelfDisclosure,
@@ -533,35 +535,72 @@ fn default_strategy(category: Category) -> Option<Strategy> {
     })
 }
 
-/// One strategy per sentence: restatement wins, then a question mark, then
-/// the strongest vote; sentences without evidence are `other`.
-fn sentence_strategies(lexed: &Lexed, votes: &[(u32, Strategy, f64)]) -> Vec<SentenceStrategy> {
+/// One strategy per sentence. Among the strategies the sentence's matches
+/// vote for, the most specific act wins: self-disclosure, then reflection
+/// of feelings, restatement, suggestion, affirmation, question,
+/// information, other. A question is a question unless it suggests ("have
+/// you tried…?"). A sentence without votes is self-disclosure when it tells
+/// the writer's own experience, a question when it asks, information when
+/// it is a statement of a few words or more, and other (pleasantries)
+/// otherwise.
+fn sentence_strategies(
+    lexed: &Lexed,
+    shapes: &[reflect::SentenceShape],
+    votes: &[(u32, Strategy, f64)],
+) -> Vec<SentenceStrategy> {
+    use reflect::{FirstPerson, QuestionKind};
+    const PRIORITY: [Strategy; 8] = [
+        Strategy::SelfDisclosure,
+        Strategy::ReflectionOfFeelings,
+        Strategy::Restatement,
+        Strategy::Suggestion,
+        Strategy::AffirmationReassurance,
+        Strategy::Question,
+        Strategy::Information,
+        Strategy::Other,
+    ];
+    // Reflection and restatement share a rank: the stronger rule decides
+    // ("it sounds like you're overwhelmed" reflects, "if I understand you
+    // correctly, …" restates).
+    let rank = |st: Strategy| match st {
+        Strategy::Restatement => 1,
+        _ => PRIORITY
+            .iter()
+            .position(|p| *p == st)
+            .unwrap_or(PRIORITY.len()),
+    };
     // Votes arrive in text order, hence grouped by sentence.
     let mut cursor = 0;
     let mut out = Vec::with_capacity(lexed.sentences.len());
     for (i, s) in lexed.sentences.iter().enumerate() {
-        let mut best: Option<(Strategy, f64)> = None;
-        let mut restatement = false;
+        let mut vote: Option<(Strategy, f64)> = None;
         while cursor < votes.len() && votes[cursor].0 as usize <= i {
             let (sentence, strategy, weight) = votes[cursor];
             cursor += 1;
             if sentence as usize != i {
                 continue;
             }
-            restatement |= strategy == Strategy::Restatement;
-            if best.is_none_or(|(_, w)| weight > w) {
-                best = Some((strategy, weight));
+            let better = vote.is_none_or(|(b, w)| {
+                rank(strategy) < rank(b) || (rank(strategy) == rank(b) && weight > w)
+            });
+            if better {
+                vote = Some((strategy, weight));
             }
         }
+        let best = vote.map(|(st, _)| st);
         if s.end_term == s.first_term {
             continue;
         }
-        let strategy = if restatement {
-            Strategy::Restatement
-        } else if s.question {
-            Strategy::Question
-        } else {
-            best.map_or(Strategy::Other, |(st, _)| st)
+        let shape = shapes.get(i).copied().unwrap_or_default();
+        let asks = s.question || shape.question != QuestionKind::None;
+        let strategy = match best {
+            Some(Strategy::Suggestion) => Strategy::Suggestion,
+            _ if asks && shape.question == QuestionKind::Suggestive => Strategy::Suggestion,
+            _ if asks && best != Some(Strategy::SelfDisclosure) => Strategy::Question,
+            Some(st) => st,
+            None if shape.first_person == FirstPerson::Experience => Strategy::SelfDisclosure,
+            None if shape.words >= 4 => Strategy::Information,
+            None => Strategy::Other,
         };
         out.push(SentenceStrategy {
             start: s.start,
@@ -636,11 +675,10 @@ fn push_evidence(
 fn sentence_evidence(
     evidence: &mut Vec<Evidence>,
     lexed: &Lexed,
-    customer: Option<&CustomerReport>,
+    shapes: &[reflect::SentenceShape],
     s: &Scoring,
 ) {
     use reflect::{FirstPerson, QuestionKind};
-    let shapes = reflect::sentence_shapes(lexed, customer.map(|c| &*c.keywords));
     for (i, shape) in shapes.iter().enumerate() {
         let i = i as u32;
         let question = match shape.question {

@@ -409,3 +409,31 @@ fn golden_conversations() {
     }
     assert!(all_failures.is_empty(), "\n{}\n", all_failures.join("\n"));
 }
+
+/// The support strategy of one-sentence cases (ESConv taxonomy): overall
+/// accuracy at least the file's `min_accuracy`.
+#[test]
+fn golden_strategies() {
+    let analyzer = Analyzer::new();
+    let data = golden("strategies.json");
+    let cases = data["cases"].as_array().expect("cases");
+    let mut misses = Vec::new();
+    for case in cases {
+        let text = case["text"].as_str().expect("text");
+        let want = case["strategy"].as_str().expect("strategy");
+        let report = analyzer.score(text);
+        assert_eq!(report.strategies.len(), 1, "one sentence: {text}");
+        let got = report.strategies[0].strategy.as_str();
+        if got != want {
+            misses.push(format!("{want} -> {got}: {text}"));
+        }
+    }
+    let accuracy = 1.0 - misses.len() as f64 / cases.len() as f64;
+    let min = data["min_accuracy"].as_f64().expect("min_accuracy");
+    println!("strategies: {accuracy:.3} on {} cases", cases.len());
+    assert!(
+        accuracy >= min,
+        "accuracy {accuracy:.3} < {min}:\n{}",
+        misses.join("\n")
+    );
+}
