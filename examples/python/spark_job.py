@@ -25,10 +25,9 @@ from __future__ import annotations
 
 import argparse
 
+from empathize.spark import score
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
-
-from empathize.spark import score
 
 #: The JSON Lines layout (the CLI's); Parquet files carry their own schema.
 CONVERSATIONS = "id string, turns array<struct<role: string, text: string, agent_id: string>>"

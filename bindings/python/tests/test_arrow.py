@@ -148,7 +148,7 @@ def test_chunked_arrays_give_a_table_with_the_same_chunks(
     chunked_texts = pa.chunked_array([texts[:100], texts[100:101], [], texts[101:600], texts[600:n]])
     # Customers chunked differently, one chunk a slice with an offset.
     chunked_customers = pa.chunked_array(
-        [customers[:350], pa.array(["x"] + customers[350:700], pa.large_string()).slice(1), customers[700:n]],
+        [customers[:350], pa.array(["x", *customers[350:700]], pa.large_string()).slice(1), customers[700:n]],
         pa.large_string(),
     )
     result = analyzer.score_arrow(chunked_texts, chunked_customers)

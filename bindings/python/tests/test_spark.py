@@ -17,11 +17,10 @@ from typing import Any
 
 import empathize
 import pytest
-
 from conftest import ROOT
 
 pa = pytest.importorskip("pyarrow")
-pytest.importorskip("pyspark", reason="pyspark is a dev dependency: pip install -r bindings/python/requirements-dev.txt")
+pytest.importorskip("pyspark", reason="pyspark is a dev dependency (bindings/python/requirements-dev.txt)")
 
 if shutil.which("java") is None:
     pytest.skip(
@@ -29,10 +28,9 @@ if shutil.which("java") is None:
         allow_module_level=True,
     )
 
-from pyspark.sql import SparkSession  # noqa: E402
-
 import empathize.spark  # noqa: E402
 from empathize.spark import output_schema, score  # noqa: E402
+from pyspark.sql import SparkSession  # noqa: E402
 
 COLUMNS = ["score", *empathize.DIMENSIONS, "flags", "tips", *empathize.MECHANISMS]
 
@@ -65,7 +63,9 @@ def spark() -> Iterator[SparkSession]:
 
 
 def single_machine(analyzer: Any, replies: list[str | None], customers: list[str | None]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = analyzer.score_arrow(pa.array(replies, pa.string()), pa.array(customers, pa.string())).to_pylist()
+    rows: list[dict[str, Any]] = analyzer.score_arrow(
+        pa.array(replies, pa.string()), pa.array(customers, pa.string())
+    ).to_pylist()
     return rows
 
 
@@ -111,7 +111,8 @@ def test_one_analyzer_per_executor_process(spark: SparkSession) -> None:
         uses, for each batch."""
         for batch in batches:
             analyzer = empathize.spark._executor_analyzer(config)
-            yield pa.record_batch({"pid": [os.getpid()] * batch.num_rows, "analyzer": [id(analyzer)] * batch.num_rows})
+            n = batch.num_rows
+            yield pa.record_batch({"pid": [os.getpid()] * n, "analyzer": [id(analyzer)] * n})
 
     df = spark.range(0, 20_000, numPartitions=8)
     rows = df.mapInArrow(analyzer_identities, "pid long, analyzer long").distinct().collect()
