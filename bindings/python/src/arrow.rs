@@ -385,3 +385,136 @@ pub(crate) fn score_arrow<'py>(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::{
+        Float64Array, Int8Array, LargeStringArray, ListArray, NullArray, StringArray,
+        StringViewArray,
+    };
+
+    use super::*;
+
+    fn strings(chunks: Vec<ArrayRef>) -> Strings {
+        Strings {
+            chunks,
+            stream: true,
+        }
+    }
+
+    #[test]
+    fn schema_names_come_from_the_core_vocabulary() {
+        let schema = schema();
+        let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+        let mut expected = vec!["score"];
+        expected.extend(core::Dimension::ALL.iter().map(|d| d.as_str()));
+        expected.extend(["flags", "tips"]);
+        expected.extend(core::Mechanism::ALL.iter().map(|m| m.as_str()));
+        assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn rows_read_every_string_type_and_honor_slices_and_nulls() {
+        let utf8 = StringArray::from(vec![Some("pad"), Some("a"), None, Some("b"), Some("end")]);
+        let large = LargeStringArray::from(vec![Some("c"), None]);
+        let view = StringViewArray::from(vec![
+            Some("pad"),
+            Some("a string longer than twelve bytes"),
+            None,
+        ]);
+        let s = strings(vec![
+            Arc::new(utf8.slice(1, 3)),
+            Arc::new(large),
+            Arc::new(view.slice(1, 2)),
+            Arc::new(NullArray::new(2)),
+        ]);
+        assert_eq!(s.len(), 9);
+        assert_eq!(
+            s.rows(),
+            vec![
+                Some("a"),
+                None,
+                Some("b"),
+                Some("c"),
+                None,
+                Some("a string longer than twelve bytes"),
+                None,
+                None,
+                None,
+            ]
+        );
+    }
+
+    #[test]
+    fn batches_follow_the_chunks_and_equal_single_scores_across_blocks() {
+        let a = core::Analyzer::new();
+        let pool = [
+            "I'm so sorry, I'll fix it today.",
+            "Per our policy, no.",
+            "Nope.",
+            "Thanks for waiting! Is there anything else I can do?",
+        ];
+        // More rows than one block, so rounds and chunk ends interleave.
+        let n = BLOCK + 37;
+        let texts: Vec<Option<&str>> = (0..n)
+            .map(|i| (i % 5 != 0).then_some(pool[i % pool.len()]))
+            .collect();
+        let customers: Vec<Option<&str>> = (0..n)
+            .map(|i| (i % 3 == 0).then_some("I'm furious, this is the third time!!!"))
+            .collect();
+        let lens = [10, 0, BLOCK, 27];
+        for threads in [Some(1), Some(2)] {
+            let batches = score_rows(&a, &texts, Some(&customers), &lens, threads)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                batches.iter().map(|b| b.num_rows()).collect::<Vec<_>>(),
+                lens
+            );
+            let mut i = 0;
+            for batch in &batches {
+                let score = batch.column(0).as_any().downcast_ref::<Float64Array>();
+                let flags = batch.column_by_name("flags").unwrap();
+                let flags = flags.as_any().downcast_ref::<ListArray>().unwrap();
+                let level = batch.column_by_name("emotional_reactions").unwrap();
+                let level = level.as_any().downcast_ref::<Int8Array>().unwrap();
+                for row in 0..batch.num_rows() {
+                    let score = score.unwrap();
+                    match texts[i] {
+                        None => {
+                            assert!(score.is_null(row) && flags.is_null(row) && level.is_null(row))
+                        }
+                        Some(text) => {
+                            let r = match customers[i] {
+                                Some(c) => a.score_reply(c, text),
+                                None => a.score(text),
+                            };
+                            assert_eq!(score.value(row), r.score);
+                            let got = flags.value(row);
+                            let got: Vec<&str> = got.as_string::<i32>().iter().flatten().collect();
+                            let want: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
+                            assert_eq!(got, want);
+                            assert_eq!(level.value(row), r.epitome.emotional_reactions as i8);
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            assert_eq!(i, n);
+        }
+    }
+
+    #[test]
+    fn no_rows_give_empty_batches_with_the_schema() {
+        let a = core::Analyzer::new();
+        let batches = score_rows(&a, &[], None, &[0, 0], None).unwrap().unwrap();
+        assert_eq!(batches.len(), 2);
+        assert!(batches
+            .iter()
+            .all(|b| b.num_rows() == 0 && b.schema() == schema()));
+        assert!(score_rows(&a, &[], None, &[], None)
+            .unwrap()
+            .unwrap()
+            .is_empty());
+    }
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import empathize
 import pytest
@@ -119,3 +120,22 @@ def test_score_frame_arrow_path_keeps_lists_in_arrow(path: str) -> None:
         assert isinstance(out["tips"].dtype, pd.ArrowDtype)
     else:
         assert out["flags"].dtype == object
+
+
+def test_score_frame_equals_score_row_by_row_on_real_texts(analyzer: Any, real_pairs: list[tuple[str, str]]) -> None:
+    customers = [None if i % 9 == 0 else c for i, (c, _) in enumerate(real_pairs)]
+    replies = [None if i % 17 == 0 else r for i, (_, r) in enumerate(real_pairs)]
+    df = pd.DataFrame({"customer": customers, "reply": replies}, index=range(5, 5 + len(replies)))
+    out = score_frame(df, "reply", customer_column="customer", analyzer=analyzer)
+    assert list(out.index) == list(df.index)
+    for i, (customer, reply) in enumerate(zip(customers, replies)):
+        got = out.iloc[i]
+        if reply is None:
+            assert pd.isna(got["score"]) and _missing(got["flags"])
+            continue
+        r = analyzer.score(reply, customer)
+        assert got["score"] == r.score
+        assert list(got["flags"]) == r.flags
+        assert list(got["tips"]) == [t.code for t in r.tips]
+        assert [got[d] for d in DIMENSIONS] == [getattr(r.dimensions, d) for d in DIMENSIONS]
+        assert [got[m] for m in MECHANISMS] == [getattr(r.epitome, m) for m in MECHANISMS]
