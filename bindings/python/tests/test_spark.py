@@ -7,6 +7,7 @@ Needs pyspark (a dev dependency) and Java; skipped only when there is no
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import pickle
 import shutil
@@ -151,8 +152,6 @@ def test_spark_job_example(spark: SparkSession, analyzer: Any, tmp_path: Path) -
     written = spark.read.parquet(str(tmp_path / "scored")).collect()
 
     # The same turns scored on one machine, with the same context rule.
-    import json
-
     expected: dict[tuple[str, int], tuple[str | None, dict[str, Any]]] = {}
     with open(source, encoding="utf-8") as f:
         for line in f:
@@ -177,3 +176,8 @@ def test_spark_job_example(spark: SparkSession, analyzer: Any, tmp_path: Path) -
     for m in means:
         values = scores_by_agent[m["agent_id"]]
         assert m["mean_score"] == round(sum(values) / len(values), 1)
+
+    # The same conversations from Parquet give the same means.
+    parquet = str(tmp_path / "conversations.parquet")
+    job.read_conversations(spark, str(source)).write.parquet(parquet)
+    assert job.run(spark, parquet, str(tmp_path / "scored-from-parquet")).collect() == means
