@@ -12,7 +12,11 @@ from typing import Any
 import empathize
 import pytest
 
-pa = pytest.importorskip("pyarrow")
+try:
+    import pyarrow as pa
+except ImportError:  # pragma: no cover - a dev dependency, not optional
+    pytest.fail("pyarrow is needed: pip install -r bindings/python/requirements-dev.txt", pytrace=False)
+
 
 COLUMNS = ["score", *empathize.DIMENSIONS, "flags", "tips", *empathize.MECHANISMS]
 NULL_ROW = dict.fromkeys(COLUMNS)

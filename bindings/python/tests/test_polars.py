@@ -9,9 +9,16 @@ from typing import Any
 import empathize
 import pytest
 
-pl = pytest.importorskip("polars")
-pytest.importorskip("pyarrow")
-from empathize.polars import STRUCT, score, score_struct  # noqa: E402
+try:
+    import polars as pl
+except ImportError:  # pragma: no cover - a dev dependency, not optional
+    pytest.fail("polars is needed: pip install -r bindings/python/requirements-dev.txt", pytrace=False)
+try:
+    import pyarrow  # noqa: F401
+except ImportError:  # pragma: no cover - a dev dependency, not optional
+    pytest.fail("pyarrow is needed: pip install -r bindings/python/requirements-dev.txt", pytrace=False)
+
+from empathize.polars import STRUCT, score, score_struct
 
 COLUMNS = ["score", *empathize.DIMENSIONS, "flags", "tips", *empathize.MECHANISMS]
 
