@@ -455,6 +455,34 @@ impl PyAnalyzer {
         score_columns(py, &self.inner, texts, customers, threads)
     }
 
+    /// Scores an Arrow string column in parallel, GIL released, and returns
+    /// the result as Arrow columns: a ``pyarrow.RecordBatch`` for an array,
+    /// a ``pyarrow.Table`` (one batch per chunk of ``texts``) for a
+    /// ``ChunkedArray``, a polars ``Series`` or any other Arrow stream.
+    ///
+    /// ``texts`` is read in place, without a Python object per row: a
+    /// ``pyarrow`` array of ``string``, ``large_string`` or
+    /// ``string_view`` (sliced arrays too), or any object with
+    /// ``__arrow_c_array__`` / ``__arrow_c_stream__``. ``customers``, if
+    /// given, is an Arrow string column of the same length: row ``i`` is
+    /// scored as a reply to ``customers[i]`` (a null customer means no
+    /// context). A null text gives a row of nulls. Columns, in order:
+    /// ``score``, the thirteen dimensions, ``flags`` and ``tips`` (lists of
+    /// names), then the three EPITOME levels (``int8``); see
+    /// :func:`empathize.arrow_schema`. Needs ``pyarrow``
+    /// (``pip install 'empathize[arrow]'``). ``threads`` as in
+    /// :meth:`score_many`.
+    #[pyo3(signature = (texts, customers=None, threads=None))]
+    fn score_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        customers: Option<&Bound<'py, PyAny>>,
+        threads: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        crate::arrow::score_arrow(py, &self.inner, texts, customers, threads)
+    }
+
     /// Reads a customer message: distress, emotions, escalation, repetition.
     fn analyze_customer(
         &self,

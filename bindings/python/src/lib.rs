@@ -10,6 +10,7 @@
 //! of `Analyzer`.
 
 mod analyzer;
+mod arrow;
 mod conversation;
 mod input;
 mod parts;
@@ -19,6 +20,7 @@ mod repr;
 mod tokens;
 
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 use analyzer::default_analyzer;
 
@@ -61,6 +63,31 @@ fn score_many(
     input::guard(py, || {
         analyzer::score_many(py, default_analyzer(py), texts, customers, threads)
     })
+}
+
+/// Scores an Arrow string column with the default analyzer; see
+/// ``Analyzer.score_arrow``.
+#[pyfunction]
+#[pyo3(signature = (texts, customers=None, threads=None))]
+fn score_arrow<'py>(
+    py: Python<'py>,
+    texts: &Bound<'py, PyAny>,
+    customers: Option<&Bound<'py, PyAny>>,
+    threads: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    input::guard(py, || {
+        arrow::score_arrow(py, default_analyzer(py), texts, customers, threads)
+    })
+}
+
+/// The ``pyarrow.Schema`` of ``score_arrow`` results: ``score``, the
+/// thirteen dimensions (``float64``), ``flags`` and ``tips``
+/// (``list<string>``), the three EPITOME levels (``int8``); every column
+/// nullable (a null text gives a row of nulls).
+#[pyfunction]
+#[pyo3(name = "arrow_schema")]
+fn result_schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    input::guard(py, || arrow::py_schema(py))
 }
 
 /// Reads a customer message with the default analyzer: distress, emotions,
@@ -141,6 +168,34 @@ fn _test_panic(py: Python<'_>, in_pool: bool) -> PyResult<()> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The vocabulary of reports, from the core (so column lists cannot drift).
+    let names = |all: Vec<&'static str>| PyTuple::new(m.py(), all);
+    m.add(
+        "DIMENSIONS",
+        names(
+            empathize::Dimension::ALL
+                .iter()
+                .map(|d| d.as_str())
+                .collect(),
+        )?,
+    )?;
+    m.add(
+        "FLAGS",
+        names(empathize::Flag::ALL.iter().map(|f| f.as_str()).collect())?,
+    )?;
+    m.add(
+        "MECHANISMS",
+        names(
+            empathize::Mechanism::ALL
+                .iter()
+                .map(|x| x.as_str())
+                .collect(),
+        )?,
+    )?;
+    m.add(
+        "TIP_CODES",
+        names(empathize::ALL_TIPS.iter().map(|t| t.code).collect())?,
+    )?;
     m.add_class::<analyzer::PyAnalyzer>()?;
     m.add_class::<reports::MessageReport>()?;
     m.add_class::<reports::CustomerReport>()?;
@@ -163,6 +218,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(score, m)?)?;
     m.add_function(wrap_pyfunction!(score_reply, m)?)?;
     m.add_function(wrap_pyfunction!(score_many, m)?)?;
+    m.add_function(wrap_pyfunction!(score_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(result_schema, m)?)?;
     m.add_function(wrap_pyfunction!(analyze_customer, m)?)?;
     m.add_function(wrap_pyfunction!(analyze_conversation, m)?)?;
     m.add_function(wrap_pyfunction!(tokenize, m)?)?;

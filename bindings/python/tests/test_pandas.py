@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import empathize
 import pytest
 
 pd = pytest.importorskip("pandas")
-from empathize.pandas import DIMENSIONS, MECHANISMS, score_frame  # noqa: E402
+import empathize.pandas  # noqa: E402
+from empathize.pandas import COLUMNS, DIMENSIONS, MECHANISMS, score_frame  # noqa: E402
 
 REPLIES = [
     "I’m so sorry about the double charge — I understand how frustrating that is.",
@@ -17,6 +19,21 @@ REPLIES = [
     "Nope.",
 ]
 CUSTOMERS = ["I was charged twice and I'm so stressed!", None, "I'm furious, this is the third time!!!"]
+
+
+@pytest.fixture(autouse=True, params=["arrow", "lists"])
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs on both paths of ``score_frame``: through
+    ``score_arrow`` (pyarrow installed) and through Python lists."""
+    if request.param == "arrow":
+        pytest.importorskip("pyarrow")
+    else:
+        monkeypatch.setattr(empathize.pandas, "_pyarrow", lambda: None)
+    return str(request.param)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA
 
 
 def test_importing_empathize_does_not_import_pandas() -> None:
@@ -29,6 +46,7 @@ def test_score_frame_columns_and_index() -> None:
     out = score_frame(df)
     assert list(out.index) == ["a", "b", "c"]
     assert list(out.columns) == ["score", *DIMENSIONS, "flags", "tips", *MECHANISMS]
+    assert list(out.columns) == list(COLUMNS)
     reports = [empathize.score(t) for t in REPLIES]
     assert out["score"].tolist() == [r.score for r in reports]
     assert out["flags"].tolist() == [r.flags for r in reports]
@@ -55,7 +73,8 @@ def test_score_frame_missing_replies_give_missing_rows() -> None:
     assert list(out.index) == [10, 20, 30, 40]
     assert out["score"].isna().tolist() == [False, True, True, False]
     assert out.loc[40, "score"] == empathize.score(REPLIES[2]).score
-    assert out.loc[20, "flags"] is None
+    assert _missing(out.loc[20, "flags"]) and _missing(out.loc[30, "tips"])
+    assert out["flags"].isna().tolist() == [False, True, True, False]
     assert out["emotional_reactions"].isna().tolist() == [False, True, True, False]
 
 
@@ -76,4 +95,47 @@ def test_score_frame_custom_analyzer_and_errors() -> None:
 
 def test_score_frame_empty() -> None:
     out = score_frame(pd.DataFrame({"text": pd.Series([], dtype=object)}))
-    assert len(out) == 0 and "score" in out.columns
+    assert len(out) == 0 and list(out.columns) == list(COLUMNS)
+
+
+def test_score_frame_string_dtypes_and_categoricals(path: str) -> None:
+    for dtype in ["object", "string", "category"]:
+        df = pd.DataFrame({"text": pd.Series([REPLIES[0], None, REPLIES[1]], dtype=dtype)})
+        out = score_frame(df)
+        assert out["score"].isna().tolist() == [False, True, False], dtype
+        assert out.loc[2, "score"] == empathize.score(REPLIES[1]).score, dtype
+
+
+def test_score_frame_mixed_types_are_type_errors() -> None:
+    with pytest.raises(TypeError):
+        score_frame(pd.DataFrame({"text": ["fine", 3]}))
+    with pytest.raises(TypeError):
+        score_frame(pd.DataFrame({"text": ["fine"], "customer": [b"bytes"]}), customer_column="customer")
+
+
+def test_score_frame_arrow_path_keeps_lists_in_arrow(path: str) -> None:
+    out = score_frame(pd.DataFrame({"text": REPLIES}))
+    if path == "arrow":
+        assert isinstance(out["flags"].dtype, pd.ArrowDtype)
+        assert isinstance(out["tips"].dtype, pd.ArrowDtype)
+    else:
+        assert out["flags"].dtype == object
+
+
+def test_score_frame_equals_score_row_by_row_on_real_texts(analyzer: Any, real_pairs: list[tuple[str, str]]) -> None:
+    customers = [None if i % 9 == 0 else c for i, (c, _) in enumerate(real_pairs)]
+    replies = [None if i % 17 == 0 else r for i, (_, r) in enumerate(real_pairs)]
+    df = pd.DataFrame({"customer": customers, "reply": replies}, index=range(5, 5 + len(replies)))
+    out = score_frame(df, "reply", customer_column="customer", analyzer=analyzer)
+    assert list(out.index) == list(df.index)
+    for i, (customer, reply) in enumerate(zip(customers, replies)):
+        got = out.iloc[i]
+        if reply is None:
+            assert pd.isna(got["score"]) and _missing(got["flags"])
+            continue
+        r = analyzer.score(reply, customer)
+        assert got["score"] == r.score
+        assert list(got["flags"]) == r.flags
+        assert list(got["tips"]) == [t.code for t in r.tips]
+        assert [got[d] for d in DIMENSIONS] == [getattr(r.dimensions, d) for d in DIMENSIONS]
+        assert [got[m] for m in MECHANISMS] == [getattr(r.epitome, m) for m in MECHANISMS]

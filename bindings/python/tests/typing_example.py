@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import empathize
 from empathize import Analyzer, ConversationReport, MessageReport, RulePackError
 
@@ -65,5 +67,22 @@ def main() -> None:
         print(where, e.message)
 
 
+def columns() -> None:
+    """The columnar API, through Polars (typed, unlike pyarrow)."""
+    import polars as pl
+    from empathize.polars import score
+
+    names: tuple[str, ...] = ("score", *empathize.DIMENSIONS, "flags", "tips", *empathize.MECHANISMS)
+    texts = pl.Series("text", ["I'm so sorry, I'll fix it today.", None])
+    result = Analyzer().score_arrow(texts, customers=pl.Series(["My order is late!", None]), threads=1)
+    assert list(result.column_names) == list(names) == empathize.arrow_schema().names
+    frame: pl.DataFrame = score(pl.DataFrame({"text": texts}))
+    assert frame.columns == list(names)
+    assert set(empathize.FLAGS) >= set(frame["flags"].explode().drop_nulls())
+    assert set(empathize.TIP_CODES) >= set(frame["tips"].explode().drop_nulls())
+
+
 if __name__ == "__main__":
     main()
+    if importlib.util.find_spec("polars") and importlib.util.find_spec("pyarrow"):
+        columns()

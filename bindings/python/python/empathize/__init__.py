@@ -23,12 +23,22 @@ Offsets are code points: ``text[m.start:m.end] == m.text`` for every match.
 Module-level functions use a default :class:`Analyzer` (the embedded English
 pack), created on first use. ``Analyzer.score_many`` scores batches on all
 cores with the GIL released; see :class:`Analyzer` for how threads are used
-and why a forked child process is safe. ``empathize.pandas.score_frame``
-scores a DataFrame column (needs ``pip install empathize[pandas]``).
+and why a forked child process is safe.
+
+Columnar data: ``Analyzer.score_arrow`` scores an Arrow string column in
+place (no Python object per row) and returns Arrow columns (needs
+``pip install 'empathize[arrow]'``); ``empathize.pandas.score_frame``,
+``empathize.polars.score`` and ``empathize.spark.score`` build on it for
+pandas, Polars and Spark DataFrames. ``DIMENSIONS``, ``FLAGS``,
+``MECHANISMS`` and ``TIP_CODES`` name what reports and columns can hold.
 """
 
 from empathize._errors import InternalError, RulePackError
 from empathize._native import (
+    DIMENSIONS,
+    FLAGS,
+    MECHANISMS,
+    TIP_CODES,
     AgentSummary,
     Analyzer,
     ConversationReport,
@@ -51,13 +61,19 @@ from empathize._native import (
     __version__,
     analyze_conversation,
     analyze_customer,
+    arrow_schema,
     score,
+    score_arrow,
     score_many,
     score_reply,
     tokenize,
 )
 
 __all__ = [
+    "DIMENSIONS",
+    "FLAGS",
+    "MECHANISMS",
+    "TIP_CODES",
     "AgentSummary",
     "Analyzer",
     "ConversationReport",
@@ -82,7 +98,9 @@ __all__ = [
     "__version__",
     "analyze_conversation",
     "analyze_customer",
+    "arrow_schema",
     "score",
+    "score_arrow",
     "score_many",
     "score_reply",
     "tokenize",

@@ -7,11 +7,15 @@ Python; they come from ``score``, ``analyze_customer``, ... .
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal, final
+from typing import Any, Literal, Protocol, final
 
 from typing_extensions import TypeAlias
 
 __all__ = [
+    "DIMENSIONS",
+    "FLAGS",
+    "MECHANISMS",
+    "TIP_CODES",
     "AgentSummary",
     "Analyzer",
     "ConversationReport",
@@ -34,13 +38,40 @@ __all__ = [
     "__version__",
     "analyze_conversation",
     "analyze_customer",
+    "arrow_schema",
     "score",
+    "score_arrow",
     "score_many",
     "score_reply",
     "tokenize",
 ]
 
 __version__: str
+
+#: The thirteen dimensions, in report and column order.
+DIMENSIONS: tuple[str, ...]
+#: Every flag (anti-pattern) a reply can carry.
+FLAGS: tuple[str, ...]
+#: The three EPITOME mechanisms, in column order.
+MECHANISMS: tuple[str, ...]
+#: Every tip code the library can give.
+TIP_CODES: tuple[str, ...]
+
+class _ArrowArrayExportable(Protocol):
+    """An Arrow array through the PyCapsule interface (``pyarrow.Array``, ...)."""
+
+    def __arrow_c_array__(self, requested_schema: object | None = None) -> tuple[object, object]: ...
+
+class _ArrowStreamExportable(Protocol):
+    """An Arrow stream through the PyCapsule interface (``pyarrow.ChunkedArray``,
+    a polars ``Series``, ...)."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+
+#: An Arrow string column (``string``, ``large_string`` or ``string_view``).
+#: pyarrow ships no type information, so its objects are ``Any`` to a type
+#: checker and fit here.
+_ArrowStrings: TypeAlias = _ArrowArrayExportable | _ArrowStreamExportable
 
 _Strategy: TypeAlias = Literal[
     "question",
@@ -462,6 +493,15 @@ class Analyzer:
         customers: Iterable[str | None] | None = None,
         threads: int | None = None,
     ) -> dict[str, list[Any]]: ...
+    def score_arrow(
+        self,
+        texts: _ArrowStrings,
+        customers: _ArrowStrings | None = None,
+        threads: int | None = None,
+    ) -> Any:
+        """Scores an Arrow string column in place (GIL released, all cores);
+        returns a ``pyarrow.RecordBatch`` for an array, a ``pyarrow.Table``
+        for a chunked array or stream, with the columns of :func:`arrow_schema`."""
     def analyze_customer(self, text: str) -> CustomerReport:
         """Reads a customer message: distress, emotions, escalation, repetition."""
     def analyze_conversation(self, turns: Iterable[_TurnInput]) -> ConversationReport:
@@ -484,6 +524,16 @@ def score_many(
     threads: int | None = None,
 ) -> list[MessageReport]:
     """Scores many replies in parallel with the default analyzer."""
+
+def score_arrow(
+    texts: _ArrowStrings,
+    customers: _ArrowStrings | None = None,
+    threads: int | None = None,
+) -> Any:
+    """Scores an Arrow string column with the default analyzer; see ``Analyzer.score_arrow``."""
+
+def arrow_schema() -> Any:
+    """The ``pyarrow.Schema`` of ``score_arrow`` results."""
 
 def analyze_customer(text: str) -> CustomerReport:
     """Reads a customer message with the default analyzer."""

@@ -9,10 +9,18 @@ imports pandas; importing this module does.
     >>> scores = score_frame(df)
     >>> list(scores.columns)[:2]
     ['score', 'acknowledgment']
+
+With pyarrow installed (``pip install 'empathize[arrow]'``), ``score_frame``
+hands the column to :meth:`empathize.Analyzer.score_arrow`: an Arrow-backed
+string column (pandas 3's default ``str``, ``string[pyarrow]``,
+``ArrowDtype``) is read in place, and the result holds no Python object per
+row (``flags`` and ``tips`` stay Arrow lists). Without pyarrow it copies the
+texts through Python lists; the values are the same.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 try:
@@ -20,29 +28,14 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError("empathize.pandas needs pandas: pip install 'empathize[pandas]'") from e
 
-from empathize._native import Analyzer
+from empathize._native import DIMENSIONS, MECHANISMS, Analyzer
 
-__all__ = ["DIMENSIONS", "MECHANISMS", "score_frame"]
+__all__ = ["COLUMNS", "DIMENSIONS", "MECHANISMS", "score_frame"]
 
-#: The dimension columns, in report order.
-DIMENSIONS = (
-    "acknowledgment",
-    "apology",
-    "understanding",
-    "restatement",
-    "care",
-    "ownership",
-    "options",
-    "exploration",
-    "follow_up",
-    "reassurance",
-    "appreciation",
-    "warmth",
-    "personalization",
-)
-
-#: The EPITOME level columns.
-MECHANISMS = ("emotional_reactions", "interpretations", "explorations")
+#: The columns of :func:`score_frame`, in order (the order of
+#: :func:`empathize.arrow_schema`). ``DIMENSIONS`` and ``MECHANISMS`` come
+#: from the core.
+COLUMNS: tuple[str, ...] = ("score", *DIMENSIONS, "flags", "tips", *MECHANISMS)
 
 _default: Analyzer | None = None
 
@@ -80,10 +73,15 @@ def score_frame(
 
     With ``customer_column``, each reply is scored against the customer
     message of its row (a missing customer message means no context). A
-    missing reply (``None``/``NaN``) gives a row of missing values. Scoring
-    runs in parallel with the GIL released (``threads`` as in
-    :meth:`empathize.Analyzer.score_many`); ``analyzer`` defaults to the
-    default English pack.
+    missing reply (``None``/``NaN``) gives a row of missing values (``NaN``
+    scores, missing lists and levels). Scoring runs in parallel with the GIL
+    released (``threads`` as in :meth:`empathize.Analyzer.score_many`);
+    ``analyzer`` defaults to the default English pack.
+
+    With pyarrow installed the Arrow path is used and ``flags``/``tips`` are
+    ``pd.ArrowDtype(list<string>)`` columns (``.tolist()`` gives lists, a
+    missing row is ``pd.NA``); without it they are object columns of lists
+    (``None`` for a missing row).
 
     Join the result back with ``df.join(score_frame(df))``.
     """
@@ -94,16 +92,18 @@ def score_frame(
     if customer_column is not None and customer_column not in df.columns:
         raise KeyError(f"no column {customer_column!r} in the DataFrame")
     analyzer = analyzer if analyzer is not None else _default_analyzer()
+    pa = _pyarrow()
+    if pa is not None:
+        return _score_frame_arrow(pa, df, column, customer_column, analyzer, threads)
 
     texts = df[column].tolist()
     present = [i for i, t in enumerate(texts) if _is_text(t)]
     customers: list[str | None] | None = None
     if customer_column is not None:
         raw = df[customer_column].tolist()
+        _check_texts(raw, customer_column, df.index)
         customers = [raw[i] if _is_text(raw[i]) else None for i in present]
-    for i, t in enumerate(texts):
-        if not _is_text(t) and not _is_missing(t):
-            raise TypeError(f"{column}[{df.index[i]!r}] must be str or missing, not {type(t).__name__}")
+    _check_texts(texts, column, df.index)
 
     columns = analyzer._score_columns([texts[i] for i in present], customers, threads)
     n = len(texts)
@@ -128,6 +128,12 @@ def score_frame(
     return pd.DataFrame(data, index=df.index)
 
 
+def _check_texts(values: list[Any], name: str, index: pd.Index) -> None:
+    for i, t in enumerate(values):
+        if not _is_text(t) and not _is_missing(t):
+            raise TypeError(f"{name}[{index[i]!r}] must be str or missing, not {type(t).__name__}")
+
+
 def _is_missing(value: Any) -> bool:
     if value is None:
         return True
@@ -135,3 +141,53 @@ def _is_missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def _pyarrow() -> Any:
+    """pyarrow if it can be imported, else ``None``."""
+    try:
+        return importlib.import_module("pyarrow")
+    except ImportError:
+        return None
+
+
+def _arrow_strings(pa: Any, series: pd.Series[Any], name: str) -> Any:
+    """The column as an Arrow string array: in place for an Arrow-backed
+    column, converted once for an object column."""
+    try:
+        array = pa.array(series, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+        raise TypeError(f"{name} must hold str or missing values: {e}") from e
+    if pa.types.is_dictionary(array.type) and _is_arrow_string(pa, array.type.value_type):
+        array = array.cast(array.type.value_type)  # a categorical column
+    if not (_is_arrow_string(pa, array.type) or pa.types.is_null(array.type)):
+        raise TypeError(f"{name} must hold str or missing values, not {array.type}")
+    return array
+
+
+def _is_arrow_string(pa: Any, t: Any) -> bool:
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t))
+
+
+def _score_frame_arrow(
+    pa: Any,
+    df: pd.DataFrame,
+    column: str,
+    customer_column: str | None,
+    analyzer: Analyzer,
+    threads: int | None,
+) -> pd.DataFrame:
+    texts = _arrow_strings(pa, df[column], column)
+    customers = None if customer_column is None else _arrow_strings(pa, df[customer_column], customer_column)
+    result = analyzer.score_arrow(texts, customers, threads)
+
+    def dtype(t: Any) -> Any:
+        if t == pa.int8():
+            return pd.Int8Dtype()
+        if pa.types.is_list(t):
+            return pd.ArrowDtype(t)
+        return None  # float64: NumPy, NaN for a missing reply
+
+    out: pd.DataFrame = result.to_pandas(types_mapper=dtype)
+    out.index = df.index
+    return out
