@@ -8,66 +8,19 @@
 // Texts: every distinct `response_post` of ../shared/data/epitome/*.dev.csv
 // plus the `text` column of ../shared/data/twcs/sample.csv.
 
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
 import { Analyzer, _benchNative, score } from 'empathize'
 
+import { DEFAULT_DATA, loadTexts } from './corpus.mjs'
+
 const { values: opts } = parseArgs({
   options: {
     seconds: { type: 'string', default: '2' },
-    data: { type: 'string', default: fileURLToPath(new URL('../../../../shared/data/', import.meta.url)) },
+    data: { type: 'string', default: DEFAULT_DATA },
   },
 })
 const minSeconds = Number(opts.seconds)
-
-/** Parses RFC 4180 CSV: quoted fields may hold commas, newlines and "". */
-export function parseCsv(source) {
-  const rows = []
-  let row = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]
-    if (quoted) {
-      if (c === '"') {
-        if (source[i + 1] === '"') {
-          field += '"'
-          i++
-        } else quoted = false
-      } else field += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') {
-      row.push(field)
-      field = ''
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && source[i + 1] === '\n') i++
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-    } else field += c
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field)
-    rows.push(row)
-  }
-  const [header, ...body] = rows
-  return body.filter((r) => r.length === header.length).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])))
-}
-
-function loadTexts(dir) {
-  const texts = new Set()
-  const epitome = join(dir, 'epitome')
-  for (const file of readdirSync(epitome).filter((f) => f.endsWith('.dev.csv')).sort()) {
-    for (const row of parseCsv(readFileSync(join(epitome, file), 'utf8'))) texts.add(row.response_post)
-  }
-  const epitomeCount = texts.size
-  for (const row of parseCsv(readFileSync(join(dir, 'twcs', 'sample.csv'), 'utf8'))) texts.add(row.text)
-  return { texts: [...texts], epitomeCount }
-}
 
 /** Seconds of one pass of `fn` over the corpus. */
 async function timeOnce(fn) {
