@@ -67,8 +67,8 @@ for lang, f in [("Rust", rust), ("Python", py), ("Node", node)]:
         (
             f"{lang} score, {f['reply_bytes']}-byte reply",
             f"median {median:.1f} us, p99 {p99:.1f} us",
-            "a few us (native)" if lang == "Rust" else "",
-            verdict(median < 10) if lang == "Rust" else "",
+            "a few us: <= 5 us" if lang == "Rust" else "",
+            verdict(median <= 5) if lang == "Rust" else "",
         )
     )
 for lang, f in [("Rust", rust), ("Python", py), ("Node", node)]:
