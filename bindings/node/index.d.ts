@@ -204,6 +204,20 @@ export declare class Analyzer {
  */
 export declare function _benchNative(texts: Array<string>, iterations: number): number
 
+/**
+ * @internal Test helper, not API: panics in Rust, to prove a panic reaches
+ * JS as an `Error` with `code === 'INTERNAL'` and not as a crash. With
+ * `inPool`, the panic happens on a worker of the pool `scoreMany` uses.
+ */
+export declare function _testPanic(inPool?: boolean | undefined | null): void
+
+/**
+ * @internal Test helper, not API: `scoreManyAsync` on `texts` with a panic
+ * injected in its off-thread work (on a pool worker with `inPool`); the
+ * Promise must reject with `code === 'INTERNAL'`.
+ */
+export declare function _testPanicAsync(texts: Array<string>, inPool?: boolean | undefined | null): Promise<Array<MessageReport>>
+
 /** One agent's summary across a conversation. */
 export interface AgentSummary {
   /** The agent id. */

@@ -1,73 +1,36 @@
 // Throughput and latency of the Node binding on real support text, compared
 // with the native Rust batch on the same texts.
 //
-//   npm run build && node bench/bench.mjs [--seconds 2] [--data DIR]
+//   npm run build && node bench/bench.mjs [--seconds 2] [--data DIR] [--json-out PATH]
 //
 // --seconds sets the budget per method (rounds run until 4× that has passed).
+// Then: latency of one `score` call on the same 200-byte reply as the Rust
+// and Python benchmarks (median, p99), the time to build an Analyzer (the
+// first, which compiles the default pack, and one with an extra pack), and
+// the peak RSS. --json-out PATH also writes the figures to a JSON file.
 //
 // Texts: every distinct `response_post` of ../shared/data/epitome/*.dev.csv
 // plus the `text` column of ../shared/data/twcs/sample.csv.
 
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
 import { Analyzer, _benchNative, score } from 'empathize'
 
+import { DEFAULT_DATA, loadTexts } from './corpus.mjs'
+
 const { values: opts } = parseArgs({
   options: {
     seconds: { type: 'string', default: '2' },
-    data: { type: 'string', default: fileURLToPath(new URL('../../../../shared/data/', import.meta.url)) },
+    data: { type: 'string', default: DEFAULT_DATA },
+    'json-out': { type: 'string' },
   },
 })
+// The same 200-byte reply as the Rust and Python benchmarks.
+const REPLY =
+  'I’m so sorry about the double charge — I understand how frustrating that is. I’ve refunded it today ' +
+  'and I’ll check tomorrow that it cleared. Does that work for you? Thanks for bearing with us!'
 const minSeconds = Number(opts.seconds)
-
-/** Parses RFC 4180 CSV: quoted fields may hold commas, newlines and "". */
-export function parseCsv(source) {
-  const rows = []
-  let row = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]
-    if (quoted) {
-      if (c === '"') {
-        if (source[i + 1] === '"') {
-          field += '"'
-          i++
-        } else quoted = false
-      } else field += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') {
-      row.push(field)
-      field = ''
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && source[i + 1] === '\n') i++
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-    } else field += c
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field)
-    rows.push(row)
-  }
-  const [header, ...body] = rows
-  return body.filter((r) => r.length === header.length).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])))
-}
-
-function loadTexts(dir) {
-  const texts = new Set()
-  const epitome = join(dir, 'epitome')
-  for (const file of readdirSync(epitome).filter((f) => f.endsWith('.dev.csv')).sort()) {
-    for (const row of parseCsv(readFileSync(join(epitome, file), 'utf8'))) texts.add(row.response_post)
-  }
-  const epitomeCount = texts.size
-  for (const row of parseCsv(readFileSync(join(dir, 'twcs', 'sample.csv'), 'utf8'))) texts.add(row.text)
-  return { texts: [...texts], epitomeCount }
-}
 
 /** Seconds of one pass of `fn` over the corpus. */
 async function timeOnce(fn) {
@@ -80,7 +43,12 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
 const { texts, epitomeCount } = loadTexts(opts.data)
 const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0)
-const analyzer = new Analyzer()
+let started = performance.now()
+const analyzer = new Analyzer() // the first one compiles the default pack
+const firstBuildMs = performance.now() - started
+started = performance.now()
+new Analyzer({ extraRules: '' })
+const rebuildMs = performance.now() - started
 console.log(`corpus: ${texts.length} texts (${epitomeCount} EPITOME responses, ${texts.length - epitomeCount} TWCS tweets), ${(bytes / 1e6).toFixed(2)} MB`)
 
 // The methods run in interleaved rounds (the machine may be shared: drift
@@ -110,16 +78,13 @@ for (const [name, seconds] of rows) {
   )
 }
 
-// Latency of one call on a ~200-byte reply.
-const reply = texts
-  .filter((t) => Buffer.byteLength(t) >= 180 && Buffer.byteLength(t) <= 220)
-  .sort((a, b) => Math.abs(Buffer.byteLength(a) - 200) - Math.abs(Buffer.byteLength(b) - 200))[0]
-  ?? 'I’m so sorry about the double charge — I understand how frustrating that is. I’ve refunded it and I’ll check tomorrow that it cleared. Does that work for you? Thanks for your patience!'
-for (let i = 0; i < 2000; i++) score(reply)
+// Latency of one call on the 200-byte reply.
+const reply = REPLY
+for (let i = 0; i < 2000; i++) analyzer.score(reply)
 const latencies = new Float64Array(20_000)
 for (let i = 0; i < latencies.length; i++) {
   const t = process.hrtime.bigint()
-  score(reply)
+  analyzer.score(reply)
   latencies[i] = Number(process.hrtime.bigint() - t) / 1000
 }
 latencies.sort()
@@ -128,3 +93,20 @@ console.log('')
 console.log(`score() on a ${Buffer.byteLength(reply)}-byte reply: median ${at(0.5).toFixed(1)} µs, p99 ${at(0.99).toFixed(1)} µs (${latencies.length} calls)`)
 const nativeOne = median(Array.from({ length: 5 }, () => _benchNative([reply], 2000) / 2000))
 console.log(`native score_batch([reply]) for comparison: ${(nativeOne * 1e6).toFixed(1)} µs per call`)
+console.log(`Analyzer: first ${firstBuildMs.toFixed(1)} ms, with an extra pack ${rebuildMs.toFixed(1)} ms`)
+const peakRssMb = process.resourceUsage().maxRSS / 1024
+console.log(`peak RSS ${peakRssMb.toFixed(1)} MB`)
+if (opts['json-out']) {
+  const figures = {
+    texts: texts.length,
+    megabytes: bytes / 1e6,
+    rows: Object.fromEntries(rows.map(([name, seconds]) => [name, { mb_s: bytes / 1e6 / seconds, ratio: seconds / native }])),
+    latency_median_us: at(0.5),
+    latency_p99_us: at(0.99),
+    reply_bytes: Buffer.byteLength(reply),
+    first_build_ms: firstBuildMs,
+    rebuild_ms: rebuildMs,
+    peak_rss_mb: peakRssMb,
+  }
+  writeFileSync(opts['json-out'], JSON.stringify(figures, null, 1))
+}

@@ -209,6 +209,53 @@ pub fn bench_native(
     })
 }
 
+/// @internal Test helper, not API: panics in Rust, to prove a panic reaches
+/// JS as an `Error` with `code === 'INTERNAL'` and not as a crash. With
+/// `inPool`, the panic happens on a worker of the pool `scoreMany` uses.
+#[napi(js_name = "_testPanic")]
+pub fn test_panic(env: &Env, in_pool: Option<bool>) -> napi::Result<()> {
+    run(env, || injected_panic(in_pool.unwrap_or(false)))
+}
+
+/// @internal Test helper, not API: `scoreManyAsync` on `texts` with a panic
+/// injected in its off-thread work (on a pool worker with `inPool`); the
+/// Promise must reject with `code === 'INTERNAL'`.
+#[napi(
+    js_name = "_testPanicAsync",
+    ts_return_type = "Promise<Array<MessageReport>>"
+)]
+pub fn test_panic_async(
+    env: &Env,
+    #[napi(ts_arg_type = "Array<string>")] texts: Unknown<'_>,
+    in_pool: Option<bool>,
+) -> napi::Result<AsyncTask<ScoreMany>> {
+    run(env, || {
+        Ok(AsyncTask::new(ScoreMany {
+            analyzer: default_analyzer(),
+            texts: args::strings(texts, "texts")?,
+            customers: None,
+            injected_panic: Some(in_pool.unwrap_or(false)),
+        }))
+    })
+}
+
+/// The failure the test helpers inject: a panic on the current thread, or on
+/// a worker of rayon's global pool (the one batches use), which rayon carries
+/// back to the caller.
+fn injected_panic(in_pool: bool) -> ! {
+    if in_pool {
+        (0..64).into_par_iter().for_each(|i| {
+            if i == 37 {
+                panic!(
+                    "test panic on pool worker {:?}",
+                    rayon::current_thread_index()
+                );
+            }
+        });
+    }
+    panic!("test panic")
+}
+
 // ---------------------------------------------------------------------------
 // The class.
 
@@ -324,6 +371,7 @@ impl Analyzer {
                 analyzer: self.inner.clone(),
                 texts,
                 customers,
+                injected_panic: None,
             }))
         })
     }
@@ -383,6 +431,9 @@ pub struct ScoreMany {
     analyzer: core::Analyzer,
     texts: Vec<String>,
     customers: Option<Vec<String>>,
+    /// Set only by `_testPanicAsync`: panic inside `compute` (on a pool
+    /// worker when `true`).
+    injected_panic: Option<bool>,
 }
 
 impl<'task> ScopedTask<'task> for ScoreMany {
@@ -392,7 +443,11 @@ impl<'task> ScopedTask<'task> for ScoreMany {
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let texts = std::mem::take(&mut self.texts);
         let customers = self.customers.take();
+        let inject = self.injected_panic;
         Ok(catch(|| {
+            if let Some(in_pool) = inject {
+                injected_panic(in_pool);
+            }
             score_many(&self.analyzer, &texts, customers.as_deref())
         }))
     }

@@ -1,5 +1,5 @@
 //! Prints the core's speed on the real corpus in `../shared/data`:
-//! `cargo run --release -p empathize --example throughput [-- --json]`.
+//! `cargo run --release -p empathize --example throughput [-- [--json] [--json-out PATH]]`.
 //!
 //! Figures: tokenize and score MB/s on one core, score_reply MB/s, batch MB/s
 //! on all cores, single-call latency (median, p99) of a 200-byte reply,
@@ -59,7 +59,13 @@ fn peak_rss_kb() -> Option<u64> {
 }
 
 fn main() {
-    let json = std::env::args().any(|a| a == "--json");
+    let args: Vec<String> = std::env::args().collect();
+    let json = args.iter().any(|a| a == "--json");
+    // --json-out PATH: the figures as JSON in a file too (scripts/bench-all.sh).
+    let json_out = args
+        .iter()
+        .position(|a| a == "--json-out")
+        .and_then(|i| args.get(i + 1).cloned());
     let t = Instant::now();
     let analyzer = Analyzer::new();
     let first_build = t.elapsed();
@@ -94,8 +100,10 @@ fn main() {
         std::hint::black_box(analyzer.score_batch(&replies));
     });
 
-    let reply = "I'm so sorry about the double charge, I understand how frustrating that is. \
-                 I've refunded it and I'll check tomorrow that it cleared. Does that work for you?";
+    // The same 200-byte reply as bindings/{python,node}/bench.
+    let reply = "I’m so sorry about the double charge — I understand how frustrating that is. \
+                 I’ve refunded it today and I’ll check tomorrow that it cleared. Does that work \
+                 for you? Thanks for bearing with us!";
     let mut samples = Vec::with_capacity(20_000);
     for _ in 0..20_000 {
         let t = Instant::now();
@@ -107,18 +115,22 @@ fn main() {
     let p99 = samples[samples.len() * 99 / 100];
     let rss = peak_rss_kb().unwrap_or(0);
 
+    let figures = format!(
+        "{{\"texts\": {}, \"bytes\": {bytes}, \"tokenize_mb_s\": {tokenize:.2}, \"score_mb_s\": {score:.2}, \"score_reply_mb_s\": {score_reply:.2}, \"batch_mb_s\": {batch:.2}, \"threads\": {}, \"latency_200b_median_us\": {:.2}, \"latency_200b_p99_us\": {:.2}, \"reply_bytes\": {}, \"first_build_ms\": {:.1}, \"rebuild_ms\": {:.1}, \"peak_rss_mb\": {:.1}}}",
+        replies.len(),
+        rayon::current_num_threads(),
+        median.as_secs_f64() * 1e6,
+        p99.as_secs_f64() * 1e6,
+        reply.len(),
+        first_build.as_secs_f64() * 1e3,
+        rebuild.as_secs_f64() * 1e3,
+        rss as f64 / 1024.0
+    );
+    if let Some(path) = json_out {
+        std::fs::write(&path, &figures).expect("write --json-out");
+    }
     if json {
-        println!(
-            "{{\"texts\": {}, \"bytes\": {bytes}, \"tokenize_mb_s\": {tokenize:.2}, \"score_mb_s\": {score:.2}, \"score_reply_mb_s\": {score_reply:.2}, \"batch_mb_s\": {batch:.2}, \"threads\": {}, \"latency_200b_median_us\": {:.2}, \"latency_200b_p99_us\": {:.2}, \"reply_bytes\": {}, \"first_build_ms\": {:.1}, \"rebuild_ms\": {:.1}, \"peak_rss_mb\": {:.1}}}",
-            replies.len(),
-            rayon::current_num_threads(),
-            median.as_secs_f64() * 1e6,
-            p99.as_secs_f64() * 1e6,
-            reply.len(),
-            first_build.as_secs_f64() * 1e3,
-            rebuild.as_secs_f64() * 1e3,
-            rss as f64 / 1024.0
-        );
+        println!("{figures}");
     } else {
         println!(
             "corpus: {} texts, {:.2} MB (EPITOME responses + TWCS tweets)",

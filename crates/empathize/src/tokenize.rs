@@ -490,6 +490,18 @@ pub(crate) fn class_name(kind: TokenKind) -> Option<&'static str> {
 /// apostrophes, runs of three or more identical letters cut to `keep`.
 pub(crate) fn normalize_word(word: &str, keep: usize, buf: &mut String) {
     buf.clear();
+    if only_case_to_fold(word.as_bytes(), keep) {
+        // Most words: nothing to straighten or squeeze, only lower-casing.
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+        return;
+    }
+    normalize_word_by_char(word, keep, buf);
+}
+
+/// [`normalize_word`] one character at a time, for any word.
+fn normalize_word_by_char(word: &str, keep: usize, buf: &mut String) {
+    buf.clear();
     let mut prev = '\0';
     let mut run = 0;
     for c in word.chars() {
@@ -514,6 +526,29 @@ pub(crate) fn normalize_word(word: &str, keep: usize, buf: &mut String) {
             buf.extend(c.to_lowercase());
         }
     }
+}
+
+/// Whether [`normalize_word`] has nothing to do to `word` but lower-case
+/// it: ASCII, no backtick to straighten, no letter repeated more than
+/// `keep` times in a row (case-sensitively, as runs are counted there).
+fn only_case_to_fold(word: &[u8], keep: usize) -> bool {
+    let mut run = 0;
+    let mut prev = 0u8;
+    for &c in word {
+        if !c.is_ascii() || c == b'`' {
+            return false;
+        }
+        if c == prev && c.is_ascii_alphabetic() {
+            run += 1;
+            if run > keep {
+                return false;
+            }
+        } else {
+            run = 1;
+        }
+        prev = c;
+    }
+    true
 }
 
 /// Normalized form of a non-word token (punctuation, emoji, emoticon).
@@ -609,6 +644,13 @@ pub(crate) fn expand_contraction(norm: &str) -> (&str, Option<&'static str>) {
 
 fn bare_contraction(w: &str) -> Option<(&'static str, &'static str)> {
     if !(2..=7).contains(&w.len()) {
+        return None;
+    }
+    // Every word below ends in one of these: most words are out at once.
+    if !matches!(
+        w.as_bytes()[w.len() - 1],
+        b'm' | b'e' | b't' | b'l' | b's' | b'a'
+    ) {
         return None;
     }
     Some(match w {
@@ -817,6 +859,14 @@ mod tests {
         fn ascii_fast_path_agrees_with_uax29(text in "[!-~]{0,40}") {
             let fast: Vec<(usize, &str)> = AsciiWords { text: &text, pos: 0 }.collect();
             let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn word_normalization_fast_path_agrees(word in "[a-cA-C`'’é]{0,12}", keep in 1usize..=2) {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            normalize_word(&word, keep, &mut fast);
+            normalize_word_by_char(&word, keep, &mut slow);
             proptest::prop_assert_eq!(fast, slow);
         }
 

@@ -2,30 +2,44 @@
 //! Each gets a result or a typed error; time grows linearly (checked as a
 //! ratio between two sizes, never as an absolute time).
 
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use empathize::{Analyzer, Role, Turn};
+
+/// Tests that time things hold the cores alone: the heavy tests of this
+/// file (a million-text batch on every core, 10 MB messages) would otherwise
+/// run beside them and skew one side of a ratio.
+static CORES: RwLock<()> = RwLock::new(());
+
+fn shared_cores() -> RwLockReadGuard<'static, ()> {
+    CORES.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn exclusive_cores() -> RwLockWriteGuard<'static, ()> {
+    CORES.write().unwrap_or_else(PoisonError::into_inner)
+}
 
 fn analyzer() -> Analyzer {
     Analyzer::new()
 }
 
-/// Best of three runs, to keep scheduler noise out of ratios.
-fn time(mut f: impl FnMut()) -> Duration {
-    (0..3)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
-/// Doubling the input must not much more than double the time.
+/// Doubling the input must not much more than double the time. The two
+/// sizes run in alternation, seven times each, and the best time of each is
+/// kept: scheduler noise (other tests, other processes on a shared machine)
+/// then hits both alike and rarely every run.
 fn assert_linear(name: &str, mut run: impl FnMut(usize)) {
-    let small = time(|| run(1));
-    let large = time(|| run(4));
+    let mut time = |k: usize| {
+        let t = Instant::now();
+        run(k);
+        t.elapsed()
+    };
+    time(1); // warm-up: caches, allocator
+    let (mut small, mut large) = (Duration::MAX, Duration::MAX);
+    for _ in 0..7 {
+        small = small.min(time(1));
+        large = large.min(time(4));
+    }
     let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
     assert!(
         ratio < 8.0,
@@ -35,6 +49,7 @@ fn assert_linear(name: &str, mut run: impl FnMut(usize)) {
 
 #[test]
 fn ten_megabyte_message() {
+    let _cores = shared_cores();
     let unit = "I'm so sorry about the delay!!! Per our policy we can't refund. 😭 ";
     let text = unit.repeat(10_000_000 / unit.len());
     let report = analyzer().score(&text);
@@ -49,6 +64,7 @@ fn ten_megabyte_message() {
 
 #[test]
 fn scoring_time_is_linear_in_text_size() {
+    let _cores = exclusive_cores();
     let a = analyzer();
     let unit =
         "Hi! I understand how frustrating that is, sorry, but per our policy no. Does that work? ";
@@ -68,6 +84,7 @@ fn scoring_time_is_linear_in_text_size() {
 
 #[test]
 fn deeply_repeated_characters_and_punctuation() {
+    let _cores = shared_cores();
     let a = analyzer();
     for text in [
         "!".repeat(1_000_000),
@@ -91,6 +108,7 @@ fn deeply_repeated_characters_and_punctuation() {
 
 #[test]
 fn a_million_tiny_messages() {
+    let _cores = shared_cores();
     let a = analyzer();
     let texts: Vec<String> = (0..1_000_000)
         .map(|i| ["ok", "no", "sorry", "", "?", "😭"][i % 6].to_string())
@@ -101,6 +119,7 @@ fn a_million_tiny_messages() {
 
 #[test]
 fn hundred_thousand_turn_conversation() {
+    let _cores = exclusive_cores();
     let a = analyzer();
     let make = |n: usize| -> Vec<Turn> {
         (0..n)
@@ -131,6 +150,7 @@ fn hundred_thousand_turn_conversation() {
 
 #[test]
 fn every_unicode_general_category_and_controls() {
+    let _cores = shared_cores();
     let a = analyzer();
     // Every scalar value in chunks: letters, marks, numbers, punctuation,
     // symbols, separators, controls, private use, unassigned.
@@ -163,6 +183,7 @@ fn every_unicode_general_category_and_controls() {
 
 #[test]
 fn rule_packs_built_to_blow_up_are_errors_or_bounded() {
+    let _cores = shared_cores();
     // A huge alternation: rejected at the expansion limit.
     let alternation = (0..20)
         .map(|i| format!("(a{i}|b{i}|c{i})"))

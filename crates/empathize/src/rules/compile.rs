@@ -65,7 +65,7 @@ pub(crate) struct Compiled {
     pub name: String,
     pub rules: Vec<Rule>,
     pub scoring: Scoring,
-    vocab: FxHashMap<Box<str>, u32>,
+    vocab: Vocabulary,
     term_flags: Vec<u8>,
     trie: Trie,
     /// `refs[ref_start[p]..ref_start[p + 1]]` for sequence `p`.
@@ -78,6 +78,64 @@ pub(crate) struct Compiled {
 /// Id 0 is every token the pack never mentions.
 const UNKNOWN: u32 = 0;
 
+/// Term → id. Nearly every term is at most 15 bytes: those are keyed by
+/// their bytes packed into a `u128` (length in the last byte), so a lookup
+/// hashes two words and compares two words — no string hashing, no `memcmp`
+/// call. Longer terms go to a map of strings.
+#[derive(Debug, Default)]
+struct Vocabulary {
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<Box<str>, u32>,
+}
+
+impl Vocabulary {
+    fn pack(term: &str) -> Option<u128> {
+        let bytes = term.as_bytes();
+        if bytes.len() > 15 {
+            return None;
+        }
+        let mut key = [0u8; 16];
+        key[..bytes.len()].copy_from_slice(bytes);
+        key[15] = bytes.len() as u8;
+        Some(u128::from_le_bytes(key))
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn get(&self, term: &str) -> Option<u32> {
+        match Self::pack(term) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(term).copied(),
+        }
+    }
+
+    /// Calls `f` with every term and its id.
+    fn for_each(&self, mut f: impl FnMut(&str, u32)) {
+        for (key, &id) in &self.short {
+            let bytes = key.to_le_bytes();
+            // The key holds the bytes of a `&str`: they are UTF-8.
+            f(
+                std::str::from_utf8(&bytes[..usize::from(bytes[15])]).unwrap_or_default(),
+                id,
+            );
+        }
+        for (term, &id) in &self.long {
+            f(term, id);
+        }
+    }
+
+    /// The id of `term`, given the next free id if it is new.
+    fn intern(&mut self, term: &str) -> u32 {
+        let next = self.len() as u32 + 1;
+        match Self::pack(term) {
+            Some(key) => *self.short.entry(key).or_insert(next),
+            None => *self.long.entry(term.into()).or_insert(next),
+        }
+    }
+}
+
 /// A trie of term-id sequences.
 #[derive(Debug, Default)]
 struct Trie {
@@ -85,6 +143,10 @@ struct Trie {
     root: Vec<u32>,
     /// `(node << 32 | term id)` → child, below the root.
     edges: FxHashMap<u64, u32>,
+    /// For each node, a 64-bit filter of the term ids its children take
+    /// (bit [`Trie::filter_bit`] of each): a walk almost always ends at a
+    /// term no child takes, and the filter tells so without a hash lookup.
+    children: Vec<u64>,
     /// For each node, the sequence ending there plus one (0: none).
     terminal: Vec<u32>,
 }
@@ -94,8 +156,15 @@ impl Trie {
         Trie {
             root: vec![0; vocabulary + 1],
             edges: FxHashMap::default(),
+            children: vec![0],
             terminal: vec![0],
         }
+    }
+
+    /// The bit of term `id` in a node's filter (the top 6 bits of a
+    /// multiplicative hash, so ids close together spread out).
+    fn filter_bit(id: u32) -> u64 {
+        1 << (id.wrapping_mul(0x9E37_79B9) >> 26)
     }
 
     fn insert(&mut self, ids: &[u32], sequence: u32) {
@@ -109,6 +178,7 @@ impl Trie {
                 }
                 *slot
             } else {
+                self.children[node as usize] |= Self::filter_bit(id);
                 *self
                     .edges
                     .entry(u64::from(node) << 32 | u64::from(id))
@@ -116,6 +186,7 @@ impl Trie {
             };
             if child == next {
                 self.terminal.push(0);
+                self.children.push(0);
             }
             node = child;
         }
@@ -125,6 +196,8 @@ impl Trie {
     fn step(&self, node: u32, id: u32) -> u32 {
         if node == 0 {
             self.root.get(id as usize).copied().unwrap_or(0)
+        } else if self.children[node as usize] & Self::filter_bit(id) == 0 {
+            0
         } else {
             self.edges
                 .get(&(u64::from(node) << 32 | u64::from(id)))
@@ -137,11 +210,8 @@ impl Trie {
 impl Compiled {
     pub fn compile(merged: &MergedPack) -> Result<Compiled, RulePackError> {
         let scoring = Scoring::from_pack(&merged.scoring)?;
-        let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        let mut intern = |term: &str| -> u32 {
-            let next = vocab.len() as u32 + 1;
-            *vocab.entry(term.into()).or_insert(next)
-        };
+        let mut vocab = Vocabulary::default();
+        let mut intern = |term: &str| -> u32 { vocab.intern(term) };
         let mut expander = Expander::new(&merged.lexicons);
         let mut sequences: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
         let mut seq_refs: Vec<Vec<SegmentRef>> = Vec::new();
@@ -214,7 +284,7 @@ impl Compiled {
             intern(t);
         }
         let mut term_flags = vec![0u8; vocab.len() + 1];
-        for (term, &id) in &vocab {
+        vocab.for_each(|term, id| {
             let mut f = 0;
             if tokenize::is_negator(term) {
                 f |= NEGATOR;
@@ -223,7 +293,7 @@ impl Compiled {
                 f |= CLAUSE_END;
             }
             term_flags[id as usize] = f;
-        }
+        });
 
         let mut trie = Trie::new(vocab.len());
         for (ids, &p) in &sequences {
@@ -253,11 +323,11 @@ impl Compiled {
 
     /// Whether a term appears in some pattern.
     pub fn knows(&self, term: &str) -> bool {
-        self.vocab.contains_key(term)
+        self.vocab.get(term).is_some()
     }
 
     fn lookup(&self, term: &str) -> u32 {
-        self.vocab.get(term).copied().unwrap_or(UNKNOWN)
+        self.vocab.get(term).unwrap_or(UNKNOWN)
     }
 
     /// Tokenizes `text` and maps it to terms and sentences.
