@@ -597,15 +597,18 @@ fn scripted_phrases(turns: &[Turn]) -> Vec<Repetition> {
             .cmp(&a.phrase.len())
             .then_with(|| a.phrase.cmp(&b.phrase))
     });
-    let mut kept: Vec<Repetition> = Vec::new();
+    // Phrases padded with spaces once, so containment is whole-word.
+    let mut kept: Vec<(Repetition, String)> = Vec::new();
     for r in found {
-        let inside = kept.iter().any(|k| {
-            k.turns == r.turns && format!(" {} ", k.phrase).contains(&format!(" {} ", r.phrase))
-        });
+        let padded = format!(" {} ", r.phrase);
+        let inside = kept
+            .iter()
+            .any(|(k, k_padded)| k.turns == r.turns && k_padded.contains(&padded));
         if !inside {
-            kept.push(r);
+            kept.push((r, padded));
         }
     }
+    let mut kept: Vec<Repetition> = kept.into_iter().map(|(r, _)| r).collect();
     kept.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.phrase.cmp(&b.phrase)));
     kept.truncate(10);
     kept
