@@ -643,7 +643,7 @@ pub(crate) fn expand_contraction(norm: &str) -> (&str, Option<&'static str>) {
 }
 
 fn bare_contraction(w: &str) -> Option<(&'static str, &'static str)> {
-    if !(2..=7).contains(&w.len()) {
+    if !(2..=8).contains(&w.len()) {
         return None;
     }
     // Every word below ends in one of these: most words are out at once.
@@ -834,6 +834,7 @@ mod tests {
             ("let's", ("let", Some("us"))),
             ("customer's", ("customer", Some("'s"))),
             ("dont", ("do", Some("not"))),
+            ("shouldnt", ("should", Some("not"))),
             ("im", ("i", Some("am"))),
             ("cannot", ("can", Some("not"))),
             ("rock'n'roll", ("rock'n'roll", None)),
