@@ -529,13 +529,19 @@ fn classify_first_person(words: &[&str]) -> FirstPerson {
                         | "sort"
                 )
             });
+            // What follows the verb: "I am *sure*", "I have *read* that".
+            let after = words.get(i + 2).copied().unwrap_or("");
             match verb.copied() {
                 Some(v) if OPINION_VERBS.contains(&v) => return FirstPerson::Opinion,
                 Some("am")
-                    if words
-                        .get(i + 2)
-                        .is_some_and(|n| *n == "sorry" || *n == "not") =>
+                    if matches!(
+                        after,
+                        "sorry" | "not" | "sure" | "thinking" | "guessing" | "saying" | "going"
+                    ) =>
                 {
+                    return FirstPerson::Opinion
+                }
+                Some("have") if matches!(after, "read" | "heard" | "to") => {
                     return FirstPerson::Opinion
                 }
                 Some(v) if EXPERIENCE_VERBS.contains(&v) => return FirstPerson::Experience,
