@@ -19,6 +19,17 @@ BINDING = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+def report_row(report: Any) -> dict[str, Any]:
+    """The row of Arrow / DataFrame columns a ``MessageReport`` maps to."""
+    return {
+        "score": report.score,
+        **report.dimensions.to_dict(),
+        "flags": report.flags,
+        "tips": [t.code for t in report.tips],
+        **report.epitome.to_dict(),
+    }
+
+
 def load_golden(name: str) -> dict[str, Any]:
     with open(GOLDEN / name, encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)

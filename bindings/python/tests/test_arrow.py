@@ -11,6 +11,7 @@ from typing import Any
 
 import empathize
 import pytest
+from conftest import report_row
 
 try:
     import pyarrow as pa
@@ -20,17 +21,6 @@ except ImportError:  # pragma: no cover - a dev dependency, not optional
 
 COLUMNS = ["score", *empathize.DIMENSIONS, "flags", "tips", *empathize.MECHANISMS]
 NULL_ROW = dict.fromkeys(COLUMNS)
-
-
-def row(report: empathize.MessageReport) -> dict[str, Any]:
-    """The Arrow row a report maps to."""
-    return {
-        "score": report.score,
-        **report.dimensions.to_dict(),
-        "flags": report.flags,
-        "tips": [t.code for t in report.tips],
-        **report.epitome.to_dict(),
-    }
 
 
 def rows(result: Any) -> list[dict[str, Any]]:
@@ -50,12 +40,12 @@ def customers(real_pairs: list[tuple[str, str]]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def expected(analyzer: Any, texts: list[str]) -> list[dict[str, Any]]:
-    return [row(analyzer.score(t)) for t in texts]
+    return [report_row(analyzer.score(t)) for t in texts]
 
 
 @pytest.fixture(scope="module")
 def expected_replies(analyzer: Any, texts: list[str], customers: list[str]) -> list[dict[str, Any]]:
-    return [row(analyzer.score_reply(c, t)) for c, t in zip(customers, texts)]
+    return [report_row(analyzer.score_reply(c, t)) for c, t in zip(customers, texts)]
 
 
 def test_schema_columns_and_types() -> None:
@@ -110,16 +100,16 @@ def test_null_texts_give_null_rows_and_null_customers_no_context(analyzer: Any) 
     result = analyzer.score_arrow(pa.array(texts), pa.array(customers))
     assert result.column("score").null_count == 2
     assert rows(result) == [
-        row(analyzer.score_reply(customers[0], texts[0])),
+        report_row(analyzer.score_reply(customers[0], texts[0])),
         NULL_ROW,
-        row(analyzer.score(texts[2])),
+        report_row(analyzer.score(texts[2])),
         NULL_ROW,
-        row(analyzer.score_reply(customers[4], texts[4])),
+        report_row(analyzer.score_reply(customers[4], texts[4])),
     ]
     # The `null` type (an all-None column) is a column of null strings.
     assert rows(analyzer.score_arrow(pa.nulls(3))) == [NULL_ROW] * 3
     assert rows(analyzer.score_arrow(pa.array(texts), pa.nulls(5))) == [
-        NULL_ROW if t is None else row(analyzer.score(t)) for t in texts
+        NULL_ROW if t is None else report_row(analyzer.score(t)) for t in texts
     ]
 
 
@@ -174,7 +164,10 @@ def test_empty_inputs(analyzer: Any) -> None:
     assert isinstance(no_chunks, pa.Table)
     assert no_chunks.num_rows == 0 and no_chunks.schema == empathize.arrow_schema()
     # Empty strings are texts (not nulls).
-    assert rows(analyzer.score_arrow(pa.array(["", " "]))) == [row(analyzer.score("")), row(analyzer.score(" "))]
+    assert rows(analyzer.score_arrow(pa.array(["", " "]))) == [
+        report_row(analyzer.score("")),
+        report_row(analyzer.score(" ")),
+    ]
 
 
 def test_any_producer_of_the_pycapsule_interface(analyzer: Any, texts: list[str]) -> None:
@@ -287,7 +280,7 @@ def test_custom_analyzer(texts: list[str]) -> None:
     extra = '[[rules]]\nid = "warmth.aloha"\ncategory = "warmth"\nweight = 0.9\npatterns = ["aloha"]\n'
     custom = empathize.Analyzer(extra_rules=extra)
     result = custom.score_arrow(pa.array(["Aloha!", *texts[:20]]))
-    assert rows(result) == [row(custom.score(t)) for t in ["Aloha!", *texts[:20]]]
+    assert rows(result) == [report_row(custom.score(t)) for t in ["Aloha!", *texts[:20]]]
     assert result.column("warmth")[0].as_py() > 0
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import empathize
 import pytest
+from conftest import report_row
 
 try:
     import polars as pl
@@ -23,16 +24,6 @@ from empathize.polars import STRUCT, score, score_struct
 COLUMNS = ["score", *empathize.DIMENSIONS, "flags", "tips", *empathize.MECHANISMS]
 
 
-def row(report: empathize.MessageReport) -> dict[str, Any]:
-    return {
-        "score": report.score,
-        **report.dimensions.to_dict(),
-        "flags": report.flags,
-        "tips": [t.code for t in report.tips],
-        **report.epitome.to_dict(),
-    }
-
-
 def test_score_equals_score_reply_row_by_row(analyzer: Any, real_pairs: list[tuple[str, str]]) -> None:
     customers = [c for c, _ in real_pairs]
     replies = [r for _, r in real_pairs]
@@ -40,7 +31,7 @@ def test_score_equals_score_reply_row_by_row(analyzer: Any, real_pairs: list[tup
     out = score(df, "reply", customer_column="customer", analyzer=analyzer)
     assert out.columns == COLUMNS
     assert out.height == len(replies)
-    assert out.to_dicts() == [row(analyzer.score_reply(c, r)) for c, r in real_pairs]
+    assert out.to_dicts() == [report_row(analyzer.score_reply(c, r)) for c, r in real_pairs]
     assert out.schema["flags"] == pl.List(pl.String)
     assert out.schema["emotional_reactions"] == pl.Int8
 
@@ -51,7 +42,7 @@ def test_nulls_chunks_and_categoricals(analyzer: Any, real_pairs: list[tuple[str
     # A frame of several chunks (Polars exports them as a stream).
     df = pl.concat([pl.DataFrame({"text": texts[:100]}), pl.DataFrame({"text": texts[100:]})], rechunk=False)
     assert df.n_chunks() == 2
-    expected = [dict.fromkeys(COLUMNS) if t is None else row(analyzer.score(t)) for t in texts]
+    expected = [dict.fromkeys(COLUMNS) if t is None else report_row(analyzer.score(t)) for t in texts]
     assert score(df).to_dicts() == expected
     as_categories = df.with_columns(pl.col("text").cast(pl.Categorical))
     assert score(as_categories).to_dicts() == expected
@@ -68,7 +59,7 @@ def test_score_struct_in_a_lazy_query(analyzer: Any, real_pairs: list[tuple[str,
         .collect()
     )
     assert out.columns == ["id", "text", *COLUMNS]
-    assert out.select(COLUMNS).to_dicts() == [row(analyzer.score(t)) for t in replies]
+    assert out.select(COLUMNS).to_dicts() == [report_row(analyzer.score(t)) for t in replies]
 
 
 def test_errors() -> None:
