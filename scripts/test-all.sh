@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 LOG=$(mktemp -d)
-declare -A PASSED FAILED
+declare -A PASSED FAILED SKIPPED
 status=0
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -21,6 +21,7 @@ cargo test --workspace 2>&1 | tee "$LOG/rust.log"
 rust_rc=${PIPESTATUS[0]}
 read -r p f < <(count_cargo "$LOG/rust.log")
 PASSED[rust]=$p; FAILED[rust]=$f
+SKIPPED[rust]=$(awk '/^test result:/ {for (i=1;i<=NF;i++) if ($(i+1) ~ /^ignored/) s+=$i} END {print s+0}' "$LOG/rust.log")
 [ "$rust_rc" -ne 0 ] && { status=1; [ "$f" -eq 0 ] && FAILED[rust]=1; }
 
 # --- Python -----------------------------------------------------------------
@@ -36,6 +37,7 @@ fi
 py_rc=${PIPESTATUS[0]}
 PASSED[python]=$(grep -Eo '[0-9]+ passed' "$LOG/python.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 FAILED[python]=$(grep -Eo '[0-9]+ (failed|errors?)' "$LOG/python.log" | awk '{s+=$1} END {print s+0}')
+SKIPPED[python]=$(grep -Eo '[0-9]+ skipped' "$LOG/python.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 [ "$py_rc" -ne 0 ] && { status=1; [ "${FAILED[python]}" -eq 0 ] && FAILED[python]=1; }
 
 # --- Node -------------------------------------------------------------------
@@ -48,13 +50,14 @@ node_rc=${PIPESTATUS[0]}
 PASSED[node]=$(grep -E '^# pass ' "$LOG/node.log" | tail -1 | awk '{print $3}')
 FAILED[node]=$(grep -E '^# fail ' "$LOG/node.log" | tail -1 | awk '{print $3}')
 PASSED[node]=${PASSED[node]:-0}; FAILED[node]=${FAILED[node]:-0}
+SKIPPED[node]=$(grep -Ec '# SKIP' "$LOG/node.log" || true)
 [ "$node_rc" -ne 0 ] && { status=1; [ "${FAILED[node]}" -eq 0 ] && FAILED[node]=1; }
 
 # --- Summary ----------------------------------------------------------------
 say "Summary"
 total_p=0; total_f=0
 for suite in rust python node; do
-  printf '%-7s %5s passed, %s failed\n' "$suite:" "${PASSED[$suite]}" "${FAILED[$suite]}"
+  printf '%-7s %5s passed, %s failed, %s skipped\n' "$suite:" "${PASSED[$suite]}" "${FAILED[$suite]}" "${SKIPPED[$suite]:-0}"
   total_p=$((total_p + PASSED[$suite])); total_f=$((total_f + FAILED[$suite]))
 done
 echo "$total_p passed, $total_f failed"
