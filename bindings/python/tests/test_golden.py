@@ -126,20 +126,13 @@ def check_reply(report: empathize.MessageReport, expect: dict[str, Any]) -> list
             for c in want:
                 if c not in negated:
                     fail(f"no negated match of {c} (negated: {negated})")
-        elif key == "epitome_min":
+        elif key in ("epitome_min", "epitome_max"):
             levels = report.epitome.to_dict()
             for mech, level in want.items():
                 if mech not in levels:
                     fail(f"unknown mechanism {mech}")
-                elif levels[mech] < level:
-                    fail(f"{mech} = {levels[mech]} < {level}")
-        elif key == "epitome_max":
-            levels = report.epitome.to_dict()
-            for mech, level in want.items():
-                if mech not in levels:
-                    fail(f"unknown mechanism {mech}")
-                elif levels[mech] > level:
-                    fail(f"{mech} = {levels[mech]} > {level}")
+                elif (levels[mech] < level) if key == "epitome_min" else (levels[mech] > level):
+                    fail(f"{mech} = {levels[mech]}, {key} {level}")
         elif key == "max_matches":
             if len(report.matches) > want:
                 fail(f"{len(report.matches)} matches")

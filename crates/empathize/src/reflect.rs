@@ -600,8 +600,8 @@ pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> V
                 arena.push_str(w);
             }
         }
-        let opening: Vec<&str> = ranges.iter().take(2).map(|&(a, b)| &arena[a..b]).collect();
-        let question = s.question || interrogative(&opening);
+        let word = |k: usize| ranges.get(k).map_or("", |&(a, b)| &arena[a..b]);
+        let question = s.question || interrogative(&[word(0), word(1)]);
         if !question && !mentions_self {
             continue;
         }

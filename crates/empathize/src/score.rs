@@ -549,25 +549,17 @@ fn sentence_strategies(
     votes: &[(u32, Strategy, f64)],
 ) -> Vec<SentenceStrategy> {
     use reflect::{FirstPerson, QuestionKind};
-    const PRIORITY: [Strategy; 8] = [
-        Strategy::SelfDisclosure,
-        Strategy::ReflectionOfFeelings,
-        Strategy::Restatement,
-        Strategy::Suggestion,
-        Strategy::AffirmationReassurance,
-        Strategy::Question,
-        Strategy::Information,
-        Strategy::Other,
-    ];
-    // Reflection and restatement share a rank: the stronger rule decides
-    // ("it sounds like you're overwhelmed" reflects, "if I understand you
-    // correctly, …" restates).
+    // The most specific act first. Reflection and restatement share a rank:
+    // the stronger rule decides ("it sounds like you're overwhelmed"
+    // reflects, "if I understand you correctly, …" restates).
     let rank = |st: Strategy| match st {
-        Strategy::Restatement => 1,
-        _ => PRIORITY
-            .iter()
-            .position(|p| *p == st)
-            .unwrap_or(PRIORITY.len()),
+        Strategy::SelfDisclosure => 0,
+        Strategy::ReflectionOfFeelings | Strategy::Restatement => 1,
+        Strategy::Suggestion => 2,
+        Strategy::AffirmationReassurance => 3,
+        Strategy::Question => 4,
+        Strategy::Information => 5,
+        Strategy::Other => 6,
     };
     // Votes arrive in text order, hence grouped by sentence.
     let mut cursor = 0;
