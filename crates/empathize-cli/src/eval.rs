@@ -69,6 +69,26 @@ pub fn read_rows(path: &Path) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// The CSV files of directories, and the other paths as they are.
+pub fn expand_paths(paths: &[String]) -> Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        let path = std::path::PathBuf::from(p);
+        if path.is_dir() {
+            let mut inside: Vec<_> = std::fs::read_dir(&path)
+                .with_context(|| format!("cannot read {p}"))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|e| e == "csv"))
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
 /// Which mechanism a file holds, from its name.
 pub fn mechanism_of(path: &Path) -> Option<Mechanism> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();

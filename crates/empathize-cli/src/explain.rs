@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use empathize::{Analyzer, Match, Polarity, TermSource};
+use empathize::{Analyzer, Match, MatchSource, Polarity, ScoreTerm, TermSource};
 
 use crate::output::Style;
 
@@ -80,6 +80,19 @@ pub fn explain(
             if emotions.is_empty() { "" } else { " — " },
             emotions.join(", ")
         )?;
+        if !c.breakdown.is_empty() {
+            writeln!(out, "  {}", style.dim("distress = σ(sum):"))?;
+            print_terms(out, style, &c.breakdown, &c.matches)?;
+        }
+        let learned: Vec<String> = c
+            .matches
+            .iter()
+            .filter(|m| m.source == MatchSource::Learned && m.category.as_str() != "distress")
+            .map(|m| format!("{} {:?} {:+.2}", m.category, m.text, m.contribution))
+            .collect();
+        if !learned.is_empty() {
+            writeln!(out, "  {} {}", style.dim("learned:"), learned.join(", "))?;
+        }
         writeln!(out)?;
     }
 
@@ -123,28 +136,7 @@ pub fn explain(
     writeln!(out)?;
 
     writeln!(out, "{}", style.bold("Breakdown (score = 100·σ(sum))"))?;
-    for term in &report.breakdown {
-        let what = match (term.source, term.match_index) {
-            (TermSource::Match, Some(i)) => {
-                let m = &report.matches[i];
-                format!("{} {:?}", m.rule, m.text)
-            }
-            _ => term.label.clone(),
-        };
-        let source = match term.source {
-            TermSource::Bias => "bias",
-            TermSource::Match => "match",
-            TermSource::Derived => "derived",
-            TermSource::Context => "context",
-        };
-        let value = format!("{:+6.2}", term.value);
-        let value = if term.value < 0.0 {
-            style.paint("31", &value)
-        } else {
-            style.paint("32", &value)
-        };
-        writeln!(out, "  {value}  {:<8} {what}", source)?;
-    }
+    print_terms(out, style, &report.breakdown, &report.matches)?;
     let logit: f64 = report.breakdown.iter().map(|t| t.value).sum();
     writeln!(out, "  {:+6.2}  = logit → score {:.1}", logit, report.score)?;
     let cancelled: Vec<&Match> = report
@@ -188,6 +180,40 @@ pub fn explain(
             t.message,
             style.dim(&format!("[{}]", t.code))
         )?;
+    }
+    Ok(())
+}
+
+/// One line per additive term of a logit, naming the match behind it.
+fn print_terms(
+    out: &mut dyn Write,
+    style: Style,
+    terms: &[ScoreTerm],
+    matches: &[Match],
+) -> std::io::Result<()> {
+    for term in terms {
+        let what = match (term.source, term.match_index) {
+            (TermSource::Match | TermSource::Learned, Some(i)) => {
+                let m = &matches[i];
+                format!("{} {:?}", m.rule, m.text)
+            }
+            _ => term.label.clone(),
+        };
+        let source = match term.source {
+            TermSource::Bias => "bias",
+            TermSource::Match => "match",
+            TermSource::Derived => "derived",
+            TermSource::Context => "context",
+            TermSource::Rules => "rules",
+            TermSource::Learned => "learned",
+        };
+        let value = format!("{:+6.2}", term.value);
+        let value = if term.value < 0.0 {
+            style.paint("31", &value)
+        } else {
+            style.paint("32", &value)
+        };
+        writeln!(out, "  {value}  {:<8} {what}", source)?;
     }
     Ok(())
 }

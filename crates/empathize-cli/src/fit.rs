@@ -24,8 +24,9 @@ use crate::eval::{macro_f1, metrics, Metrics, Row};
 /// The sentence features of each mechanism: (evidence source, parameter).
 pub fn features(m: Mechanism) -> &'static [(&'static str, &'static str)] {
     match m {
-        Mechanism::EmotionalReactions => &[],
+        Mechanism::EmotionalReactions => &[("learned", "emotional_reactions_learned")],
         Mechanism::Interpretations => &[
+            ("learned", "interpretations_learned"),
             ("own_experience", "ip_first_person"),
             ("first_person", "ip_first_person_other"),
             ("opinion", "ip_opinion"),
@@ -33,6 +34,7 @@ pub fn features(m: Mechanism) -> &'static [(&'static str, &'static str)] {
             ("echoes_customer", "ip_echo"),
         ],
         Mechanism::Explorations => &[
+            ("learned", "explorations_learned"),
             ("specific_question_to_person", "ex_question_specific"),
             ("question_to_person", "ex_question_you"),
             ("question", "ex_question_other"),

@@ -9,9 +9,12 @@ mod eval;
 mod explain;
 mod fit;
 mod html;
+mod goemotions;
 mod input;
+mod learn;
 mod output;
 mod process;
+mod train;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -64,10 +67,64 @@ enum Command {
     /// Measure agreement with human-labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Fit a learned weight table from labelled text and write it as a pack.
+    Train(TrainArgs),
+}
+
+#[derive(Args, Debug)]
+struct TrainArgs {
+    /// The corpus format: goemotions, esconv, epitome, or your own `labels`
+    /// (JSONL/CSV with `text`, `label`, optional `customer`).
+    #[arg(value_enum)]
+    corpus: train::Corpus,
+    /// The labelled files (a directory for epitome).
+    #[arg(required = true)]
+    paths: Vec<String>,
+    /// What the table predicts.
+    #[arg(long, value_enum)]
+    output: train::Output,
+    /// The table name (its matches are `name:target`).
+    #[arg(long)]
+    name: String,
+    /// Where to write the pack holding the table (`-` for stdout).
+    #[arg(long, short = 'o', default_value = "-")]
+    write: String,
+    /// Keep at most this many n-grams per target.
+    #[arg(long, default_value_t = 300)]
+    top_k: usize,
+    /// Ignore n-grams seen in fewer training examples.
+    #[arg(long, default_value_t = 5)]
+    min_df: usize,
+    /// L2 penalty on n-gram weights.
+    #[arg(long, default_value_t = 1e-4)]
+    l2: f64,
+    /// Optimization steps.
+    #[arg(long, default_value_t = 300)]
+    steps: usize,
+    /// Header: what the data is (default: from the corpus).
+    #[arg(long)]
+    trained_on: Option<String>,
+    /// Header: the data's licence (default: from the corpus).
+    #[arg(long)]
+    licence: Option<String>,
+    /// Header: one line for people.
+    #[arg(long, default_value = "")]
+    description: String,
 }
 
 #[derive(Subcommand, Debug)]
 enum EvalCommand {
+    /// Customer emotions and distress against GoEmotions labels: fits on
+    /// nothing, scores the dev file (a directory holding `dev.jsonl`, or
+    /// the file), rules alone beside rules + learned tables.
+    Goemotions {
+        /// A directory with `dev.jsonl`, or JSONL files `{text, labels}`.
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// EPITOME levels against the corpus labels (a directory of the three
     /// `*.csv` files, or files with the same columns).
     Epitome {
@@ -234,6 +291,119 @@ fn build_analyzer(packs: &PackArgs) -> Result<Analyzer> {
     builder.build().map_err(|e| anyhow!("{e}"))
 }
 
+/// The same packs with every learned table switched off: the rules alone.
+fn without_tables(packs: &PackArgs, analyzer: &Analyzer) -> Result<Analyzer> {
+    let mut packs = packs.clone();
+    packs
+        .disable
+        .extend(analyzer.tables().into_iter().map(|t| t.name));
+    build_analyzer(&packs)
+}
+
+fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
+    use train::Corpus;
+    let paths: Vec<std::path::PathBuf> = args.paths.iter().map(Into::into).collect();
+    let first = paths.first().ok_or_else(|| anyhow!("no input"))?;
+    let items = match args.corpus {
+        Corpus::Goemotions => {
+            let mut items = Vec::new();
+            for p in &paths {
+                items.extend(train::read_goemotions(p, args.output)?);
+            }
+            items
+        }
+        Corpus::Esconv => {
+            let mut items = Vec::new();
+            for p in &paths {
+                items.extend(train::read_esconv(p)?);
+            }
+            items
+        }
+        Corpus::Epitome => train::read_epitome(&args.paths)?,
+        Corpus::Labels => {
+            let mut items = Vec::new();
+            for p in &paths {
+                items.extend(train::read_labels(p, args.output)?);
+            }
+            items
+        }
+    };
+    if items.is_empty() {
+        anyhow::bail!("{}: no labelled rows", first.display());
+    }
+    let (trained_on, licence) = match args.corpus {
+        Corpus::Goemotions => (
+            "GoEmotions (Demszky et al., ACL 2020), Reddit comments",
+            "CC BY 4.0",
+        ),
+        Corpus::Esconv => (
+            "ESConv (Liu et al., ACL 2021), supporter utterances",
+            "CC BY-NC 4.0 (non-commercial use only)",
+        ),
+        Corpus::Epitome => (
+            "EPITOME Reddit (Sharma et al., EMNLP 2020), rationale sentences",
+            "University of Washington EPITOME data licence (attribution: keep the copyright notice and cite the paper)",
+        ),
+        Corpus::Labels => ("your own labels", "yours"),
+    };
+    let settings = learn::Settings {
+        top_k: args.top_k,
+        min_df: args.min_df,
+        l2: args.l2,
+        steps: args.steps,
+    };
+    let mut features = learn::Features::default();
+    let examples = train::examples(rules_only, &items, args.output, &mut features);
+    let models = train::fit(&examples, args.output, &features, settings);
+    let held_in = train::held_in(&examples, args.output, &models);
+    let names: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| {
+            std::path::Path::new(p)
+                .file_name()
+                .map_or(p.clone(), |f| f.to_string_lossy().into_owned())
+        })
+        .collect();
+    let header = train::Header {
+        name: args.name.clone(),
+        trained_on: format!(
+            "{} — {} ({} examples)",
+            args.trained_on.as_deref().unwrap_or(trained_on),
+            names.join(", "),
+            examples.len()
+        ),
+        licence: args.licence.unwrap_or_else(|| licence.to_string()),
+        command: format!(
+            "empathize train {} {} --output {} --name {} --top-k {} --min-df {} --l2 {} --steps {}",
+            format!("{:?}", args.corpus).to_lowercase(),
+            names.join(" "),
+            args.output.as_str(),
+            args.name,
+            args.top_k,
+            args.min_df,
+            args.l2,
+            args.steps
+        ),
+        held_in,
+        description: args.description,
+    };
+    let toml = train::to_toml(&header, args.output, &models, &features);
+    // Check that what we wrote compiles before anyone relies on it.
+    Analyzer::builder()
+        .extra_pack(toml.clone())
+        .build()
+        .map_err(|e| anyhow!("the fitted table does not compile: {e}"))?;
+    if args.write == "-" {
+        io::stdout().lock().write_all(toml.as_bytes())?;
+    } else {
+        std::fs::write(&args.write, &toml)
+            .with_context(|| format!("cannot write {}", args.write))?;
+        eprintln!("wrote {} ({})", args.write, header.held_in);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Score(args) => {
@@ -302,6 +472,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 errors,
             };
             eval_epitome(&analyzer, &paths, &options)
+        }
+        Command::Eval(EvalCommand::Goemotions { paths, json }) => {
+            let analyzer = build_analyzer(&cli.packs)?;
+            let rules_only = without_tables(&cli.packs, &analyzer)?;
+            goemotions::eval(&analyzer, &rules_only, &paths, json)
+        }
+        Command::Train(args) => {
+            let analyzer = build_analyzer(&cli.packs)?;
+            let rules_only = without_tables(&cli.packs, &analyzer)?;
+            train_table(&rules_only, args)
         }
         Command::Rules(RulesCommand::List { json }) => {
             let analyzer = build_analyzer(&cli.packs)?;
@@ -485,21 +665,7 @@ fn eval_epitome(analyzer: &Analyzer, paths: &[String], options: &EvalOptions) ->
             anyhow!("unknown mechanism `{m}` (emotional_reactions, interpretations, explorations)")
         })?),
     };
-    let mut files = Vec::new();
-    for p in paths {
-        let path = std::path::PathBuf::from(p);
-        if path.is_dir() {
-            let mut inside: Vec<_> = std::fs::read_dir(&path)
-                .with_context(|| format!("cannot read {p}"))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|e| e == "csv"))
-                .collect();
-            inside.sort();
-            files.extend(inside);
-        } else {
-            files.push(path);
-        }
-    }
+    let files = eval::expand_paths(paths)?;
     let mut results = Vec::new();
     let mut fitted = Vec::new();
     for file in files {

@@ -16,13 +16,35 @@ use crate::tokenize::{self, Token, TokenKind};
 /// The default English rule pack, as TOML.
 pub const DEFAULT_PACK: &str = include_str!("../packs/en.toml");
 
+/// The learned weight tables that ship with the default pack, by name,
+/// each a pack of its own applied on top of [`DEFAULT_PACK`]. They were
+/// fitted on data whose licences allow any use with attribution (see
+/// `NOTICE`); each table's header names its data, licence and command.
+pub const DEFAULT_TABLES: &[(&str, &str)] = &[
+    (
+        "goemotions-emotions",
+        include_str!("../packs/learned/goemotions-emotions.toml"),
+    ),
+    (
+        "goemotions-distress",
+        include_str!("../packs/learned/goemotions-distress.toml"),
+    ),
+];
+
+/// The default pack and its learned tables, merged.
+fn default_merged() -> Result<MergedPack, RulePackError> {
+    let mut merged = MergedPack::default();
+    merged.add(DEFAULT_PACK, "en")?;
+    for (name, src) in DEFAULT_TABLES {
+        merged.add(src, name)?;
+    }
+    Ok(merged)
+}
+
 fn default_compiled() -> &'static Arc<Compiled> {
     static DEFAULT: OnceLock<Arc<Compiled>> = OnceLock::new();
     DEFAULT.get_or_init(|| {
-        let mut merged = MergedPack::default();
-        let compiled = merged
-            .add(DEFAULT_PACK, "en")
-            .and_then(|_| Compiled::compile(&merged));
+        let compiled = default_merged().and_then(|merged| Compiled::compile(&merged));
         match compiled {
             Ok(c) => Arc::new(c),
             // The embedded pack is compiled by the test suite; failing here is
@@ -242,6 +264,83 @@ impl Analyzer {
             .collect()
     }
 
+    /// The learned weight tables of the active packs.
+    pub fn tables(&self) -> Vec<TableInfo> {
+        self.compiled
+            .tables
+            .iter()
+            .map(|t| TableInfo {
+                name: t.name.clone(),
+                output: t.output.as_str(),
+                targets: t
+                    .targets
+                    .iter()
+                    .map(|g| (g.category.as_str().to_string(), g.bias, g.rules))
+                    .collect(),
+                entries: t.entries,
+                trained_on: t.trained_on.clone(),
+                licence: t.licence.clone(),
+                command: t.command.clone(),
+                held_in: t.held_in.clone(),
+                description: t.description.clone(),
+                pack: t.pack.clone(),
+                line: t.line,
+            })
+            .collect()
+    }
+
+    /// The n-grams of up to `max_n` terms that a learned table could weigh
+    /// in `text`: normalized terms, inside one sentence, none starting
+    /// inside a negation scope. This is how `empathize train` reads text,
+    /// so a table trained on these n-grams finds them again when scoring.
+    ///
+    /// ```
+    /// let analyzer = empathize::Analyzer::new();
+    /// let grams: Vec<String> = analyzer
+    ///     .ngrams("I'm not happy.", 2)
+    ///     .into_iter()
+    ///     .map(|g| g.text)
+    ///     .collect();
+    /// assert!(grams.contains(&"i am".to_string()));
+    /// assert!(grams.contains(&"not happy".to_string()));
+    /// assert!(!grams.contains(&"happy".to_string())); // negated
+    /// ```
+    pub fn ngrams(&self, text: &str, max_n: usize) -> Vec<Ngram> {
+        with_work(|w| {
+            self.compiled.lex(text, &mut w.lexed);
+            let lexed = &w.lexed;
+            let terms = self.compiled.term_texts(text, lexed);
+            let mut out = Vec::new();
+            for (i, term) in lexed.terms.iter().enumerate() {
+                if term.negated {
+                    continue;
+                }
+                let Some(sentence) = lexed.sentences.get(term.sentence as usize) else {
+                    continue;
+                };
+                let mut joined = String::new();
+                for n in 1..=max_n {
+                    let last = i + n - 1;
+                    if last >= lexed.terms.len() || lexed.terms[last].sentence != term.sentence {
+                        break;
+                    }
+                    if n > 1 {
+                        joined.push(' ');
+                    }
+                    joined.push_str(&terms[last]);
+                    let (start, end) = lexed.span(i as u32, last as u32 + 1);
+                    out.push(Ngram {
+                        text: joined.clone(),
+                        start,
+                        end,
+                        sentence: (sentence.start, sentence.end),
+                    });
+                }
+            }
+            out
+        })
+    }
+
     /// The scoring parameters in force (defaults overridden by the packs'
     /// `[scoring]` tables), as `(name, value)` pairs.
     pub fn scoring_parameters(&self) -> Vec<(&'static str, f64)> {
@@ -257,6 +356,46 @@ impl Analyzer {
     pub fn compiled_sequences(&self) -> usize {
         self.compiled.sequences
     }
+}
+
+/// A learned weight table of the active packs, as `empathize rules list` shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TableInfo {
+    /// The table name (the first half of its matches' `rule`).
+    pub name: String,
+    /// What it predicts: `emotions`, `distress`, `strategies` or `epitome`.
+    pub output: &'static str,
+    /// Its targets, each with its bias and the weight of the rules' evidence.
+    pub targets: Vec<(String, f64, f64)>,
+    /// How many n-grams it weighs, over all targets.
+    pub entries: usize,
+    /// The data it was trained on.
+    pub trained_on: String,
+    /// The licence of that data.
+    pub licence: String,
+    /// The command that produced it.
+    pub command: String,
+    /// The score it reached on its training data.
+    pub held_in: String,
+    /// Its description.
+    pub description: String,
+    /// The pack it comes from.
+    pub pack: String,
+    /// The line of its `name` in that pack.
+    pub line: Option<usize>,
+}
+
+/// An n-gram of normalized terms in a text, as learned tables read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ngram {
+    /// The terms, one space apart (`i am so sorry`), as a table writes them.
+    pub text: String,
+    /// Byte offset of its start in the text.
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// Byte span of the sentence it is in.
+    pub sentence: (usize, usize),
 }
 
 /// Builds an [`Analyzer`] from rule packs.
@@ -304,11 +443,14 @@ impl AnalyzerBuilder {
         {
             return Ok(Analyzer::new());
         }
-        let mut merged = MergedPack::default();
-        match &self.base {
-            Some(src) => merged.add(src, "custom")?,
-            None => merged.add(DEFAULT_PACK, "en")?,
-        }
+        let mut merged = match &self.base {
+            Some(src) => {
+                let mut merged = MergedPack::default();
+                merged.add(src, "custom")?;
+                merged
+            }
+            None => default_merged()?,
+        };
         for (i, src) in self.extras.iter().enumerate() {
             merged.add(src, &format!("extra pack #{}", i + 1))?;
         }

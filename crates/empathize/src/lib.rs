@@ -60,6 +60,7 @@
 mod analyzer;
 mod conversation;
 mod error;
+mod learned;
 mod offsets;
 mod reflect;
 mod report;
@@ -69,7 +70,7 @@ mod scoring;
 mod tips;
 mod tokenize;
 
-pub use analyzer::{Analyzer, AnalyzerBuilder, RuleInfo, DEFAULT_PACK};
+pub use analyzer::{Analyzer, AnalyzerBuilder, Ngram, RuleInfo, TableInfo, DEFAULT_PACK, DEFAULT_TABLES};
 pub use conversation::{
     AgentSummary, ConversationReport, MissedOpportunity, Repetition, Role, Turn, TurnReport,
 };
@@ -77,7 +78,7 @@ pub use error::{RulePackError, UnknownRoleError};
 pub use offsets::{OffsetMap, OffsetUnit, ToUnit};
 pub use report::{
     Category, Cue, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence,
-    Flag, Match, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy,
+    Flag, Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy,
     Strategy, TermSource, Tip,
 };
 pub use tips::ALL as ALL_TIPS;

@@ -189,6 +189,12 @@ pub enum Category {
     Escalation,
     /// The customer has to repeat themselves.
     Repetition,
+    /// Learned evidence of a customer's distress (learned tables only).
+    Distress,
+    /// Learned evidence of a support strategy in a sentence (learned tables only).
+    Strategy(Strategy),
+    /// Learned evidence of an EPITOME mechanism in a sentence (learned tables only).
+    Mechanism(Mechanism),
 }
 
 impl Category {
@@ -201,6 +207,9 @@ impl Category {
             Category::Emotion(e) => e.as_str(),
             Category::Escalation => "escalation",
             Category::Repetition => "repetition",
+            Category::Distress => "distress",
+            Category::Strategy(s) => s.as_str(),
+            Category::Mechanism(m) => m.as_str(),
         }
     }
 
@@ -223,7 +232,10 @@ impl Category {
     pub fn is_customer(self) -> bool {
         matches!(
             self,
-            Category::Emotion(_) | Category::Escalation | Category::Repetition
+            Category::Emotion(_)
+                | Category::Escalation
+                | Category::Repetition
+                | Category::Distress
         )
     }
 
@@ -263,11 +275,34 @@ pub enum Polarity {
     Neutral,
 }
 
-/// One rule hit in a text.
+/// What produced a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchSource {
+    /// A hand-written rule of a pack.
+    Rule,
+    /// An n-gram of a learned weight table of a pack.
+    Learned,
+}
+
+impl MatchSource {
+    /// `"rule"` or `"learned"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchSource::Rule => "rule",
+            MatchSource::Learned => "learned",
+        }
+    }
+}
+
+/// One rule hit (or learned n-gram) in a text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Match {
-    /// The id of the rule that matched.
+    /// The id of the rule that matched; for a learned n-gram,
+    /// `table:target` (e.g. `goemotions:anger`).
     pub rule: Arc<str>,
+    /// A rule of a pack or an n-gram of a learned table.
+    pub source: MatchSource,
     /// What the match means.
     pub category: Category,
     /// Whether it helps or hurts.
@@ -279,7 +314,8 @@ pub struct Match {
     /// The matched text, `&text[start..end]`.
     pub text: String,
     /// What the match adds to the score logit (0 when cancelled). For
-    /// customer messages: what it adds to its emotion's evidence.
+    /// customer messages: what it adds to its emotion's evidence; for a
+    /// learned n-gram: its weight in the logit of its target.
     pub contribution: f64,
     /// A negation (`not`, `never`, `n't`, …) cancelled the match.
     pub negated: bool,
@@ -476,6 +512,10 @@ pub enum TermSource {
     Derived,
     /// The customer's state: acknowledgment needed and given, or missing.
     Context,
+    /// The hand-written rules' evidence, times its learned weight.
+    Rules,
+    /// An n-gram of a learned weight table (see `match_index`).
+    Learned,
 }
 
 /// One additive term of the score logit.
@@ -568,8 +608,11 @@ pub struct CustomerReport {
     pub repetition: bool,
     /// Capitals or stacked exclamation marks.
     pub emphasis: bool,
-    /// Every rule hit, in text order.
+    /// Every rule hit and learned n-gram, in text order.
     pub matches: Vec<Match>,
+    /// The additive terms of the distress logit when the pack has a learned
+    /// distress table (`distress = σ(Σ values)`); empty otherwise.
+    pub breakdown: Vec<ScoreTerm>,
     /// Content words, for recognising a reply that reflects them.
     #[serde(skip)]
     pub(crate) keywords: std::sync::Arc<[Box<str>]>,
@@ -577,7 +620,9 @@ pub struct CustomerReport {
 
 impl CustomerReport {
     /// Whether the message complains: anger, frustration, sadness, anxiety
-    /// or disappointment (confusion and urgency alone are not complaints).
+    /// or disappointment above 0 (confusion and urgency alone are not
+    /// complaints). A learned emotion is above 0 only when its table finds
+    /// it more likely present than not.
     pub fn complaint(&self) -> bool {
         self.emotions.iter().any(|(e, v)| {
             v > 0.0

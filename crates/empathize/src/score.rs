@@ -22,13 +22,15 @@
 //! term is listed in [`MessageReport::breakdown`](crate::MessageReport), so
 //! the score can be re-derived by hand.
 
+use crate::learned;
 use crate::reflect;
 use crate::report::{
     Category, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence, Flag,
-    Match, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy, Strategy,
+    Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy, Strategy,
     TermSource,
 };
-use crate::rules::compile::{Compiled, Hit, Lexed, Rule};
+use crate::rules::compile::{Compiled, Hit, LearnedHit, Lexed, Rule};
+use crate::rules::pack::TableOutput;
 use crate::rules::pack::{Context, Position, SentenceKind};
 use crate::scoring::Scoring;
 use crate::scoring::{saturate, sigmoid};
@@ -192,6 +194,7 @@ fn to_matches(compiled: &Compiled, lexed: &Lexed, text: &str, selected: &[Select
             let (start, end) = lexed.span(s.hit.start, s.hit.end);
             Match {
                 rule: rule.id.clone(),
+                source: MatchSource::Rule,
                 category: rule.category,
                 polarity: polarity(rule.category),
                 start,
@@ -208,7 +211,12 @@ fn to_matches(compiled: &Compiled, lexed: &Lexed, text: &str, selected: &[Select
 /// Reads a customer message: emotions, distress, escalation, repetition.
 pub(crate) fn analyze_customer(compiled: &Compiled, text: &str, work: &mut Work) -> CustomerReport {
     compiled.lex(text, &mut work.lexed);
-    compiled.find_hits(&work.lexed, &mut work.segments, &mut work.hits);
+    compiled.find_hits(
+        &work.lexed,
+        &mut work.segments,
+        &mut work.hits,
+        &mut work.learned,
+    );
     let lexed = &work.lexed;
     let selected = select(compiled, lexed, &work.hits, Side::Customer, None);
     let s = &compiled.scoring;
@@ -252,7 +260,51 @@ pub(crate) fn analyze_customer(compiled: &Compiled, text: &str, work: &mut Work)
     if emphasis && calm < 1.0 {
         calm *= 1.0 - s.distress_emphasis.clamp(0.0, 1.0);
     }
-    let distress = round4(1.0 - calm);
+    let rule_distress = 1.0 - calm;
+    let rule_emotions = emotions;
+    let logits = learned::logits(
+        compiled,
+        &work.learned,
+        0..lexed.terms.len() as u32,
+        TableOutput::is_customer,
+        |category| match category {
+            Category::Emotion(e) => rule_emotions.get(e),
+            Category::Distress => rule_distress,
+            _ => 0.0,
+        },
+    );
+    // An emotion's n-grams are shown when they made it present: the ones
+    // that pushed towards it. Distress shows every term of its logit.
+    let mut logits = logits;
+    for logit in &mut logits {
+        if let Category::Emotion(_) = logit.target.category {
+            let present = learned::presence(logit.z) > 0.0;
+            logit
+                .hits
+                .retain(|h| present && compiled.entries[h.entry as usize].weight > 0.0);
+        }
+    }
+    let (matches, positions) = learned::with_matches(
+        to_matches(compiled, lexed, text, &selected),
+        &logits,
+        lexed,
+        text,
+        compiled,
+    );
+    let mut distress = rule_distress;
+    let mut breakdown = Vec::new();
+    for (k, logit) in logits.iter().enumerate() {
+        match logit.target.category {
+            // 0 unless the table finds the emotion more likely than not.
+            Category::Emotion(e) => emotions.set(e, round4(learned::presence(logit.z).max(strong_rule(rule_emotions.get(e), s.emotion_rule_floor)))),
+            Category::Distress => {
+                distress = 1.0 - (1.0 - sigmoid(logit.z)) * (1.0 - rule_distress);
+                breakdown = logit.breakdown(compiled, rule_distress, &positions[k]);
+            }
+            _ => {}
+        }
+    }
+    let distress = round4(distress);
     let distress_level = if distress >= s.level3 {
         3
     } else if distress >= s.level2 {
@@ -269,7 +321,8 @@ pub(crate) fn analyze_customer(compiled: &Compiled, text: &str, work: &mut Work)
         escalation,
         repetition,
         emphasis,
-        matches: to_matches(compiled, lexed, text, &selected),
+        matches,
+        breakdown,
         keywords: reflect::keywords(lexed),
     }
 }
@@ -287,6 +340,16 @@ fn emphasis(lexed: &Lexed, text: &str) -> bool {
     })
 }
 
+/// Rule evidence that stands on its own beside a learned table: at least
+/// `floor` (a strong hit), else nothing.
+fn strong_rule(value: f64, floor: f64) -> f64 {
+    if value >= floor {
+        value
+    } else {
+        0.0
+    }
+}
+
 fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
@@ -297,6 +360,7 @@ pub(crate) struct Work {
     pub lexed: Lexed,
     pub segments: Vec<crate::rules::compile::SegmentHit>,
     pub hits: Vec<Hit>,
+    pub learned: Vec<LearnedHit>,
 }
 
 const EMPATHIC: [Dimension; 5] = [
@@ -321,7 +385,12 @@ pub(crate) fn score_reply(
         complaint: c.complaint(),
     });
     compiled.lex(text, &mut work.lexed);
-    compiled.find_hits(&work.lexed, &mut work.segments, &mut work.hits);
+    compiled.find_hits(
+        &work.lexed,
+        &mut work.segments,
+        &mut work.hits,
+        &mut work.learned,
+    );
     let lexed = &work.lexed;
     let selected = select(compiled, lexed, &work.hits, Side::Agent, ctx.as_ref());
 
@@ -458,6 +527,17 @@ pub(crate) fn score_reply(
 
     let shapes = reflect::sentence_shapes(lexed, customer.map(|c| &*c.keywords));
     sentence_evidence(&mut evidence, lexed, &shapes, s);
+    let mut strategies = sentence_strategies(lexed, &shapes, &strategy_votes);
+    let matches = learned::apply_to_reply(
+        compiled,
+        lexed,
+        text,
+        &work.learned,
+        &mut evidence,
+        &mut strategies,
+        |m| s.learned_evidence(m),
+        to_matches(compiled, lexed, text, &selected),
+    );
     let mut totals = [0.0f64; 3];
     for e in &evidence {
         totals[e.mechanism as usize] += e.value;
@@ -479,7 +559,6 @@ pub(crate) fn score_reply(
         );
     }
 
-    let strategies = sentence_strategies(lexed, &shapes, &strategy_votes);
     let tips = tips::for_reply(&tips::ReplyFacts {
         ctx: ctx.as_ref(),
         flags: &flags,
@@ -496,7 +575,7 @@ pub(crate) fn score_reply(
         epitome,
         evidence,
         strategies,
-        matches: to_matches(compiled, lexed, text, &selected),
+        matches,
         breakdown,
         tips,
         context: ctx,

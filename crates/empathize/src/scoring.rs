@@ -71,6 +71,9 @@ scoring_params! {
     distress_escalation = 0.45;
     distress_repetition = 0.4;
     distress_emphasis = 0.3;
+    /// With a learned emotions table, an emotion is `max(learned, rules)`
+    /// where the rules' value counts only from this value up (a strong hit).
+    emotion_rule_floor = 0.5;
     /// Distress thresholds of levels 1, 2 and 3.
     level1 = 0.15;
     level2 = 0.45;
@@ -115,6 +118,11 @@ scoring_params! {
     ip_shared = 1.0;
     /// EPITOME interpretations: per content word echoed from the customer (up to 3).
     ip_echo = 0.3;
+    /// EPITOME: what a sentence found by a learned `epitome` table adds, times
+    /// `max(0, 2σ(z) − 1)`.
+    emotional_reactions_learned = 1.0;
+    interpretations_learned = 1.0;
+    explorations_learned = 1.0;
 }
 
 impl Scoring {
@@ -158,6 +166,16 @@ pub(crate) fn saturate(x: f64) -> f64 {
 }
 
 impl Scoring {
+    /// What a learned EPITOME sentence adds to a mechanism's evidence.
+    pub fn learned_evidence(&self, m: crate::report::Mechanism) -> f64 {
+        use crate::report::Mechanism;
+        match m {
+            Mechanism::EmotionalReactions => self.emotional_reactions_learned,
+            Mechanism::Interpretations => self.interpretations_learned,
+            Mechanism::Explorations => self.explorations_learned,
+        }
+    }
+
     /// EPITOME parameters of a mechanism: (level 1, level 2, weak-rule
     /// weight, weak cap).
     pub fn epitome(&self, m: crate::report::Mechanism) -> (f64, f64, f64, f64) {

@@ -598,6 +598,13 @@ pub(crate) fn normalize_other<'a>(text: &'a str, kind: TokenKind) -> Cow<'a, str
     }
 }
 
+/// Whether `term` is the normalized form of an emoticon (`:d` for `:D`).
+pub(crate) fn is_emoticon_term(term: &str) -> bool {
+    EMOTICONS
+        .iter()
+        .any(|e| normalize_other(e, TokenKind::Emoticon) == term)
+}
+
 /// Splits a normalized word into the one or two terms it stands for
 /// (`i'm` → `i`, `am`; `dont` → `do`, `not`).
 pub(crate) fn expand_contraction(norm: &str) -> (&str, Option<&'static str>) {

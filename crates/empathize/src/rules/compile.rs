@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 
 use crate::error::RulePackError;
 use crate::report::{Category, Mechanism, Strategy};
-use crate::rules::pack::{Context, MergedPack, Position, SentenceKind};
+use crate::rules::pack::{Context, MergedPack, Position, SentenceKind, TableOutput};
 use crate::rules::pattern::{self, Expander};
 use crate::scoring::Scoring;
 use crate::tokenize::{self, RawToken, TokenKind};
@@ -39,6 +39,42 @@ pub(crate) struct Rule {
     pub pack: String,
     pub line: Option<usize>,
     pub patterns: Vec<String>,
+}
+
+/// One target of a compiled learned table.
+#[derive(Debug, Clone)]
+pub(crate) struct LearnedTarget {
+    pub category: Category,
+    pub bias: f64,
+    /// Weight of the rules' evidence for the target.
+    pub rules: f64,
+    /// `table:target`, the `rule` of its matches.
+    pub label: Arc<str>,
+}
+
+/// A compiled learned table.
+#[derive(Debug, Clone)]
+pub(crate) struct LearnedTable {
+    pub name: String,
+    pub output: TableOutput,
+    pub targets: Vec<LearnedTarget>,
+    pub pack: String,
+    pub line: Option<usize>,
+    pub trained_on: String,
+    pub licence: String,
+    pub command: String,
+    pub held_in: String,
+    pub description: String,
+    /// How many n-grams the table weighs, over all targets.
+    pub entries: usize,
+}
+
+/// One n-gram of a learned table: which table and target it weighs, and how much.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LearnedEntry {
+    pub table: u32,
+    pub target: u32,
+    pub weight: f64,
 }
 
 /// Which segment of which pattern a trie sequence stands for.
@@ -72,6 +108,12 @@ pub(crate) struct Compiled {
     ref_start: Vec<u32>,
     refs: Vec<SegmentRef>,
     plans: Vec<PlanInfo>,
+    /// `learned[learned_start[p]..learned_start[p + 1]]`: the learned
+    /// entries of sequence `p`.
+    learned_start: Vec<u32>,
+    learned: Vec<u32>,
+    pub entries: Vec<LearnedEntry>,
+    pub tables: Vec<LearnedTable>,
     pub sequences: usize,
 }
 
@@ -274,6 +316,68 @@ impl Compiled {
             });
         }
 
+        // Learned n-grams go into the same trie: a text is matched once.
+        let mut seq_learned: Vec<Vec<u32>> = vec![Vec::new(); seq_refs.len()];
+        let mut entries = Vec::new();
+        let mut tables = Vec::with_capacity(merged.tables.len());
+        for (table_index, src) in merged.tables.iter().enumerate() {
+            let mut count = 0;
+            let mut targets = Vec::with_capacity(src.targets.len());
+            for (target_index, target) in src.targets.iter().enumerate() {
+                let mut seen: FxHashMap<Vec<u32>, Option<usize>> = FxHashMap::default();
+                for (ngram, weight, line) in &target.weights {
+                    let locate = |msg: String| {
+                        RulePackError::new(msg)
+                            .with_rule(format!("table {}", src.name))
+                            .with_field(format!("tables.weights.{}", target.category))
+                            .with_line(*line)
+                            .with_pack(src.pack.clone())
+                    };
+                    let terms = ngram_terms(ngram).map_err(locate)?;
+                    let ids: Vec<u32> = terms.iter().map(|t| intern(t)).collect();
+                    if let Some(first) = seen.insert(ids.clone(), *line) {
+                        return Err(locate(format!(
+                            "duplicate n-gram `{ngram}` (same terms as line {})",
+                            first.map_or("?".to_string(), |l| l.to_string())
+                        )));
+                    }
+                    let next = seq_refs.len() as u32;
+                    let p = *sequences.entry(ids).or_insert(next);
+                    if p == next {
+                        seq_refs.push(Vec::new());
+                        seq_learned.push(Vec::new());
+                    }
+                    seq_learned[p as usize].push(entries.len() as u32);
+                    entries.push(LearnedEntry {
+                        table: table_index as u32,
+                        target: target_index as u32,
+                        weight: *weight,
+                    });
+                    count += 1;
+                }
+                targets.push(LearnedTarget {
+                    category: target.category,
+                    bias: target.bias,
+                    rules: target.rules,
+                    label: Arc::from(format!("{}:{}", src.name, target.category)),
+                });
+            }
+            total += count;
+            tables.push(LearnedTable {
+                name: src.name.clone(),
+                output: src.output,
+                targets,
+                pack: src.pack.clone(),
+                line: src.line,
+                trained_on: src.trained_on.clone(),
+                licence: src.licence.clone(),
+                command: src.command.clone(),
+                held_in: src.held_in.clone(),
+                description: src.description.clone(),
+                entries: count,
+            });
+        }
+
         // Flags for the terms lexing needs to recognise, interned even when
         // no pattern uses them.
         for t in [
@@ -306,6 +410,13 @@ impl Compiled {
             refs.extend_from_slice(r);
         }
         ref_start.push(refs.len() as u32);
+        let mut learned_start = Vec::with_capacity(seq_learned.len() + 1);
+        let mut learned = Vec::new();
+        for l in &seq_learned {
+            learned_start.push(learned.len() as u32);
+            learned.extend_from_slice(l);
+        }
+        learned_start.push(learned.len() as u32);
 
         Ok(Compiled {
             name: merged.name.clone(),
@@ -317,6 +428,10 @@ impl Compiled {
             ref_start,
             refs,
             plans,
+            learned_start,
+            learned,
+            entries,
+            tables,
             sequences: total,
         })
     }
@@ -429,9 +544,19 @@ impl Compiled {
     }
 
     /// Runs the automaton over lexed text and stitches gapped patterns.
-    pub fn find_hits(&self, lexed: &Lexed, scratch: &mut Vec<SegmentHit>, out: &mut Vec<Hit>) {
+    /// Hits of learned n-grams go to `learned`, in text order; an n-gram
+    /// counts only inside one sentence and when its first term is outside
+    /// any negation scope.
+    pub fn find_hits(
+        &self,
+        lexed: &Lexed,
+        scratch: &mut Vec<SegmentHit>,
+        out: &mut Vec<Hit>,
+        learned: &mut Vec<LearnedHit>,
+    ) {
         out.clear();
         scratch.clear();
+        learned.clear();
         let ids = &lexed.ids;
         for start in 0..ids.len() {
             let mut node = self.trie.step(0, ids[start]);
@@ -440,6 +565,7 @@ impl Compiled {
                 end += 1;
                 if let Some(p) = self.trie.terminal[node as usize].checked_sub(1) {
                     self.emit(p as usize, start as u32, end as u32, scratch, out);
+                    self.emit_learned(p as usize, lexed, start, end, learned);
                 }
                 match ids.get(end) {
                     Some(&id) => node = self.trie.step(node, id),
@@ -481,6 +607,61 @@ impl Compiled {
                 });
             }
         }
+    }
+
+    /// Records the learned entries of sequence `p` over terms `start..end`.
+    fn emit_learned(
+        &self,
+        p: usize,
+        lexed: &Lexed,
+        start: usize,
+        end: usize,
+        out: &mut Vec<LearnedHit>,
+    ) {
+        let (from, to) = (
+            self.learned_start[p] as usize,
+            self.learned_start[p + 1] as usize,
+        );
+        if from == to
+            || lexed.terms[start].negated
+            || lexed.terms[start].sentence != lexed.terms[end - 1].sentence
+        {
+            return;
+        }
+        for &entry in &self.learned[from..to] {
+            out.push(LearnedHit {
+                entry,
+                start: start as u32,
+                end: end as u32,
+            });
+        }
+    }
+
+    /// The normalized text of each term of lexed text, as the automaton
+    /// reads it (`<#NUMBER>` for a number no pattern spells out). Used to
+    /// build training features that match what scoring will look up.
+    pub fn term_texts(&self, text: &str, lexed: &Lexed) -> Vec<String> {
+        let mut out = Vec::with_capacity(lexed.terms.len());
+        let mut previous: Option<u32> = None;
+        for term in &lexed.terms {
+            let tok = lexed.tokens[term.token as usize];
+            let second = previous == Some(term.token);
+            previous = Some(term.token);
+            let raw = &text[tok.start..tok.end];
+            out.push(match tok.kind {
+                TokenKind::Word => {
+                    let (a, b) = tokenize::expand_contraction(lexed.norm(term.token as usize));
+                    match (second, b) {
+                        (true, Some(b)) => b.to_string(),
+                        _ => a.to_string(),
+                    }
+                }
+                TokenKind::Number if self.knows(raw) => raw.to_string(),
+                TokenKind::Number => "<#NUMBER>".to_string(),
+                kind => tokenize::normalize_other(raw, kind).into_owned(),
+            });
+        }
+        out
     }
 
     /// Chains segment hits of gapped patterns: each segment must start
@@ -595,6 +776,46 @@ impl Lexed {
         let last = self.tokens[self.terms[(end - 1) as usize].token as usize];
         (first.start, last.end)
     }
+}
+
+/// The terms of an n-gram of a learned table, which must be written in
+/// normalized form (what [`Compiled::term_texts`] gives), one space apart.
+fn ngram_terms(ngram: &str) -> Result<Vec<String>, String> {
+    let pieces: Vec<&str> = ngram.split(' ').collect();
+    if pieces.is_empty() || pieces.len() > 8 || pieces.iter().any(|p| p.is_empty()) {
+        return Err(format!(
+            "n-gram `{ngram}` must be 1 to 8 terms, one space apart"
+        ));
+    }
+    let mut normalized = Vec::with_capacity(pieces.len());
+    let mut buf = String::new();
+    for piece in &pieces {
+        if (piece.starts_with("<#") && piece.ends_with('>')) || tokenize::is_emoticon_term(piece) {
+            normalized.push(piece.to_string());
+            continue;
+        }
+        tokenize::normalize_word(piece, 2, &mut buf);
+        match tokenize::expand_contraction(&buf) {
+            (a, Some(b)) => normalized.push(format!("{a} {b}")),
+            (a, None) => normalized.push(a.to_string()),
+        }
+    }
+    let normalized = normalized.join(" ");
+    if normalized != ngram {
+        return Err(format!(
+            "n-gram `{ngram}` is not in normalized form; write `{normalized}`"
+        ));
+    }
+    Ok(pieces.into_iter().map(str::to_string).collect())
+}
+
+/// A hit of a learned n-gram over terms `start..end`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LearnedHit {
+    /// Index in [`Compiled::entries`].
+    pub entry: u32,
+    pub start: u32,
+    pub end: u32,
 }
 
 /// A hit of one segment of a gapped pattern.

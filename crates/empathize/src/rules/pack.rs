@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::RulePackError;
-use crate::report::{Category, Mechanism, Strategy};
+use crate::report::{Category, Emotion, Mechanism, Strategy};
 
 /// Largest pack source accepted.
 pub(crate) const MAX_PACK_BYTES: usize = 16 << 20;
@@ -25,6 +25,28 @@ struct PackFile {
     disable: Vec<Spanned<String>>,
     #[serde(default)]
     scoring: BTreeMap<String, Spanned<f64>>,
+    #[serde(default)]
+    tables: Vec<Spanned<TableDef>>,
+}
+
+/// A learned weight table as written: n-gram → weight per target.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableDef {
+    name: Spanned<String>,
+    output: Spanned<String>,
+    trained_on: Spanned<String>,
+    licence: Spanned<String>,
+    command: Spanned<String>,
+    held_in: Spanned<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    bias: BTreeMap<String, Spanned<f64>>,
+    #[serde(default)]
+    rules: BTreeMap<String, Spanned<f64>>,
+    #[serde(default)]
+    weights: BTreeMap<String, BTreeMap<String, Spanned<f64>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,6 +128,94 @@ pub(crate) struct RuleSource {
     pub line: Option<usize>,
 }
 
+/// What a learned table predicts, and so where it applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TableOutput {
+    /// Customer emotions (targets: emotion names), per message.
+    Emotions,
+    /// Customer distress (target: `distress`), per message.
+    Distress,
+    /// Support strategies of reply sentences (targets: strategy names).
+    Strategies,
+    /// EPITOME evidence of reply sentences (targets: mechanism names).
+    Epitome,
+}
+
+impl TableOutput {
+    const NAMES: &'static [&'static str] = &["emotions", "distress", "strategies", "epitome"];
+
+    fn from_name(name: &str) -> Option<TableOutput> {
+        Some(match name {
+            "emotions" => TableOutput::Emotions,
+            "distress" => TableOutput::Distress,
+            "strategies" => TableOutput::Strategies,
+            "epitome" => TableOutput::Epitome,
+            _ => return None,
+        })
+    }
+
+    /// The name used in packs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableOutput::Emotions => "emotions",
+            TableOutput::Distress => "distress",
+            TableOutput::Strategies => "strategies",
+            TableOutput::Epitome => "epitome",
+        }
+    }
+
+    /// Whether the table reads customer messages (else reply sentences).
+    pub fn is_customer(self) -> bool {
+        matches!(self, TableOutput::Emotions | TableOutput::Distress)
+    }
+
+    /// The category of a target of this output, if the name is one.
+    pub fn target(self, name: &str) -> Option<Category> {
+        match self {
+            TableOutput::Emotions => Emotion::from_name(name).map(Category::Emotion),
+            TableOutput::Distress => (name == "distress").then_some(Category::Distress),
+            TableOutput::Strategies => Strategy::from_name(name).map(Category::Strategy),
+            TableOutput::Epitome => Mechanism::from_name(name).map(Category::Mechanism),
+        }
+    }
+
+    fn target_names(self) -> Vec<&'static str> {
+        match self {
+            TableOutput::Emotions => Emotion::ALL.iter().map(|e| e.as_str()).collect(),
+            TableOutput::Distress => vec!["distress"],
+            TableOutput::Strategies => Strategy::ALL.iter().map(|e| e.as_str()).collect(),
+            TableOutput::Epitome => Mechanism::ALL.iter().map(|e| e.as_str()).collect(),
+        }
+    }
+}
+
+/// One target of a learned table: `z = bias + rules · rule evidence + Σ weights`.
+#[derive(Debug, Clone)]
+pub(crate) struct TableTarget {
+    pub category: Category,
+    pub bias: f64,
+    /// The weight of the hand-written rules' evidence for this target.
+    pub rules: f64,
+    /// `(n-gram as written, weight, line)`.
+    pub weights: Vec<(String, f64, Option<usize>)>,
+}
+
+/// A learned weight table as merged into an analyzer.
+#[derive(Debug, Clone)]
+pub(crate) struct TableSource {
+    pub name: String,
+    pub output: TableOutput,
+    pub targets: Vec<TableTarget>,
+    pub pack: String,
+    pub line: Option<usize>,
+    /// Header: training data, licence, command, held-in score.
+    pub trained_on: String,
+    pub licence: String,
+    pub command: String,
+    pub held_in: String,
+    pub description: String,
+}
+
 /// A lexicon entry with the pack and line it came from.
 #[derive(Debug, Clone)]
 pub(crate) struct LexiconEntry {
@@ -121,6 +231,7 @@ pub(crate) struct MergedPack {
     pub rules: Vec<RuleSource>,
     pub lexicons: BTreeMap<String, Vec<LexiconEntry>>,
     pub scoring: BTreeMap<String, (f64, String, Option<usize>)>,
+    pub tables: Vec<TableSource>,
 }
 
 /// Maps byte offsets of a source to 1-based lines.
@@ -230,6 +341,21 @@ impl MergedPack {
             }
             self.scoring.insert(key, (v, name.clone(), line));
         }
+        for table in file.tables {
+            let line = lines.of(&table);
+            let parsed = parse_table(table.into_inner(), &lines, &name).map_err(err)?;
+            if let Some(old) = self.tables.iter().find(|t| t.name == parsed.name) {
+                if old.pack == parsed.pack {
+                    return Err(err(RulePackError::new("duplicate table name in this pack")
+                        .with_rule(parsed.name)
+                        .with_field("tables.name")
+                        .with_line(line)));
+                }
+            }
+            // A later pack's table of the same name replaces the earlier one.
+            self.tables.retain(|t| t.name != parsed.name);
+            self.tables.push(parsed);
+        }
         Ok(())
     }
 
@@ -245,12 +371,16 @@ impl MergedPack {
         }
     }
 
-    /// Removes a rule by id.
+    /// Removes a rule by id, or a learned table by name.
     pub fn disable(&mut self, id: &str) -> Result<(), RulePackError> {
-        let before = self.rules.len();
+        let before = self.rules.len() + self.tables.len();
         self.rules.retain(|r| r.id != id);
-        if self.rules.len() == before {
-            return Err(RulePackError::new("no rule with this id to disable").with_rule(id));
+        self.tables.retain(|t| t.name != id);
+        if self.rules.len() + self.tables.len() == before {
+            return Err(
+                RulePackError::new("no rule with this id or table with this name to disable")
+                    .with_rule(id),
+            );
         }
         Ok(())
     }
@@ -281,6 +411,129 @@ fn check_lexicon_name(name: &str) -> Result<(), RulePackError> {
         .with_rule(name)
         .with_field("lexicons"))
     }
+}
+
+/// Checks a learned table: a known output, known targets, finite weights.
+/// N-grams are checked (normalized form, duplicates) when compiled.
+fn parse_table(def: TableDef, lines: &Lines, pack: &str) -> Result<TableSource, RulePackError> {
+    let name = def.name.get_ref().clone();
+    let bad = |field: &str, line: Option<usize>, msg: String| {
+        RulePackError::new(msg)
+            .with_rule(format!("table {name}"))
+            .with_field(format!("tables.{field}"))
+            .with_line(line)
+    };
+    let name_ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-'));
+    if !name_ok {
+        return Err(bad(
+            "name",
+            lines.of(&def.name),
+            "table names use lower-case letters, digits, `_` and `-` (at most 64)".into(),
+        ));
+    }
+    let output = TableOutput::from_name(def.output.get_ref()).ok_or_else(|| {
+        bad(
+            "output",
+            lines.of(&def.output),
+            format!(
+                "unknown output `{}`; expected one of: {}",
+                def.output.get_ref(),
+                TableOutput::NAMES.join(", ")
+            ),
+        )
+    })?;
+    for (field, value) in [
+        ("trained_on", &def.trained_on),
+        ("licence", &def.licence),
+        ("command", &def.command),
+        ("held_in", &def.held_in),
+    ] {
+        if value.get_ref().trim().is_empty() {
+            return Err(bad(
+                field,
+                lines.of(value),
+                "a learned table names its training data, licence, command and held-in score"
+                    .into(),
+            ));
+        }
+    }
+    let category = |field: &str, target: &str, line: Option<usize>| {
+        output.target(target).ok_or_else(|| {
+            bad(
+                field,
+                line,
+                format!(
+                    "unknown target `{target}` for output `{}`; expected one of: {}",
+                    def.output.get_ref(),
+                    output.target_names().join(", ")
+                ),
+            )
+        })
+    };
+    let finite = |field: &str, v: &Spanned<f64>| {
+        let w = *v.get_ref();
+        if w.is_finite() && w.abs() <= 100.0 {
+            Ok(w)
+        } else {
+            Err(bad(
+                field,
+                lines.of(v),
+                format!("weight {w} must be a finite number between -100 and 100"),
+            ))
+        }
+    };
+    let mut targets: Vec<TableTarget> = Vec::new();
+    fn slot(targets: &mut Vec<TableTarget>, c: Category) -> usize {
+        match targets.iter().position(|t| t.category == c) {
+            Some(i) => i,
+            None => {
+                targets.push(TableTarget {
+                    category: c,
+                    bias: 0.0,
+                    rules: 0.0,
+                    weights: Vec::new(),
+                });
+                targets.len() - 1
+            }
+        }
+    }
+    for (target, v) in &def.bias {
+        let i = slot(&mut targets, category("bias", target, lines.of(v))?);
+        targets[i].bias = finite("bias", v)?;
+    }
+    for (target, v) in &def.rules {
+        let i = slot(&mut targets, category("rules", target, lines.of(v))?);
+        targets[i].rules = finite("rules", v)?;
+    }
+    for (target, entries) in &def.weights {
+        let first_line = entries.values().next().and_then(|v| lines.of(v));
+        let i = slot(&mut targets, category("weights", target, first_line)?);
+        for (ngram, v) in entries {
+            let w = finite(&format!("weights.{target}"), v)?;
+            targets[i].weights.push((ngram.clone(), w, lines.of(v)));
+        }
+    }
+    // Entries are kept in weight order, as the file shows them.
+    for t in &mut targets {
+        t.weights
+            .sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    }
+    Ok(TableSource {
+        output,
+        targets,
+        pack: pack.to_string(),
+        line: lines.of(&def.name),
+        trained_on: def.trained_on.into_inner(),
+        licence: def.licence.into_inner(),
+        command: def.command.into_inner(),
+        held_in: def.held_in.into_inner(),
+        description: def.description.unwrap_or_default(),
+        name,
+    })
 }
 
 fn parse_rule(rule: RuleDef, lines: &Lines, pack: &str) -> Result<RuleSource, RulePackError> {

@@ -1,0 +1,597 @@
+//! `empathize train`: fit a learned weight table from labelled text and
+//! write it as a pack (see `docs/rules.md`, "Learned weight tables").
+//!
+//! Corpora:
+//! * `goemotions` — JSONL `{text, labels: [...]}` with GoEmotions labels,
+//!   mapped to the engine's customer emotions (`--output emotions`) or to
+//!   distress (`--output distress`: any negative emotion vs the rest);
+//! * `esconv` — JSONL `{seeker, text, strategy}`: support strategies of
+//!   reply sentences (`--output strategies`);
+//! * `epitome` — the EPITOME CSV files: per reply sentence, whether it is
+//!   part of the annotators' rationale of a mechanism (`--output epitome`);
+//! * `labels` — your own JSONL or CSV: `text`, `label` (or `labels`, a list
+//!   or `|`-separated), optionally `customer`; the labels are targets of
+//!   `--output` (emotion names, `distress`/`1`/`true`, strategy names or
+//!   mechanism names).
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context, Result};
+use empathize::{Analyzer, Emotion, Mechanism, Strategy};
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::learn::{self, Example, Features, Settings, TargetModel};
+
+/// What a table predicts (the `output` of the pack format).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Emotions,
+    Distress,
+    Strategies,
+    Epitome,
+}
+
+impl Output {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Output::Emotions => "emotions",
+            Output::Distress => "distress",
+            Output::Strategies => "strategies",
+            Output::Epitome => "epitome",
+        }
+    }
+
+    /// The targets of this output, by name.
+    pub fn targets(self) -> Vec<&'static str> {
+        match self {
+            // Urgency has no label in the corpora: it stays rule-only.
+            Output::Emotions => Emotion::ALL
+                .iter()
+                .filter(|e| **e != Emotion::Urgency)
+                .map(|e| e.as_str())
+                .collect(),
+            Output::Distress => vec!["distress"],
+            Output::Strategies => Strategy::ALL.iter().map(|s| s.as_str()).collect(),
+            Output::Epitome => Mechanism::ALL.iter().map(|m| m.as_str()).collect(),
+        }
+    }
+
+    /// Whether the table reads whole customer messages (else reply sentences).
+    pub fn per_message(self) -> bool {
+        matches!(self, Output::Emotions | Output::Distress)
+    }
+}
+
+/// The training corpora `train` and `eval` know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Corpus {
+    Goemotions,
+    Esconv,
+    Epitome,
+    Labels,
+}
+
+/// A labelled text: the text, what it answers (replies), its target names.
+#[derive(Debug, Clone)]
+pub struct Labelled {
+    pub text: String,
+    pub context: Option<String>,
+    /// Per-message corpora: the targets present in the text. Per-sentence
+    /// corpora: the label of every sentence, unless `spans` says which.
+    pub targets: BTreeSet<String>,
+    /// Per target, byte spans of the text that carry it (EPITOME rationales).
+    pub spans: Vec<(String, usize, usize)>,
+}
+
+/// GoEmotions labels → the engine's customer emotions.
+pub const GOEMOTIONS_EMOTIONS: &[(&str, &str)] = &[
+    ("anger", "anger"),
+    ("annoyance", "frustration"),
+    ("sadness", "sadness"),
+    ("grief", "sadness"),
+    ("fear", "anxiety"),
+    ("nervousness", "anxiety"),
+    ("disappointment", "disappointment"),
+    ("confusion", "confusion"),
+    ("gratitude", "gratitude"),
+];
+
+/// GoEmotions labels that mean distress.
+pub const GOEMOTIONS_DISTRESS: &[&str] = &[
+    "anger",
+    "annoyance",
+    "sadness",
+    "grief",
+    "fear",
+    "nervousness",
+    "disappointment",
+    "remorse",
+    "disgust",
+];
+
+/// ESConv strategy labels → the engine's strategies.
+pub fn esconv_strategy(label: &str) -> Option<Strategy> {
+    let l = label.to_ascii_lowercase();
+    Some(if l.starts_with("question") {
+        Strategy::Question
+    } else if l.starts_with("restatement") {
+        Strategy::Restatement
+    } else if l.starts_with("reflection") {
+        Strategy::ReflectionOfFeelings
+    } else if l.starts_with("self-disclosure") || l.starts_with("self disclosure") {
+        Strategy::SelfDisclosure
+    } else if l.starts_with("affirmation") {
+        Strategy::AffirmationReassurance
+    } else if l.contains("suggestion") {
+        Strategy::Suggestion
+    } else if l.starts_with("information") {
+        Strategy::Information
+    } else if l.starts_with("other") {
+        Strategy::Other
+    } else {
+        return None;
+    })
+}
+
+#[derive(Deserialize)]
+struct GoEmotionsRow {
+    text: String,
+    labels: Vec<String>,
+}
+
+/// Reads GoEmotions JSONL: each row with its labels mapped to `output`.
+pub fn read_goemotions(path: &Path, output: Output) -> Result<Vec<Labelled>> {
+    read_jsonl(path, |row: GoEmotionsRow| {
+        let targets = match output {
+            Output::Emotions => row
+                .labels
+                .iter()
+                .filter_map(|l| GOEMOTIONS_EMOTIONS.iter().find(|(g, _)| g == l))
+                .map(|(_, e)| e.to_string())
+                .collect(),
+            Output::Distress => row
+                .labels
+                .iter()
+                .any(|l| GOEMOTIONS_DISTRESS.contains(&l.as_str()))
+                .then(|| "distress".to_string())
+                .into_iter()
+                .collect(),
+            _ => bail!("GoEmotions trains `emotions` or `distress` tables"),
+        };
+        Ok(Some(Labelled {
+            text: row.text,
+            context: None,
+            targets,
+            spans: Vec::new(),
+        }))
+    })
+}
+
+#[derive(Deserialize)]
+struct EsconvRow {
+    seeker: String,
+    text: String,
+    strategy: String,
+}
+
+/// Reads ESConv JSONL: supporter utterances with their strategy.
+pub fn read_esconv(path: &Path) -> Result<Vec<Labelled>> {
+    read_jsonl(path, |row: EsconvRow| {
+        let strategy = esconv_strategy(&row.strategy)
+            .ok_or_else(|| anyhow!("unknown ESConv strategy `{}`", row.strategy))?;
+        Ok(Some(Labelled {
+            text: row.text,
+            context: Some(row.seeker),
+            targets: [strategy.as_str().to_string()].into(),
+            spans: Vec::new(),
+        }))
+    })
+}
+
+/// Reads the three EPITOME files of a directory (or the files given):
+/// one example per response, with the rationale spans of each mechanism.
+pub fn read_epitome(paths: &[String]) -> Result<Vec<Labelled>> {
+    let files = crate::eval::expand_paths(paths)?;
+    let mut by_response: Vec<Labelled> = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    for file in files {
+        let mechanism = crate::eval::mechanism_of(&file)
+            .ok_or_else(|| anyhow!("{}: which mechanism? (name it after one)", file.display()))?;
+        for row in crate::eval::read_rows(&file)? {
+            let key = (row.seeker.clone(), row.response.clone());
+            let slot = *index.entry(key).or_insert_with(|| {
+                by_response.push(Labelled {
+                    text: row.response.clone(),
+                    context: Some(row.seeker.clone()),
+                    targets: BTreeSet::new(),
+                    spans: Vec::new(),
+                });
+                by_response.len() - 1
+            });
+            let item = &mut by_response[slot];
+            for rationale in &row.rationales {
+                if let Some(at) = item.text.find(rationale.as_str()) {
+                    item.spans
+                        .push((mechanism.as_str().to_string(), at, at + rationale.len()));
+                }
+            }
+        }
+    }
+    Ok(by_response)
+}
+
+#[derive(Deserialize)]
+struct LabelsRow {
+    text: String,
+    #[serde(default)]
+    customer: Option<String>,
+    #[serde(default)]
+    label: Option<serde_json::Value>,
+    #[serde(default)]
+    labels: Option<serde_json::Value>,
+}
+
+fn label_names(value: &serde_json::Value) -> Vec<String> {
+    match value {
+        serde_json::Value::Array(items) => items.iter().flat_map(label_names).collect(),
+        serde_json::Value::String(s) => s
+            .split('|')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        serde_json::Value::Bool(true) => vec!["true".into()],
+        serde_json::Value::Number(n) if n.as_f64().is_some_and(|x| x > 0.0) => {
+            vec!["1".into()]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Reads your own labels (JSONL or CSV with `text`, `label`/`labels`,
+/// optional `customer`) as targets of `output`.
+pub fn read_labels(path: &Path, output: Output) -> Result<Vec<Labelled>> {
+    let known = output.targets();
+    let to_target = |name: &str| -> Result<Option<String>> {
+        let name = name.trim().to_ascii_lowercase();
+        if output == Output::Distress {
+            return Ok(matches!(name.as_str(), "1" | "true" | "yes" | "distress")
+                .then(|| "distress".to_string()));
+        }
+        if known.contains(&name.as_str()) {
+            return Ok(Some(name));
+        }
+        if matches!(name.as_str(), "" | "none" | "neutral" | "0" | "false") {
+            return Ok(None);
+        }
+        bail!(
+            "unknown label `{name}` for a `{}` table; expected one of: {}",
+            output.as_str(),
+            known.join(", ")
+        )
+    };
+    let convert = |text: String, customer: Option<String>, names: Vec<String>| {
+        let mut targets = BTreeSet::new();
+        for n in &names {
+            if let Some(t) = to_target(n)? {
+                targets.insert(t);
+            }
+        }
+        Ok(Some(Labelled {
+            text,
+            context: customer,
+            targets,
+            spans: Vec::new(),
+        }))
+    };
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !is_csv {
+        return read_jsonl(path, |row: LabelsRow| {
+            let names = row.labels.or(row.label).as_ref().map(label_names);
+            convert(row.text, row.customer, names.unwrap_or_default())
+        });
+    }
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let headers = reader.headers()?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let text = col("text").ok_or_else(|| anyhow!("{}: no column `text`", path.display()))?;
+    let label = col("labels")
+        .or_else(|| col("label"))
+        .ok_or_else(|| anyhow!("{}: no column `label` or `labels`", path.display()))?;
+    let customer = col("customer");
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.with_context(|| format!("{}: row {}", path.display(), i + 2))?;
+        let names = label_names(&serde_json::Value::String(
+            record.get(label).unwrap_or("").to_string(),
+        ));
+        let item = convert(
+            record.get(text).unwrap_or("").to_string(),
+            customer.and_then(|c| record.get(c)).map(str::to_string),
+            names,
+        )
+        .with_context(|| format!("{}: row {}", path.display(), i + 2))?;
+        out.extend(item);
+    }
+    Ok(out)
+}
+
+fn read_jsonl<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    mut convert: impl FnMut(T) -> Result<Option<Labelled>>,
+) -> Result<Vec<Labelled>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let row: T = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a valid record", path.display(), i + 1))?;
+        out.extend(convert(row).with_context(|| format!("{}:{}", path.display(), i + 1))?);
+    }
+    Ok(out)
+}
+
+/// Turns labelled texts into examples: whole messages, or one example per
+/// reply sentence. `analyzer` must have no table of this output, so that
+/// the rules' evidence is what scoring will feed the table.
+pub fn examples(
+    analyzer: &Analyzer,
+    items: &[Labelled],
+    output: Output,
+    features: &mut Features,
+) -> Vec<Example> {
+    let targets = output.targets();
+    let raw: Vec<Vec<(Vec<String>, Vec<f64>, Vec<bool>)>> = items
+        .par_iter()
+        .map(|item| raw_examples(analyzer, item, output, &targets))
+        .collect();
+    raw.into_iter()
+        .flatten()
+        .map(|(grams, rules, labels)| {
+            let mut ids: Vec<u32> = grams.iter().map(|g| features.id(g)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            Example {
+                grams: ids,
+                rules,
+                labels,
+            }
+        })
+        .collect()
+}
+
+type RawExample = (Vec<String>, Vec<f64>, Vec<bool>);
+
+fn raw_examples(
+    analyzer: &Analyzer,
+    item: &Labelled,
+    output: Output,
+    targets: &[&str],
+) -> Vec<RawExample> {
+    let grams = analyzer.ngrams(&item.text, 2);
+    if output.per_message() {
+        let report = analyzer.analyze_customer(&item.text);
+        let rules = targets
+            .iter()
+            .map(|t| match *t {
+                "distress" => report.distress,
+                e => Emotion::from_name(e).map_or(0.0, |e| report.emotions.get(e)),
+            })
+            .collect();
+        let labels = targets.iter().map(|t| item.targets.contains(*t)).collect();
+        return vec![(grams.into_iter().map(|g| g.text).collect(), rules, labels)];
+    }
+    let report = match &item.context {
+        Some(c) => analyzer.score_reply(c, &item.text),
+        None => analyzer.score(&item.text),
+    };
+    let mut sentences: Vec<(usize, usize)> = grams.iter().map(|g| g.sentence).collect();
+    sentences.dedup();
+    sentences
+        .into_iter()
+        .map(|(start, end)| {
+            let rules = targets
+                .iter()
+                .map(|t| match output {
+                    Output::Strategies => report
+                        .strategies
+                        .iter()
+                        .any(|s| s.start == start && s.strategy.as_str() == *t)
+                        as u8 as f64,
+                    _ => report
+                        .evidence
+                        .iter()
+                        .filter(|e| e.start == start && e.mechanism.as_str() == *t)
+                        .map(|e| e.value)
+                        .sum(),
+                })
+                .collect();
+            let labels = targets
+                .iter()
+                .map(|t| {
+                    if item.spans.is_empty() && output != Output::Epitome {
+                        item.targets.contains(*t)
+                    } else {
+                        item.spans
+                            .iter()
+                            .any(|(m, a, b)| m == t && *a < end && start < *b)
+                    }
+                })
+                .collect();
+            let sentence_grams = grams
+                .iter()
+                .filter(|g| g.sentence == (start, end))
+                .map(|g| g.text.clone())
+                .collect();
+            (sentence_grams, rules, labels)
+        })
+        .collect()
+}
+
+/// Fits a table: one model per target.
+pub fn fit(
+    examples: &[Example],
+    output: Output,
+    features: &Features,
+    settings: Settings,
+) -> Vec<TargetModel> {
+    let targets = output.targets().len();
+    let mut models = learn::fit(examples, targets, features.names.len(), settings);
+    if matches!(output, Output::Emotions | Output::Epitome) {
+        for (t, model) in models.iter_mut().enumerate() {
+            learn::calibrate_presence(model, examples, t);
+        }
+    }
+    models
+}
+
+/// The header of a table.
+pub struct Header {
+    pub name: String,
+    pub trained_on: String,
+    pub licence: String,
+    pub command: String,
+    pub held_in: String,
+    pub description: String,
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Writes a table as a pack: a commented header, then one n-gram a line,
+/// strongest first, per target. Weights have 4 decimals.
+pub fn to_toml(
+    header: &Header,
+    output: Output,
+    models: &[TargetModel],
+    features: &Features,
+) -> String {
+    let targets = output.targets();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Learned weight table `{}` ({} n-gram weights).\n# Trained on: {}\n# Licence: {}\n# Made by: {}\n# Held-in: {}\n# Edit by hand if you like: `empathize rules check` validates it.\n",
+        header.name,
+        models.iter().map(|m| m.weights.len()).sum::<usize>(),
+        header.trained_on,
+        header.licence,
+        header.command,
+        header.held_in,
+    );
+    let _ = writeln!(s, "[[tables]]");
+    let _ = writeln!(s, "name = {}", toml_string(&header.name));
+    let _ = writeln!(s, "output = {}", toml_string(output.as_str()));
+    let _ = writeln!(s, "trained_on = {}", toml_string(&header.trained_on));
+    let _ = writeln!(s, "licence = {}", toml_string(&header.licence));
+    let _ = writeln!(s, "command = {}", toml_string(&header.command));
+    let _ = writeln!(s, "held_in = {}", toml_string(&header.held_in));
+    if !header.description.is_empty() {
+        let _ = writeln!(s, "description = {}", toml_string(&header.description));
+    }
+    let _ = writeln!(s, "\n[tables.bias]");
+    for (t, m) in targets.iter().zip(models) {
+        let _ = writeln!(s, "{t} = {:.4}", m.bias);
+    }
+    let _ = writeln!(s, "\n[tables.rules]");
+    for (t, m) in targets.iter().zip(models) {
+        let _ = writeln!(s, "{t} = {:.4}", m.rules);
+    }
+    for (t, m) in targets.iter().zip(models) {
+        let _ = writeln!(s, "\n[tables.weights.{t}]");
+        for (g, w) in &m.weights {
+            if format!("{w:.4}") == "0.0000" || format!("{w:.4}") == "-0.0000" {
+                continue;
+            }
+            let _ = writeln!(s, "{} = {w:.4}", toml_string(&features.names[*g as usize]));
+        }
+    }
+    s
+}
+
+/// The score a fitted table reaches on its own training examples, in words
+/// (for the table's header).
+pub fn held_in(examples: &[Example], output: Output, models: &[TargetModel]) -> String {
+    let lookups: Vec<HashMap<u32, f64>> = models.iter().map(TargetModel::lookup).collect();
+    let logit = |ex: &Example, t: usize| models[t].logit(ex, t, &lookups[t]);
+    match output {
+        Output::Distress => {
+            let scored: Vec<(f64, bool)> = examples
+                .iter()
+                .map(|e| (logit(e, 0), e.labels[0]))
+                .collect();
+            format!(
+                "AUC {:.3} on {} training examples",
+                crate::goemotions::auc(&scored),
+                examples.len()
+            )
+        }
+        Output::Strategies => {
+            let right = examples
+                .iter()
+                .filter(|e| {
+                    let best = (0..models.len())
+                        .max_by(|&a, &b| logit(e, a).total_cmp(&logit(e, b)))
+                        .unwrap_or(0);
+                    e.labels[best]
+                })
+                .count();
+            format!(
+                "sentence accuracy {:.3} on {} training sentences",
+                right as f64 / examples.len().max(1) as f64,
+                examples.len()
+            )
+        }
+        Output::Emotions | Output::Epitome => {
+            let f1s: Vec<String> = output
+                .targets()
+                .iter()
+                .enumerate()
+                .map(|(t, name)| {
+                    let (mut tp, mut fp, mut fn_) = (0.0, 0.0, 0.0);
+                    for e in examples {
+                        match (logit(e, t) > 0.0, e.labels[t]) {
+                            (true, true) => tp += 1.0,
+                            (true, false) => fp += 1.0,
+                            (false, true) => fn_ += 1.0,
+                            _ => {}
+                        }
+                    }
+                    let f1 = if tp > 0.0 {
+                        2.0 * tp / (2.0 * tp + fp + fn_)
+                    } else {
+                        0.0
+                    };
+                    format!("{name} {f1:.3}")
+                })
+                .collect();
+            format!(
+                "F1 of z > 0 on {} training examples: {}",
+                examples.len(),
+                f1s.join(", ")
+            )
+        }
+    }
+}

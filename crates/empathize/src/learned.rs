@@ -1,0 +1,289 @@
+//! Learned weight tables: how their n-grams become a target's logit, and
+//! how each n-gram that moves a result is reported as a match.
+//!
+//! For a target `t` of a table and a span of text (a customer message, or a
+//! sentence of a reply):
+//!
+//! ```text
+//! z_t = bias_t + rules_t · r_t + Σ weight_t(g)   over the distinct n-grams g
+//!                                                 of the span in the table
+//! ```
+//!
+//! where `r_t` is what the hand-written rules say about `t` on their own
+//! (the rule-only emotion value, the rule-only distress, the rule's strategy
+//! vote or EPITOME evidence of the sentence). An n-gram counts once per
+//! span, only inside one sentence, and not when its first term is inside a
+//! negation scope. Each output turns `z_t` into a value in its own way (see
+//! the callers): distress is `σ(z)`, an emotion `max(0, 2σ(z) − 1)`.
+
+use std::ops::Range;
+
+use crate::report::{
+    Category, Evidence, Match, MatchSource, Mechanism, Polarity, ScoreTerm, SentenceStrategy,
+    TermSource,
+};
+use crate::rules::compile::{Compiled, LearnedHit, LearnedTarget, Lexed};
+use crate::rules::pack::TableOutput;
+use crate::scoring::sigmoid;
+
+/// A target's logit over a span, and the n-gram hits that went into it.
+#[derive(Debug)]
+pub(crate) struct Logit<'c> {
+    pub target: &'c LearnedTarget,
+    /// The rules' evidence `r_t` times the table's `rules_t`.
+    pub rules: f64,
+    pub z: f64,
+    /// The first hit of each distinct n-gram that counted, in text order.
+    pub hits: Vec<LearnedHit>,
+}
+
+impl Logit<'_> {
+    /// The terms of `z`: bias, rules, then each n-gram (pointing at its
+    /// match, `positions[i]` for `hits[i]`).
+    pub fn breakdown(
+        &self,
+        compiled: &Compiled,
+        rule_evidence: f64,
+        positions: &[usize],
+    ) -> Vec<ScoreTerm> {
+        let mut terms = vec![ScoreTerm {
+            source: TermSource::Bias,
+            label: format!("{} bias", self.target.label),
+            value: self.target.bias,
+            match_index: None,
+        }];
+        if self.target.rules != 0.0 && rule_evidence != 0.0 {
+            terms.push(ScoreTerm {
+                source: TermSource::Rules,
+                label: format!("rules {rule_evidence:.3} × {:.3}", self.target.rules),
+                value: self.rules,
+                match_index: None,
+            });
+        }
+        terms.extend(self.hits.iter().zip(positions).map(|(hit, &at)| ScoreTerm {
+            source: TermSource::Learned,
+            label: self.target.label.to_string(),
+            value: compiled.entries[hit.entry as usize].weight,
+            match_index: Some(at),
+        }));
+        terms
+    }
+}
+
+/// The logit of every target of the tables whose output `applies`, over
+/// the terms `span`; `rule_evidence` gives `r_t` for a target's category.
+pub(crate) fn logits<'c>(
+    compiled: &'c Compiled,
+    hits: &[LearnedHit],
+    span: Range<u32>,
+    applies: impl Fn(TableOutput) -> bool,
+    rule_evidence: impl Fn(crate::report::Category) -> f64,
+) -> Vec<Logit<'c>> {
+    let mut out: Vec<Logit<'c>> = Vec::new();
+    // (table, target) → index in `out`, for the tables that apply.
+    let mut slots: Vec<Vec<usize>> = Vec::with_capacity(compiled.tables.len());
+    for table in &compiled.tables {
+        if !applies(table.output) {
+            slots.push(Vec::new());
+            continue;
+        }
+        slots.push(
+            table
+                .targets
+                .iter()
+                .map(|target| {
+                    let rules = target.rules * rule_evidence(target.category);
+                    out.push(Logit {
+                        target,
+                        rules,
+                        z: target.bias + rules,
+                        hits: Vec::new(),
+                    });
+                    out.len() - 1
+                })
+                .collect(),
+        );
+    }
+    if out.is_empty() {
+        return out;
+    }
+    let first = hits.partition_point(|h| h.start < span.start);
+    for hit in hits[first..].iter().take_while(|h| h.start < span.end) {
+        if hit.end > span.end {
+            continue;
+        }
+        let entry = compiled.entries[hit.entry as usize];
+        let Some(&slot) = slots[entry.table as usize].get(entry.target as usize) else {
+            continue;
+        };
+        let logit = &mut out[slot];
+        if logit.hits.iter().any(|h| h.entry == hit.entry) {
+            continue;
+        }
+        logit.z += entry.weight;
+        logit.hits.push(*hit);
+    }
+    out
+}
+
+/// `max(0, 2σ(z) − 1)`: 0 unless `z > 0` (more likely present than not).
+pub(crate) fn presence(z: f64) -> f64 {
+    (2.0 * sigmoid(z) - 1.0).max(0.0)
+}
+
+/// The match of a learned n-gram hit of `target`.
+fn to_match(
+    compiled: &Compiled,
+    target: &LearnedTarget,
+    hit: &LearnedHit,
+    lexed: &Lexed,
+    text: &str,
+) -> Match {
+    let (start, end) = lexed.span(hit.start, hit.end);
+    Match {
+        rule: target.label.clone(),
+        source: MatchSource::Learned,
+        category: target.category,
+        polarity: Polarity::Neutral,
+        start,
+        end,
+        text: text[start..end].to_string(),
+        contribution: compiled.entries[hit.entry as usize].weight,
+        negated: false,
+        suppressed: false,
+    }
+}
+
+/// The rule matches and the learned n-grams of `logits` as one list in
+/// text order, and for each logit the position of each of its hits.
+pub(crate) fn with_matches(
+    rule_matches: Vec<Match>,
+    logits: &[Logit<'_>],
+    lexed: &Lexed,
+    text: &str,
+    compiled: &Compiled,
+) -> (Vec<Match>, Vec<Vec<usize>>) {
+    let learned: Vec<Match> = logits
+        .iter()
+        .flat_map(|l| {
+            l.hits
+                .iter()
+                .map(|h| to_match(compiled, l.target, h, lexed, text))
+        })
+        .collect();
+    let (merged, at) = merge(rule_matches, learned);
+    let mut positions = Vec::with_capacity(logits.len());
+    let mut next = 0;
+    for l in logits {
+        positions.push(at[next..next + l.hits.len()].to_vec());
+        next += l.hits.len();
+    }
+    (merged, positions)
+}
+
+/// Merges learned matches into rule matches (both by start, longest
+/// first); returns the list and where each learned match went.
+fn merge(rule_matches: Vec<Match>, learned: Vec<Match>) -> (Vec<Match>, Vec<usize>) {
+    let key = |m: &Match| (m.start, std::cmp::Reverse(m.end));
+    let mut order: Vec<usize> = (0..learned.len()).collect();
+    order.sort_by_key(|&i| key(&learned[i]));
+    let mut at = vec![0; learned.len()];
+    let mut slots: Vec<Option<Match>> = learned.into_iter().map(Some).collect();
+    let mut merged = Vec::with_capacity(rule_matches.len() + slots.len());
+    let mut rules = rule_matches.into_iter().peekable();
+    for i in order {
+        let Some(m) = slots[i].take() else { continue };
+        while let Some(r) = rules.next_if(|r| key(r) <= key(&m)) {
+            merged.push(r);
+        }
+        at[i] = merged.len();
+        merged.push(m);
+    }
+    merged.extend(rules);
+    (merged, at)
+}
+
+/// What the reply-sentence tables add to a reply: learned EPITOME evidence
+/// per sentence (`weight(mechanism) · max(0, 2σ(z) − 1)`, source
+/// `learned`), the learned strategy of each sentence (the target with the
+/// highest `z`, given the rules' tag), and the matches of the n-grams that
+/// moved them.
+pub(crate) fn apply_to_reply(
+    compiled: &Compiled,
+    lexed: &Lexed,
+    text: &str,
+    hits: &[LearnedHit],
+    evidence: &mut Vec<Evidence>,
+    strategies: &mut [SentenceStrategy],
+    weight: impl Fn(Mechanism) -> f64,
+    rule_matches: Vec<Match>,
+) -> Vec<Match> {
+    let has = |o: TableOutput| compiled.tables.iter().any(|t| t.output == o);
+    let (epitome, strategy) = (has(TableOutput::Epitome), has(TableOutput::Strategies));
+    if !epitome && !strategy {
+        return rule_matches;
+    }
+    let mut learned = Vec::new();
+    let rule_evidence: Vec<Evidence> = evidence.clone();
+    for sentence in &lexed.sentences {
+        if sentence.end_term == sentence.first_term {
+            continue;
+        }
+        let span = sentence.first_term..sentence.end_term;
+        if epitome {
+            let logits = logits(compiled, hits, span.clone(), |o| o == TableOutput::Epitome, |c| {
+                rule_evidence
+                    .iter()
+                    .filter(|e| e.start == sentence.start && Category::Mechanism(e.mechanism) == c)
+                    .map(|e| e.value)
+                    .sum()
+            });
+            for l in &logits {
+                let Category::Mechanism(m) = l.target.category else {
+                    continue;
+                };
+                let value = weight(m) * presence(l.z);
+                if value > 0.0 {
+                    evidence.push(Evidence {
+                        mechanism: m,
+                        start: sentence.start,
+                        end: sentence.end,
+                        value,
+                        source: "learned".to_string(),
+                    });
+                    learned.extend(
+                        l.hits
+                            .iter()
+                            .map(|h| to_match(compiled, l.target, h, lexed, text)),
+                    );
+                }
+            }
+        }
+        if strategy {
+            let Some(tagged) = strategies.iter_mut().find(|s| s.start == sentence.start) else {
+                continue;
+            };
+            let rule_tag = tagged.strategy;
+            let logits = logits(
+                compiled,
+                hits,
+                span,
+                |o| o == TableOutput::Strategies,
+                |c| f64::from(u8::from(c == Category::Strategy(rule_tag))),
+            );
+            let best = logits.iter().max_by(|a, b| a.z.total_cmp(&b.z));
+            if let Some(best) = best {
+                if let Category::Strategy(st) = best.target.category {
+                    tagged.strategy = st;
+                    learned.extend(
+                        best.hits
+                            .iter()
+                            .filter(|h| compiled.entries[h.entry as usize].weight > 0.0)
+                            .map(|h| to_match(compiled, best.target, h, lexed, text)),
+                    );
+                }
+            }
+        }
+    }
+    merge(rule_matches, learned).0
+}
