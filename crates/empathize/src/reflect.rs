@@ -314,6 +314,15 @@ pub(crate) struct SentenceShape {
     pub echoes: usize,
     /// Word count.
     pub words: usize,
+    /// A question that checks the writer has understood ("so you feel…?",
+    /// "…, is that right?", a statement with a question mark): a restatement.
+    pub confirming: bool,
+    /// A statement that advises: a modal of advice after "you" ("you could
+    /// try", "you might want to"), or a hedged opener ("maybe…", "perhaps…").
+    pub advice: bool,
+    /// Token index of the last contrast ("…, but …") after the sentence's
+    /// first words: the clause after it carries the sentence's main act.
+    pub contrast: Option<usize>,
 }
 
 const SUGGESTIVE_OPENERS: &[&[&str]] = &[
@@ -501,6 +510,62 @@ fn interrogative(words: &[&str]) -> bool {
     }
 }
 
+/// Words that open a clause without changing what it does.
+fn skip_openers<'a, 'w>(words: &'a [&'w str]) -> &'a [&'w str] {
+    let opener = words.iter().position(|w| {
+        !matches!(
+            *w,
+            "so" | "and" | "but" | "well" | "oh" | "hey" | "also" | "then" | "okay" | "ok" | "ah"
+        )
+    });
+    &words[opener.unwrap_or(words.len())..]
+}
+
+/// A question that checks understanding rather than asks: "so" followed by
+/// a statement ("so you feel…?", "so she left?"), a confirming tag ("is that
+/// right?", "correct?"), or statement word order addressed to the person
+/// ("you feel worried about work?").
+fn confirming_question(words: &[&str], addresses_you: bool) -> bool {
+    const TAGS: &[&[&str]] = &[
+        &["is", "that", "right"],
+        &["is", "that", "correct"],
+        &["is", "that", "true"],
+        &["is", "that", "so"],
+        &["am", "i", "right"],
+        &["correct"],
+        &["right"],
+    ];
+    const SUBJECT: &[&str] = &[
+        "you", "your", "it", "that", "he", "she", "they", "his", "her", "their", "the", "this",
+    ];
+    if TAGS.iter().any(|t| ends_with_seq(words, t)) && addresses_you {
+        return true;
+    }
+    let body = skip_openers(words);
+    let first = body.first().copied().unwrap_or("");
+    let second = body.get(1).copied().unwrap_or("");
+    let so_statement = words.first() == Some(&"so") && SUBJECT.contains(&first);
+    let declarative = addresses_you
+        && SUBJECT.contains(&first)
+        && !matches!(second, "know" | "think" | "mean")
+        && body.len() >= 3;
+    so_statement || declarative
+}
+
+/// A statement that advises: "maybe…"/"perhaps…" first, or a modal of
+/// advice after "you" ("you could try", "you have to", "you might want to").
+fn advice_statement(words: &[&str], addresses_you: bool) -> bool {
+    const ADVICE: &[&str] = &["should", "could", "might", "may", "need", "ought", "must"];
+    let body = skip_openers(words);
+    if matches!(body.first(), Some(&("maybe" | "perhaps"))) {
+        return true;
+    }
+    addresses_you
+        && words
+            .windows(3)
+            .any(|w| w[0] == "you" && (ADVICE.contains(&w[1]) || (w[1] == "have" && w[2] == "to")))
+}
+
 fn classify_first_person(words: &[&str]) -> FirstPerson {
     let mut found = false;
     for (i, w) in words.iter().enumerate() {
@@ -575,6 +640,9 @@ pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> V
                 continue;
             }
             shape.words += 1;
+            if shape.words > 2 && matches!(lexed.norm(index), "but" | "however") {
+                shape.contrast = Some(index);
+            }
             let buf = lexed.norm(index);
             if let Some(keywords) = customer {
                 if buf.len() >= 3 && !is_stopword(buf) {
@@ -602,14 +670,19 @@ pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> V
         }
         let word = |k: usize| ranges.get(k).map_or("", |&(a, b)| &arena[a..b]);
         let question = s.question || interrogative(&[word(0), word(1)]);
-        if !question && !mentions_self {
+        let hedged = matches!(word(0), "maybe" | "perhaps");
+        if !question && !mentions_self && !addresses_you && !hedged {
             continue;
         }
         let words: Vec<&str> = ranges.iter().map(|&(a, b)| &arena[a..b]).collect();
         if question {
             shape.question = classify_question(&words, addresses_you, mentions_self, shape.echoes);
+            shape.confirming = confirming_question(&words, addresses_you);
         } else {
-            shape.first_person = classify_first_person(&words);
+            shape.advice = advice_statement(&words, addresses_you);
+            if mentions_self {
+                shape.first_person = classify_first_person(&words);
+            }
         }
     }
     shapes
