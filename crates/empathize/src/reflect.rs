@@ -323,6 +323,8 @@ pub(crate) struct SentenceShape {
     /// Token index of the last contrast ("…, but …") after the sentence's
     /// first words: the clause after it carries the sentence's main act.
     pub contrast: Option<usize>,
+    /// The sentence speaks to the person ("you", "your").
+    pub addresses_you: bool,
 }
 
 const SUGGESTIVE_OPENERS: &[&[&str]] = &[
@@ -601,7 +603,19 @@ fn classify_first_person(words: &[&str]) -> FirstPerson {
                 Some("am")
                     if matches!(
                         after,
-                        "sorry" | "not" | "sure" | "thinking" | "guessing" | "saying" | "going"
+                        "sorry"
+                            | "not"
+                            | "sure"
+                            | "thinking"
+                            | "guessing"
+                            | "saying"
+                            | "going"
+                            | "glad"
+                            | "happy"
+                            | "pleased"
+                            | "grateful"
+                            | "thankful"
+                            | "here"
                     ) =>
                 {
                     return FirstPerson::Opinion
@@ -671,6 +685,7 @@ pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> V
         let word = |k: usize| ranges.get(k).map_or("", |&(a, b)| &arena[a..b]);
         let question = s.question || interrogative(&[word(0), word(1)]);
         let hedged = matches!(word(0), "maybe" | "perhaps");
+        shape.addresses_you = addresses_you;
         if !question && !mentions_self && !addresses_you && !hedged {
             continue;
         }

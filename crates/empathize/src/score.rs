@@ -527,6 +527,7 @@ fn default_strategy(category: Category) -> Option<Strategy> {
         Category::Dimension(d) => match d {
             Dimension::Acknowledgment | Dimension::Understanding => Strategy::ReflectionOfFeelings,
             Dimension::Restatement => Strategy::Restatement,
+            Dimension::Apology => Strategy::AffirmationReassurance,
             Dimension::Reassurance | Dimension::Care => Strategy::AffirmationReassurance,
             Dimension::Options => Strategy::Suggestion,
             Dimension::Exploration => Strategy::Question,
@@ -614,6 +615,7 @@ fn sentence_strategies(
             Some(st) => st,
             None if shape.first_person == FirstPerson::Experience => Strategy::SelfDisclosure,
             None if shape.advice => Strategy::Suggestion,
+            None if shape.words >= 4 && shape.addresses_you => Strategy::AffirmationReassurance,
             None if shape.words >= 4 => Strategy::Information,
             None => Strategy::Other,
         };
