@@ -753,6 +753,27 @@ mod tests {
     }
 
     #[test]
+    fn confirming_questions_and_advice() {
+        let words = |s: &'static str| s.split(' ').collect::<Vec<&str>>();
+        for (q, you) in [
+            ("so you feel let down", true),
+            ("you were charged twice is that right", true),
+            ("so the parcel never came", false),
+            ("you have been waiting since monday", true),
+        ] {
+            assert!(confirming_question(&words(q), you), "{q}");
+        }
+        for q in ["how are you feeling", "do you know why", "what did he say"] {
+            assert!(!confirming_question(&words(q), true), "{q}");
+        }
+        assert!(advice_statement(&words("you could try the app"), true));
+        assert!(advice_statement(&words("you have to restart it"), true));
+        assert!(advice_statement(&words("maybe ask your sister"), false));
+        assert!(!advice_statement(&words("you have a point"), true));
+        assert!(!advice_statement(&words("you are right"), true));
+    }
+
+    #[test]
     fn stems_meet() {
         assert_eq!(stem("worried"), stem("worries"));
         assert_eq!(stem("charged"), stem("charges"));
