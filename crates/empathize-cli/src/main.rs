@@ -6,6 +6,7 @@
 //! 2 bad usage; 3 a malformed record with `--strict`.
 
 mod eval;
+mod eval_esconv;
 mod explain;
 mod fit;
 mod html;
@@ -14,6 +15,7 @@ mod input;
 mod learn;
 mod output;
 mod process;
+mod split;
 mod train;
 
 use std::io::{self, IsTerminal, Write};
@@ -147,6 +149,27 @@ enum EvalCommand {
         #[arg(long, default_value_t = 5)]
         folds: usize,
         /// Print up to N misjudged rows per file (gold → predicted), for error analysis.
+        #[arg(long, value_name = "N")]
+        errors: Option<usize>,
+        /// Use only fold I of K of the rows (by a hash of the seeker post), e.g. `0/2`
+        /// for one half: read errors on one half, check gains on the other.
+        #[arg(long, value_name = "I/K")]
+        part: Option<String>,
+    },
+    /// Support strategies against ESConv labels (JSONL rows `{seeker, text, strategy}`).
+    Esconv {
+        /// The JSONL file.
+        path: String,
+        /// Print JSON instead of the tables.
+        #[arg(long)]
+        json: bool,
+        /// Also report each of K folds (rows assigned by a hash of the seeker text).
+        #[arg(long, value_name = "K")]
+        folds: Option<usize>,
+        /// Use only fold I of K of the rows (by a hash of the seeker text), e.g. `0/2`.
+        #[arg(long, value_name = "I/K")]
+        part: Option<String>,
+        /// Print up to N utterances whose tags miss the label, for error analysis.
         #[arg(long, value_name = "N")]
         errors: Option<usize>,
     },
@@ -461,6 +484,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write,
             folds,
             errors,
+            part,
         }) => {
             let analyzer = build_analyzer(&cli.packs)?;
             let options = EvalOptions {
@@ -470,6 +494,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 write,
                 folds: folds.max(2),
                 errors,
+                part: part.as_deref().map(split::parse_part).transpose()?,
             };
             eval_epitome(&analyzer, &paths, &options)
         }
@@ -482,6 +507,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let analyzer = build_analyzer(&cli.packs)?;
             let rules_only = without_tables(&cli.packs, &analyzer)?;
             train_table(&rules_only, args)
+        }
+        Command::Eval(EvalCommand::Esconv {
+            path,
+            json,
+            folds,
+            part,
+            errors,
+        }) => {
+            let analyzer = build_analyzer(&cli.packs)?;
+            let part = part.as_deref().map(split::parse_part).transpose()?;
+            eval_esconv(&analyzer, &path, json, folds, part, errors)
         }
         Command::Rules(RulesCommand::List { json }) => {
             let analyzer = build_analyzer(&cli.packs)?;
@@ -656,6 +692,57 @@ struct EvalOptions {
     write: Option<String>,
     folds: usize,
     errors: Option<usize>,
+    part: Option<(usize, usize)>,
+}
+
+fn eval_esconv(
+    analyzer: &Analyzer,
+    path: &str,
+    json: bool,
+    folds: Option<usize>,
+    part: Option<(usize, usize)>,
+    errors: Option<usize>,
+) -> Result<ExitCode> {
+    let mut rows = eval_esconv::read_rows(std::path::Path::new(path))?;
+    if let Some((i, k)) = part {
+        rows = eval_esconv::fold_rows(&rows, i, k);
+    }
+    if rows.is_empty() {
+        return Err(anyhow!("{path}: no rows to evaluate"));
+    }
+    let mut out = io::stdout().lock();
+    if let Some(n) = errors {
+        for (gold, tags, text) in eval_esconv::errors(analyzer, &rows, n) {
+            let tags: Vec<&str> = tags.iter().map(|t| t.as_str()).collect();
+            writeln!(
+                out,
+                "gold {gold} → [{}]: {}",
+                tags.join(", "),
+                text.replace('\n', " ")
+            )?;
+        }
+    }
+    let folds = match folds {
+        Some(k) if k >= 2 => (0..k)
+            .map(|i| eval_esconv::evaluate(analyzer, &eval_esconv::fold_rows(&rows, i, k)))
+            .collect(),
+        Some(_) => return Err(anyhow!("--folds needs at least 2 folds")),
+        None => Vec::new(),
+    };
+    let report = eval_esconv::Report {
+        file: path.to_string(),
+        part,
+        ours: eval_esconv::evaluate(analyzer, &rows),
+        baseline: eval_esconv::baseline(&rows),
+        folds,
+    };
+    if json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        eval_esconv::print(&mut out, &report)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn eval_epitome(analyzer: &Analyzer, paths: &[String], options: &EvalOptions) -> Result<ExitCode> {
@@ -676,7 +763,10 @@ fn eval_epitome(analyzer: &Analyzer, paths: &[String], options: &EvalOptions) ->
             );
             continue;
         };
-        let rows = eval::read_rows(&file)?;
+        let mut rows = eval::read_rows(&file)?;
+        if let Some((i, k)) = options.part {
+            rows.retain(|r| split::fold_of(&r.seeker, k) == i);
+        }
         if let Some(n) = options.errors {
             let mut out = io::stdout().lock();
             for (gold, predicted, text) in eval::errors(analyzer, &rows, m, n) {

@@ -314,6 +314,17 @@ pub(crate) struct SentenceShape {
     pub echoes: usize,
     /// Word count.
     pub words: usize,
+    /// A question that checks the writer has understood ("so you feel…?",
+    /// "…, is that right?", a statement with a question mark): a restatement.
+    pub confirming: bool,
+    /// A statement that advises: a modal of advice after "you" ("you could
+    /// try", "you might want to"), or a hedged opener ("maybe…", "perhaps…").
+    pub advice: bool,
+    /// Token index of the last contrast ("…, but …") after the sentence's
+    /// first words: the clause after it carries the sentence's main act.
+    pub contrast: Option<usize>,
+    /// The sentence speaks to the person ("you", "your").
+    pub addresses_you: bool,
 }
 
 const SUGGESTIVE_OPENERS: &[&[&str]] = &[
@@ -501,6 +512,62 @@ fn interrogative(words: &[&str]) -> bool {
     }
 }
 
+/// Words that open a clause without changing what it does.
+fn skip_openers<'a, 'w>(words: &'a [&'w str]) -> &'a [&'w str] {
+    let opener = words.iter().position(|w| {
+        !matches!(
+            *w,
+            "so" | "and" | "but" | "well" | "oh" | "hey" | "also" | "then" | "okay" | "ok" | "ah"
+        )
+    });
+    &words[opener.unwrap_or(words.len())..]
+}
+
+/// A question that checks understanding rather than asks: "so" followed by
+/// a statement ("so you feel…?", "so she left?"), a confirming tag ("is that
+/// right?", "correct?"), or statement word order addressed to the person
+/// ("you feel worried about work?").
+fn confirming_question(words: &[&str], addresses_you: bool) -> bool {
+    const TAGS: &[&[&str]] = &[
+        &["is", "that", "right"],
+        &["is", "that", "correct"],
+        &["is", "that", "true"],
+        &["is", "that", "so"],
+        &["am", "i", "right"],
+        &["correct"],
+        &["right"],
+    ];
+    const SUBJECT: &[&str] = &[
+        "you", "your", "it", "that", "he", "she", "they", "his", "her", "their", "the", "this",
+    ];
+    if TAGS.iter().any(|t| ends_with_seq(words, t)) && addresses_you {
+        return true;
+    }
+    let body = skip_openers(words);
+    let first = body.first().copied().unwrap_or("");
+    let second = body.get(1).copied().unwrap_or("");
+    let so_statement = words.first() == Some(&"so") && SUBJECT.contains(&first);
+    let declarative = addresses_you
+        && SUBJECT.contains(&first)
+        && !matches!(second, "know" | "think" | "mean")
+        && body.len() >= 3;
+    so_statement || declarative
+}
+
+/// A statement that advises: "maybe…"/"perhaps…" first, or a modal of
+/// advice after "you" ("you could try", "you have to", "you might want to").
+fn advice_statement(words: &[&str], addresses_you: bool) -> bool {
+    const ADVICE: &[&str] = &["should", "could", "might", "may", "need", "ought", "must"];
+    let body = skip_openers(words);
+    if matches!(body.first(), Some(&("maybe" | "perhaps"))) {
+        return true;
+    }
+    addresses_you
+        && words
+            .windows(3)
+            .any(|w| w[0] == "you" && (ADVICE.contains(&w[1]) || (w[1] == "have" && w[2] == "to")))
+}
+
 fn classify_first_person(words: &[&str]) -> FirstPerson {
     let mut found = false;
     for (i, w) in words.iter().enumerate() {
@@ -536,7 +603,19 @@ fn classify_first_person(words: &[&str]) -> FirstPerson {
                 Some("am")
                     if matches!(
                         after,
-                        "sorry" | "not" | "sure" | "thinking" | "guessing" | "saying" | "going"
+                        "sorry"
+                            | "not"
+                            | "sure"
+                            | "thinking"
+                            | "guessing"
+                            | "saying"
+                            | "going"
+                            | "glad"
+                            | "happy"
+                            | "pleased"
+                            | "grateful"
+                            | "thankful"
+                            | "here"
                     ) =>
                 {
                     return FirstPerson::Opinion
@@ -575,6 +654,9 @@ pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> V
                 continue;
             }
             shape.words += 1;
+            if shape.words > 2 && matches!(lexed.norm(index), "but" | "however") {
+                shape.contrast = Some(index);
+            }
             let buf = lexed.norm(index);
             if let Some(keywords) = customer {
                 if buf.len() >= 3 && !is_stopword(buf) {
@@ -602,14 +684,20 @@ pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> V
         }
         let word = |k: usize| ranges.get(k).map_or("", |&(a, b)| &arena[a..b]);
         let question = s.question || interrogative(&[word(0), word(1)]);
-        if !question && !mentions_self {
+        let hedged = matches!(word(0), "maybe" | "perhaps");
+        shape.addresses_you = addresses_you;
+        if !question && !mentions_self && !addresses_you && !hedged {
             continue;
         }
         let words: Vec<&str> = ranges.iter().map(|&(a, b)| &arena[a..b]).collect();
         if question {
             shape.question = classify_question(&words, addresses_you, mentions_self, shape.echoes);
+            shape.confirming = confirming_question(&words, addresses_you);
         } else {
-            shape.first_person = classify_first_person(&words);
+            shape.advice = advice_statement(&words, addresses_you);
+            if mentions_self {
+                shape.first_person = classify_first_person(&words);
+            }
         }
     }
     shapes
@@ -662,6 +750,27 @@ mod tests {
             let words: Vec<&str> = s.split(' ').collect();
             assert!(!interrogative(&words), "{s}");
         }
+    }
+
+    #[test]
+    fn confirming_questions_and_advice() {
+        let words = |s: &'static str| s.split(' ').collect::<Vec<&str>>();
+        for (q, you) in [
+            ("so you feel let down", true),
+            ("you were charged twice is that right", true),
+            ("so the parcel never came", false),
+            ("you have been waiting since monday", true),
+        ] {
+            assert!(confirming_question(&words(q), you), "{q}");
+        }
+        for q in ["how are you feeling", "do you know why", "what did he say"] {
+            assert!(!confirming_question(&words(q), true), "{q}");
+        }
+        assert!(advice_statement(&words("you could try the app"), true));
+        assert!(advice_statement(&words("you have to restart it"), true));
+        assert!(advice_statement(&words("maybe ask your sister"), false));
+        assert!(!advice_statement(&words("you have a point"), true));
+        assert!(!advice_statement(&words("you are right"), true));
     }
 
     #[test]

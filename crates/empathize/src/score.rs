@@ -405,7 +405,7 @@ pub(crate) fn score_reply(
     let mut first_empathic: Option<u32> = None;
     let mut first_policy: Option<u32> = None;
     let mut evidence: Vec<Evidence> = Vec::new();
-    let mut strategy_votes: Vec<(u32, Strategy, f64)> = Vec::new();
+    let mut strategy_votes: Vec<Vote> = Vec::new();
     // EPITOME evidence from level-2 rules; the rest of the evidence is weak.
     let mut strong = [0.0f64; 3];
     for (i, sel) in selected.iter().enumerate() {
@@ -447,7 +447,12 @@ pub(crate) fn score_reply(
             push_evidence(&mut evidence, lexed, sentence, m, value, &rule.id);
         }
         if let Some(strategy) = rule.strategy.or_else(|| default_strategy(rule.category)) {
-            strategy_votes.push((sentence, strategy, rule.weight.abs().max(0.1)));
+            strategy_votes.push(Vote {
+                sentence,
+                token: lexed.terms[sel.hit.start as usize].token as usize,
+                strategy,
+                weight: rule.weight.abs().max(0.1),
+            });
         }
     }
 
@@ -601,6 +606,7 @@ fn default_strategy(category: Category) -> Option<Strategy> {
         Category::Dimension(d) => match d {
             Dimension::Acknowledgment | Dimension::Understanding => Strategy::ReflectionOfFeelings,
             Dimension::Restatement => Strategy::Restatement,
+            Dimension::Apology => Strategy::AffirmationReassurance,
             Dimension::Reassurance | Dimension::Care => Strategy::AffirmationReassurance,
             Dimension::Options => Strategy::Suggestion,
             Dimension::Exploration => Strategy::Question,
@@ -614,18 +620,31 @@ fn default_strategy(category: Category) -> Option<Strategy> {
     })
 }
 
+/// A rule match's vote for the strategy of its sentence.
+#[derive(Debug, Clone, Copy)]
+struct Vote {
+    sentence: u32,
+    /// Token index where the match starts.
+    token: usize,
+    strategy: Strategy,
+    weight: f64,
+}
+
 /// One strategy per sentence. Among the strategies the sentence's matches
-/// vote for, the most specific act wins: self-disclosure, then reflection
-/// of feelings, restatement, suggestion, affirmation, question,
-/// information, other. A question is a question unless it suggests ("have
-/// you tried…?"). A sentence without votes is self-disclosure when it tells
-/// the writer's own experience, a question when it asks, information when
-/// it is a statement of a few words or more, and other (pleasantries)
-/// otherwise.
+/// vote for, a match after a contrast ("I know it's hard, **but** you will
+/// get through it") wins over one before it; otherwise the most specific
+/// act wins: self-disclosure, then reflection of feelings and restatement,
+/// suggestion, affirmation, question, information, other. A question is a
+/// question unless it suggests ("have you tried…?") or checks what the
+/// writer understood ("so you feel…?", "…, is that right?"), which is a
+/// restatement. A sentence without votes is self-disclosure when it tells
+/// the writer's own experience, a suggestion when it advises ("you could…",
+/// "maybe…"), a question when it asks, information when it is a statement
+/// of a few words or more, and other (pleasantries) otherwise.
 fn sentence_strategies(
     lexed: &Lexed,
     shapes: &[reflect::SentenceShape],
-    votes: &[(u32, Strategy, f64)],
+    votes: &[Vote],
 ) -> Vec<SentenceStrategy> {
     use reflect::{FirstPerson, QuestionKind};
     // The most specific act first. Reflection and restatement share a rank:
@@ -644,32 +663,38 @@ fn sentence_strategies(
     let mut cursor = 0;
     let mut out = Vec::with_capacity(lexed.sentences.len());
     for (i, s) in lexed.sentences.iter().enumerate() {
-        let mut vote: Option<(Strategy, f64)> = None;
-        while cursor < votes.len() && votes[cursor].0 as usize <= i {
-            let (sentence, strategy, weight) = votes[cursor];
+        let shape = shapes.get(i).copied().unwrap_or_default();
+        let after_contrast = |v: &Vote| shape.contrast.is_some_and(|c| v.token > c);
+        let mut vote: Option<Vote> = None;
+        while cursor < votes.len() && votes[cursor].sentence as usize <= i {
+            let v = votes[cursor];
             cursor += 1;
-            if sentence as usize != i {
+            if v.sentence as usize != i {
                 continue;
             }
-            let better = vote.is_none_or(|(b, w)| {
-                rank(strategy) < rank(b) || (rank(strategy) == rank(b) && weight > w)
+            let better = vote.is_none_or(|b| {
+                let key = |x: &Vote| (!after_contrast(x), rank(x.strategy));
+                key(&v) < key(&b) || (key(&v) == key(&b) && v.weight > b.weight)
             });
             if better {
-                vote = Some((strategy, weight));
+                vote = Some(v);
             }
         }
-        let best = vote.map(|(st, _)| st);
+        let best = vote.map(|v| v.strategy);
         if s.end_term == s.first_term {
             continue;
         }
-        let shape = shapes.get(i).copied().unwrap_or_default();
         let asks = s.question || shape.question != QuestionKind::None;
         let strategy = match best {
             Some(Strategy::Suggestion) => Strategy::Suggestion,
             _ if asks && shape.question == QuestionKind::Suggestive => Strategy::Suggestion,
+            Some(Strategy::Restatement) if asks => Strategy::Restatement,
+            _ if asks && shape.confirming => Strategy::Restatement,
             _ if asks && best != Some(Strategy::SelfDisclosure) => Strategy::Question,
             Some(st) => st,
             None if shape.first_person == FirstPerson::Experience => Strategy::SelfDisclosure,
+            None if shape.advice => Strategy::Suggestion,
+            None if shape.words >= 4 && shape.addresses_you => Strategy::AffirmationReassurance,
             None if shape.words >= 4 => Strategy::Information,
             None => Strategy::Other,
         };
