@@ -60,6 +60,7 @@
 mod analyzer;
 mod conversation;
 mod error;
+pub mod html;
 mod offsets;
 mod reflect;
 mod report;
