@@ -87,6 +87,20 @@ pub fn score_class(score: f64) -> &'static str {
     }
 }
 
+/// Inline CSS colouring a score like its badge, for markup that cannot
+/// carry [`CSS`] (a styled table cell).
+///
+/// ```
+/// assert!(empathize::html::score_style(80.0).contains("#1a7f37"));
+/// ```
+pub fn score_style(score: f64) -> &'static str {
+    match score_class(score) {
+        "s-good" => "background-color: #1a7f37; color: #fff; font-weight: 700",
+        "s-mid" => "background-color: #9a6700; color: #fff; font-weight: 700",
+        _ => "background-color: #cf222e; color: #fff; font-weight: 700",
+    }
+}
+
 /// A score as a coloured badge, rounded to a whole number.
 pub fn score_badge(score: f64) -> String {
     format!(
