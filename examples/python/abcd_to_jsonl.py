@@ -34,7 +34,7 @@ def dialogues(data: Any, split: str | None = None) -> Iterator[dict[str, Any]]:
         yield from data
         return
     if not isinstance(data, dict):
-        raise ValueError("expected a list of dialogues or {split: [dialogues]}")
+        raise TypeError("expected a list of dialogues or {split: [dialogues]}")
     if "original" in data:  # a single dialogue
         yield data
         return
@@ -45,12 +45,16 @@ def dialogues(data: Any, split: str | None = None) -> Iterator[dict[str, Any]]:
         yield from data[name]
 
 
-def conversation(dialogue: dict[str, Any], keep_actions: bool = False) -> dict[str, Any]:
+def conversation(
+    dialogue: dict[str, Any], keep_actions: bool = False
+) -> dict[str, Any]:
     """One dialogue as ``{"id", "turns"}``; raises ``ValueError`` on a bad turn."""
     turns = []
     for i, turn in enumerate(dialogue.get("original") or []):
         if not (isinstance(turn, (list, tuple)) and len(turn) == 2):
-            raise ValueError(f"dialogue {dialogue.get('convo_id')}: turn {i} is not [speaker, text]")
+            raise ValueError(
+                f"dialogue {dialogue.get('convo_id')}: turn {i} is not [speaker, text]"
+            )
         speaker, text = turn
         role = ROLES.get(str(speaker).lower())
         if role is None:
@@ -97,7 +101,11 @@ def main(argv: Iterable[str] | None = None) -> int:
                 n = convert(data, out, args.split, args.keep_actions)
         else:
             n = convert(data, sys.stdout, args.split, args.keep_actions)
-    except (OSError, ValueError) as e:  # json.JSONDecodeError is a ValueError
+    except (
+        OSError,
+        TypeError,
+        ValueError,
+    ) as e:  # json.JSONDecodeError is a ValueError
         print(f"abcd_to_jsonl: {e}", file=sys.stderr)
         return 1
     print(f"abcd_to_jsonl: {n} conversations", file=sys.stderr)

@@ -11,7 +11,6 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
 from conftest import ROOT, SHARED_DATA
 
 CONVERTER = ROOT / "examples" / "python" / "abcd_to_jsonl.py"
@@ -70,9 +69,7 @@ def test_command_line_and_the_analyzer_read_the_output(tmp_path: Path) -> None:
     src = tmp_path / "abcd.json"
     src.write_text(json.dumps([DIALOGUE]), encoding="utf-8")
     dst = tmp_path / "abcd.jsonl"
-    done = subprocess.run(
-        [sys.executable, str(CONVERTER), str(src), "-o", str(dst)], capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, str(CONVERTER), str(src), "-o", str(dst)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "1 conversations" in done.stderr
     convo = json.loads(dst.read_text(encoding="utf-8"))

@@ -8,11 +8,17 @@ import re
 from pathlib import Path
 from typing import Any
 
+import empathize
 import pytest
 
-import empathize
-
 NOTEBOOK = Path(__file__).resolve().parents[3] / "examples" / "python" / "notebook.ipynb"
+
+
+def _esc(text: str) -> str:
+    """HTML escaping as the core does it."""
+    for raw, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
+        text = text.replace(raw, escaped)
+    return text
 
 
 def _badge(score: float) -> str:
@@ -28,7 +34,7 @@ def test_message_report_html_highlights_spans_with_code_point_offsets() -> None:
     spans = [m for m in r.matches if not m.negated and not m.suppressed]
     assert spans
     for m in spans[:1]:
-        assert f">{text[m.start:m.end]}</mark>" in html
+        assert f">{_esc(text[m.start : m.end])}</mark>" in html
     assert '<mark class="pos"' in html
     assert "&lt;double&gt;" in html and "<double>" not in html
     assert _badge(r.score) in html
@@ -47,7 +53,7 @@ def test_customer_and_conversation_reports_render() -> None:
         ]
     )
     html = convo._repr_html_()
-    assert "<details class=\"conv\" open>" in html
+    assert '<details class="conv" open>' in html
     assert _badge(convo.score) in html
     assert "<b>devon</b>#1" in html
     assert '<mark class="neg"' in html
@@ -90,21 +96,21 @@ def test_the_example_notebook_runs_and_shows_html() -> None:
     assert all(not any(o.get("output_type") == "error" for o in c.outputs) for c in code)
 
     # The first cell shows a reply report: highlighted span and its score.
-    (plain, html), = _html_outputs(code[0])
+    ((plain, html),) = _html_outputs(code[0])
     score = float(re.search(r"score=([0-9.]+)", plain).group(1))  # type: ignore[union-attr]
     assert '<mark class="pos"' in html
-    assert ">I&#39;m so sorry</mark>" in html or "so sorry" in html
+    assert "so sorry" in html
     assert f">{score:.0f}</span>" in html
     # Policy wall: a red span and a red flag.
-    (_, html), = _html_outputs(code[1])
+    ((_, html),) = _html_outputs(code[1])
     assert '<mark class="neg"' in html and "policy_wall" in html
     # Customer message and conversation.
-    (_, html), = _html_outputs(code[2])
+    ((_, html),) = _html_outputs(code[2])
     assert "distress" in html and '<mark class="neu"' in html
-    (_, html), = _html_outputs(code[3])
-    assert "<details class=\"conv\" open>" in html and "late empathy" in html
+    ((_, html),) = _html_outputs(code[3])
+    assert '<details class="conv" open>' in html and "late empathy" in html
     # The styled DataFrame.
-    (_, html), = _html_outputs(code[4])
+    ((_, html),) = _html_outputs(code[4])
     assert "<table" in html and "background-color: #" in html
     for _, html in (h for c in code for h in _html_outputs(c)):
         assert "<script" not in html.lower()

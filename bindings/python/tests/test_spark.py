@@ -196,7 +196,7 @@ def _python_without_empathize() -> str | None:
     import subprocess
 
     base = getattr(sys, "_base_executable", None)
-    if not base or os.path.realpath(base) == os.path.realpath(sys.executable) and sys.prefix == sys.base_prefix:
+    if not base or (os.path.realpath(base) == os.path.realpath(sys.executable) and sys.prefix == sys.base_prefix):
         return None
     done = subprocess.run([base, "-c", "import empathize"], capture_output=True)
     return None if done.returncode == 0 else base

@@ -142,7 +142,7 @@ def _probe_executor(_: Iterator[Any]) -> Iterator[tuple[str, str, str | None, st
         import empathize as executor_empathize
 
         yield (executor_sys.executable, executor_sys.version.split()[0], executor_empathize.__version__, None)
-    except Exception as e:  # noqa: BLE001 - reported to the driver as text
+    except Exception as e:
         yield (executor_sys.executable, executor_sys.version.split()[0], None, f"{type(e).__name__}: {e}")
 
 
@@ -161,8 +161,7 @@ def check_executors(spark: Any) -> None:
         # The probe travels by value (a copy of its code, as for a function
         # of a script), so that an executor without empathize can run it
         # and say so. PySpark pickles it when the job is submitted.
-        import pyspark.cloudpickle as cloudpickle
-
+        cloudpickle: Any = importlib.import_module("pyspark.cloudpickle")
         module = sys.modules[__name__]
         cloudpickle.register_pickle_by_value(module)
         try:
