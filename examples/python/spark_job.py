@@ -12,6 +12,12 @@ Run locally (after ``pip install './bindings/python[spark]'``)::
 
     python examples/python/spark_job.py examples/data/conversations.jsonl /tmp/scored
 
+Spark's Python workers run the interpreter named by ``PYSPARK_PYTHON``
+(by default ``python3`` on the PATH, which lacks empathize when the virtual
+environment is not activated); when it is unset, this job sets it to the
+interpreter running the job, so ``.venv/bin/python spark_job.py …`` works
+as is on one machine.
+
 On a cluster, ship a packed environment holding empathize to the executors
 (a compiled extension cannot travel in a ``--py-files`` zip; see
 ``docs/spark.md``)::
@@ -24,6 +30,8 @@ On a cluster, ship a packed environment holding empathize to the executors
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from empathize.spark import score
 from pyspark.sql import DataFrame, SparkSession, Window
@@ -95,6 +103,8 @@ def main() -> None:
     parser.add_argument("destination", help="where to write the scored agent turns (Parquet)")
     parser.add_argument("--format", choices=["jsonl", "parquet"], help="format of the source (default: by extension)")
     args = parser.parse_args()
+    # Before the session starts: executors take their Python from here.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = SparkSession.builder.appName("empathize-spark-job").getOrCreate()
     try:
         run(spark, args.source, args.destination, args.format).show(truncate=False)

@@ -70,7 +70,7 @@ pub(crate) fn score(
             r.to_unit(&text, OffsetUnit::Char);
             r
         });
-        Ok(MessageReport::new(report))
+        Ok(MessageReport::new(report, text))
     })
 }
 
@@ -89,7 +89,7 @@ pub(crate) fn score_reply(
             r.to_unit(&reply, OffsetUnit::Char);
             r
         });
-        Ok(MessageReport::new(report))
+        Ok(MessageReport::new(report, reply))
     })
 }
 
@@ -167,7 +167,11 @@ pub(crate) fn score_many(
     guard(py, || {
         let batch = Batch::read(texts, customers, threads)?;
         let reports = py.detach(|| batch.run(a, true)).map_err(pool_error)?;
-        Ok(reports.into_iter().map(MessageReport::new).collect())
+        Ok(reports
+            .into_iter()
+            .zip(batch.texts)
+            .map(|(r, text)| MessageReport::new(r, text))
+            .collect())
     })
 }
 
@@ -220,7 +224,7 @@ pub(crate) fn analyze_customer(
             r.to_unit(&text, OffsetUnit::Char);
             r
         });
-        Ok(CustomerReport::new(report))
+        Ok(CustomerReport::new(report, text))
     })
 }
 
@@ -232,7 +236,7 @@ pub(crate) fn analyze_conversation(
 ) -> PyResult<ConversationReport> {
     guard(py, || {
         let turns = conversation::turns(turns)?;
-        let report = py.detach(|| conversation::analyze(a, &turns));
+        let report = py.detach(|| conversation::analyze(a, turns));
         Ok(ConversationReport(std::sync::Arc::new(report)))
     })
 }

@@ -94,11 +94,30 @@ pub(crate) fn turns(obj: &Bound<'_, PyAny>) -> PyResult<Vec<core::Turn>> {
     Ok(out)
 }
 
+/// A conversation report (spans in code points) with the turns' texts, for
+/// rendering.
+#[derive(PartialEq)]
+pub(crate) struct Analyzed {
+    pub(crate) report: core::ConversationReport,
+    pub(crate) texts: Vec<String>,
+}
+
+impl std::ops::Deref for Analyzed {
+    type Target = core::ConversationReport;
+
+    fn deref(&self) -> &core::ConversationReport {
+        &self.report
+    }
+}
+
 /// Analyzes a conversation and rewrites every span as code points, turn by turn.
-pub(crate) fn analyze(analyzer: &core::Analyzer, turns: &[core::Turn]) -> core::ConversationReport {
-    let mut report = analyzer.analyze_conversation(turns);
-    report.turns_to_unit(turns, OffsetUnit::Char);
-    report
+pub(crate) fn analyze(analyzer: &core::Analyzer, turns: Vec<core::Turn>) -> Analyzed {
+    let mut report = analyzer.analyze_conversation(&turns);
+    report.turns_to_unit(&turns, OffsetUnit::Char);
+    Analyzed {
+        report,
+        texts: turns.into_iter().map(|t| t.text).collect(),
+    }
 }
 
 /// The report on a whole conversation: every turn's report, late empathy,
@@ -106,7 +125,7 @@ pub(crate) fn analyze(analyzer: &core::Analyzer, turns: &[core::Turn]) -> core::
 /// per-agent summaries and an overall score.
 #[pyclass(frozen, eq, module = "empathize")]
 #[derive(PartialEq)]
-pub struct ConversationReport(pub(crate) Arc<core::ConversationReport>);
+pub struct ConversationReport(pub(crate) Arc<Analyzed>);
 
 #[pymethods]
 impl ConversationReport {
@@ -201,7 +220,19 @@ impl ConversationReport {
 
     /// The report as plain JSON-ready data, with the Rust serde field names.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        repr::to_py(py, &*self.0)
+        repr::to_py(py, &self.0.report)
+    }
+
+    /// The conversation as HTML (every turn highlighted, with its report),
+    /// for notebooks.
+    fn _repr_html_(&self) -> String {
+        core::html::fragment(&core::html::conversation(
+            &self.0.texts,
+            &self.0.report,
+            OffsetUnit::Char,
+            None,
+            true,
+        ))
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
@@ -230,7 +261,7 @@ impl ConversationReport {
 /// agent turns (scored against the customer's latest words).
 #[pyclass(frozen, eq, module = "empathize")]
 #[derive(PartialEq)]
-pub struct TurnReport(Arc<core::ConversationReport>, usize);
+pub struct TurnReport(Arc<Analyzed>, usize);
 
 impl TurnReport {
     fn get(&self) -> &core::TurnReport {

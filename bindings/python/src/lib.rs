@@ -111,6 +111,13 @@ fn analyze_conversation(
     })
 }
 
+/// Inline CSS colouring a score cell like the HTML reports' score badge
+/// (used by ``empathize.pandas.styled``).
+#[pyfunction]
+fn _score_style(score: f64) -> &'static str {
+    empathize::html::score_style(score)
+}
+
 /// Splits text into tokens (code-point offsets) with the default analyzer.
 #[pyfunction]
 fn tokenize(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<tokens::Token>> {
@@ -224,10 +231,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyze_conversation, m)?)?;
     m.add_function(wrap_pyfunction!(tokenize, m)?)?;
     m.add_function(wrap_pyfunction!(_bench_native, m)?)?;
+    m.add_function(wrap_pyfunction!(_score_style, m)?)?;
     m.add_function(wrap_pyfunction!(_test_panic, m)?)?;
     // Helpers are importable but not part of `from empathize._native import *`.
     let all = m.index()?;
-    for private in ["_bench_native", "_test_panic"] {
+    for private in ["_bench_native", "_test_panic", "_score_style"] {
         all.call_method1("remove", (private,))?;
     }
     Ok(())

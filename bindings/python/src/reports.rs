@@ -10,16 +10,18 @@ use std::sync::Arc;
 use empathize as core;
 use pyo3::prelude::*;
 
+use crate::conversation::Analyzed;
 use crate::parts::{
     Dimensions, Emotions, Epitome, Evidence, Match, ReplyContext, ScoreTerm, SentenceStrategy, Tip,
 };
 use crate::repr;
 
-/// Where a message or customer report lives: on its own, or inside a
-/// conversation report (so turn reports are not copied).
+/// Where a message or customer report lives: on its own (with the text it
+/// was computed on, for rendering), or inside a conversation report (so turn
+/// reports are not copied).
 pub(crate) enum Shared<T> {
-    Own(Arc<T>),
-    Turn(Arc<core::ConversationReport>, usize),
+    Own(Arc<T>, Arc<str>),
+    Turn(Arc<Analyzed>, usize),
 }
 
 /// Reports found inside a conversation turn.
@@ -40,9 +42,17 @@ impl InTurn for core::CustomerReport {
 }
 
 impl<T: InTurn> Shared<T> {
+    /// The text the report was computed on.
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            Shared::Own(_, text) => text,
+            Shared::Turn(conversation, i) => conversation.texts.get(*i).map_or("", String::as_str),
+        }
+    }
+
     pub(crate) fn get(&self) -> &T {
         match self {
-            Shared::Own(report) => report,
+            Shared::Own(report, _) => report,
             Shared::Turn(conversation, i) => conversation
                 .turns
                 .get(*i)
@@ -71,9 +81,9 @@ pub struct MessageReport {
 }
 
 impl MessageReport {
-    pub(crate) fn new(report: core::MessageReport) -> Self {
+    pub(crate) fn new(report: core::MessageReport, text: impl Into<Arc<str>>) -> Self {
         MessageReport {
-            inner: Shared::Own(Arc::new(report)),
+            inner: Shared::Own(Arc::new(report), text.into()),
         }
     }
 }
@@ -186,6 +196,14 @@ impl MessageReport {
         repr::to_py(py, self.inner.get())
     }
 
+    /// The reply as HTML (highlighted matches, score, flags, tips), for notebooks.
+    fn _repr_html_(&self) -> String {
+        core::html::fragment(&format!(
+            "<div class=\"report\">{}</div>",
+            core::html::reply(self.inner.text(), self.inner.get(), core::OffsetUnit::Char)
+        ))
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         let r = self.inner.get();
         let e = r.epitome;
@@ -211,9 +229,9 @@ pub struct CustomerReport {
 }
 
 impl CustomerReport {
-    pub(crate) fn new(report: core::CustomerReport) -> Self {
+    pub(crate) fn new(report: core::CustomerReport, text: impl Into<Arc<str>>) -> Self {
         CustomerReport {
-            inner: Shared::Own(Arc::new(report)),
+            inner: Shared::Own(Arc::new(report), text.into()),
         }
     }
 }
@@ -276,6 +294,14 @@ impl CustomerReport {
     /// The report as plain JSON-ready data, with the Rust serde field names.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         repr::to_py(py, self.inner.get())
+    }
+
+    /// The message as HTML (highlighted cues, distress, emotions), for notebooks.
+    fn _repr_html_(&self) -> String {
+        core::html::fragment(&format!(
+            "<div class=\"report customer\">{}</div>",
+            core::html::customer(self.inner.text(), self.inner.get(), core::OffsetUnit::Char)
+        ))
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

@@ -188,3 +188,97 @@ def test_spark_job_example(spark: SparkSession, analyzer: Any, tmp_path: Path) -
     parquet = str(tmp_path / "conversations.parquet")
     job.read_conversations(spark, str(source)).write.parquet(parquet)
     assert job.run(spark, parquet, str(tmp_path / "scored-from-parquet")).collect() == means
+
+
+def _python_without_empathize() -> str | None:
+    """An interpreter of the same version as this one that cannot import
+    empathize: the base interpreter of this virtual environment."""
+    import subprocess
+
+    base = getattr(sys, "_base_executable", None)
+    if not base or (os.path.realpath(base) == os.path.realpath(sys.executable) and sys.prefix == sys.base_prefix):
+        return None
+    done = subprocess.run([base, "-c", "import empathize"], capture_output=True)
+    return None if done.returncode == 0 else base
+
+
+def _without_venv(env: dict[str, str]) -> dict[str, str]:
+    """The environment of a shell where the virtual environment is not
+    activated: no VIRTUAL_ENV, its bin directory off the PATH, no
+    PYSPARK_PYTHON."""
+    bindir = str(Path(sys.executable).parent)
+    env = {k: v for k, v in env.items() if k not in ("VIRTUAL_ENV", "PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON")}
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p and p != bindir)
+    return env
+
+
+def test_spark_job_runs_from_a_venv_that_is_not_activated(tmp_path: Path) -> None:
+    import subprocess
+
+    if _python_without_empathize() is None:
+        pytest.skip("this interpreter is not a virtual environment over a Python without empathize")
+    env = _without_venv(dict(os.environ))
+    # The PATH's python3 is the bare one: executors started from it would fail.
+    which = shutil.which("python3", path=env["PATH"])
+    assert which is None or subprocess.run([which, "-c", "import empathize"], capture_output=True).returncode != 0
+    source = ROOT / "examples" / "data" / "conversations.jsonl"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "python" / "spark_job.py"), str(source), str(tmp_path / "out")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "mean_score" in done.stdout and "ana" in done.stdout
+    assert len(spark_rows(tmp_path / "out")) > 100
+
+
+def spark_rows(path: Path) -> list[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(str(path)).to_pylist()  # type: ignore[no-any-return]
+
+
+CHECK_SCRIPT = """
+import sys
+from pyspark.sql import SparkSession
+from empathize.spark import ExecutorEnvironmentError, score
+
+spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate())
+spark.sparkContext.setLogLevel("OFF")
+df = spark.createDataFrame([("Thanks!",)], "text string")
+try:
+    score(df)
+except ExecutorEnvironmentError as e:
+    print("ERROR:", e)
+    sys.exit(7)
+finally:
+    spark.stop()
+"""
+
+
+def test_executors_without_empathize_fail_with_one_clear_error() -> None:
+    import subprocess
+    import time
+
+    bare = _python_without_empathize()
+    if bare is None:
+        pytest.skip("no Python without empathize to start the executors with")
+    env = dict(os.environ, PYSPARK_PYTHON=bare)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", CHECK_SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 7, (done.stdout, done.stderr[-3000:])
+    message = done.stdout
+    assert "cannot import empathize" in message and "No module named 'empathize'" in message
+    assert "PYSPARK_PYTHON" in message and "spark.archives" in message
+    assert sys.executable in message  # what to set it to
+    assert "Traceback" not in done.stderr and "Py4J" not in message
+    assert time.monotonic() - started < 120
+
+
+def test_check_executors_passes_once_per_application(spark: SparkSession) -> None:
+    empathize.spark.check_executors(spark)
+    assert spark.sparkContext.applicationId in empathize.spark._CHECKED
+    empathize.spark.check_executors(spark)  # cached: no second job

@@ -3,25 +3,10 @@
 
 use std::io::{self, Write};
 
+use empathize::html::highlight_spans;
 use empathize::{Analyzer, Match, MatchSource, Polarity, ScoreTerm, TermSource};
 
 use crate::output::Style;
-
-/// Counted matches that do not overlap, for highlighting (longest first wins).
-pub fn highlight_spans(matches: &[Match]) -> Vec<&Match> {
-    let mut spans: Vec<&Match> = matches
-        .iter()
-        .filter(|m| !m.negated && !m.suppressed)
-        .collect();
-    spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    let mut out: Vec<&Match> = Vec::new();
-    for m in spans {
-        if out.last().is_none_or(|last| m.start >= last.end) {
-            out.push(m);
-        }
-    }
-    out
-}
 
 fn paint_span(style: Style, m: &Match, text: &str) -> String {
     if style.color {

@@ -3,31 +3,16 @@
 
 use std::fmt::Write as _;
 
-use empathize::{Match, MessageReport, Polarity, Role};
+use empathize::html::{self, escape as esc, score_badge};
+use empathize::OffsetUnit;
 
-use crate::explain::highlight_spans;
 use crate::process::{Scored, Summary};
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-const CSS: &str = r#"
-:root { --good:#1a7f37; --mid:#9a6700; --bad:#cf222e; --ink:#1f2328; --muted:#656d76; --line:#d0d7de; }
+/// The page's own layout; the transcripts' styles come from the core
+/// (`empathize::html::CSS`), shared with the notebook views.
+const PAGE_CSS: &str = r#"
 * { box-sizing: border-box; }
-body { font: 15px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink); margin: 0; background: #f6f8fa; }
+body { font: 15px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; background: #f6f8fa; }
 header { background: #24292f; color: #fff; padding: 20px 32px; }
 header h1 { margin: 0 0 4px; font-size: 22px; }
 header p { margin: 0; color: #d0d7de; font-size: 13px; }
@@ -44,74 +29,9 @@ svg text { font: 12px sans-serif; fill: var(--ink); }
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); font-size: 13px; }
 th { background: #f6f8fa; }
-details.conv { background: #fff; border: 1px solid var(--line); border-radius: 8px; margin: 10px 0; }
-details.conv > summary { cursor: pointer; padding: 10px 14px; list-style: none; display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
-details.conv > summary::-webkit-details-marker { display: none; }
-.score { font-weight: 700; border-radius: 12px; padding: 1px 9px; color: #fff; font-size: 13px; }
-.s-good { background: var(--good); } .s-mid { background: var(--mid); } .s-bad { background: var(--bad); }
-.badge { font-size: 12px; border: 1px solid var(--line); border-radius: 10px; padding: 0 8px; color: var(--muted); }
-.badge.warn { border-color: var(--bad); color: var(--bad); }
-.badge.ok { border-color: var(--good); color: var(--good); }
-.turns { padding: 4px 14px 14px; }
-.turn { display: grid; grid-template-columns: 90px 1fr; gap: 10px; padding: 8px 0; border-top: 1px dashed var(--line); }
-.who { font-size: 12px; color: var(--muted); }
-.who b { display: block; color: var(--ink); }
-.turn.customer .text { background: #f6f8fa; }
-.text { padding: 6px 10px; border-radius: 6px; white-space: pre-wrap; }
-.meta { font-size: 12px; color: var(--muted); margin-top: 4px; }
-.meta .flag { color: var(--bad); font-weight: 600; }
-.tip { font-size: 12px; color: #0550ae; }
-mark { border-radius: 3px; padding: 0 2px; }
-mark.pos { background: #dafbe1; border-bottom: 2px solid var(--good); }
-mark.neg { background: #ffebe9; border-bottom: 2px solid var(--bad); }
-mark.neu { background: #ddf4ff; border-bottom: 2px solid #0969da; }
 .legend mark { margin-right: 8px; }
 footer { color: var(--muted); font-size: 12px; margin-top: 40px; }
 "#;
-
-fn score_class(score: f64) -> &'static str {
-    if score >= 65.0 {
-        "s-good"
-    } else if score >= 40.0 {
-        "s-mid"
-    } else {
-        "s-bad"
-    }
-}
-
-fn score_badge(score: f64) -> String {
-    format!(
-        "<span class=\"score {}\">{score:.0}</span>",
-        score_class(score)
-    )
-}
-
-fn highlighted(text: &str, matches: &[Match]) -> String {
-    let mut out = String::new();
-    let mut at = 0;
-    for m in highlight_spans(matches) {
-        if m.start < at || m.end > text.len() {
-            continue;
-        }
-        out.push_str(&esc(&text[at..m.start]));
-        let class = match m.polarity {
-            Polarity::Positive => "pos",
-            Polarity::Negative => "neg",
-            Polarity::Neutral => "neu",
-        };
-        let _ = write!(
-            out,
-            "<mark class=\"{class}\" title=\"{} · {} · {:+.2}\">{}</mark>",
-            esc(m.category.as_str()),
-            esc(&m.rule),
-            m.contribution,
-            esc(&text[m.start..m.end])
-        );
-        at = m.end;
-    }
-    out.push_str(&esc(&text[at..]));
-    out
-}
 
 /// Horizontal bar chart as inline SVG.
 fn bar_chart(rows: &[(String, f64, String)], max: f64, color: &str) -> String {
@@ -150,139 +70,24 @@ fn bar_chart(rows: &[(String, f64, String)], max: f64, color: &str) -> String {
     svg
 }
 
-fn reply_meta(report: &MessageReport) -> String {
-    let mut meta = format!("{} ", score_badge(report.score));
-    for f in &report.flags {
-        let _ = write!(meta, "<span class=\"flag\">{}</span> ", esc(f.as_str()));
-    }
-    let _ = write!(
-        meta,
-        "· EPITOME {}/{}/{}",
-        report.epitome.emotional_reactions,
-        report.epitome.interpretations,
-        report.epitome.explorations
-    );
-    for t in &report.tips {
-        let _ = write!(meta, "<div class=\"tip\">💡 {}</div>", esc(t.message));
-    }
-    meta
-}
-
 fn conversation_html(out: &mut String, scored: &Scored) {
+    let bytes = OffsetUnit::Byte;
     match scored {
         Scored::Conversation {
             id, turns, report, ..
         } => {
-            let _ = write!(
-                out,
-                "<details class=\"conv\"><summary>{} <b>{}</b>",
-                score_badge(report.score),
-                esc(id)
-            );
-            let _ = write!(out, "<span class=\"badge\">{} turns</span>", turns.len());
-            if report.late_empathy {
-                out.push_str("<span class=\"badge warn\">late empathy</span>");
-            }
-            if !report.missed_opportunities.is_empty() {
-                let _ = write!(
-                    out,
-                    "<span class=\"badge warn\">{} missed</span>",
-                    report.missed_opportunities.len()
-                );
-            }
-            for r in report.scripted_repetition.iter().take(2) {
-                let _ = write!(
-                    out,
-                    "<span class=\"badge warn\">scripted “{}” ×{}</span>",
-                    esc(&r.phrase),
-                    r.count
-                );
-            }
-            if report.question_streak >= 4 {
-                let _ = write!(
-                    out,
-                    "<span class=\"badge warn\">{} questions in a row</span>",
-                    report.question_streak
-                );
-            }
-            out.push_str(if report.resolution_confirmed {
-                "<span class=\"badge ok\">resolution confirmed</span>"
-            } else {
-                "<span class=\"badge\">resolution unconfirmed</span>"
-            });
-            out.push_str("</summary><div class=\"turns\">");
-            for (turn, tr) in turns.iter().zip(&report.turns) {
-                let missed = report
-                    .missed_opportunities
-                    .iter()
-                    .any(|m| m.customer_turn == tr.index);
-                let (class, who) = match turn.role {
-                    Role::Customer => ("customer", "customer".to_string()),
-                    Role::Agent => (
-                        "agent",
-                        turn.agent_id.clone().unwrap_or_else(|| "agent".into()),
-                    ),
-                };
-                let _ = write!(
-                    out,
-                    "<div class=\"turn {class}\"><div class=\"who\"><b>{}</b>#{}</div><div>",
-                    esc(&who),
-                    tr.index
-                );
-                match (&tr.customer, &tr.reply) {
-                    (Some(c), _) => {
-                        let _ = write!(
-                            out,
-                            "<div class=\"text\">{}</div>",
-                            highlighted(&turn.text, &c.matches)
-                        );
-                        let _ = write!(
-                            out,
-                            "<div class=\"meta\">distress {:.2} (level {})",
-                            c.distress, c.distress_level
-                        );
-                        if c.escalation {
-                            out.push_str(" · <span class=\"flag\">escalation</span>");
-                        }
-                        if c.repetition {
-                            out.push_str(" · <span class=\"flag\">repetition</span>");
-                        }
-                        if missed {
-                            out.push_str(" · <span class=\"flag\">not acknowledged</span>");
-                        }
-                        out.push_str("</div>");
-                    }
-                    (_, Some(r)) => {
-                        let _ = write!(
-                            out,
-                            "<div class=\"text\">{}</div><div class=\"meta\">{}</div>",
-                            highlighted(&turn.text, &r.matches),
-                            reply_meta(r)
-                        );
-                    }
-                    _ => {}
-                }
-                out.push_str("</div></div>");
-            }
-            if !report.tips.is_empty() {
-                out.push_str("<div class=\"meta\"><b>What to do better</b>");
-                for t in &report.tips {
-                    let _ = write!(out, "<div class=\"tip\">💡 {}</div>", esc(t.message));
-                }
-                out.push_str("</div>");
-            }
-            out.push_str("</div></details>");
+            let texts: Vec<&str> = turns.iter().map(|t| t.text.as_str()).collect();
+            out.push_str(&html::conversation(&texts, report, bytes, Some(id), false));
         }
         Scored::Reply {
             id, text, report, ..
         } => {
             let _ = write!(
                 out,
-                "<details class=\"conv\"><summary>{} <b>{}</b><span class=\"badge\">reply</span></summary><div class=\"turns\"><div class=\"turn agent\"><div class=\"who\"><b>agent</b></div><div><div class=\"text\">{}</div><div class=\"meta\">{}</div></div></div></div></details>",
+                "<details class=\"conv\"><summary>{} <b>{}</b><span class=\"badge\">reply</span></summary><div class=\"turns\"><div class=\"turn agent\"><div class=\"who\"><b>agent</b></div><div>{}</div></div></div></details>",
                 score_badge(report.score),
                 esc(id),
-                highlighted(text, &report.matches),
-                reply_meta(report)
+                html::reply(text, report, bytes)
             );
         }
         Scored::Customer {
@@ -290,10 +95,10 @@ fn conversation_html(out: &mut String, scored: &Scored) {
         } => {
             let _ = write!(
                 out,
-                "<details class=\"conv\"><summary><b>{}</b><span class=\"badge\">customer · distress {:.2}</span></summary><div class=\"turns\"><div class=\"turn customer\"><div class=\"who\"><b>customer</b></div><div><div class=\"text\">{}</div></div></div></div></details>",
+                "<details class=\"conv\"><summary><b>{}</b><span class=\"badge\">customer · distress {:.2}</span></summary><div class=\"turns\"><div class=\"turn customer\"><div class=\"who\"><b>customer</b></div><div>{}</div></div></div></details>",
                 esc(id),
                 report.distress,
-                highlighted(text, &report.matches)
+                html::customer(text, report, bytes)
             );
         }
     }
@@ -305,8 +110,9 @@ pub fn render(summary: &Summary, scored: &[Scored], inputs: &[String]) -> String
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
     out.push_str("<title>empathize report</title><style>");
-    out.push_str(CSS);
-    out.push_str("</style></head><body>");
+    out.push_str(html::CSS);
+    out.push_str(PAGE_CSS);
+    out.push_str("</style></head><body class=\"empathize\">");
     let _ = write!(
         out,
         "<header><h1>Empathy report</h1><p>{} · empathize {}</p></header><main>",

@@ -1,6 +1,9 @@
-//! Reading conversations and messages from JSONL, CSV and stdin, one record
-//! at a time, with the line each record came from.
+//! Reading conversations and messages from JSONL, CSV, plain text (one
+//! message per line) and stdin, one record at a time, with the line each
+//! record came from. CSV rows can form conversations by a conversation
+//! column (contiguous rows) or by reply links (`--reply-to-column`).
 
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
@@ -51,10 +54,84 @@ impl std::fmt::Display for BadRecord {
 #[derive(Debug, Clone, Default)]
 pub struct CsvOptions {
     pub text_column: String,
+    pub id_column: Option<String>,
     pub role_column: Option<String>,
+    pub role_map: RoleMap,
     pub conversation_column: Option<String>,
+    pub reply_to_column: Option<String>,
     pub customer_column: Option<String>,
     pub agent_column: Option<String>,
+}
+
+/// What a raw role value stands for: a role, or an event row to skip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleTarget {
+    Role(Role),
+    Skip,
+}
+
+/// Raw role values mapped to roles (`--role-map 'True=customer,False=agent'`).
+#[derive(Debug, Clone, Default)]
+pub struct RoleMap(Vec<(String, RoleTarget)>);
+
+impl std::str::FromStr for RoleMap {
+    type Err = String;
+
+    /// Parses `RAW=ROLE[,RAW=ROLE…]`; a role is `customer`, `agent` (or an
+    /// alias such as `user`, `bot`) or `skip` for rows that are no message.
+    fn from_str(s: &str) -> Result<RoleMap, String> {
+        let mut pairs = Vec::new();
+        for part in s.split(',').filter(|p| !p.trim().is_empty()) {
+            let Some((raw, role)) = part.split_once('=') else {
+                return Err(format!(
+                    "`{part}` is not RAW=ROLE (e.g. 'True=customer,False=agent')"
+                ));
+            };
+            let role = role.trim();
+            let target = if role.eq_ignore_ascii_case("skip")
+                || EVENT_ROLES.contains(&role.to_ascii_lowercase().as_str())
+            {
+                RoleTarget::Skip
+            } else {
+                RoleTarget::Role(role.parse().map_err(|e: empathize::UnknownRoleError| {
+                    format!("{e} for `{}` (use customer, agent or skip)", raw.trim())
+                })?)
+            };
+            pairs.push((raw.trim().to_string(), target));
+        }
+        if pairs.is_empty() {
+            return Err("empty role map (e.g. 'True=customer,False=agent')".into());
+        }
+        Ok(RoleMap(pairs))
+    }
+}
+
+impl RoleMap {
+    /// The role of a raw value: the map first (exact, then ignoring case),
+    /// then the role names themselves.
+    fn resolve(&self, raw: &str, column: &str) -> Result<RoleTarget, String> {
+        let raw = raw.trim();
+        let mapped = self
+            .0
+            .iter()
+            .find(|(k, _)| k == raw)
+            .or_else(|| self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(raw)));
+        if let Some((_, target)) = mapped {
+            return Ok(*target);
+        }
+        if EVENT_ROLES.contains(&raw.to_ascii_lowercase().as_str()) {
+            return Ok(RoleTarget::Skip);
+        }
+        raw.parse::<Role>().map(RoleTarget::Role).map_err(|_| {
+            if self.0.is_empty() {
+                format!(
+                    "unknown role `{raw}` in column `{column}` (map raw values with --role-map '{raw}=customer,…')"
+                )
+            } else {
+                format!("unknown role `{raw}` in column `{column}` (not in --role-map)")
+            }
+        })
+    }
 }
 
 /// The input format.
@@ -66,6 +143,8 @@ pub enum InputFormat {
     Jsonl,
     /// Comma-separated values with a header row.
     Csv,
+    /// Plain text, one agent reply per line.
+    Lines,
 }
 
 /// Turn roles that carry no message (system events, agent actions): skipped.
@@ -185,6 +264,7 @@ pub fn detect(path: &str, format: InputFormat, first_byte: Option<u8>) -> InputF
     match ext.as_deref() {
         Some("csv") | Some("tsv") => InputFormat::Csv,
         Some("jsonl") | Some("ndjson") | Some("json") => InputFormat::Jsonl,
+        Some("txt") | Some("text") => InputFormat::Lines,
         _ if first_byte == Some(b'{') || first_byte == Some(b'[') => InputFormat::Jsonl,
         _ => InputFormat::Csv,
     }
@@ -222,22 +302,58 @@ pub enum Records {
         line: usize,
         buf: String,
     },
-    Csv {
-        reader: Box<csv::Reader<Box<dyn Read + Send>>>,
+    Lines {
+        reader: Box<dyn BufRead + Send>,
         source: Arc<str>,
-        columns: CsvColumns,
-        pending: Option<(String, usize, Vec<Turn>)>,
-        done: bool,
+        line: usize,
+        buf: String,
     },
+    Csv(Box<CsvRecords>),
 }
 
 /// Column indices of a CSV input.
 pub struct CsvColumns {
     text: usize,
-    role: Option<usize>,
+    id: Option<usize>,
+    role: Option<(usize, String)>,
     conversation: Option<usize>,
+    reply_to: Option<usize>,
     customer: Option<usize>,
     agent: Option<usize>,
+}
+
+/// A CSV input: rows as messages, contiguous rows as conversations, or
+/// threads rebuilt from reply links.
+pub struct CsvRecords {
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    source: Arc<str>,
+    columns: CsvColumns,
+    role_map: RoleMap,
+    /// Added to the csv crate's line numbers: it counts a CRLF file's
+    /// record starts one line short.
+    line_fix: usize,
+    pending: Option<(String, usize, Vec<Turn>)>,
+    done: bool,
+    /// With reply links: every record of the file, built on the first call.
+    threads: Option<VecDeque<Result<Record, BadRecord>>>,
+}
+
+/// One CSV row, read.
+struct Row {
+    line: usize,
+    id: Option<String>,
+    reply_to: Option<String>,
+    conversation: Option<String>,
+    customer: Option<String>,
+    /// `None` for an event row (skipped as a message, kept as a link).
+    turn: Option<Turn>,
+}
+
+fn non_empty(row: &csv::StringRecord, col: Option<usize>) -> Option<String> {
+    col.and_then(|i| row.get(i))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 impl Records {
@@ -250,10 +366,20 @@ impl Records {
         }
     }
 
+    pub fn lines(reader: Box<dyn BufRead + Send>, source: &str) -> Records {
+        Records::Lines {
+            reader,
+            source: Arc::from(source),
+            line: 0,
+            buf: String::new(),
+        }
+    }
+
     pub fn csv(
         reader: Box<dyn Read + Send>,
         source: &str,
         opts: &CsvOptions,
+        crlf: bool,
     ) -> Result<Records, String> {
         let delimiter = if source.to_ascii_lowercase().ends_with(".tsv") {
             b'\t'
@@ -269,39 +395,256 @@ impl Records {
             .map_err(|e| format!("{source}: cannot read the CSV header: {e}"))?
             .clone();
         let find = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let listed = || headers.iter().collect::<Vec<_>>().join(", ");
         let need = |name: &Option<String>, flag: &str| -> Result<Option<usize>, String> {
             match name {
                 None => Ok(None),
                 Some(n) => find(n).map(Some).ok_or_else(|| {
                     format!(
                         "{source}: no column `{n}` for {flag} (columns: {})",
-                        headers.iter().collect::<Vec<_>>().join(", ")
+                        listed()
                     )
                 }),
             }
         };
         let text = find(&opts.text_column).ok_or_else(|| {
             format!(
-                "{source}: no column `{}` (use --text-column; columns: {})",
+                "{source}: no column `{}` (use --text-column; columns: {}); \
+                 for plain text, one message per line, use --input-format lines",
                 opts.text_column,
-                headers.iter().collect::<Vec<_>>().join(", ")
+                listed()
             )
         })?;
+        let role = need(&opts.role_column, "--role-column")?;
         let columns = CsvColumns {
             text,
-            role: need(&opts.role_column, "--role-column")?,
+            id: need(&opts.id_column, "--id-column")?,
+            role: role.zip(opts.role_column.clone()),
             conversation: need(&opts.conversation_column, "--conversation-column")?,
+            reply_to: need(&opts.reply_to_column, "--reply-to-column")?,
             customer: need(&opts.customer_column, "--customer-column")?,
             agent: need(&opts.agent_column, "--agent-column")?,
         };
-        Ok(Records::Csv {
-            reader: Box::new(reader),
+        Ok(Records::Csv(Box::new(CsvRecords {
+            reader,
             source: Arc::from(source),
             columns,
+            role_map: opts.role_map.clone(),
+            line_fix: usize::from(crlf),
             pending: None,
             done: false,
-        })
+            threads: None,
+        })))
     }
+}
+
+impl CsvRecords {
+    fn bad(&self, line: usize, message: String) -> BadRecord {
+        BadRecord {
+            source: self.source.clone(),
+            line,
+            message,
+        }
+    }
+
+    /// Reads the next row: `None` at the end.
+    fn next_row(&mut self) -> Option<Result<Row, BadRecord>> {
+        let mut row = csv::StringRecord::new();
+        let line = self.reader.position().line() as usize;
+        match self.reader.read_record(&mut row) {
+            Ok(false) => return None,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line() as usize);
+                return Some(Err(
+                    self.bad(line + self.line_fix, format!("bad CSV row: {e}"))
+                ));
+            }
+        }
+        let line = row.position().map_or(line, |p| p.line() as usize) + self.line_fix;
+        let c = &self.columns;
+        let Some(text) = row.get(c.text) else {
+            return Some(Err(
+                self.bad(line, format!("row has no column {}", c.text + 1))
+            ));
+        };
+        let role = match &c.role {
+            None => RoleTarget::Role(Role::Agent),
+            Some((i, name)) => match self.role_map.resolve(row.get(*i).unwrap_or(""), name) {
+                Ok(target) => target,
+                Err(message) => return Some(Err(self.bad(line, message))),
+            },
+        };
+        let turn = match role {
+            RoleTarget::Skip => None,
+            RoleTarget::Role(role) => Some(Turn {
+                role,
+                text: text.to_string(),
+                agent_id: non_empty(&row, c.agent),
+                timestamp: None,
+            }),
+        };
+        Some(Ok(Row {
+            line,
+            id: non_empty(&row, c.id),
+            reply_to: non_empty(&row, c.reply_to),
+            conversation: c.conversation.map(|i| row.get(i).unwrap_or("").to_string()),
+            customer: non_empty(&row, c.customer),
+            turn,
+        }))
+    }
+
+    /// Reads every row and joins rows into threads by their reply links.
+    fn build_threads(&mut self) -> VecDeque<Result<Record, BadRecord>> {
+        let mut out = VecDeque::new();
+        let mut rows: Vec<Row> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        while let Some(row) = self.next_row() {
+            match row {
+                Err(bad) => out.push_back(Err(bad)),
+                Ok(row) => {
+                    let Some(id) = row.id.clone() else {
+                        out.push_back(Err(self.bad(row.line, "empty id".into())));
+                        continue;
+                    };
+                    if let Some(&first) = index.get(&id) {
+                        let first_line = rows[first].line;
+                        out.push_back(Err(self.bad(
+                            row.line,
+                            format!("duplicate id `{id}` (first on line {first_line})"),
+                        )));
+                        continue;
+                    }
+                    index.insert(id, rows.len());
+                    rows.push(row);
+                }
+            }
+        }
+        for thread in threads(&rows, &index) {
+            let root = &rows[thread[0]];
+            let turns: Vec<Turn> = thread
+                .iter()
+                .filter_map(|&i| rows[i].turn.clone())
+                .collect();
+            if turns.is_empty() {
+                continue;
+            }
+            out.push_back(Ok(Record {
+                id: root.id.clone().unwrap_or_default(),
+                line: root.line,
+                item: Item::Conversation { turns },
+            }));
+        }
+        out
+    }
+
+    fn next_record(&mut self) -> Option<Result<Record, BadRecord>> {
+        if self.columns.reply_to.is_some() {
+            if self.threads.is_none() {
+                self.threads = Some(self.build_threads());
+            }
+            return self.threads.as_mut().and_then(VecDeque::pop_front);
+        }
+        loop {
+            if self.done {
+                return self.pending.take().map(|(id, line, turns)| {
+                    Ok(Record {
+                        id,
+                        line,
+                        item: Item::Conversation { turns },
+                    })
+                });
+            }
+            let row = match self.next_row() {
+                None => {
+                    self.done = true;
+                    continue;
+                }
+                Some(Err(bad)) => return Some(Err(bad)),
+                Some(Ok(row)) => row,
+            };
+            let Some(turn) = row.turn else { continue };
+            if let Some(conv) = row.conversation {
+                match &mut self.pending {
+                    Some((id, _, turns)) if *id == conv => turns.push(turn),
+                    _ => {
+                        let finished = self.pending.replace((conv, row.line, vec![turn]));
+                        if let Some((id, first_line, turns)) = finished {
+                            return Some(Ok(Record {
+                                id,
+                                line: first_line,
+                                item: Item::Conversation { turns },
+                            }));
+                        }
+                    }
+                }
+                continue;
+            }
+            return Some(Ok(Record {
+                id: row
+                    .id
+                    .unwrap_or_else(|| format!("{}:{}", self.source, row.line)),
+                line: row.line,
+                item: Item::Message {
+                    role: turn.role,
+                    text: turn.text,
+                    customer: row.customer,
+                    agent_id: turn.agent_id,
+                },
+            }));
+        }
+    }
+}
+
+/// Groups rows into threads: a row whose reply-to id is another row's id
+/// joins that row's thread. Each thread lists its rows in reply order (a
+/// depth-first walk from the first message, replies in file order);
+/// threads come in the order of their earliest row in the file.
+fn threads(rows: &[Row], index: &HashMap<String, usize>) -> Vec<Vec<usize>> {
+    let parent: Vec<Option<usize>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.reply_to
+                .as_ref()
+                .and_then(|p| index.get(p).copied())
+                .filter(|&p| p != i)
+        })
+        .collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(p) = p {
+            children[*p].push(i);
+        }
+    }
+    let mut seen = vec![false; rows.len()];
+    let walk = |root: usize, seen: &mut Vec<bool>| -> Vec<usize> {
+        let mut order = Vec::new();
+        let mut stack = vec![root];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            order.push(i);
+            stack.extend(children[i].iter().rev().filter(|&&c| !seen[c]));
+        }
+        order
+    };
+    let mut out = Vec::new();
+    // Roots first; whatever is left sits on a reply cycle and starts at
+    // its first row in the file.
+    for i in 0..rows.len() {
+        if parent[i].is_none() && !seen[i] {
+            out.push(walk(i, &mut seen));
+        }
+    }
+    for i in 0..rows.len() {
+        if !seen[i] {
+            out.push(walk(i, &mut seen));
+        }
+    }
+    out.sort_by_key(|t| t.iter().copied().min().unwrap_or(0));
+    out
 }
 
 impl Iterator for Records {
@@ -345,127 +688,89 @@ impl Iterator for Records {
                     }),
                 });
             },
-            Records::Csv {
+            Records::Lines {
                 reader,
                 source,
-                columns,
-                pending,
-                done,
+                line,
+                buf,
             } => loop {
-                if *done {
-                    return pending.take().map(|(id, line, turns)| {
-                        Ok(Record {
-                            id,
-                            line,
-                            item: Item::Conversation { turns },
-                        })
-                    });
-                }
-                let mut row = csv::StringRecord::new();
-                let line = reader.position().line() as usize;
-                match reader.read_record(&mut row) {
-                    Ok(false) => {
-                        *done = true;
-                        continue;
-                    }
-                    Ok(true) => {}
+                buf.clear();
+                *line += 1;
+                match reader.read_line(buf) {
+                    Ok(0) => return None,
+                    Ok(_) => {}
                     Err(e) => {
-                        let line = e.position().map_or(line, |p| p.line() as usize);
                         return Some(Err(BadRecord {
                             source: source.clone(),
-                            line,
-                            message: format!("bad CSV row: {e}"),
-                        }));
+                            line: *line,
+                            message: format!("cannot read: {e}"),
+                        }))
                     }
                 }
-                let line = row.position().map_or(line, |p| p.line() as usize);
-                let bad = |message: String| BadRecord {
-                    source: source.clone(),
-                    line,
-                    message,
-                };
-                let Some(text) = row.get(columns.text) else {
-                    return Some(Err(bad(format!("row has no column {}", columns.text + 1))));
-                };
-                let role = match columns.role.map(|i| row.get(i).unwrap_or("")) {
-                    None => Role::Agent,
-                    Some(r) if EVENT_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()) => {
-                        continue
-                    }
-                    Some(r) => match r.parse::<Role>() {
-                        Ok(role) => role,
-                        Err(e) => return Some(Err(bad(e.to_string()))),
-                    },
-                };
-                let agent_id = columns
-                    .agent
-                    .and_then(|i| row.get(i))
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string);
-                if let Some(conv_col) = columns.conversation {
-                    let conv = row.get(conv_col).unwrap_or("").to_string();
-                    let turn = Turn {
-                        role,
-                        text: text.to_string(),
-                        agent_id,
-                        timestamp: None,
-                    };
-                    match pending {
-                        Some((id, _, turns)) if *id == conv => turns.push(turn),
-                        _ => {
-                            let finished = pending.replace((conv, line, vec![turn]));
-                            if let Some((id, first_line, turns)) = finished {
-                                return Some(Ok(Record {
-                                    id,
-                                    line: first_line,
-                                    item: Item::Conversation { turns },
-                                }));
-                            }
-                        }
-                    }
+                let text = buf.trim_end_matches(['\n', '\r']);
+                if text.trim().is_empty() {
                     continue;
                 }
-                let customer = columns
-                    .customer
-                    .and_then(|i| row.get(i))
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string);
                 return Some(Ok(Record {
                     id: format!("{source}:{line}"),
-                    line,
+                    line: *line,
                     item: Item::Message {
-                        role,
+                        role: Role::Agent,
                         text: text.to_string(),
-                        customer,
-                        agent_id,
+                        customer: None,
+                        agent_id: None,
                     },
                 }));
             },
+            Records::Csv(csv) => csv.next_record(),
         }
     }
 }
 
+/// An input, opened.
+pub struct Opened {
+    pub records: Records,
+    /// The size in bytes, when known (not for stdin).
+    pub size: Option<u64>,
+    /// Bytes read so far, for the progress bar.
+    pub counter: Arc<std::sync::atomic::AtomicU64>,
+    /// The input holds nothing but whitespace.
+    pub blank: bool,
+}
+
 /// Opens one input as a record stream, with a byte counter for progress.
-pub fn records(
-    path: &str,
-    format: InputFormat,
-    csv_opts: &CsvOptions,
-) -> Result<(Records, Option<u64>, Arc<std::sync::atomic::AtomicU64>), String> {
+pub fn records(path: &str, format: InputFormat, csv_opts: &CsvOptions) -> Result<Opened, String> {
     let (raw, size) = open(path).map_err(|e| format!("{path}: {e}"))?;
     let counting = Counting::new(raw);
     let counter = counting.counter.clone();
     let mut buffered: Box<dyn BufRead + Send> =
         Box::new(BufReader::with_capacity(1 << 16, counting));
-    let first = buffered
-        .fill_buf()
-        .map_err(|e| format!("{path}: {e}"))?
+    let head = buffered.fill_buf().map_err(|e| format!("{path}: {e}"))?;
+    let first = head.iter().copied().find(|b| !b.is_ascii_whitespace());
+    let crlf = head
         .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace());
+        .position(|&b| b == b'\n')
+        .is_some_and(|i| i > 0 && head[i - 1] == b'\r');
     let source = if path == "-" { "stdin" } else { path };
+    if first.is_none() {
+        // Nothing but whitespace: no records, whatever the format (a CSV
+        // without even a header is empty, not malformed).
+        return Ok(Opened {
+            records: Records::lines(buffered, source),
+            size,
+            counter,
+            blank: true,
+        });
+    }
     let records = match detect(path, format, first) {
-        InputFormat::Csv => Records::csv(Box::new(buffered), source, csv_opts)?,
+        InputFormat::Csv => Records::csv(Box::new(buffered), source, csv_opts, crlf)?,
+        InputFormat::Lines => Records::lines(buffered, source),
         _ => Records::jsonl(buffered, source),
     };
-    Ok((records, size, counter))
+    Ok(Opened {
+        records,
+        size,
+        counter,
+        blank: false,
+    })
 }

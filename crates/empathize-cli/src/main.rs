@@ -20,7 +20,8 @@ mod train;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
@@ -28,7 +29,7 @@ use clap::{Args, Parser, Subcommand};
 use empathize::Analyzer;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::input::{CsvOptions, InputFormat, Record};
+use crate::input::{CsvOptions, InputFormat, Record, RoleMap};
 use crate::output::{OutputFormat, Style, Writer};
 use crate::process::{Scored, Summary, CHUNK};
 
@@ -178,36 +179,63 @@ enum EvalCommand {
 #[derive(Args, Debug, Clone)]
 struct InputArgs {
     /// Input files (`-` for stdin). JSONL lines hold a conversation
-    /// `{id?, turns: [{role, text, agent_id?}]}` or a message `{text, role?, customer?}`.
+    /// `{id?, turns: [{role, text, agent_id?}]}` or a message `{text, role?, customer?}`;
+    /// `.txt` files hold one agent reply per line.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
-    /// Input format (default: from the extension).
+    /// Input format (default: from the extension: .jsonl/.json, .csv/.tsv,
+    /// .txt = lines; stdin: JSONL if it starts with `{`, else CSV).
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
     /// CSV: the column holding the text.
     #[arg(long, default_value = "text")]
     text_column: String,
-    /// CSV: the column holding the role (customer/agent).
-    #[arg(long)]
+    /// CSV: the column holding the record (message) id.
+    #[arg(long, value_name = "COLUMN")]
+    id_column: Option<String>,
+    /// CSV: the column holding the role (customer/agent; see --role-map).
+    #[arg(long, value_name = "COLUMN")]
     role_column: Option<String>,
+    /// CSV: map raw role values to roles, e.g. 'True=customer,False=agent'
+    /// (a role is customer, agent or skip).
+    #[arg(long, value_name = "RAW=ROLE,...", requires = "role_column")]
+    role_map: Option<RoleMap>,
     /// CSV: the column holding a conversation id (rows of a conversation must be contiguous).
-    #[arg(long)]
+    #[arg(long, value_name = "COLUMN")]
     conversation_column: Option<String>,
+    /// CSV: the column holding the id of the message a row replies to;
+    /// rows linked by replies become one conversation (needs --id-column).
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        requires = "id_column",
+        conflicts_with = "conversation_column"
+    )]
+    reply_to_column: Option<String>,
     /// CSV: the column holding the customer message an agent reply answers.
     #[arg(long)]
     customer_column: Option<String>,
     /// CSV: the column holding the agent id.
     #[arg(long)]
     agent_column: Option<String>,
-    /// Fail (exit 3) on the first malformed record instead of skipping it.
+    /// Fail (exit 3) on the first malformed record, or on an input with no
+    /// records, instead of warning.
     #[arg(long)]
     strict: bool,
     /// No progress bar and no warnings.
     #[arg(long, short)]
     quiet: bool,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    /// Worker threads, at least 1 (default: all cores).
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     threads: Option<usize>,
+}
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (leave --threads out to use all cores)".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{e}")),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -229,16 +257,28 @@ struct ExplainArgs {
     /// The customer message the reply answers.
     #[arg(long)]
     customer: Option<String>,
-    /// Print the JSON report instead of the readable explanation.
-    #[arg(long)]
+    /// Output format: the readable explanation or the JSON report.
+    #[arg(long, short, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+    /// Same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
     json: bool,
+}
+
+/// The output format of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExplainFormat {
+    /// Highlighted reply, score breakdown and tips.
+    Text,
+    /// The full report as JSON.
+    Json,
 }
 
 #[derive(Args, Debug)]
 struct ReportArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Where to write the HTML file.
+    /// Where to write the HTML file (its path and size are printed on stderr).
     #[arg(long, short, default_value = "report.html")]
     output: String,
     /// Include at most this many conversations' transcripts (the summary covers all).
@@ -300,13 +340,20 @@ fn read_pack(path: &str) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read rule pack {path}"))
 }
 
+/// The name a pack's errors are reported under: its file name.
+fn pack_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 fn build_analyzer(packs: &PackArgs) -> Result<Analyzer> {
     let mut builder = Analyzer::builder();
     if let Some(path) = &packs.rules {
-        builder = builder.pack(read_pack(path)?);
+        builder = builder.pack_named(pack_name(path), read_pack(path)?);
     }
     for path in &packs.extra_rules {
-        builder = builder.extra_pack(read_pack(path)?);
+        builder = builder.extra_pack_named(pack_name(path), read_pack(path)?);
     }
     for id in &packs.disable {
         builder = builder.disable(id.clone());
@@ -443,7 +490,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &analyzer,
                 &args.text,
                 args.customer.as_deref(),
-                args.json,
+                args.json || args.format == ExplainFormat::Json,
                 style,
                 &mut out,
             )?;
@@ -457,9 +504,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let src = read_pack(&pack)?;
             let mut builder = Analyzer::builder();
             builder = if standalone {
-                builder.pack(src)
+                builder.pack_named(pack_name(&pack), src)
             } else {
-                builder.extra_pack(src)
+                builder.extra_pack_named(pack_name(&pack), src)
             };
             match builder.build() {
                 Ok(a) => {
@@ -549,36 +596,84 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Streams every input through the analyzer in parallel chunks, calling
-/// `sink` on each scored record in input order.
-fn for_each_scored(
-    analyzer: &Analyzer,
-    input: &InputArgs,
-    mut sink: impl FnMut(Scored) -> Result<()>,
-) -> Result<usize> {
+/// Warnings about malformed records printed before the rest are only counted.
+const MAX_WARNINGS: usize = 20;
+
+/// The inputs of a run, opened (and their headers read) before any output.
+struct Inputs {
+    opened: Vec<(String, input::Records, Arc<AtomicU64>)>,
+    total_bytes: u64,
+}
+
+fn display_name(path: &str) -> &str {
+    if path == "-" {
+        "stdin"
+    } else {
+        path
+    }
+}
+
+/// An input without records: a warning, or a failure under `--strict`.
+fn no_records(input: &InputArgs, path: &str) -> Result<()> {
+    let message = format!("{}: no records", display_name(path));
+    if input.strict {
+        return Err(StrictFailure(message).into());
+    }
+    if !input.quiet {
+        eprintln!("warning: {message}");
+    }
+    Ok(())
+}
+
+/// Opens every input, so that a missing file or a bad CSV header fails the
+/// run before anything is written.
+fn open_inputs(input: &InputArgs) -> Result<Inputs> {
     let csv_opts = CsvOptions {
         text_column: input.text_column.clone(),
+        id_column: input.id_column.clone(),
         role_column: input.role_column.clone(),
+        role_map: input.role_map.clone().unwrap_or_default(),
         conversation_column: input.conversation_column.clone(),
+        reply_to_column: input.reply_to_column.clone(),
         customer_column: input.customer_column.clone(),
         agent_column: input.agent_column.clone(),
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(input.threads.unwrap_or(0))
-        .build()
-        .context("cannot start worker threads")?;
+    let mut opened = Vec::new();
+    let mut total_bytes = 0u64;
+    for path in &input.files {
+        let opened_input =
+            input::records(path, input.input_format, &csv_opts).map_err(|e| anyhow!(e))?;
+        total_bytes += opened_input.size.unwrap_or(0);
+        if opened_input.blank {
+            no_records(input, path)?;
+            continue;
+        }
+        opened.push((path.clone(), opened_input.records, opened_input.counter));
+    }
+    Ok(Inputs {
+        opened,
+        total_bytes,
+    })
+}
+
+/// Streams every input through the analyzer in parallel chunks, calling
+/// `sink` on each scored record in input order. Returns how many malformed
+/// records were skipped.
+fn for_each_scored(
+    analyzer: &Analyzer,
+    input: &InputArgs,
+    inputs: Inputs,
+    mut sink: impl FnMut(Scored) -> Result<()>,
+) -> Result<usize> {
+    let mut threads = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = input.threads {
+        threads = threads.num_threads(n);
+    }
+    let pool = threads.build().context("cannot start worker threads")?;
     let progress_visible = !input.quiet && io::stderr().is_terminal();
     let mut skipped = 0usize;
-    let mut opened = Vec::new();
-    let mut total = 0u64;
-    for path in &input.files {
-        let (records, size, counter) =
-            input::records(path, input.input_format, &csv_opts).map_err(|e| anyhow!(e))?;
-        total += size.unwrap_or(0);
-        opened.push((records, counter));
-    }
     // The bar stays hidden until the run has taken more than a moment.
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    let bar = ProgressBar::with_draw_target(Some(inputs.total_bytes), ProgressDrawTarget::hidden());
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta}) {msg}",
@@ -595,7 +690,9 @@ fn for_each_scored(
         }
     };
     let mut done_bytes = 0u64;
-    for (records, counter) in opened {
+    for (path, records, counter) in inputs.opened {
+        let mut read = 0usize;
+        let skipped_before = skipped;
         let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK);
         let mut flush = |chunk: &mut Vec<Record>, bar: &ProgressBar| -> Result<()> {
             let batch = std::mem::take(chunk);
@@ -610,6 +707,7 @@ fn for_each_scored(
         for record in records {
             match record {
                 Ok(r) => {
+                    read += 1;
                     chunk.push(r);
                     if chunk.len() >= CHUNK {
                         flush(&mut chunk, &bar)?;
@@ -620,7 +718,7 @@ fn for_each_scored(
                         return Err(StrictFailure(bad.to_string()).into());
                     }
                     skipped += 1;
-                    if !input.quiet {
+                    if !input.quiet && skipped <= MAX_WARNINGS {
                         bar.suspend(|| eprintln!("warning: skipped {bad}"));
                     }
                 }
@@ -628,12 +726,34 @@ fn for_each_scored(
         }
         flush(&mut chunk, &bar)?;
         done_bytes += counter.load(Ordering::Relaxed);
+        if read == 0 && skipped == skipped_before {
+            bar.suspend(|| no_records(input, &path))?;
+        }
     }
     bar.finish_and_clear();
+    if skipped > MAX_WARNINGS && !input.quiet {
+        eprintln!(
+            "warning: {} more malformed records skipped ({skipped} in all)",
+            skipped - MAX_WARNINGS
+        );
+    }
     Ok(skipped)
 }
 
+/// A run that read nothing but malformed records has failed (a wrong column
+/// or role mapping, not a few bad rows).
+fn check_anything_read(summary: &Summary, skipped: usize) -> Result<()> {
+    let scored = summary.conversations + summary.messages;
+    if scored == 0 && skipped > 0 {
+        return Err(anyhow!(
+            "no record could be read: all {skipped} were malformed (see the warnings above)"
+        ));
+    }
+    Ok(())
+}
+
 fn score(analyzer: &Analyzer, args: ScoreArgs) -> Result<ExitCode> {
+    let inputs = open_inputs(&args.input)?;
     let to_file = args.output.is_some();
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(io::BufWriter::new(
@@ -645,13 +765,14 @@ fn score(analyzer: &Analyzer, args: ScoreArgs) -> Result<ExitCode> {
     let mut writer = Writer::new(out, args.format, Style { color });
     writer.begin()?;
     let mut summary = Summary::default();
-    let skipped = for_each_scored(analyzer, &args.input, |scored| {
+    let skipped = for_each_scored(analyzer, &args.input, inputs, |scored| {
         summary.add(&scored);
         writer.record(&scored).context("cannot write output")
     })?;
     summary.skipped_records = skipped;
     summary.finish();
     writer.finish(&summary)?;
+    check_anything_read(&summary, skipped)?;
     if matches!(args.format, OutputFormat::Jsonl | OutputFormat::Csv) && !args.input.quiet {
         let style = Style {
             color: io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -662,10 +783,11 @@ fn score(analyzer: &Analyzer, args: ScoreArgs) -> Result<ExitCode> {
 }
 
 fn report(analyzer: &Analyzer, args: ReportArgs) -> Result<ExitCode> {
+    let inputs = open_inputs(&args.input)?;
     let mut summary = Summary::default();
     let mut kept = Vec::new();
     let max = args.max_transcripts;
-    let skipped = for_each_scored(analyzer, &args.input, |scored| {
+    let skipped = for_each_scored(analyzer, &args.input, inputs, |scored| {
         summary.add(&scored);
         if kept.len() < max {
             kept.push(scored);
@@ -674,6 +796,7 @@ fn report(analyzer: &Analyzer, args: ReportArgs) -> Result<ExitCode> {
     })?;
     summary.skipped_records = skipped;
     summary.finish();
+    check_anything_read(&summary, skipped)?;
     let page = html::render(&summary, &kept, &args.input.files);
     std::fs::write(&args.output, page).with_context(|| format!("cannot write {}", args.output))?;
     if !args.input.quiet {

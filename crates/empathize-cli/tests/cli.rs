@@ -500,6 +500,24 @@ fn eval_esconv_prints_accuracy_tags_classes_confusion_and_baseline() {
     let (_dir, path) = temp_file("esconv.jsonl", &esconv_sample());
     let out = cmd()
         .args(["eval", "esconv", &path, "--folds", "2"])
+fn jsonl_of(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
+fn shared(rel: &str) -> Option<String> {
+    let p = root().join("..").join("shared").join(rel);
+    p.is_file().then(|| p.display().to_string())
+}
+
+#[test]
+fn plain_text_is_one_reply_per_line_from_txt_or_stdin() {
+    let text = "I'm so sorry about the wait, I'll fix it today.\n\n  \nNope.\r\n";
+    let (_dir, path) = temp_file("replies.txt", text);
+    let out = cmd()
+        .args(["score", "-f", "jsonl", "-q", &path])
         .output()
         .expect("run");
     assert!(
@@ -573,4 +591,460 @@ fn eval_esconv_rejects_unknown_labels_and_bad_parts() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("--part"));
+    let lines = jsonl_of(&out.stdout);
+    assert_eq!(lines.len(), 2, "blank lines are no messages");
+    assert!(lines.iter().all(|l| l["kind"] == "reply"));
+    assert_eq!(lines[0]["id"], format!("{path}:1"));
+    assert_eq!(lines[1]["id"], format!("{path}:4"));
+    assert!(lines[1]["report"]["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "curt"));
+
+    let out = cmd()
+        .args(["score", "--input-format", "lines", "-f", "jsonl", "-q", "-"])
+        .write_stdin(text)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let lines = jsonl_of(&out.stdout);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "stdin:1");
+
+    // Without the format, plain text on stdin is taken for CSV: the error
+    // says what to do instead.
+    cmd()
+        .args(["score", "-"])
+        .write_stdin("Happy to help!\nNope.\n")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("--input-format lines"));
+}
+
+const INBOUND_CSV: &str = "tweet_id,inbound,text,in_response_to_tweet_id\n\
+    11,True,My card was charged twice and I'm really upset!!,\n\
+    12,False,\"I'm so sorry, that sounds stressful. I've refunded it.\",11\n\
+    13,True,Where is my parcel?,\n";
+
+#[test]
+fn csv_id_column_and_role_map() {
+    let (_dir, path) = temp_file("tweets.csv", INBOUND_CSV);
+    let out = cmd()
+        .args([
+            "score",
+            "-f",
+            "jsonl",
+            "--id-column",
+            "tweet_id",
+            "--role-column",
+            "inbound",
+            "--role-map",
+            "True=customer,False=agent",
+            &path,
+        ])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr)
+            .matches("warning")
+            .count(),
+        0
+    );
+    let lines = jsonl_of(&out.stdout);
+    let kinds: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| (l["id"].as_str().unwrap(), l["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("11", "customer"), ("12", "reply"), ("13", "customer")]
+    );
+
+    // A value missing from the map is a malformed record that says so.
+    let out = cmd()
+        .args([
+            "score",
+            "-f",
+            "jsonl",
+            "--role-column",
+            "inbound",
+            "--role-map",
+            "True=customer",
+            &path,
+        ])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("tweets.csv:3: unknown role `False`"),
+        "{stderr}"
+    );
+    assert_eq!(jsonl_of(&out.stdout).len(), 2);
+
+    // A map that names no role is bad usage.
+    cmd()
+        .args([
+            "score",
+            "--role-column",
+            "inbound",
+            "--role-map",
+            "True=boss",
+            &path,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("boss"));
+    cmd()
+        .args(["score", "--role-map", "True=customer", &path])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--role-column"));
+}
+
+#[test]
+fn unmapped_role_column_fails_instead_of_scoring_nothing() {
+    let mut csv = String::from("id,inbound,text\n");
+    for i in 0..30 {
+        csv.push_str(&format!(
+            "{i},{},hello\n",
+            if i % 2 == 0 { "True" } else { "False" }
+        ));
+    }
+    let (_dir, path) = temp_file("inbound.csv", &csv);
+    let out = cmd()
+        .args(["score", "--role-column", "inbound", &path])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--role-map 'True=customer"), "{stderr}");
+    assert!(stderr.contains("all 30 were malformed"), "{stderr}");
+    let warnings = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: skipped"))
+        .count();
+    assert_eq!(warnings, 20, "warnings are capped: {stderr}");
+    assert!(
+        stderr.contains("10 more malformed records skipped"),
+        "{stderr}"
+    );
+}
+
+/// Three threads given out of order, one with a branch; ids and reply links
+/// as TWCS has them.
+const THREADS_CSV: &str = "tweet_id,inbound,text,in_response_to_tweet_id\n\
+    2,False,Sorry to hear that. What's your order number?,1\n\
+    1,True,My order is late and I'm really upset.,\n\
+    9,True,Is the shop open on Sunday?,\n\
+    3,True,It's 5521. This was a birthday gift!,2\n\
+    4,False,\"I'm so sorry, I understand how upsetting that is. It ships today.\",3\n\
+    10,False,\"Yes, 10 to 4.\",9\n\
+    5,True,Also the box was damaged.,2\n\
+    20,True,Nobody answers me.,77\n";
+
+#[test]
+fn reply_links_rebuild_threads_as_conversations() {
+    let (_dir, path) = temp_file("threads.csv", THREADS_CSV);
+    let out = cmd()
+        .args([
+            "score",
+            "-f",
+            "jsonl",
+            "--id-column",
+            "tweet_id",
+            "--role-column",
+            "inbound",
+            "--role-map",
+            "True=customer,False=agent",
+            "--reply-to-column",
+            "in_response_to_tweet_id",
+            &path,
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = jsonl_of(&out.stdout);
+    let shape: Vec<(String, Vec<String>)> = lines
+        .iter()
+        .map(|l| {
+            assert_eq!(l["kind"], "conversation");
+            let roles = l["report"]["turns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["role"].as_str().unwrap().to_string())
+                .collect();
+            (l["id"].as_str().unwrap().to_string(), roles)
+        })
+        .collect();
+    let roles = |r: &[&str]| r.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        shape,
+        vec![
+            // 1 ← 2 ← {3 ← 4, 5}: depth first, replies in file order.
+            (
+                "1".to_string(),
+                roles(&["customer", "agent", "customer", "agent", "customer"])
+            ),
+            ("9".to_string(), roles(&["customer", "agent"])),
+            // Replies to a tweet outside the file start their own thread.
+            ("20".to_string(), roles(&["customer"])),
+        ]
+    );
+    // A thread's line is its first message's.
+    assert_eq!(lines[0]["line"], 3);
+    assert_eq!(lines[1]["line"], 4);
+
+    cmd()
+        .args([
+            "score",
+            "--reply-to-column",
+            "in_response_to_tweet_id",
+            &path,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--id-column"));
+}
+
+#[test]
+fn twcs_sample_becomes_threads_with_both_roles() {
+    let Some(path) = shared("data/twcs/sample.csv") else {
+        eprintln!("skipped: ../shared/data/twcs/sample.csv is absent");
+        return;
+    };
+    let rows = csv::Reader::from_path(&path)
+        .expect("csv")
+        .records()
+        .count();
+    let out = cmd()
+        .args([
+            "score",
+            "-f",
+            "jsonl",
+            "--id-column",
+            "tweet_id",
+            "--role-column",
+            "inbound",
+            "--role-map",
+            "True=customer,False=agent",
+            "--reply-to-column",
+            "in_response_to_tweet_id",
+            &path,
+        ])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let lines = jsonl_of(&out.stdout);
+    let turns: Vec<Vec<&str>> = lines
+        .iter()
+        .map(|l| {
+            l["report"]["turns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["role"].as_str().unwrap())
+                .collect()
+        })
+        .collect();
+    assert!(lines.iter().all(|l| l["kind"] == "conversation"));
+    assert_eq!(
+        turns.iter().map(Vec::len).sum::<usize>(),
+        rows,
+        "every tweet is a turn"
+    );
+    assert!(
+        lines.len() < rows / 2,
+        "{} threads of {rows} tweets",
+        lines.len()
+    );
+    let mixed = turns
+        .iter()
+        .filter(|t| t.contains(&"customer") && t.contains(&"agent"))
+        .count();
+    assert!(
+        mixed * 4 >= lines.len() * 3,
+        "{mixed} of {} threads mix roles",
+        lines.len()
+    );
+}
+
+#[test]
+fn abcd_dialogues_convert_and_score() {
+    let Some(path) = shared("data/abcd/abcd_sample.json") else {
+        eprintln!("skipped: ../shared/data/abcd/abcd_sample.json is absent");
+        return;
+    };
+    let converter = root().join("examples/python/abcd_to_jsonl.py");
+    let converted = match std::process::Command::new("python3")
+        .arg(&converter)
+        .arg(&path)
+        .output()
+    {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("skipped: no python3 ({e})");
+            return;
+        }
+    };
+    assert!(
+        converted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    let dialogues: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let out = cmd()
+        .args(["score", "-f", "jsonl", "-"])
+        .write_stdin(converted.stdout)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+    let lines = jsonl_of(&out.stdout);
+    assert_eq!(lines.len(), dialogues.len());
+    for (line, dialogue) in lines.iter().zip(&dialogues) {
+        assert_eq!(line["id"], dialogue["convo_id"].to_string());
+        let messages = dialogue["original"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t[0] != "action")
+            .count();
+        assert_eq!(line["report"]["turns"].as_array().unwrap().len(), messages);
+    }
+}
+
+#[test]
+fn a_missing_input_fails_before_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out.csv");
+    for format in ["table", "json", "csv"] {
+        cmd()
+            .args(["score", "-f", format, &sample(), "/no/such/file.jsonl"])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::contains("/no/such/file.jsonl"));
+    }
+    cmd()
+        .args(["score", "-o"])
+        .arg(&out_path)
+        .args([&sample(), "/no/such/file.jsonl"])
+        .assert()
+        .code(1);
+    assert!(!out_path.exists(), "no output file for a failed run");
+}
+
+#[test]
+fn empty_input_warns_and_fails_under_strict() {
+    for (name, content) in [
+        ("empty.jsonl", ""),
+        ("blank.txt", "\n  \n"),
+        ("header.csv", "text\n"),
+    ] {
+        let (_dir, path) = temp_file(name, content);
+        cmd()
+            .args(["score", "-f", "jsonl", &path])
+            .assert()
+            .success()
+            .stdout("")
+            .stderr(predicate::str::contains(format!(
+                "warning: {path}: no records"
+            )));
+        cmd()
+            .args(["score", "--strict", &path])
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains("no records"));
+    }
+}
+
+#[test]
+fn zero_threads_is_bad_usage() {
+    cmd()
+        .args(["score", "--threads", "0", &sample()])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("--threads"))
+        .stderr(predicate::str::contains("at least 1"));
+    cmd()
+        .args(["score", "--threads", "1", "-f", "jsonl", "-q", &sample()])
+        .assert()
+        .success();
+}
+
+#[test]
+fn explain_format_json_or_text() {
+    let json = cmd()
+        .args(["explain", "--format", "json", "I'm so sorry."])
+        .output()
+        .expect("run");
+    assert!(json.status.success());
+    let v: Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert!(v["score"].as_f64().is_some());
+    let alias = cmd()
+        .args(["explain", "--json", "I'm so sorry."])
+        .output()
+        .expect("run");
+    assert_eq!(alias.stdout, json.stdout, "--json is --format json");
+    cmd()
+        .args(["explain", "--format", "text", "I'm so sorry."])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Breakdown"));
+    cmd()
+        .args(["explain", "--format", "yaml", "x"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn report_says_where_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(["report", &sample()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "wrote report.html (42 conversations",
+        ));
+    assert!(dir.path().join("report.html").is_file());
+}
+
+#[test]
+fn pack_errors_name_the_pack_file() {
+    let bad = "[[rules]]\nid = \"warmth.aloha\"\ncategory = \"warmth\"\nweight = 0.5\npatterns = [\"(aloha\"]\n";
+    let (_dir, path) = temp_file("team-pack.toml", bad);
+    for args in [
+        vec!["--extra-rules", path.as_str(), "explain", "hi"],
+        vec!["--extra-rules", path.as_str(), "score", "-"],
+    ] {
+        cmd()
+            .args(&args)
+            .write_stdin("{\"text\": \"hi\"}\n")
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::contains("team-pack.toml"))
+            .stderr(predicate::str::contains("extra pack #").not());
+    }
+    cmd()
+        .args(["rules", "check", &path])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("team-pack.toml"))
+        .stderr(predicate::str::contains("extra pack #").not());
 }

@@ -401,8 +401,8 @@ pub struct Ngram {
 /// Builds an [`Analyzer`] from rule packs.
 #[derive(Debug, Clone, Default)]
 pub struct AnalyzerBuilder {
-    base: Option<String>,
-    extras: Vec<String>,
+    base: Option<(Option<String>, String)>,
+    extras: Vec<(Option<String>, String)>,
     weights: Vec<(String, f64)>,
     disabled: Vec<String>,
 }
@@ -410,14 +410,45 @@ pub struct AnalyzerBuilder {
 impl AnalyzerBuilder {
     /// Replaces the default English pack with this one (TOML source).
     pub fn pack(mut self, toml: impl Into<String>) -> Self {
-        self.base = Some(toml.into());
+        self.base = Some((None, toml.into()));
+        self
+    }
+
+    /// Like [`pack`](Self::pack), with a name (e.g. the file name) that
+    /// errors in the pack are reported under.
+    ///
+    /// ```
+    /// let err = empathize::Analyzer::builder()
+    ///     .pack_named("mine.toml", "[[rule]]\nid = 3")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("mine.toml"));
+    /// ```
+    pub fn pack_named(mut self, name: impl Into<String>, toml: impl Into<String>) -> Self {
+        self.base = Some((Some(name.into()), toml.into()));
         self
     }
 
     /// Adds a pack on top of the base pack: new rules are added, rules with
     /// an existing id replace it, lexicons with an existing name extend it.
     pub fn extra_pack(mut self, toml: impl Into<String>) -> Self {
-        self.extras.push(toml.into());
+        self.extras.push((None, toml.into()));
+        self
+    }
+
+    /// Like [`extra_pack`](Self::extra_pack), with a name (e.g. the file
+    /// name) that errors in the pack are reported under, instead of
+    /// `extra pack #N`.
+    ///
+    /// ```
+    /// let err = empathize::Analyzer::builder()
+    ///     .extra_pack_named("team.toml", "[[rule]]\nid = 3")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("team.toml"));
+    /// ```
+    pub fn extra_pack_named(mut self, name: impl Into<String>, toml: impl Into<String>) -> Self {
+        self.extras.push((Some(name.into()), toml.into()));
         self
     }
 
@@ -444,15 +475,18 @@ impl AnalyzerBuilder {
             return Ok(Analyzer::new());
         }
         let mut merged = match &self.base {
-            Some(src) => {
+            Some((name, src)) => {
                 let mut merged = MergedPack::default();
-                merged.add(src, "custom")?;
+                merged.add(src, name.as_deref().unwrap_or("custom"))?;
                 merged
             }
             None => default_merged()?,
         };
-        for (i, src) in self.extras.iter().enumerate() {
-            merged.add(src, &format!("extra pack #{}", i + 1))?;
+        for (i, (name, src)) in self.extras.iter().enumerate() {
+            match name {
+                Some(name) => merged.add(src, name)?,
+                None => merged.add(src, &format!("extra pack #{}", i + 1))?,
+            }
         }
         for (id, w) in &self.weights {
             merged.set_weight(id, *w)?;

@@ -60,6 +60,7 @@
 mod analyzer;
 mod conversation;
 mod error;
+pub mod html;
 mod learned;
 mod offsets;
 mod reflect;

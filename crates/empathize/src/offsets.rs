@@ -68,6 +68,61 @@ impl OffsetMap {
         }
     }
 
+    /// The reverse mapping: prepares byte offsets for `offsets` counted in
+    /// `unit` (as a binding's report holds them); [`get`](Self::get) then
+    /// takes a `unit` offset and returns its byte offset. An offset inside a
+    /// character (half a surrogate pair) maps to that character's start.
+    ///
+    /// ```
+    /// use empathize::{OffsetMap, OffsetUnit};
+    /// let text = "😭 sorry";
+    /// let back = OffsetMap::from_unit(text, OffsetUnit::Char, [2, 7]);
+    /// assert_eq!((back.get(2), back.get(7)), (5, 10));
+    /// let back = OffsetMap::from_unit(text, OffsetUnit::Utf16, [3, 8]);
+    /// assert_eq!((back.get(3), back.get(8)), (5, 10));
+    /// ```
+    pub fn from_unit(
+        text: &str,
+        unit: OffsetUnit,
+        offsets: impl IntoIterator<Item = usize>,
+    ) -> Self {
+        if unit == OffsetUnit::Byte || text.is_ascii() {
+            return OffsetMap {
+                pairs: Vec::new(),
+                identity: true,
+            };
+        }
+        let mut wanted: Vec<usize> = offsets.into_iter().collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut pairs = Vec::with_capacity(wanted.len());
+        let mut units = 0usize;
+        let mut chars = text.char_indices().peekable();
+        for offset in wanted {
+            let mut byte = text.len();
+            while let Some(&(at, c)) = chars.peek() {
+                let width = match unit {
+                    OffsetUnit::Utf16 => c.len_utf16(),
+                    _ => 1,
+                };
+                if units + width > offset {
+                    byte = at;
+                    break;
+                }
+                units += width;
+                chars.next();
+            }
+            if chars.peek().is_none() {
+                byte = text.len();
+            }
+            pairs.push((offset, byte));
+        }
+        OffsetMap {
+            pairs,
+            identity: false,
+        }
+    }
+
     /// The converted offset of `byte` (which must have been passed to `new`;
     /// an unknown offset maps to the nearest known one below it).
     pub fn get(&self, byte: usize) -> usize {

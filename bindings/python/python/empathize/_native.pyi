@@ -290,6 +290,8 @@ class MessageReport:
         """Whether the report carries the tip with this ``code``."""
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data, with the Rust serde field names."""
+    def _repr_html_(self) -> str:
+        """The reply as HTML (highlighted matches, score, flags, tips), for notebooks."""
 
 @final
 class CustomerReport:
@@ -313,6 +315,8 @@ class CustomerReport:
     def matches(self) -> list[Match]: ...
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data, with the Rust serde field names."""
+    def _repr_html_(self) -> str:
+        """The message as HTML (highlighted cues, distress, emotions), for notebooks."""
 
 @final
 class Token:
@@ -462,6 +466,8 @@ class ConversationReport:
     def agents(self) -> list[AgentSummary]: ...
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data, with the Rust serde field names."""
+    def _repr_html_(self) -> str:
+        """The conversation as HTML (every turn highlighted, with its report), for notebooks."""
 
 @final
 class Analyzer:
@@ -546,6 +552,9 @@ def tokenize(text: str) -> list[Token]:
 
 def _bench_native(texts: Iterable[str], iterations: int = 1, threads: int | None = None) -> float:
     """Bench helper: seconds for ``iterations`` native ``score_batch`` runs."""
+
+def _score_style(score: float) -> str:
+    """Inline CSS colouring a score cell like the HTML reports' score badge."""
 
 def _test_panic(in_pool: bool = False) -> None:
     """Test helper: panics in Rust (raises ``empathize.InternalError``)."""

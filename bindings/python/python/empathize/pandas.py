@@ -16,6 +16,12 @@ string column (pandas 3's default ``str``, ``string[pyarrow]``,
 ``ArrowDtype``) is read in place, and the result holds no Python object per
 row (``flags`` and ``tips`` stay Arrow lists). Without pyarrow it copies the
 texts through Python lists; the values are the same.
+
+In a notebook, ``styled(score_frame(df))`` shows the scores as a table with
+each score coloured like the HTML reports' badges (green ≥ 65, amber ≥ 40,
+red below) and the flags in red (needs jinja2, as pandas' ``Styler`` does).
+A single report (``empathize.score(...)``) renders as highlighted HTML by
+itself.
 """
 
 from __future__ import annotations
@@ -28,9 +34,9 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError("empathize.pandas needs pandas: pip install 'empathize[pandas]'") from e
 
-from empathize._native import DIMENSIONS, MECHANISMS, Analyzer
+from empathize._native import DIMENSIONS, MECHANISMS, Analyzer, _score_style
 
-__all__ = ["COLUMNS", "DIMENSIONS", "MECHANISMS", "score_frame"]
+__all__ = ["COLUMNS", "DIMENSIONS", "MECHANISMS", "score_frame", "styled"]
 
 #: The columns of :func:`score_frame`, in order (the order of
 #: :func:`empathize.arrow_schema`). ``DIMENSIONS`` and ``MECHANISMS`` come
@@ -126,6 +132,49 @@ def score_frame(
     for name in MECHANISMS:
         data[name] = pd.array(scatter(columns[name], None), dtype="Int8")
     return pd.DataFrame(data, index=df.index)
+
+
+def styled(scores: pd.DataFrame, *, precision: int = 1) -> Any:
+    """A ``pandas.io.formats.style.Styler`` of a :func:`score_frame` result
+    (or any frame with a ``score`` column, such as ``df.join(scores)``) for
+    notebooks: scores coloured like the HTML reports' score badges, flags in
+    red, numbers rounded to ``precision`` decimals. Missing rows stay blank.
+
+    >>> styled(score_frame(df))                      # doctest: +SKIP
+    >>> styled(df.join(score_frame(df)))             # doctest: +SKIP
+    """
+    if not isinstance(scores, pd.DataFrame):
+        raise TypeError(f"scores must be a pandas DataFrame, not {type(scores).__name__}")
+    if "score" not in scores.columns:
+        raise KeyError("no column 'score': pass the result of score_frame (or a frame joined with it)")
+
+    def score_cell(value: Any) -> str:
+        return "" if _is_missing(value) else _score_style(float(value))
+
+    def flags_cell(value: Any) -> str:
+        if value is None or (not hasattr(value, "__len__") and _is_missing(value)):
+            return ""
+        return "color: #cf222e; font-weight: 600" if len(value) else ""
+
+    def as_list(value: Any) -> str:
+        if value is None or (not hasattr(value, "__len__") and _is_missing(value)):
+            return ""
+        return ", ".join(str(v) for v in value)
+
+    def cellwise(styler: Any, func: Any, column: str) -> Any:
+        # Styler.map is pandas >= 2.1; older releases call it applymap.
+        method = getattr(styler, "map", None) or styler.applymap
+        return method(func, subset=[column])
+
+    styler = cellwise(scores.style, score_cell, "score")
+    lists = [c for c in ("flags", "tips") if c in scores.columns]
+    if "flags" in scores.columns:
+        styler = cellwise(styler, flags_cell, "flags")
+    floats = [c for c in scores.columns if c not in lists and pd.api.types.is_float_dtype(scores[c])]
+    styler = styler.format(precision=precision, subset=floats, na_rep="")
+    if lists:
+        styler = styler.format(as_list, subset=lists)
+    return styler
 
 
 def _check_texts(values: list[Any], name: str, index: pd.Index) -> None:

@@ -19,6 +19,13 @@ pandas, no Python object per row. Each executor's Python worker builds its
 analyzer once (then reuses it for every batch and task it runs), and each
 task scores on ``spark.task.cpus`` threads, so Spark's own task slots set
 the parallelism.
+
+The executors run the Python that ``PYSPARK_PYTHON`` (or
+``spark.pyspark.python``) names, not the driver's. The first :func:`score`
+of a Spark application checks, with one small job, that this Python imports
+empathize at the driver's version; when it cannot, :func:`score` raises
+:class:`ExecutorEnvironmentError` saying what to set, instead of a
+``ModuleNotFoundError`` inside a Java stack trace when the job runs.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from __future__ import annotations
 import functools
 import importlib
 import pickle
+import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -38,9 +47,14 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError("empathize.spark needs pyspark: pip install 'empathize[spark]'") from e
 
-from empathize._native import Analyzer, arrow_schema
+from empathize._native import Analyzer, __version__, arrow_schema
 
-__all__ = ["output_schema", "score"]
+__all__ = ["ExecutorEnvironmentError", "check_executors", "output_schema", "score"]
+
+
+class ExecutorEnvironmentError(RuntimeError):
+    """The Spark executors' Python cannot import empathize, or imports
+    another version than the driver's."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,78 @@ def output_schema(prefix: str = "") -> StructType:
     return spark_schema
 
 
+#: Spark applications whose executors passed :func:`check_executors`.
+_CHECKED: set[str] = set()
+_CHECK_LOCK = threading.Lock()
+
+_HOW_TO_FIX = (
+    "The executors run the Python named by PYSPARK_PYTHON (or spark.pyspark.python), "
+    "not the driver's ({driver}).\n"
+    "  - On one machine (local[*]): export PYSPARK_PYTHON={driver} before starting Spark "
+    "(or activate the virtual environment that has empathize).\n"
+    "  - On a cluster: ship a packed environment holding empathize with "
+    "--archives empathize-env.tar.gz#env (spark.archives) and set PYSPARK_PYTHON=./env/bin/python, "
+    "or install the empathize wheel on every node.\n"
+    "See docs/spark.md."
+)
+
+
+def _probe_executor(_: Iterator[Any]) -> Iterator[tuple[str, str, str | None, str | None]]:
+    # Runs on an executor; must not need empathize to unpickle (see
+    # check_executors).
+    import sys as executor_sys
+
+    try:
+        import empathize as executor_empathize
+
+        yield (executor_sys.executable, executor_sys.version.split()[0], executor_empathize.__version__, None)
+    except Exception as e:
+        yield (executor_sys.executable, executor_sys.version.split()[0], None, f"{type(e).__name__}: {e}")
+
+
+def check_executors(spark: Any) -> None:
+    """Checks once per Spark application that the executors' Python imports
+    empathize at the driver's version (:func:`score` calls it); raises
+    :class:`ExecutorEnvironmentError` naming ``PYSPARK_PYTHON`` and
+    ``spark.archives`` when it does not. ``spark``: a ``SparkSession``."""
+    context = spark.sparkContext
+    key = context.applicationId
+    with _CHECK_LOCK:
+        if key in _CHECKED:
+            return
+        driver = sys.executable
+        slots = max(1, min(int(context.defaultParallelism), 64))
+        # The probe travels by value (a copy of its code, as for a function
+        # of a script), so that an executor without empathize can run it
+        # and say so. PySpark pickles it when the job is submitted.
+        cloudpickle: Any = importlib.import_module("pyspark.cloudpickle")
+        module = sys.modules[__name__]
+        cloudpickle.register_pickle_by_value(module)
+        try:
+            results = context.parallelize(range(slots), slots).mapPartitions(_probe_executor).collect()
+        except Exception as e:
+            text = str(e).strip()
+            first = text.splitlines()[0][:300] if text else type(e).__name__
+            raise ExecutorEnvironmentError(
+                f"empathize.spark could not run a Python task on the executors ({first}).\n"
+                + _HOW_TO_FIX.format(driver=driver)
+            ) from None
+        finally:
+            cloudpickle.unregister_pickle_by_value(module)
+        for executable, version, found, error in sorted(set(results), key=str):
+            if error is not None:
+                raise ExecutorEnvironmentError(
+                    f"the Spark executors' Python ({executable}, Python {version}) cannot import "
+                    f"empathize: {error}.\n" + _HOW_TO_FIX.format(driver=driver)
+                )
+            if found != __version__:
+                raise ExecutorEnvironmentError(
+                    f"the Spark executors' Python ({executable}) has empathize {found}, the driver "
+                    f"{__version__}: install the same version on both.\n" + _HOW_TO_FIX.format(driver=driver)
+                )
+        _CHECKED.add(key)
+
+
 def _require_string(df: DataFrame, column: str) -> None:
     if column not in df.columns:
         raise KeyError(f"no column {column!r} in the DataFrame")
@@ -146,6 +232,7 @@ def score(
     taken = sorted(set(added.fieldNames()) & set(df.columns))
     if taken:
         raise ValueError(f"the DataFrame already has columns {taken}; pass a prefix, e.g. prefix='empathy_'")
+    check_executors(df.sparkSession)
     job = _Job(
         analyzer=None if analyzer is None else pickle.dumps(analyzer),
         text=column,
