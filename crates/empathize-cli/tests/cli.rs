@@ -463,43 +463,6 @@ fn eval_epitome_prints_metrics_cv_and_baseline_and_fit_writes_the_pack() {
         .success();
 }
 
-/// A tiny ESConv-format file written for the test (not dataset rows).
-fn esconv_sample() -> String {
-    [
-        (
-            "My order never arrived.",
-            "When did you place the order?",
-            "Questions",
-        ),
-        ("My order never arrived.", "Hello there.", "Others"),
-        (
-            "The printer jams every day.",
-            "Have you tried a different paper tray?",
-            "Providing Suggestions",
-        ),
-        (
-            "The printer jams every day.",
-            "Printers of that model are known to jam with thin paper.",
-            "Information",
-        ),
-        (
-            "I feel stupid for asking.",
-            "I went through the same thing last year when I started.",
-            "Self-disclosure",
-        ),
-    ]
-    .iter()
-    .map(|(seeker, text, label)| {
-        serde_json::json!({"seeker": seeker, "text": text, "strategy": label}).to_string() + "\n"
-    })
-    .collect()
-}
-
-#[test]
-fn eval_esconv_prints_accuracy_tags_classes_confusion_and_baseline() {
-    let (_dir, path) = temp_file("esconv.jsonl", &esconv_sample());
-    let out = cmd()
-        .args(["eval", "esconv", &path, "--folds", "2"])
 fn jsonl_of(stdout: &[u8]) -> Vec<Value> {
     String::from_utf8_lossy(stdout)
         .lines()
@@ -525,72 +488,6 @@ fn plain_text_is_one_reply_per_line_from_txt_or_stdin() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    for needle in [
-        "5 utterances",
-        "utterance accuracy",
-        "distinct tags per utterance",
-        "self_disclosure",
-        "confusion",
-        "baseline",
-        "per fold",
-    ] {
-        assert!(stdout.contains(needle), "missing {needle}:\n{stdout}");
-    }
-
-    let out = cmd()
-        .args(["eval", "esconv", &path, "--json"])
-        .output()
-        .expect("run");
-    assert!(out.status.success());
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    assert_eq!(doc["ours"]["rows"], 5);
-    // The baseline tags "?" as question and everything else as information:
-    // 1 of the 2 questions is a question, the information row is right.
-    assert_eq!(doc["baseline"]["utterance_accuracy"], 0.4);
-    assert_eq!(doc["baseline"]["tags_per_utterance"], 1.0);
-    let confusion = doc["ours"]["confusion"].as_array().expect("confusion");
-    let total: u64 = confusion
-        .iter()
-        .flat_map(|r| r.as_array().unwrap())
-        .map(|n| n.as_u64().unwrap())
-        .sum();
-    assert_eq!(total, 5);
-    // Plain cases the engine must get: a question, a greeting, a story.
-    assert!(doc["ours"]["utterance_accuracy"].as_f64().unwrap() >= 0.6);
-
-    // The two parts of a 2-fold split partition the rows.
-    let rows_of = |part: &str| -> u64 {
-        let out = cmd()
-            .args(["eval", "esconv", &path, "--json", "--part", part])
-            .output()
-            .expect("run");
-        if !out.status.success() {
-            return 0; // an empty part is an error: no rows
-        }
-        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-        doc["ours"]["rows"].as_u64().unwrap()
-    };
-    assert_eq!(rows_of("0/2") + rows_of("1/2"), 5);
-}
-
-#[test]
-fn eval_esconv_rejects_unknown_labels_and_bad_parts() {
-    let (_dir, path) = temp_file(
-        "bad.jsonl",
-        "{\"seeker\": \"hi\", \"text\": \"hello\", \"strategy\": \"Sarcasm\"}\n",
-    );
-    cmd()
-        .args(["eval", "esconv", &path])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("line 1").and(predicate::str::contains("Sarcasm")));
-    let (_dir2, good) = temp_file("good.jsonl", &esconv_sample());
-    cmd()
-        .args(["eval", "esconv", &good, "--part", "2/2"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--part"));
     let lines = jsonl_of(&out.stdout);
     assert_eq!(lines.len(), 2, "blank lines are no messages");
     assert!(lines.iter().all(|l| l["kind"] == "reply"));
@@ -1047,4 +944,116 @@ fn pack_errors_name_the_pack_file() {
         .code(1)
         .stderr(predicate::str::contains("team-pack.toml"))
         .stderr(predicate::str::contains("extra pack #").not());
+}
+
+/// A tiny ESConv-format file written for the test (not dataset rows).
+fn esconv_sample() -> String {
+    [
+        (
+            "My order never arrived.",
+            "When did you place the order?",
+            "Questions",
+        ),
+        ("My order never arrived.", "Hello there.", "Others"),
+        (
+            "The printer jams every day.",
+            "Have you tried a different paper tray?",
+            "Providing Suggestions",
+        ),
+        (
+            "The printer jams every day.",
+            "Printers of that model are known to jam with thin paper.",
+            "Information",
+        ),
+        (
+            "I feel stupid for asking.",
+            "I went through the same thing last year when I started.",
+            "Self-disclosure",
+        ),
+    ]
+    .iter()
+    .map(|(seeker, text, label)| {
+        serde_json::json!({"seeker": seeker, "text": text, "strategy": label}).to_string() + "\n"
+    })
+    .collect()
+}
+
+#[test]
+fn eval_esconv_prints_accuracy_tags_classes_confusion_and_baseline() {
+    let (_dir, path) = temp_file("esconv.jsonl", &esconv_sample());
+    let out = cmd()
+        .args(["eval", "esconv", &path, "--folds", "2"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "5 utterances",
+        "utterance accuracy",
+        "distinct tags per utterance",
+        "self_disclosure",
+        "confusion",
+        "baseline",
+        "per fold",
+    ] {
+        assert!(stdout.contains(needle), "missing {needle}:\n{stdout}");
+    }
+
+    let out = cmd()
+        .args(["eval", "esconv", &path, "--json"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(doc["ours"]["rows"], 5);
+    // The baseline tags "?" as question and everything else as information:
+    // 1 of the 2 questions is a question, the information row is right.
+    assert_eq!(doc["baseline"]["utterance_accuracy"], 0.4);
+    assert_eq!(doc["baseline"]["tags_per_utterance"], 1.0);
+    let confusion = doc["ours"]["confusion"].as_array().expect("confusion");
+    let total: u64 = confusion
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 5);
+    // Plain cases the engine must get: a question, a greeting, a story.
+    assert!(doc["ours"]["utterance_accuracy"].as_f64().unwrap() >= 0.6);
+
+    // The two parts of a 2-fold split partition the rows.
+    let rows_of = |part: &str| -> u64 {
+        let out = cmd()
+            .args(["eval", "esconv", &path, "--json", "--part", part])
+            .output()
+            .expect("run");
+        if !out.status.success() {
+            return 0; // an empty part is an error: no rows
+        }
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["ours"]["rows"].as_u64().unwrap()
+    };
+    assert_eq!(rows_of("0/2") + rows_of("1/2"), 5);
+}
+
+#[test]
+fn eval_esconv_rejects_unknown_labels_and_bad_parts() {
+    let (_dir, path) = temp_file(
+        "bad.jsonl",
+        "{\"seeker\": \"hi\", \"text\": \"hello\", \"strategy\": \"Sarcasm\"}\n",
+    );
+    cmd()
+        .args(["eval", "esconv", &path])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("line 1").and(predicate::str::contains("Sarcasm")));
+    let (_dir2, good) = temp_file("good.jsonl", &esconv_sample());
+    cmd()
+        .args(["eval", "esconv", &good, "--part", "2/2"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--part"));
 }
