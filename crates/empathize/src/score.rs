@@ -298,11 +298,19 @@ pub(crate) fn analyze_customer(compiled: &Compiled, text: &str, work: &mut Work)
             // 0 unless the table finds the emotion more likely than not.
             Category::Emotion(e) => emotions.set(e, round4(learned::presence(logit.z).max(strong_rule(rule_emotions.get(e), s.emotion_rule_floor)))),
             Category::Distress => {
-                distress = 1.0 - (1.0 - sigmoid(logit.z)) * (1.0 - rule_distress);
+                distress = sigmoid(logit.z).max(strong_rule(rule_distress, s.distress_rule_floor));
                 breakdown = logit.breakdown(compiled, rule_distress, &positions[k]);
             }
             _ => {}
         }
+    }
+    // Having to repeat oneself is frustrating, whatever the words.
+    if repetition {
+        let floor = s.frustration_with_repetition.clamp(0.0, 1.0);
+        emotions.set(
+            Emotion::Frustration,
+            emotions.get(Emotion::Frustration).max(floor),
+        );
     }
     let distress = round4(distress);
     let distress_level = if distress >= s.level3 {

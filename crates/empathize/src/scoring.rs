@@ -74,6 +74,12 @@ scoring_params! {
     /// With a learned emotions table, an emotion is `max(learned, rules)`
     /// where the rules' value counts only from this value up (a strong hit).
     emotion_rule_floor = 0.5;
+    /// With a learned distress table, distress is `max(σ(z), rules)` where the
+    /// rules' distress counts only from this value up.
+    distress_rule_floor = 0.5;
+    /// A customer who has to repeat themselves (a `repetition` match) is at
+    /// least this frustrated.
+    frustration_with_repetition = 0.3;
     /// Distress thresholds of levels 1, 2 and 3.
     level1 = 0.15;
     level2 = 0.45;

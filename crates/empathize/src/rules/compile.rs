@@ -794,7 +794,13 @@ fn ngram_terms(ngram: &str) -> Result<Vec<String>, String> {
             normalized.push(piece.to_string());
             continue;
         }
-        tokenize::normalize_word(piece, 2, &mut buf);
+        // Lower case, straight apostrophes, contractions expanded (runs of
+        // letters are left alone: the lexer squeezes them case-sensitively).
+        buf.clear();
+        buf.extend(piece.chars().flat_map(char::to_lowercase).map(|c| match c {
+            '’' | '‘' => '\'',
+            c => c,
+        }));
         match tokenize::expand_contraction(&buf) {
             (a, Some(b)) => normalized.push(format!("{a} {b}")),
             (a, None) => normalized.push(a.to_string()),
