@@ -7,6 +7,7 @@
 
 mod eval;
 mod eval_esconv;
+mod crossval;
 mod explain;
 mod fit;
 mod html;
@@ -113,6 +114,10 @@ struct TrainArgs {
     /// Header: one line for people.
     #[arg(long, default_value = "")]
     description: String,
+    /// Also write a `[scoring]` parameter into the pack (repeatable), e.g.
+    /// `--set strategy_learned_margin=1.5`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    scoring: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -173,6 +178,10 @@ enum EvalCommand {
         /// Print up to N utterances whose tags miss the label, for error analysis.
         #[arg(long, value_name = "N")]
         errors: Option<usize>,
+        /// Also cross-validate a learned strategies table over K folds: fit
+        /// on K−1 folds (as `empathize train esconv`), score the other.
+        #[arg(long, value_name = "K")]
+        learned_folds: Option<usize>,
     },
 }
 
@@ -348,6 +357,13 @@ fn pack_name(path: &str) -> String {
 }
 
 fn build_analyzer(packs: &PackArgs) -> Result<Analyzer> {
+    analyzer_builder(packs)?
+        .build()
+        .map_err(|e| anyhow!("{e}"))
+}
+
+/// A builder holding the packs of the command line.
+fn analyzer_builder(packs: &PackArgs) -> Result<empathize::AnalyzerBuilder> {
     let mut builder = Analyzer::builder();
     if let Some(path) = &packs.rules {
         builder = builder.pack_named(pack_name(path), read_pack(path)?);
@@ -358,7 +374,7 @@ fn build_analyzer(packs: &PackArgs) -> Result<Analyzer> {
     for id in &packs.disable {
         builder = builder.disable(id.clone());
     }
-    builder.build().map_err(|e| anyhow!("{e}"))
+    Ok(builder)
 }
 
 /// The same packs with every learned table switched off: the rules alone.
@@ -424,7 +440,11 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
     };
     let mut features = learn::Features::default();
     let examples = train::examples(rules_only, &items, args.output, &mut features);
-    let models = train::fit(&examples, args.output, &features, settings);
+    let mut models = train::fit(&examples, args.output, &features, settings);
+    if args.corpus == Corpus::Goemotions && args.output == train::Output::Distress {
+        let prior = train::distress_prior(&paths)?;
+        train::shift_prior(&mut models[0], &examples, 0, prior);
+    }
     let held_in = train::held_in(&examples, args.output, &models);
     let names: Vec<String> = args
         .paths
@@ -445,7 +465,7 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
         ),
         licence: args.licence.unwrap_or_else(|| licence.to_string()),
         command: format!(
-            "empathize train {} {} --output {} --name {} --top-k {} --min-df {} --l2 {} --steps {}",
+            "empathize train {} {} --output {} --name {} --top-k {} --min-df {} --l2 {} --steps {}{}",
             format!("{:?}", args.corpus).to_lowercase(),
             names.join(" "),
             args.output.as_str(),
@@ -453,12 +473,29 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
             args.top_k,
             args.min_df,
             args.l2,
-            args.steps
+            args.steps,
+            args.scoring
+                .iter()
+                .map(|kv| format!(" --set {kv}"))
+                .collect::<String>()
         ),
         held_in,
         description: args.description,
     };
-    let toml = train::to_toml(&header, args.output, &models, &features);
+    let mut toml = train::to_toml(&header, args.output, &models, &features);
+    if !args.scoring.is_empty() {
+        toml.push_str("\n[scoring]\n");
+        for kv in &args.scoring {
+            let (key, value) = kv
+                .split_once('=')
+                .ok_or_else(|| anyhow!("--set takes KEY=VALUE, not `{kv}`"))?;
+            let value: f64 = value
+                .trim()
+                .parse()
+                .with_context(|| format!("--set {kv}: not a number"))?;
+            toml.push_str(&format!("{} = {value}\n", key.trim()));
+        }
+    }
     // Check that what we wrote compiles before anyone relies on it.
     Analyzer::builder()
         .extra_pack(toml.clone())
@@ -561,10 +598,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
             folds,
             part,
             errors,
+            learned_folds,
         }) => {
             let analyzer = build_analyzer(&cli.packs)?;
             let part = part.as_deref().map(split::parse_part).transpose()?;
-            eval_esconv(&analyzer, &path, json, folds, part, errors)
+            eval_esconv(&analyzer, &path, json, folds, part, errors)?;
+            if let Some(k) = learned_folds {
+                let rules_only = without_tables(&cli.packs, &analyzer)?;
+                let base = analyzer_builder(&cli.packs)?;
+                let mut rows = eval_esconv::read_rows(std::path::Path::new(&path))?;
+                if let Some((i, n)) = part {
+                    rows = eval_esconv::fold_rows(&rows, i, n);
+                }
+                let m = crossval::esconv(&rules_only, || base.clone(), &rows, k.max(2))?;
+                println!(
+                    "\nRules + a strategies table fitted on the other folds ({k}-fold CV, {} rows):\n  utterance accuracy {:.3}, distinct tags per utterance {:.3}, single-label accuracy {:.3}, macro-F1 {:.3}",
+                    m.rows, m.utterance_accuracy, m.tags_per_utterance, m.single_accuracy, m.macro_f1
+                );
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Rules(RulesCommand::List { json }) => {
             let analyzer = build_analyzer(&cli.packs)?;

@@ -216,6 +216,7 @@ pub(crate) fn apply_to_reply(
     evidence: &mut Vec<Evidence>,
     strategies: &mut [SentenceStrategy],
     weight: impl Fn(Mechanism) -> f64,
+    margin: f64,
     rule_matches: Vec<Match>,
 ) -> Vec<Match> {
     let has = |o: TableOutput| compiled.tables.iter().any(|t| t.output == o);
@@ -272,6 +273,12 @@ pub(crate) fn apply_to_reply(
                 |c| f64::from(u8::from(c == Category::Strategy(rule_tag))),
             );
             let best = logits.iter().max_by(|a, b| a.z.total_cmp(&b.z));
+            let rule_z = logits
+                .iter()
+                .find(|l| l.target.category == Category::Strategy(rule_tag))
+                .map_or(f64::NEG_INFINITY, |l| l.z);
+            // The table overrules the rules' tag only by a clear margin.
+            let best = best.filter(|b| b.z >= rule_z + margin);
             if let Some(best) = best {
                 if let Category::Strategy(st) = best.target.category {
                     tagged.strategy = st;

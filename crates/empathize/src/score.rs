@@ -549,6 +549,7 @@ pub(crate) fn score_reply(
         &mut evidence,
         &mut strategies,
         |m| s.learned_evidence(m),
+        s.strategy_learned_margin,
         to_matches(compiled, lexed, text, &selected),
     );
     let mut totals = [0.0f64; 3];

@@ -80,6 +80,9 @@ scoring_params! {
     /// A customer who has to repeat themselves (a `repetition` match) is at
     /// least this frustrated.
     frustration_with_repetition = 0.3;
+    /// A learned strategies table replaces the rules' tag of a sentence when
+    /// its best target's logit beats the rules' tag's logit by this much.
+    strategy_learned_margin = 0.0;
     /// Distress thresholds of levels 1, 2 and 3.
     level1 = 0.15;
     level2 = 0.45;
