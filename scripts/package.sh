@@ -9,10 +9,13 @@
 #   empathize-linux-x64-gnu-<v>.tgz          npm platform package (the stripped .node)
 #   empathize-<v>-x86_64-unknown-linux-gnu.tar.gz   the stripped CLI + LICENSE-*, NOTICE, README.md
 #
-# Needs cargo, python3, node and npm; everything else (maturin, ziglang,
+# Each tool builds in its own target dir (target/package-*): zig's compiler
+# settings differ per tool, and one shared dir would rebuild everything each
+# time. Needs cargo, python3, node and npm; everything else (maturin, ziglang,
 # auditwheel, cargo-zigbuild) goes into .venv-package/, made on the first run.
 # Usage: ./scripts/package.sh        Then: ./scripts/test-package.sh
 set -euo pipefail
+trap 'echo "package.sh: failed at line $LINENO" >&2' ERR
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 DIST=$ROOT/dist
@@ -58,13 +61,14 @@ mkdir -p "$DIST" "$STAGE"
 # --- Python: abi3 wheel (manylinux2014) and sdist ------------------------------
 step "Python wheel (maturin --zig, manylinux2014) and sdist"
 timed "python wheel" bash -c "cd bindings/python && ${NICE[*]} maturin build --release --strip --zig \
-  --compatibility manylinux2014 --target $TARGET --out '$DIST'"
+  --compatibility manylinux2014 --target $TARGET --target-dir '$ROOT/target/package-python' --out '$DIST'"
 timed "python sdist" bash -c "cd bindings/python && ${NICE[*]} maturin sdist --out '$DIST'"
 
 # --- Node: napi's layout, a main package + one platform package ----------------
 step "Node addon (napi build --cross-compile, glibc $GLIBC) and npm packages"
 timed "node addon" bash -c "cd bindings/node && ${NICE[*]} npx napi build --platform --release \
-  --cross-compile --target $TARGET.$GLIBC --output-dir '$STAGE/node-build' --js native.js"
+  --cross-compile --target $TARGET.$GLIBC --target-dir '$ROOT/target/package-node' \
+  --output-dir '$STAGE/node-build' --js native.js"
 node_binary=$STAGE/node-build/empathize.$NPM_PLATFORM.node
 [ -f "$node_binary" ] || { echo "napi build made no $node_binary" >&2; exit 1; }
 # The committed loader and types must be what this napi version generates.
@@ -82,9 +86,12 @@ build_npm_packages() {
   local main=$STAGE/npm/empathize platform_dir=$STAGE/npm/$NPM_PLATFORM
   mkdir -p "$main"
   cp bindings/node/{package.json,index.js,native.js,index.d.ts,README.md} LICENSE-MIT LICENSE-APACHE NOTICE "$main/"
-  # The platform package, as `napi create-npm-dirs` lays it out.
-  (cd bindings/node && npx napi create-npm-dirs --npm-dir "$STAGE/npm-dirs" >/dev/null)
-  mv "$STAGE/npm-dirs/$NPM_PLATFORM" "$platform_dir"
+  # The platform package, as `napi create-npm-dirs` lays it out (napi only
+  # writes inside the package directory: bindings/node/npm, gitignored).
+  rm -rf bindings/node/npm
+  (cd bindings/node && npx napi create-npm-dirs --npm-dir npm)
+  mv "bindings/node/npm/$NPM_PLATFORM" "$platform_dir"
+  rm -rf bindings/node/npm
   cp "$node_binary" LICENSE-MIT LICENSE-APACHE NOTICE "$platform_dir/"
   node - "$main/package.json" "$platform_dir/package.json" <<'JS'
 const fs = require('fs')
@@ -106,10 +113,11 @@ timed "npm packages" build_npm_packages
 
 # --- CLI tarball ------------------------------------------------------------------
 step "CLI (cargo zigbuild, glibc $GLIBC)"
-timed "cli" "${NICE[@]}" cargo zigbuild --quiet --release --locked -p empathize-cli --target "$TARGET.$GLIBC"
+timed "cli" "${NICE[@]}" cargo zigbuild --quiet --release --locked -p empathize-cli --target "$TARGET.$GLIBC" \
+  --target-dir target/package-cli
 cli_name=empathize-$VERSION-$TARGET
 mkdir -p "$STAGE/$cli_name"
-cp "target/$TARGET/release/empathize" LICENSE-MIT LICENSE-APACHE NOTICE README.md "$STAGE/$cli_name/"
+cp "target/package-cli/$TARGET/release/empathize" LICENSE-MIT LICENSE-APACHE NOTICE README.md "$STAGE/$cli_name/"
 tar -C "$STAGE" -czf "$DIST/$cli_name.tar.gz" "$cli_name"
 
 # --- Summary ------------------------------------------------------------------------

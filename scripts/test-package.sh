@@ -26,6 +26,7 @@ check() { # check NAME CMD...: one test
   local name=$1 start=$SECONDS; shift
   if "$@" >"$WORK/out" 2>&1; then
     PASSED=$((PASSED + 1)); printf 'ok   %-58s %4ss\n' "$name" $((SECONDS - start))
+    grep -E '^(python|node|cli|wheel|sdist):' "$WORK/out" | sed 's/^/     > /'
   else
     FAILED=$((FAILED + 1)); printf 'FAIL %-58s %4ss\n' "$name" $((SECONDS - start)); sed 's/^/     | /' "$WORK/out" | tail -40
   fi
@@ -63,16 +64,19 @@ check "no cargo, rustc or rustup on the clean PATH" no_rust
 
 # --- Python wheel --------------------------------------------------------------------
 say "Python wheel: $(basename "$wheel")"
+# (Listings go to a file first: `cmd | grep -q` under pipefail fails when
+# grep stops reading early.)
+listing() { "$@" >"$WORK/listing" && cat "$WORK/listing"; }
+has() { grep -q -- "$1" "$WORK/listing"; }
 wheel_tag() {
-  "$ROOT/.venv-package/bin/auditwheel" show "$wheel" | tee /dev/stderr |
-    tr -s ' \n' ' ' | grep -q 'consistent with the following platform tag: "manylinux_2_17_x86_64"'
+  listing "$ROOT/.venv-package/bin/auditwheel" show "$wheel" &&
+    tr -s ' \n' ' ' <"$WORK/listing" | grep -q 'consistent with the following platform tag: "manylinux_2_17_x86_64"' &&
+    echo "wheel: $(tr -s ' \n' ' ' <"$WORK/listing" | grep -o 'consistent with the following platform tag: "[^"]*"')"
 }
 check "auditwheel show: manylinux_2_17_x86_64 (manylinux2014)" wheel_tag
 wheel_contents() {
-  unzip -l "$wheel" | tee /dev/stderr | grep -q "dist-info/licenses/LICENSE-MIT" &&
-    unzip -l "$wheel" | grep -q "dist-info/licenses/LICENSE-APACHE" &&
-    unzip -l "$wheel" | grep -q "dist-info/licenses/NOTICE" &&
-    ! unzip -l "$wheel" | grep -E '\.debug$'
+  listing unzip -l "$wheel" && has "dist-info/licenses/LICENSE-MIT$" && has "dist-info/licenses/LICENSE-APACHE$" &&
+    has "dist-info/licenses/NOTICE$" && has "empathize/_native.abi3.so$"
 }
 check "the wheel carries LICENSE-MIT, LICENSE-APACHE, NOTICE" wheel_contents
 cat >"$WORK/smoke.py" <<'PY'
@@ -102,13 +106,11 @@ check "fresh venv: pip install the wheel, smoke test" python_wheel
 # --- npm packages --------------------------------------------------------------------
 say "npm: $(basename "$npm_main") + $(basename "$npm_platform")"
 tarball_contents() {
-  tar -tzf "$npm_main" | tee /dev/stderr | grep -qx 'package/NOTICE' &&
-    tar -tzf "$npm_main" | grep -qx 'package/LICENSE-MIT' &&
-    tar -tzf "$npm_main" | grep -qx 'package/native.js' &&
-    ! tar -tzf "$npm_main" | grep -q '\.node$' &&
-    tar -tzf "$npm_platform" | grep -qx 'package/empathize.linux-x64-gnu.node' &&
-    tar -tzf "$npm_platform" | grep -qx 'package/LICENSE-APACHE' &&
-    tar -xzOf "$npm_main" package/package.json | grep -q '"empathize-linux-x64-gnu": "'"$VERSION"'"'
+  listing tar -tzf "$npm_main" && has '^package/NOTICE$' && has '^package/LICENSE-MIT$' && has '^package/LICENSE-APACHE$' &&
+    has '^package/index.js$' && has '^package/native.js$' && has '^package/index.d.ts$' && ! has '\.node$' || return 1
+  listing tar -tzf "$npm_platform" && has '^package/empathize.linux-x64-gnu.node$' && has '^package/NOTICE$' &&
+    has '^package/LICENSE-APACHE$' || return 1
+  listing tar -xzOf "$npm_main" package/package.json && has '"empathize-linux-x64-gnu": "'"$VERSION"'"'
 }
 check "main: loader + licences, no binary; platform: .node" tarball_contents
 cat >"$WORK/smoke.mjs" <<'JS'
@@ -157,19 +159,20 @@ cli_run() {
   file "$dir/empathize" | tee /dev/stderr | grep -q ', stripped' || return 1
   local newest
   newest=$(objdump -T "$dir/empathize" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
-  echo "newest glibc symbol: $newest"
+  echo "cli: $(stat -c %s "$dir/empathize") bytes, stripped, newest glibc symbol $newest"
   [ "$(printf '%s\n' "$newest" GLIBC_2.17 | sort -V | tail -1)" = GLIBC_2.17 ] || return 1
   (cd "$WORK" && clean "$dir/empathize" score "$ROOT/examples/data/conversations.jsonl" >"$WORK/cli-out") || return 1
   head -c 600 "$WORK/cli-out"; echo
-  [ "$(wc -l <"$WORK/cli-out")" -ge 42 ] && grep -q 'policy_wall' "$WORK/cli-out"
+  [ "$(wc -l <"$WORK/cli-out")" -ge 42 ] && grep -q '^c001 ' "$WORK/cli-out" && grep -q 'policy_wall' "$WORK/cli-out" &&
+    echo "cli: score wrote $(wc -l <"$WORK/cli-out") lines for 42 conversations"
 }
 check "untar, stripped, glibc <= 2.17, empathize score conversations.jsonl" cli_run
 
 # --- sdist without Rust -----------------------------------------------------------------
 say "sdist without cargo: $(basename "$sdist")"
 sdist_contents() {
-  tar -tzf "$sdist" | tee /dev/stderr | grep -q 'build-backend/empathize_build.py$' &&
-    tar -tzf "$sdist" | grep -q '/LICENSE-MIT$' && tar -tzf "$sdist" | grep -q '/NOTICE$'
+  listing tar -tzf "$sdist" && has 'build-backend/empathize_build.py$' && has "^empathize-$VERSION/LICENSE-MIT$" &&
+    has "^empathize-$VERSION/LICENSE-APACHE$" && has "^empathize-$VERSION/NOTICE$"
 }
 check "the sdist carries the build backend and the licences" sdist_contents
 sdist_no_cargo() {
@@ -182,7 +185,8 @@ sdist_no_cargo() {
   grep -q 'no Rust toolchain found (`cargo` is not on PATH)' "$WORK/sdist-log" &&
     grep -q 'install Rust >= 1\.' "$WORK/sdist-log" &&
     grep -q 'manylinux2014' "$WORK/sdist-log" &&
-    ! grep -qi 'puccinialin\|rustup-init' "$WORK/sdist-log"
+    ! grep -qi 'puccinialin\|rustup-init' "$WORK/sdist-log" &&
+    echo "sdist: $(grep -o 'empathize: no Rust toolchain found.*' "$WORK/sdist-log" | head -1)"
 }
 check "pip install sdist without cargo: fails fast, says what to do" sdist_no_cargo
 
