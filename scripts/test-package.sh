@@ -8,9 +8,10 @@
 #     main tarball alone must fail with the honest no-binding error
 #   - CLI: untar, `empathize score examples/data/conversations.jsonl`; no
 #     glibc symbol newer than 2.17
-#   - sdist: pip install without cargo must stop with the backend's message
+#   - sdist: pip install without cargo must stop with the backend's message;
+#     with SOURCE_BUILD=1 also a real build from it with cargo (minutes)
 # Slow (it packages first when dist/ is incomplete); not part of test-all.sh.
-# Usage: ./scripts/test-package.sh
+# Usage: ./scripts/test-package.sh      SOURCE_BUILD=1 ./scripts/test-package.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -189,6 +190,18 @@ sdist_no_cargo() {
     echo "sdist: $(grep -o 'empathize: no Rust toolchain found.*' "$WORK/sdist-log" | head -1)"
 }
 check "pip install sdist without cargo: fails fast, says what to do" sdist_no_cargo
+
+# --- sdist with Rust (opt-in: a full release build of the binding) -----------------
+if [ "${SOURCE_BUILD:-0}" = 1 ]; then
+  say "sdist with cargo (SOURCE_BUILD=1)"
+  sdist_with_cargo() {
+    # The user's environment as it is (cargo on PATH); a fresh venv.
+    python3 -m venv "$WORK/venv-source" &&
+      CARGO_TARGET_DIR="$ROOT/target/package-sdist" nice -n 10 "$WORK/venv-source/bin/pip" install --quiet "$sdist" &&
+      (cd "$WORK" && "$WORK/venv-source/bin/python" smoke.py | sed 's/^python:/sdist:/')
+  }
+  check "pip install sdist with cargo builds, smoke test" sdist_with_cargo
+fi
 
 echo
 echo "$PASSED passed, $FAILED failed"

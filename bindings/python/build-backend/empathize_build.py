@@ -30,7 +30,8 @@ class RustToolchainNotFound(RuntimeError):
 def _platform() -> str:
     libc, libc_version = platform.libc_ver()
     libc_text = f", {libc} {libc_version}" if libc else ""
-    return f"{sys.platform} {platform.machine()}{libc_text}, {platform.python_implementation()} {platform.python_version()}"
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{sys.platform} {platform.machine()}{libc_text}, {python}"
 
 
 def _require_cargo() -> None:
@@ -78,9 +79,7 @@ def build_editable(
     return maturin.build_editable(wheel_directory, config_settings, metadata_directory)
 
 
-def prepare_metadata_for_build_editable(
-    metadata_directory: str, config_settings: dict[str, Any] | None = None
-) -> str:
+def prepare_metadata_for_build_editable(metadata_directory: str, config_settings: dict[str, Any] | None = None) -> str:
     _require_cargo()
     return maturin.prepare_metadata_for_build_editable(metadata_directory, config_settings)
 

@@ -85,11 +85,14 @@ def test_without_cargo_every_hook_fails_fast_with_the_platform_and_what_to_do(
     assert os.environ["MATURIN_NO_INSTALL_RUST"] == "1", "maturin must not fetch rustup either"
 
 
-def test_with_cargo_the_hooks_are_maturins(backend: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_cargo_the_hooks_are_maturins(
+    backend: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_cargo = tmp_path / "cargo"
     fake_cargo.write_text("#!/bin/sh\necho 'cargo 1.95.0'\n")
     fake_cargo.chmod(fake_cargo.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.chdir(BINDING)  # a build frontend runs the backend in the project directory
     requires = backend.get_requires_for_build_wheel()
     assert not any("puccinialin" in r for r in requires), "no toolchain installer is requested"
     assert os.environ["MATURIN_NO_INSTALL_RUST"] == "1"
