@@ -157,7 +157,7 @@ cli_run() {
   tar -xzf "$cli" -C "$WORK" || return 1
   local dir=$WORK/empathize-$VERSION-x86_64-unknown-linux-gnu
   ls "$dir" && [ -f "$dir/LICENSE-MIT" ] && [ -f "$dir/LICENSE-APACHE" ] && [ -f "$dir/NOTICE" ] && [ -f "$dir/README.md" ] || return 1
-  file "$dir/empathize" | tee /dev/stderr | grep -q ', stripped' || return 1
+  listing file "$dir/empathize" && has ', stripped$' || return 1
   local newest
   newest=$(objdump -T "$dir/empathize" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
   echo "cli: $(stat -c %s "$dir/empathize") bytes, stripped, newest glibc symbol $newest"
