@@ -5,8 +5,11 @@
 //   node examples/node/chatbot.mjs
 //   node examples/node/chatbot.mjs "customer message" "draft A" ["draft B"]
 //
-// In an application, depend on the package (`npm install empathize`) and
-// import from 'empathize'; this example imports the local build by path.
+// In an application, install the packages that scripts/package.sh builds
+// (`npm install /path/to/empathize/dist/empathize-*.tgz`: Linux x86_64) or
+// depend on bindings/node by path after building it (`"empathize":
+// "file:…/bindings/node"`), and import from 'empathize'; this example
+// imports the local build by path.
 
 import { Analyzer } from '../../bindings/node/index.js'
 

@@ -1,4 +1,8 @@
-//! Scores the corpus in a loop, for profilers: `perf record target/release/examples/profile_score`.
+//! Scores the corpus in a loop, for profilers. Build it with the `profiling`
+//! profile (the release build with debug info; `release` itself is stripped):
+//! `cargo build --profile profiling -p empathize --example profile_score`, then
+//! `perf record target/profiling/examples/profile_score` or
+//! `valgrind --tool=callgrind target/profiling/examples/profile_score 1`.
 use std::path::PathBuf;
 
 fn main() {
