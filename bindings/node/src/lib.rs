@@ -186,6 +186,23 @@ pub fn tokenize<'env>(
     })
 }
 
+/// The TOML text of a bundled opt-in pack, for `new Analyzer({ extraRules })`.
+/// `esconv-strategies` is learned from ESConv (CC BY-NC 4.0): for
+/// non-commercial use only. Throws (code `INVALID_ARG`) for an unknown name.
+#[napi]
+pub fn pack(env: &Env, name: String) -> napi::Result<String> {
+    run(env, || {
+        empathize::packs::get(&name)
+            .map(str::to_string)
+            .ok_or_else(|| {
+                Failure::Value(format!(
+                    "no bundled pack named {name:?}; bundled packs: {}",
+                    empathize::packs::names().join(", ")
+                ))
+            })
+    })
+}
+
 /// @internal Benchmark helper: seconds spent in the native `score_batch` over
 /// `iterations` runs on `texts` (default pack), without any JS conversion.
 /// Not part of the API; used by `bench/bench.mjs` to compare with `scoreMany`.

@@ -18,8 +18,12 @@ use serde::Serialize;
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Match {
-    /// The id of the rule that matched (e.g. `"apology.so_sorry"`).
+    /// The id of the rule that matched (e.g. `"apology.so_sorry"`); for a
+    /// learned n-gram, `table:target` (e.g. `"goemotions-emotions:anger"`).
     pub rule: String,
+    /// `rule` (a rule of a pack) or `learned` (an n-gram of a learned table).
+    #[napi(ts_type = "MatchSource")]
+    pub source: &'static str,
     /// What the match means: a dimension, a flag, a cue, an emotion,
     /// `escalation` or `repetition`.
     #[napi(ts_type = "Category")]
@@ -212,8 +216,11 @@ pub struct CustomerReport {
     pub repetition: bool,
     /// Capitals or stacked exclamation marks.
     pub emphasis: bool,
-    /// Every rule hit, in text order.
+    /// Every rule hit and learned n-gram, in text order.
     pub matches: Vec<Match>,
+    /// The terms of the distress logit when the pack has a learned distress
+    /// table; empty otherwise.
+    pub breakdown: Vec<ScoreTerm>,
 }
 
 /// The report on one turn of a conversation.
@@ -408,6 +415,8 @@ pub(crate) fn term_source_name(s: core::TermSource) -> &'static str {
         core::TermSource::Match => "match",
         core::TermSource::Derived => "derived",
         core::TermSource::Context => "context",
+        core::TermSource::Rules => "rules",
+        core::TermSource::Learned => "learned",
     }
 }
 
@@ -431,6 +440,7 @@ fn matches(list: Vec<core::Match>) -> Vec<Match> {
     list.into_iter()
         .map(|m| Match {
             rule: m.rule.to_string(),
+            source: m.source.as_str(),
             category: m.category.as_str(),
             polarity: polarity_name(m.polarity),
             start: u32_of(m.start),
@@ -532,6 +542,7 @@ pub(crate) fn customer_report(mut r: core::CustomerReport, text: &str) -> Custom
         repetition: r.repetition,
         emphasis: r.emphasis,
         matches: matches(r.matches),
+        breakdown: breakdown(r.breakdown),
     }
 }
 

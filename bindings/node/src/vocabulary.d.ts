@@ -48,7 +48,9 @@ export type Emotion =
 export type Cue = 'self_disclosure' | 'suggestion' | 'information'
 
 /** What a rule's matches mean. */
-export type Category = Dimension | Flag | Cue | Emotion | 'escalation' | 'repetition'
+export type Category = Dimension | Flag | Cue | Emotion | 'escalation' | 'repetition' | 'distress' | Strategy | Mechanism
+/** What produced a match: a rule of a pack, or an n-gram of a learned table. */
+export type MatchSource = 'rule' | 'learned'
 
 /** Whether a match helps, hurts, or is evidence only. */
 export type Polarity = 'positive' | 'negative' | 'neutral'
@@ -68,7 +70,7 @@ export type Strategy =
 export type Mechanism = 'emotional_reactions' | 'interpretations' | 'explorations'
 
 /** Where a term of the score comes from. */
-export type TermSource = 'bias' | 'match' | 'derived' | 'context'
+export type TermSource = 'bias' | 'match' | 'derived' | 'context' | 'rules' | 'learned'
 
 /** Who wrote a turn, as reports give it. */
 export type Role = 'customer' | 'agent'

@@ -70,7 +70,13 @@ fn unions_match_the_core() {
         set(Emotion::ALL.iter().map(|e| e.as_str()))
     );
     assert_eq!(values("Cue"), set(Cue::ALL.iter().map(|c| c.as_str())));
-    assert_eq!(values("Category"), set(Category::all_names()));
+    // Rules use the pack categories; learned tables add distress, strategies
+    // and mechanisms.
+    let learned = ["distress"]
+        .into_iter()
+        .chain(Strategy::ALL.iter().map(|s| s.as_str()))
+        .chain(Mechanism::ALL.iter().map(|m| m.as_str()));
+    assert_eq!(values("Category"), set(Category::all_names().chain(learned)));
     assert_eq!(
         values("Strategy"),
         set(Strategy::ALL.iter().map(|s| s.as_str()))
@@ -102,7 +108,9 @@ fn unions_match_the_binding_names() {
             TermSource::Bias,
             TermSource::Match,
             TermSource::Derived,
-            TermSource::Context
+            TermSource::Context,
+            TermSource::Rules,
+            TermSource::Learned
         ]
         .map(term_source_name))
     );

@@ -141,6 +141,20 @@ fn _bench_native(
     })
 }
 
+/// The TOML text of a bundled opt-in pack, for ``Analyzer(extra_rules=[...])``.
+///
+/// ``esconv-strategies`` is learned from ESConv (CC BY-NC 4.0): for
+/// non-commercial use only. Raises ``ValueError`` for an unknown name.
+#[pyfunction]
+fn pack(name: &str) -> PyResult<&'static str> {
+    empathize::packs::get(name).ok_or_else(|| {
+        pyo3::exceptions::PyValueError::new_err(format!(
+            "no bundled pack named {name:?}; bundled packs: {}",
+            empathize::packs::names().join(", ")
+        ))
+    })
+}
+
 /// Test helper, not API: panics in Rust, to prove the panic surfaces as
 /// ``empathize.InternalError`` and not as a crash or ``PanicException``.
 #[pyfunction]
@@ -230,6 +244,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyze_customer, m)?)?;
     m.add_function(wrap_pyfunction!(analyze_conversation, m)?)?;
     m.add_function(wrap_pyfunction!(tokenize, m)?)?;
+    m.add_function(wrap_pyfunction!(pack, m)?)?;
     m.add_function(wrap_pyfunction!(_bench_native, m)?)?;
     m.add_function(wrap_pyfunction!(_score_style, m)?)?;
     m.add_function(wrap_pyfunction!(_test_panic, m)?)?;

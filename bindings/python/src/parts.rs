@@ -21,6 +21,13 @@ impl Match {
         &self.0.rule
     }
 
+    /// ``"rule"`` (a rule of a pack) or ``"learned"`` (an n-gram of a learned
+    /// table; ``rule`` is then ``table:target``).
+    #[getter]
+    fn source(&self) -> &'static str {
+        self.0.source.as_str()
+    }
+
     /// What the match means: a dimension, a flag, a cue or an emotion name.
     #[getter]
     fn category(&self) -> &'static str {
@@ -78,8 +85,13 @@ impl Match {
     fn __repr__(&self, py: Python<'_>) -> String {
         let m = &self.0;
         let mut out = format!(
-            "Match(rule={}, category={}, start={}, end={}, text={}, contribution={}",
+            "Match(rule={}, {}category={}, start={}, end={}, text={}, contribution={}",
             repr::s(py, &m.rule),
+            if m.source == core::MatchSource::Learned {
+                "source='learned', "
+            } else {
+                ""
+            },
             repr::s(py, m.category.as_str()),
             m.start,
             m.end,

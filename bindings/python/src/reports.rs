@@ -280,7 +280,7 @@ impl CustomerReport {
         self.inner.get().complaint()
     }
 
-    /// Every rule hit, in text order.
+    /// Every rule hit and learned n-gram, in text order.
     #[getter]
     fn matches(&self) -> Vec<Match> {
         self.inner
@@ -288,6 +288,19 @@ impl CustomerReport {
             .matches
             .iter()
             .map(|m| Match(m.clone()))
+            .collect()
+    }
+
+    /// The terms of the distress logit when the pack has a learned distress
+    /// table (``distress == sigmoid(sum of values)`` unless a strong rule hit
+    /// says more); empty otherwise.
+    #[getter]
+    fn breakdown(&self) -> Vec<ScoreTerm> {
+        self.inner
+            .get()
+            .breakdown
+            .iter()
+            .map(|t| ScoreTerm(t.clone()))
             .collect()
     }
 

@@ -283,6 +283,18 @@ pub struct FileResult {
     pub baseline: Metrics,
 }
 
+/// The predicted level of each row.
+pub fn levels(analyzer: &Analyzer, rows: &[Row], mechanism: Mechanism) -> Vec<u8> {
+    rows.par_iter()
+        .map(|row| {
+            analyzer
+                .score_reply(&row.seeker, &row.response)
+                .epitome
+                .get(mechanism)
+        })
+        .collect()
+}
+
 /// Evaluates one file.
 pub fn evaluate(analyzer: &Analyzer, rows: &[Row], mechanism: Mechanism, file: &str) -> FileResult {
     let scored: Vec<(u8, Option<f64>)> = rows

@@ -238,6 +238,15 @@ fn fold_of(i: usize, folds: usize) -> usize {
     (x % folds as u64) as usize
 }
 
+/// Where the search starts for a mechanism: the analyzer's current values.
+pub fn start(analyzer: &Analyzer, m: Mechanism) -> Vec<f64> {
+    let params: HashMap<&str, f64> = analyzer.scoring_parameters().into_iter().collect();
+    std::iter::once(mechanism_params(m)[2].as_str())
+        .chain(features(m).iter().map(|(_, p)| *p))
+        .map(|p| params.get(p).copied().unwrap_or(1.0))
+        .collect()
+}
+
 /// Result of fitting one mechanism.
 pub struct FitResult {
     pub mechanism: Mechanism,
@@ -249,11 +258,7 @@ pub struct FitResult {
 /// Fits on all rows (what gets written) and cross-validates (what to believe).
 pub fn fit_mechanism(analyzer: &Analyzer, rows: &[Row], m: Mechanism, folds: usize) -> FitResult {
     let samples = samples(analyzer, rows, m);
-    let params: HashMap<&str, f64> = analyzer.scoring_parameters().into_iter().collect();
-    let start: Vec<f64> = std::iter::once(mechanism_params(m)[2].as_str())
-        .chain(features(m).iter().map(|(_, p)| *p))
-        .map(|p| params.get(p).copied().unwrap_or(1.0))
-        .collect();
+    let start = start(analyzer, m);
     let gold: Vec<u8> = samples.iter().map(|s| s.gold).collect();
 
     let all: Vec<&Sample> = samples.iter().collect();
@@ -285,10 +290,15 @@ pub fn fit_mechanism(analyzer: &Analyzer, rows: &[Row], m: Mechanism, folds: usi
 
 /// The `[scoring]` lines for a fitted model.
 pub fn scoring_lines(r: &FitResult) -> Vec<(String, f64)> {
-    let [l1, l2, weak_rules, weak_cap] = mechanism_params(r.mechanism);
-    let mut out: Vec<(String, f64)> = features(r.mechanism)
+    model_lines(r.mechanism, &r.model)
+}
+
+/// The `[scoring]` lines of a mechanism's model.
+pub fn model_lines(m: Mechanism, model: &Model) -> Vec<(String, f64)> {
+    let [l1, l2, weak_rules, weak_cap] = mechanism_params(m);
+    let mut out: Vec<(String, f64)> = features(m)
         .iter()
-        .zip(&r.model.weights[1..])
+        .zip(&model.weights[1..])
         .map(|((_, p), w)| (p.to_string(), *w))
         .collect();
     let finite = |x: f64| {
@@ -300,10 +310,10 @@ pub fn scoring_lines(r: &FitResult) -> Vec<(String, f64)> {
             -99.0
         }
     };
-    out.push((weak_rules, r.model.weights[0]));
-    out.push((weak_cap, r.model.cap));
-    out.push((l1, round3(finite(r.model.level1))));
-    out.push((l2, round3(finite(r.model.level2))));
+    out.push((weak_rules, model.weights[0]));
+    out.push((weak_cap, model.cap));
+    out.push((l1, round3(finite(model.level1))));
+    out.push((l2, round3(finite(model.level2))));
     out
 }
 

@@ -161,6 +161,11 @@ enum EvalCommand {
         /// for one half: read errors on one half, check gains on the other.
         #[arg(long, value_name = "I/K")]
         part: Option<String>,
+        /// Nested K-fold check of a learned sentence table: per fold, fit
+        /// the table and the `[scoring]` values on the other folds, score
+        /// this one (the packs' own `epitome` tables are switched off).
+        #[arg(long, value_name = "K")]
+        learned_folds: Option<usize>,
     },
     /// Support strategies against ESConv labels (JSONL rows `{seeker, text, strategy}`).
     Esconv {
@@ -569,8 +574,35 @@ fn run(cli: Cli) -> Result<ExitCode> {
             folds,
             errors,
             part,
+            learned_folds,
         }) => {
             let analyzer = build_analyzer(&cli.packs)?;
+            if let Some(k) = learned_folds {
+                let rules_only = without_tables(&cli.packs, &analyzer)?;
+                // The fold tables replace any epitome table of the packs.
+                let mut packs = cli.packs.clone();
+                packs.disable.extend(
+                    analyzer
+                        .tables()
+                        .into_iter()
+                        .filter(|t| t.output == "epitome")
+                        .map(|t| t.name),
+                );
+                let base = analyzer_builder(&packs)?;
+                let results = crossval::epitome(&rules_only, || base.clone(), &paths, k.max(2))?;
+                println!("Nested {k}-fold CV with a learned sentence table (table and [scoring] fitted on the other folds):");
+                for (m, r) in results {
+                    println!(
+                        "  {:<20} macro-F1 {:.3}  accuracy {:.3}  F1≥1 {:.3}  rationale token-F1 {}",
+                        m.as_str(),
+                        r.macro_f1,
+                        r.accuracy,
+                        r.f1_any,
+                        r.rationale_f1.map_or("–".into(), |f| format!("{f:.3}"))
+                    );
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let options = EvalOptions {
                 mechanism,
                 json,

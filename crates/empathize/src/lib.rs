@@ -63,6 +63,7 @@ mod error;
 pub mod html;
 mod learned;
 mod offsets;
+pub mod packs;
 mod reflect;
 mod report;
 mod rules;

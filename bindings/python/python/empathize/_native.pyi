@@ -39,6 +39,7 @@ __all__ = [
     "analyze_conversation",
     "analyze_customer",
     "arrow_schema",
+    "pack",
     "score",
     "score_arrow",
     "score_many",
@@ -85,7 +86,7 @@ _Strategy: TypeAlias = Literal[
 ]
 _Mechanism: TypeAlias = Literal["emotional_reactions", "interpretations", "explorations"]
 _Polarity: TypeAlias = Literal["positive", "negative", "neutral"]
-_TermSource: TypeAlias = Literal["bias", "match", "derived", "context"]
+_TermSource: TypeAlias = Literal["bias", "match", "derived", "context", "rules", "learned"]
 _TokenKind: TypeAlias = Literal[
     "word", "number", "punct", "emoji", "emoticon", "url", "email", "mention", "hashtag", "symbol"
 ]
@@ -170,6 +171,8 @@ class Match:
 
     @property
     def rule(self) -> str: ...
+    @property
+    def source(self) -> Literal["rule", "learned"]: ...
     @property
     def category(self) -> str: ...
     @property
@@ -313,6 +316,8 @@ class CustomerReport:
     def complaint(self) -> bool: ...
     @property
     def matches(self) -> list[Match]: ...
+    @property
+    def breakdown(self) -> list[ScoreTerm]: ...
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data, with the Rust serde field names."""
     def _repr_html_(self) -> str:
@@ -546,6 +551,9 @@ def analyze_customer(text: str) -> CustomerReport:
 
 def analyze_conversation(turns: Iterable[_TurnInput]) -> ConversationReport:
     """Analyzes a conversation with the default analyzer."""
+
+def pack(name: str) -> str:
+    """The TOML text of a bundled opt-in pack (``esconv-strategies``: non-commercial)."""
 
 def tokenize(text: str) -> list[Token]:
     """Splits text into tokens (code-point offsets) with the default analyzer."""
