@@ -445,11 +445,7 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
     };
     let mut features = learn::Features::default();
     let examples = train::examples(rules_only, &items, args.output, &mut features);
-    let mut models = train::fit(&examples, args.output, &features, settings);
-    if args.corpus == Corpus::Goemotions && args.output == train::Output::Distress {
-        let prior = train::distress_prior(&paths)?;
-        train::shift_prior(&mut models[0], &examples, 0, prior);
-    }
+    let models = train::fit(&examples, args.output, &features, settings);
     let held_in = train::held_in(&examples, args.output, &models);
     let names: Vec<String> = args
         .paths

@@ -152,21 +152,13 @@ pub fn read_goemotions(path: &Path, output: Output) -> Result<Vec<Labelled>> {
                 .filter_map(|l| GOEMOTIONS_EMOTIONS.iter().find(|(g, _)| g == l))
                 .map(|(_, e)| e.to_string())
                 .collect(),
-            Output::Distress => {
-                // The contrast distress is judged on: a negative emotion
-                // against nothing but neutral (see `distress_prior`).
-                let negative = row
-                    .labels
-                    .iter()
-                    .any(|l| GOEMOTIONS_DISTRESS.contains(&l.as_str()));
-                if !negative && !row.labels.iter().all(|l| l == "neutral") {
-                    return Ok(None);
-                }
-                negative
-                    .then(|| "distress".to_string())
-                    .into_iter()
-                    .collect()
-            }
+            Output::Distress => row
+                .labels
+                .iter()
+                .any(|l| GOEMOTIONS_DISTRESS.contains(&l.as_str()))
+                .then(|| "distress".to_string())
+                .into_iter()
+                .collect(),
             _ => bail!("GoEmotions trains `emotions` or `distress` tables"),
         };
         Ok(Some(Labelled {
@@ -176,36 +168,6 @@ pub fn read_goemotions(path: &Path, output: Output) -> Result<Vec<Labelled>> {
             spans: Vec::new(),
         }))
     })
-}
-
-/// The share of GoEmotions comments with a negative emotion, over all
-/// comments: a distress table trained on the negative-vs-neutral contrast
-/// gets its bias shifted to this prior, so that an ordinary message is
-/// not read as half-distressed.
-pub fn distress_prior(paths: &[std::path::PathBuf]) -> Result<f64> {
-    let (mut negative, mut all) = (0usize, 0usize);
-    for path in paths {
-        read_jsonl(path, |row: GoEmotionsRow| {
-            all += 1;
-            if row
-                .labels
-                .iter()
-                .any(|l| GOEMOTIONS_DISTRESS.contains(&l.as_str()))
-            {
-                negative += 1;
-            }
-            Ok(None)
-        })?;
-    }
-    Ok((negative as f64 + 0.5) / (all as f64 + 1.0))
-}
-
-/// Shifts a model's bias from the prior of its training examples to `prior`.
-pub fn shift_prior(model: &mut TargetModel, examples: &[Example], t: usize, prior: f64) {
-    let trained = (examples.iter().filter(|e| e.labels[t]).count() as f64 + 0.5)
-        / (examples.len() as f64 + 1.0);
-    let logit = |p: f64| (p / (1.0 - p)).ln();
-    model.bias += logit(prior) - logit(trained);
 }
 
 #[derive(Deserialize)]
