@@ -1,5 +1,5 @@
 //! Prints the core's speed on the real corpus in `../shared/data`:
-//! `cargo run --release -p empathize --example throughput [-- [--json] [--json-out PATH]]`.
+//! `cargo run --release -p empathize --example throughput [-- [--json] [--json-out PATH] [--no-tables]]`.
 //!
 //! Figures: tokenize and score MB/s on one core, score_reply MB/s, batch MB/s
 //! on all cores, single-call latency (median, p99) of a 200-byte reply,
@@ -67,7 +67,16 @@ fn main() {
         .position(|a| a == "--json-out")
         .and_then(|i| args.get(i + 1).cloned());
     let t = Instant::now();
-    let analyzer = Analyzer::new();
+    // `--no-tables`: the rules alone, to see what the learned tables cost.
+    let analyzer = if args.iter().any(|a| a == "--no-tables") {
+        empathize::DEFAULT_TABLES
+            .iter()
+            .fold(Analyzer::builder(), |b, (name, _)| b.disable(*name))
+            .build()
+            .expect("default pack without tables")
+    } else {
+        Analyzer::new()
+    };
     let first_build = t.elapsed();
     let t = Instant::now();
     let custom = Analyzer::builder().extra_pack("").build().expect("pack");

@@ -158,7 +158,7 @@ impl Analyzer {
     /// needed when the customer is upset.
     pub fn score_reply(&self, customer: &str, reply: &str) -> MessageReport {
         with_work(|w| {
-            let c = score::analyze_customer(&self.compiled, customer, w);
+            let c = score::analyze_customer(&self.compiled, customer, w, false);
             score::score_reply(&self.compiled, reply, Some(&c), w)
         })
     }
@@ -187,7 +187,7 @@ impl Analyzer {
 
     /// Reads a customer message: distress, emotions, escalation, repetition.
     pub fn analyze_customer(&self, text: &str) -> CustomerReport {
-        with_work(|w| score::analyze_customer(&self.compiled, text, w))
+        with_work(|w| score::analyze_customer(&self.compiled, text, w, true))
     }
 
     /// Splits text into tokens with byte offsets, normalized forms, sentence

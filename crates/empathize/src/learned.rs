@@ -80,46 +80,44 @@ pub(crate) fn logits<'c>(
     rule_evidence: impl Fn(crate::report::Category) -> f64,
 ) -> Vec<Logit<'c>> {
     let mut out: Vec<Logit<'c>> = Vec::new();
-    // (table, target) → index in `out`, for the tables that apply.
-    let mut slots: Vec<Vec<usize>> = Vec::with_capacity(compiled.tables.len());
+    // The first slot in `out` of each table that applies.
+    let mut first_slot: Vec<Option<usize>> = Vec::with_capacity(compiled.tables.len());
     for table in &compiled.tables {
         if !applies(table.output) {
-            slots.push(Vec::new());
+            first_slot.push(None);
             continue;
         }
-        slots.push(
-            table
-                .targets
-                .iter()
-                .map(|target| {
-                    let rules = target.rules * rule_evidence(target.category);
-                    out.push(Logit {
-                        target,
-                        rules,
-                        z: target.bias + rules,
-                        hits: Vec::new(),
-                    });
-                    out.len() - 1
-                })
-                .collect(),
-        );
+        first_slot.push(Some(out.len()));
+        out.extend(table.targets.iter().map(|target| {
+            let rules = target.rules * rule_evidence(target.category);
+            Logit {
+                target,
+                rules,
+                z: target.bias + rules,
+                hits: Vec::new(),
+            }
+        }));
     }
     if out.is_empty() {
         return out;
     }
+    // Each n-gram counts once: a bit per entry says it already did.
+    let mut counted = vec![0u64; compiled.entries.len() / 64 + 1];
     let first = hits.partition_point(|h| h.start < span.start);
     for hit in hits[first..].iter().take_while(|h| h.start < span.end) {
         if hit.end > span.end {
             continue;
         }
         let entry = compiled.entries[hit.entry as usize];
-        let Some(&slot) = slots[entry.table as usize].get(entry.target as usize) else {
+        let Some(slot) = first_slot[entry.table as usize] else {
             continue;
         };
-        let logit = &mut out[slot];
-        if logit.hits.iter().any(|h| h.entry == hit.entry) {
+        let (word, bit) = (hit.entry as usize / 64, 1u64 << (hit.entry % 64));
+        if counted[word] & bit != 0 {
             continue;
         }
+        counted[word] |= bit;
+        let logit = &mut out[slot + entry.target as usize];
         logit.z += entry.weight;
         logit.hits.push(*hit);
     }

@@ -209,7 +209,15 @@ fn to_matches(compiled: &Compiled, lexed: &Lexed, text: &str, selected: &[Select
 }
 
 /// Reads a customer message: emotions, distress, escalation, repetition.
-pub(crate) fn analyze_customer(compiled: &Compiled, text: &str, work: &mut Work) -> CustomerReport {
+///
+/// With `spans` false (a reply's context, where only the judgement counts)
+/// the report leaves out its matches and breakdown.
+pub(crate) fn analyze_customer(
+    compiled: &Compiled,
+    text: &str,
+    work: &mut Work,
+    spans: bool,
+) -> CustomerReport {
     compiled.lex(text, &mut work.lexed);
     compiled.find_hits(
         &work.lexed,
@@ -284,22 +292,32 @@ pub(crate) fn analyze_customer(compiled: &Compiled, text: &str, work: &mut Work)
                 .retain(|h| present && compiled.entries[h.entry as usize].weight > 0.0);
         }
     }
-    let (matches, positions) = learned::with_matches(
-        to_matches(compiled, lexed, text, &selected),
-        &logits,
-        lexed,
-        text,
-        compiled,
-    );
+    let (matches, positions) = if spans {
+        learned::with_matches(
+            to_matches(compiled, lexed, text, &selected),
+            &logits,
+            lexed,
+            text,
+            compiled,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mut distress = rule_distress;
     let mut breakdown = Vec::new();
     for (k, logit) in logits.iter().enumerate() {
         match logit.target.category {
             // 0 unless the table finds the emotion more likely than not.
-            Category::Emotion(e) => emotions.set(e, round4(learned::presence(logit.z).max(strong_rule(rule_emotions.get(e), s.emotion_rule_floor)))),
+            Category::Emotion(e) => {
+                let rules = strong_rule(rule_emotions.get(e), s.emotion_rule_floor);
+                emotions.set(e, round4(learned::presence(logit.z).max(rules)));
+            }
             Category::Distress => {
-                distress = sigmoid(logit.z).max(strong_rule(rule_distress, s.distress_rule_floor));
-                breakdown = logit.breakdown(compiled, rule_distress, &positions[k]);
+                let rules = strong_rule(rule_distress, s.distress_rule_floor);
+                distress = sigmoid(logit.z).max(rules);
+                if spans {
+                    breakdown = logit.breakdown(compiled, rule_distress, &positions[k]);
+                }
             }
             _ => {}
         }
