@@ -68,6 +68,19 @@ pub fn explain(
         if !c.breakdown.is_empty() {
             writeln!(out, "  {}", style.dim("distress = σ(sum):"))?;
             print_terms(out, style, &c.breakdown, &c.matches)?;
+            let sum: f64 = c.breakdown.iter().map(|t| t.value).sum();
+            let learned = 1.0 / (1.0 + (-sum).exp());
+            writeln!(out, "  {:+6.2}  = logit → σ {learned:.2}", sum)?;
+            if (learned - c.distress).abs() > 5e-4 {
+                writeln!(
+                    out,
+                    "  {}",
+                    style.dim(&format!(
+                        "the rules alone say {:.2}, a strong sign that stands: distress = max",
+                        c.distress
+                    ))
+                )?;
+            }
         }
         let learned: Vec<String> = c
             .matches

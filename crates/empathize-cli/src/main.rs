@@ -548,9 +548,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             match builder.build() {
                 Ok(a) => {
+                    let tables = a.tables();
                     println!(
-                        "{pack}: ok — {} rules active, {} compiled sequences",
+                        "{pack}: ok — {} rules active, {} learned tables ({} n-grams), {} compiled sequences",
                         a.rules().len(),
+                        tables.len(),
+                        tables.iter().map(|t| t.entries).sum::<usize>(),
                         a.compiled_sequences()
                     );
                     Ok(ExitCode::SUCCESS)
