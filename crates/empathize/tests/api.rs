@@ -256,3 +256,73 @@ fn conversation_offsets_convert_turn_by_turn() {
         }
     }
 }
+
+#[test]
+fn learned_matches_explain_distress_and_slice_the_text() {
+    let analyzer = empathize::Analyzer::new();
+    let text = "😡 ugh, the app crashed again and I lost my whole playlist";
+    let report = analyzer.analyze_customer(text);
+    let learned: Vec<_> = report
+        .matches
+        .iter()
+        .filter(|m| m.source == empathize::MatchSource::Learned)
+        .collect();
+    assert!(!learned.is_empty(), "{report:?}");
+    for m in &learned {
+        assert_eq!(&text[m.start..m.end], m.text);
+        assert!(m.rule.contains(':'), "{}", m.rule);
+    }
+    // The breakdown is the distress logit; its learned terms are matches.
+    let sum: f64 = report.breakdown.iter().map(|t| t.value).sum();
+    let learned_distress = 1.0 / (1.0 + (-sum).exp());
+    assert!(report.distress + 1e-4 >= learned_distress, "{report:?}");
+    for t in &report.breakdown {
+        if t.source == empathize::TermSource::Learned {
+            let m = &report.matches[t.match_index.expect("index")];
+            assert_eq!(m.source, empathize::MatchSource::Learned);
+            assert_eq!(m.contribution, t.value);
+        }
+    }
+    // Switched off, the table leaves no trace.
+    let rules_only = empathize::Analyzer::builder()
+        .disable("goemotions-distress")
+        .disable("goemotions-emotions")
+        .build()
+        .expect("disable tables");
+    let plain = rules_only.analyze_customer(text);
+    assert!(plain.breakdown.is_empty());
+    assert!(plain
+        .matches
+        .iter()
+        .all(|m| m.source == empathize::MatchSource::Rule));
+}
+
+#[test]
+fn negated_ngrams_do_not_count() {
+    let analyzer = empathize::Analyzer::new();
+    let text = "I am not angry at all";
+    let report = analyzer.analyze_customer(text);
+    assert!(
+        report
+            .matches
+            .iter()
+            .filter(|m| m.source == empathize::MatchSource::Learned)
+            .all(|m| !m.text.eq_ignore_ascii_case("angry")),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn bundled_opt_in_packs_load_by_name() {
+    let toml = empathize::packs::get("esconv-strategies").expect("bundled");
+    assert!(toml.contains("non-commercial"));
+    let analyzer = empathize::Analyzer::builder()
+        .extra_pack(toml)
+        .build()
+        .expect("compiles");
+    assert!(analyzer
+        .tables()
+        .iter()
+        .any(|t| t.name == "esconv-strategies" && t.output == "strategies"));
+    assert!(empathize::packs::get("nope").is_none());
+}
