@@ -65,7 +65,11 @@ pub fn esconv(
             .collect();
         let analyzer = with_table(
             rules_only,
-            || base().extra_pack(format!("[scoring]\nstrategy_learned_margin = {STRATEGY_MARGIN}\n")),
+            || {
+                base().extra_pack(format!(
+                    "[scoring]\nstrategy_learned_margin = {STRATEGY_MARGIN}\n"
+                ))
+            },
             &items,
             Output::Strategies,
             "esconv-strategies",
@@ -118,7 +122,13 @@ pub fn cross_fitted_scoring(
             .filter(|i| i.context.as_deref().is_some_and(|s| !in_fold(s, k, fold)))
             .cloned()
             .collect();
-        let toml = table_toml(rules_only, &fit_items, Output::Epitome, FOLD_TABLE, SETTINGS)?;
+        let toml = table_toml(
+            rules_only,
+            &fit_items,
+            Output::Epitome,
+            FOLD_TABLE,
+            SETTINGS,
+        )?;
         let analyzer = base()
             .extra_pack(toml)
             .build()
@@ -184,7 +194,13 @@ pub fn epitome(
             })
             .collect();
         let scoring = cross_fitted_scoring(rules_only, &base, &fit_items, &fit_rows, k - 1)?;
-        let table = table_toml(rules_only, &fit_items, Output::Epitome, FOLD_TABLE, SETTINGS)?;
+        let table = table_toml(
+            rules_only,
+            &fit_items,
+            Output::Epitome,
+            FOLD_TABLE,
+            SETTINGS,
+        )?;
         let fitted = base()
             .extra_pack(table)
             .extra_pack(scoring)

@@ -81,7 +81,11 @@ fn read(paths: &[String]) -> Result<Vec<Row>> {
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
             rows.push(
                 serde_json::from_str(line)
                     .with_context(|| format!("{}:{}", path.display(), i + 1))?,
@@ -206,7 +210,10 @@ pub fn eval(
         results[0].distress_auc,
         results[1].distress_auc
     )?;
-    writeln!(out, "\nConfusion per emotion (rules + learned): tp fp fn tn")?;
+    writeln!(
+        out,
+        "\nConfusion per emotion (rules + learned): tp fp fn tn"
+    )?;
     for c in &results[1].classes {
         writeln!(
             out,

@@ -5,13 +5,13 @@
 //! skipped); 1 an error (unreadable file, bad rule pack, failed check);
 //! 2 bad usage; 3 a malformed record with `--strict`.
 
+mod crossval;
 mod eval;
 mod eval_esconv;
-mod crossval;
 mod explain;
 mod fit;
-mod html;
 mod goemotions;
+mod html;
 mod input;
 mod learn;
 mod output;
@@ -362,9 +362,7 @@ fn pack_name(path: &str) -> String {
 }
 
 fn build_analyzer(packs: &PackArgs) -> Result<Analyzer> {
-    analyzer_builder(packs)?
-        .build()
-        .map_err(|e| anyhow!("{e}"))
+    analyzer_builder(packs)?.build().map_err(|e| anyhow!("{e}"))
 }
 
 /// A builder holding the packs of the command line.

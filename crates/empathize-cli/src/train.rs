@@ -350,7 +350,7 @@ pub fn examples(
     features: &mut Features,
 ) -> Vec<Example> {
     let targets = output.targets();
-    let raw: Vec<Vec<(Vec<String>, Vec<f64>, Vec<bool>)>> = items
+    let raw: Vec<Vec<RawExample>> = items
         .par_iter()
         .map(|item| raw_examples(analyzer, item, output, &targets))
         .collect();

@@ -41,13 +41,16 @@ fn train_is_reproducible_readable_and_usable() {
     let (a, b) = (dir.path().join("a.toml"), dir.path().join("b.toml"));
     train_example(&a);
     train_example(&b);
-    let (ta, tb) = (
-        std::fs::read(&a).expect("a"),
-        std::fs::read(&b).expect("b"),
-    );
+    let (ta, tb) = (std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
     assert_eq!(ta, tb, "same data and settings must give the same bytes");
     let text = String::from_utf8(ta).expect("utf-8");
-    for field in ["trained_on = ", "licence = ", "command = ", "held_in = ", "[tables.weights.suggestion]"] {
+    for field in [
+        "trained_on = ",
+        "licence = ",
+        "command = ",
+        "held_in = ",
+        "[tables.weights.suggestion]",
+    ] {
         assert!(text.contains(field), "missing {field}:\n{text}");
     }
     // One n-gram a line, strongest first, within each target.
@@ -67,17 +70,30 @@ fn train_is_reproducible_readable_and_usable() {
         .arg(&a)
         .output()
         .expect("run");
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     assert!(String::from_utf8_lossy(&check.stdout).contains("learned tables"));
 
     // The table is used: its matches are learned ones, in the JSON report.
     let out = cmd()
         .arg("--extra-rules")
         .arg(&a)
-        .args(["explain", "--format", "json", "Maybe try the billing tab under past orders."])
+        .args([
+            "explain",
+            "--format",
+            "json",
+            "Maybe try the billing tab under past orders.",
+        ])
         .output()
         .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let learned: Vec<&serde_json::Value> = report["matches"]
         .as_array()
@@ -86,7 +102,9 @@ fn train_is_reproducible_readable_and_usable() {
         .filter(|m| m["source"] == "learned")
         .collect();
     assert!(!learned.is_empty(), "{report}");
-    assert!(learned.iter().all(|m| m["rule"].as_str().unwrap().starts_with("acme-qa:")));
+    assert!(learned
+        .iter()
+        .all(|m| m["rule"].as_str().unwrap().starts_with("acme-qa:")));
     assert_eq!(report["strategies"][0]["strategy"], "suggestion");
 }
 
@@ -94,8 +112,15 @@ fn check_pack(body: &str) -> (bool, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("team-table.toml");
     std::fs::write(&path, body).expect("write");
-    let out = cmd().args(["rules", "check"]).arg(&path).output().expect("run");
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = cmd()
+        .args(["rules", "check"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 const HEADER: &str = "[[tables]]\nname = \"t\"\noutput = \"emotions\"\ntrained_on = \"x\"\nlicence = \"y\"\ncommand = \"z\"\nheld_in = \"w\"\n";
@@ -104,9 +129,21 @@ const HEADER: &str = "[[tables]]\nname = \"t\"\noutput = \"emotions\"\ntrained_o
 fn rules_check_names_file_and_line_of_bad_tables() {
     let cases = [
         // (body after the header, expected words in the error, line)
-        ("[tables.weights.boredom]\n\"meh\" = 1.0\n", "unknown target `boredom`", 9),
-        ("[tables.weights.anger]\n\"i am\" = 1.0\n\"i am\" = 2.0\n", "duplicate", 10),
-        ("[tables.weights.anger]\n\"i am\" = 1.0\n\"I'm\" = 2.0\n", "normalized form", 10),
+        (
+            "[tables.weights.boredom]\n\"meh\" = 1.0\n",
+            "unknown target `boredom`",
+            9,
+        ),
+        (
+            "[tables.weights.anger]\n\"i am\" = 1.0\n\"i am\" = 2.0\n",
+            "duplicate",
+            10,
+        ),
+        (
+            "[tables.weights.anger]\n\"i am\" = 1.0\n\"I'm\" = 2.0\n",
+            "normalized form",
+            10,
+        ),
         ("[tables.weights.anger]\n\"ugh\" = nan\n", "finite", 9),
         ("[tables.bias]\nanger = inf\n", "finite", 9),
     ];
@@ -144,7 +181,11 @@ fn eval_goemotions_reports_rules_alone_beside_the_tables() {
         .arg(&path)
         .output()
         .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let results: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(results[0]["name"], "rules alone");
     assert_eq!(results[1]["name"], "rules + learned");

@@ -19,8 +19,7 @@
 use std::ops::Range;
 
 use crate::report::{
-    Category, Evidence, Match, MatchSource, Mechanism, Polarity, ScoreTerm, SentenceStrategy,
-    TermSource,
+    Category, Evidence, Match, MatchSource, Polarity, ScoreTerm, SentenceStrategy, TermSource,
 };
 use crate::rules::compile::{Compiled, LearnedHit, LearnedTarget, Lexed};
 use crate::rules::pack::TableOutput;
@@ -204,8 +203,8 @@ fn merge(rule_matches: Vec<Match>, learned: Vec<Match>) -> (Vec<Match>, Vec<usiz
 /// What the reply-sentence tables add to a reply: learned EPITOME evidence
 /// per sentence (`weight(mechanism) · max(0, 2σ(z) − 1)`, source
 /// `learned`), the learned strategy of each sentence (the target with the
-/// highest `z`, given the rules' tag), and the matches of the n-grams that
-/// moved them.
+/// highest `z`, given the rules' tag, if it beats that tag's `z` by
+/// `strategy_learned_margin`), and the matches of the n-grams that moved them.
 pub(crate) fn apply_to_reply(
     compiled: &Compiled,
     lexed: &Lexed,
@@ -213,10 +212,9 @@ pub(crate) fn apply_to_reply(
     hits: &[LearnedHit],
     evidence: &mut Vec<Evidence>,
     strategies: &mut [SentenceStrategy],
-    weight: impl Fn(Mechanism) -> f64,
-    margin: f64,
     rule_matches: Vec<Match>,
 ) -> Vec<Match> {
+    let scoring = &compiled.scoring;
     let has = |o: TableOutput| compiled.tables.iter().any(|t| t.output == o);
     let (epitome, strategy) = (has(TableOutput::Epitome), has(TableOutput::Strategies));
     if !epitome && !strategy {
@@ -230,18 +228,26 @@ pub(crate) fn apply_to_reply(
         }
         let span = sentence.first_term..sentence.end_term;
         if epitome {
-            let logits = logits(compiled, hits, span.clone(), |o| o == TableOutput::Epitome, |c| {
-                rule_evidence
-                    .iter()
-                    .filter(|e| e.start == sentence.start && Category::Mechanism(e.mechanism) == c)
-                    .map(|e| e.value)
-                    .sum()
-            });
+            let logits = logits(
+                compiled,
+                hits,
+                span.clone(),
+                |o| o == TableOutput::Epitome,
+                |c| {
+                    rule_evidence
+                        .iter()
+                        .filter(|e| {
+                            e.start == sentence.start && Category::Mechanism(e.mechanism) == c
+                        })
+                        .map(|e| e.value)
+                        .sum()
+                },
+            );
             for l in &logits {
                 let Category::Mechanism(m) = l.target.category else {
                     continue;
                 };
-                let value = weight(m) * presence(l.z);
+                let value = scoring.learned_evidence(m) * presence(l.z);
                 if value > 0.0 {
                     evidence.push(Evidence {
                         mechanism: m,
@@ -276,7 +282,7 @@ pub(crate) fn apply_to_reply(
                 .find(|l| l.target.category == Category::Strategy(rule_tag))
                 .map_or(f64::NEG_INFINITY, |l| l.z);
             // The table overrules the rules' tag only by a clear margin.
-            let best = best.filter(|b| b.z >= rule_z + margin);
+            let best = best.filter(|b| b.z >= rule_z + scoring.strategy_learned_margin);
             if let Some(best) = best {
                 if let Category::Strategy(st) = best.target.category {
                     tagged.strategy = st;

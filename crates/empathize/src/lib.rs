@@ -72,7 +72,9 @@ mod scoring;
 mod tips;
 mod tokenize;
 
-pub use analyzer::{Analyzer, AnalyzerBuilder, Ngram, RuleInfo, TableInfo, DEFAULT_PACK, DEFAULT_TABLES};
+pub use analyzer::{
+    Analyzer, AnalyzerBuilder, Ngram, RuleInfo, TableInfo, DEFAULT_PACK, DEFAULT_TABLES,
+};
 pub use conversation::{
     AgentSummary, ConversationReport, MissedOpportunity, Repetition, Role, Turn, TurnReport,
 };
@@ -80,8 +82,8 @@ pub use error::{RulePackError, UnknownRoleError};
 pub use offsets::{OffsetMap, OffsetUnit, ToUnit};
 pub use report::{
     Category, Cue, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence,
-    Flag, Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy,
-    Strategy, TermSource, Tip,
+    Flag, Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm,
+    SentenceStrategy, Strategy, TermSource, Tip,
 };
 pub use tips::ALL as ALL_TIPS;
 pub use tokenize::{Token, TokenKind};

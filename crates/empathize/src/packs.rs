@@ -22,7 +22,10 @@ const PACKS: &[(&str, &str)] = &[(
 /// The TOML text of a bundled opt-in pack, for
 /// [`AnalyzerBuilder::extra_pack`](crate::AnalyzerBuilder::extra_pack).
 pub fn get(name: &str) -> Option<&'static str> {
-    PACKS.iter().find(|(n, _)| *n == name).map(|(_, toml)| *toml)
+    PACKS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, toml)| *toml)
 }
 
 /// The names of the bundled opt-in packs.

@@ -232,10 +232,7 @@ impl Category {
     pub fn is_customer(self) -> bool {
         matches!(
             self,
-            Category::Emotion(_)
-                | Category::Escalation
-                | Category::Repetition
-                | Category::Distress
+            Category::Emotion(_) | Category::Escalation | Category::Repetition | Category::Distress
         )
     }
 

@@ -26,8 +26,8 @@ use crate::learned;
 use crate::reflect;
 use crate::report::{
     Category, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence, Flag,
-    Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm, SentenceStrategy, Strategy,
-    TermSource,
+    Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm,
+    SentenceStrategy, Strategy, TermSource,
 };
 use crate::rules::compile::{Compiled, Hit, LearnedHit, Lexed, Rule};
 use crate::rules::pack::TableOutput;
@@ -566,8 +566,6 @@ pub(crate) fn score_reply(
         &work.learned,
         &mut evidence,
         &mut strategies,
-        |m| s.learned_evidence(m),
-        s.strategy_learned_margin,
         to_matches(compiled, lexed, text, &selected),
     );
     let mut totals = [0.0f64; 3];

@@ -377,10 +377,10 @@ impl MergedPack {
         self.rules.retain(|r| r.id != id);
         self.tables.retain(|t| t.name != id);
         if self.rules.len() + self.tables.len() == before {
-            return Err(
-                RulePackError::new("no rule with this id or table with this name to disable")
-                    .with_rule(id),
-            );
+            return Err(RulePackError::new(
+                "no rule with this id or table with this name to disable",
+            )
+            .with_rule(id));
         }
         Ok(())
     }
