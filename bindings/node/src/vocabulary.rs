@@ -76,7 +76,10 @@ fn unions_match_the_core() {
         .into_iter()
         .chain(Strategy::ALL.iter().map(|s| s.as_str()))
         .chain(Mechanism::ALL.iter().map(|m| m.as_str()));
-    assert_eq!(values("Category"), set(Category::all_names().chain(learned)));
+    assert_eq!(
+        values("Category"),
+        set(Category::all_names().chain(learned))
+    );
     assert_eq!(
         values("Strategy"),
         set(Strategy::ALL.iter().map(|s| s.as_str()))
