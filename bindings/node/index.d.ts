@@ -48,7 +48,9 @@ export type Emotion =
 export type Cue = 'self_disclosure' | 'suggestion' | 'information'
 
 /** What a rule's matches mean. */
-export type Category = Dimension | Flag | Cue | Emotion | 'escalation' | 'repetition'
+export type Category = Dimension | Flag | Cue | Emotion | 'escalation' | 'repetition' | 'distress' | Strategy | Mechanism
+/** What produced a match: a rule of a pack, or an n-gram of a learned table. */
+export type MatchSource = 'rule' | 'learned'
 
 /** Whether a match helps, hurts, or is evidence only. */
 export type Polarity = 'positive' | 'negative' | 'neutral'
@@ -68,7 +70,7 @@ export type Strategy =
 export type Mechanism = 'emotional_reactions' | 'interpretations' | 'explorations'
 
 /** Where a term of the score comes from. */
-export type TermSource = 'bias' | 'match' | 'derived' | 'context'
+export type TermSource = 'bias' | 'match' | 'derived' | 'context' | 'rules' | 'learned'
 
 /** Who wrote a turn, as reports give it. */
 export type Role = 'customer' | 'agent'
@@ -307,8 +309,13 @@ export interface CustomerReport {
   repetition: boolean
   /** Capitals or stacked exclamation marks. */
   emphasis: boolean
-  /** Every rule hit, in text order. */
+  /** Every rule hit and learned n-gram, in text order. */
   matches: Array<Match>
+  /**
+   * The terms of the distress logit when the pack has a learned distress
+   * table; empty otherwise.
+   */
+  breakdown: Array<ScoreTerm>
 }
 
 /** A value 0–1 for each positive quality of a reply. */
@@ -380,15 +387,21 @@ export interface EpitomeEvidence {
 }
 
 /**
- * One rule hit. `text.slice(start, end) === match.text` for the text that
- * was scored.
+ * One rule hit or learned n-gram. `text.slice(start, end) === match.text`
+ * for the text that was scored.
  */
 export interface Match {
-  /** The id of the rule that matched (e.g. `"apology.so_sorry"`). */
+  /**
+   * The id of the rule that matched (e.g. `"apology.so_sorry"`); for a
+   * learned n-gram, `table:target` (e.g. `"goemotions-emotions:anger"`).
+   */
   rule: string
+  /** `rule` (a rule of a pack) or `learned` (an n-gram of a learned table). */
+  source: MatchSource
   /**
    * What the match means: a dimension, a flag, a cue, an emotion,
-   * `escalation` or `repetition`.
+   * `escalation` or `repetition`; for a learned n-gram also `distress`, a
+   * strategy or a mechanism.
    */
   category: Category
   /**
@@ -404,7 +417,8 @@ export interface Match {
   text: string
   /**
    * What the match adds to the score logit (0 when cancelled); for a
-   * customer message, what it adds to its emotion's evidence.
+   * customer message, what it adds to its emotion's evidence; for a
+   * learned n-gram, its weight in the logit of its target.
    */
   contribution: number
   /** A negation (`not`, `never`, `n't`…) cancelled the match. */
@@ -428,7 +442,7 @@ export interface MessageReport {
   epitome: Epitome
   /** A support strategy per sentence. */
   strategies: Array<SentenceStrategy>
-  /** Every rule hit, in text order. */
+  /** Every rule hit, and each learned n-gram of a pack with reply tables, in text order. */
   matches: Array<Match>
   /** The additive terms of the score logit. */
   breakdown: Array<ScoreTerm>
@@ -450,6 +464,15 @@ export interface MissedOpportunity {
   /** The customer's distress level then (1–3). */
   distressLevel: number
 }
+
+/**
+ * The TOML text of a bundled opt-in pack, for `new Analyzer({ extraRules })`.
+ * `esconv-strategies` is learned from ESConv (CC BY-NC 4.0): for
+ * non-commercial use only. Throws (code `INVALID_ARG`) for an unknown name.
+ * A name that is not a string throws a `TypeError` (code `INVALID_ARG_TYPE`),
+ * like every other function of this package.
+ */
+export declare function pack(name: string): string
 
 /** An agent phrase reused across turns. */
 export interface Repetition {
@@ -513,15 +536,22 @@ export declare function score(text: string, customer?: string | null): MessageRe
  */
 export declare function scoreReply(customer: string, reply: string): MessageReport
 
-/** One additive term of the score logit: `score = 100 · σ(Σ value)`. */
+/**
+ * One additive term of a logit: of a reply's score (`score = 100 · σ(Σ value)`)
+ * or of a customer's distress (`distress = σ(Σ value)` unless a strong rule
+ * hit says more).
+ */
 export interface ScoreTerm {
   /** Where the term comes from. */
   source: TermSource
-  /** A rule id, a flag name or a context name. */
+  /**
+   * A rule id, a flag name or a context name (for a learned term, its
+   * `table:target`).
+   */
   label: string
   /** What it adds to the logit (for a conversation: to the score). */
   value: number
-  /** The index in `matches` when `source` is `"match"`, else `null`. */
+  /** The index in `matches` when `source` is `"match"` or `"learned"`, else `null`. */
   matchIndex: number | null
 }
 

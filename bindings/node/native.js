@@ -841,6 +841,7 @@ module.exports._testPanic = nativeBinding._testPanic
 module.exports._testPanicAsync = nativeBinding._testPanicAsync
 module.exports.analyzeConversation = nativeBinding.analyzeConversation
 module.exports.analyzeCustomer = nativeBinding.analyzeCustomer
+module.exports.pack = nativeBinding.pack
 module.exports.score = nativeBinding.score
 module.exports.scoreReply = nativeBinding.scoreReply
 module.exports.tokenize = nativeBinding.tokenize

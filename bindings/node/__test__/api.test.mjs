@@ -23,7 +23,7 @@ function assertPlain(value, path = 'report') {
 
 describe('module functions', () => {
   test('exist, and the class too', () => {
-    for (const name of ['score', 'scoreReply', 'analyzeCustomer', 'analyzeConversation', 'tokenize']) {
+    for (const name of ['score', 'scoreReply', 'analyzeCustomer', 'analyzeConversation', 'tokenize', 'pack']) {
       assert.equal(typeof empathize[name], 'function', name)
     }
     assert.equal(typeof Analyzer, 'function')
@@ -42,7 +42,7 @@ describe('module functions', () => {
     assert.equal(typeof r.context.distressLevel, 'number')
     assert.equal(typeof r.context.complaint, 'boolean')
     const m = r.matches[0]
-    assert.deepEqual(Object.keys(m), ['rule', 'category', 'polarity', 'start', 'end', 'text', 'contribution', 'negated', 'suppressed'])
+    assert.deepEqual(Object.keys(m), ['rule', 'source', 'category', 'polarity', 'start', 'end', 'text', 'contribution', 'negated', 'suppressed'])
     assert.ok(['positive', 'negative', 'neutral'].includes(m.polarity))
     const sources = new Set(r.breakdown.map((t) => t.source))
     assert.ok(sources.has('bias') && sources.has('match'))
@@ -71,7 +71,7 @@ describe('module functions', () => {
   test('customer report', () => {
     const c = analyzeCustomer('This is the THIRD time I’m calling!!! I’m in tears, I want to speak to a manager 😭')
     assertPlain(c)
-    assert.deepEqual(Object.keys(c), ['distress', 'distressLevel', 'emotions', 'escalation', 'repetition', 'emphasis', 'matches'])
+    assert.deepEqual(Object.keys(c), ['distress', 'distressLevel', 'emotions', 'escalation', 'repetition', 'emphasis', 'matches', 'breakdown'])
     assert.ok(c.distressLevel >= 2)
     assert.equal(c.escalation, true)
     assert.deepEqual(Object.keys(c.emotions), ['anger', 'frustration', 'sadness', 'anxiety', 'disappointment', 'confusion', 'urgency', 'gratitude'])

@@ -189,9 +189,12 @@ pub fn tokenize<'env>(
 /// The TOML text of a bundled opt-in pack, for `new Analyzer({ extraRules })`.
 /// `esconv-strategies` is learned from ESConv (CC BY-NC 4.0): for
 /// non-commercial use only. Throws (code `INVALID_ARG`) for an unknown name.
+/// A name that is not a string throws a `TypeError` (code `INVALID_ARG_TYPE`),
+/// like every other function of this package.
 #[napi]
-pub fn pack(env: &Env, name: String) -> napi::Result<String> {
+pub fn pack(env: &Env, #[napi(ts_arg_type = "string")] name: Unknown<'_>) -> napi::Result<String> {
     run(env, || {
+        let name = text_arg(name, "name")?;
         empathize::packs::get(&name)
             .map(str::to_string)
             .ok_or_else(|| {

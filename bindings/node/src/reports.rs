@@ -12,8 +12,8 @@ use empathize::{self as core, OffsetUnit, ToUnit};
 use napi_derive::napi;
 use serde::Serialize;
 
-/// One rule hit. `text.slice(start, end) === match.text` for the text that
-/// was scored.
+/// One rule hit or learned n-gram. `text.slice(start, end) === match.text`
+/// for the text that was scored.
 #[napi(object, object_from_js = false)]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -25,7 +25,8 @@ pub struct Match {
     #[napi(ts_type = "MatchSource")]
     pub source: &'static str,
     /// What the match means: a dimension, a flag, a cue, an emotion,
-    /// `escalation` or `repetition`.
+    /// `escalation` or `repetition`; for a learned n-gram also `distress`, a
+    /// strategy or a mechanism.
     #[napi(ts_type = "Category")]
     pub category: &'static str,
     /// Whether the match helps (`positive`), hurts (`negative`) or is
@@ -39,7 +40,8 @@ pub struct Match {
     /// The matched text.
     pub text: String,
     /// What the match adds to the score logit (0 when cancelled); for a
-    /// customer message, what it adds to its emotion's evidence.
+    /// customer message, what it adds to its emotion's evidence; for a
+    /// learned n-gram, its weight in the logit of its target.
     pub contribution: f64,
     /// A negation (`not`, `never`, `n't`…) cancelled the match.
     pub negated: bool,
@@ -108,7 +110,9 @@ pub struct SentenceStrategy {
     pub strategy: &'static str,
 }
 
-/// One additive term of the score logit: `score = 100 · σ(Σ value)`.
+/// One additive term of a logit: of a reply's score (`score = 100 · σ(Σ value)`)
+/// or of a customer's distress (`distress = σ(Σ value)` unless a strong rule
+/// hit says more).
 #[napi(object, object_from_js = false, use_nullable = true)]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -116,11 +120,12 @@ pub struct ScoreTerm {
     /// Where the term comes from.
     #[napi(ts_type = "TermSource")]
     pub source: &'static str,
-    /// A rule id, a flag name or a context name.
+    /// A rule id, a flag name or a context name (for a learned term, its
+    /// `table:target`).
     pub label: String,
     /// What it adds to the logit (for a conversation: to the score).
     pub value: f64,
-    /// The index in `matches` when `source` is `"match"`, else `null`.
+    /// The index in `matches` when `source` is `"match"` or `"learned"`, else `null`.
     pub match_index: Option<u32>,
 }
 
@@ -165,7 +170,7 @@ pub struct MessageReport {
     pub epitome: Epitome,
     /// A support strategy per sentence.
     pub strategies: Vec<SentenceStrategy>,
-    /// Every rule hit, in text order.
+    /// Every rule hit, and each learned n-gram of a pack with reply tables, in text order.
     pub matches: Vec<Match>,
     /// The additive terms of the score logit.
     pub breakdown: Vec<ScoreTerm>,

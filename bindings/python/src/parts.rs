@@ -8,14 +8,16 @@ use pyo3::types::PyString;
 
 use crate::repr;
 
-/// One rule hit: which rule, where (code-point offsets), and what it adds.
+/// One rule hit or learned n-gram: which rule (or ``table:target``), where
+/// (code-point offsets), and what it adds.
 #[pyclass(frozen, eq, module = "empathize")]
 #[derive(PartialEq)]
 pub struct Match(pub(crate) core::Match);
 
 #[pymethods]
 impl Match {
-    /// The id of the rule that matched.
+    /// The id of the rule that matched; for a learned n-gram, ``table:target``
+    /// (e.g. ``"goemotions-distress:distress"``).
     #[getter]
     fn rule(&self) -> &str {
         &self.0.rule
@@ -28,7 +30,8 @@ impl Match {
         self.0.source.as_str()
     }
 
-    /// What the match means: a dimension, a flag, a cue or an emotion name.
+    /// What the match means: a dimension, a flag, a cue or an emotion name;
+    /// for a learned n-gram also ``distress``, a strategy or a mechanism.
     #[getter]
     fn category(&self) -> &'static str {
         self.0.category.as_str()
@@ -59,7 +62,8 @@ impl Match {
     }
 
     /// What the match adds to the score logit (0 when cancelled); for
-    /// customer messages, to its emotion's evidence.
+    /// customer messages, to its emotion's evidence; for a learned n-gram,
+    /// its weight in the logit of its target.
     #[getter]
     fn contribution(&self) -> f64 {
         self.0.contribution
@@ -422,14 +426,15 @@ impl Evidence {
     }
 }
 
-/// One additive term of the score logit.
+/// One additive term of a logit (a reply's score, a customer's distress).
 #[pyclass(frozen, eq, module = "empathize")]
 #[derive(PartialEq)]
 pub struct ScoreTerm(pub(crate) core::ScoreTerm);
 
 #[pymethods]
 impl ScoreTerm {
-    /// ``"bias"``, ``"match"``, ``"derived"`` or ``"context"``.
+    /// ``"bias"``, ``"match"``, ``"derived"`` or ``"context"``; in a
+    /// customer's distress breakdown, ``"bias"``, ``"rules"`` or ``"learned"``.
     #[getter]
     fn source(&self, py: Python<'_>) -> PyResult<Py<PyString>> {
         repr::name_of(py, &self.0.source)
@@ -444,7 +449,7 @@ impl ScoreTerm {
     fn value(&self) -> f64 {
         self.0.value
     }
-    /// The index in ``matches`` when ``source`` is ``"match"``.
+    /// The index in ``matches`` when ``source`` is ``"match"`` or ``"learned"``.
     #[getter]
     fn match_index(&self) -> Option<usize> {
         self.0.match_index

@@ -142,7 +142,7 @@ impl MessageReport {
             .collect()
     }
 
-    /// Every rule hit, in text order.
+    /// Every rule hit, and each learned n-gram of a pack with reply tables, in text order.
     #[getter]
     fn matches(&self) -> Vec<Match> {
         self.inner

@@ -40,7 +40,7 @@ REPORT_CLASSES = [
 def test_all_is_complete_and_importable() -> None:
     for name in empathize.__all__:
         assert hasattr(empathize, name), name
-    for name in ["score", "score_reply", "analyze_customer", "analyze_conversation", "tokenize", "Analyzer"]:
+    for name in ["score", "score_reply", "analyze_customer", "analyze_conversation", "tokenize", "pack", "Analyzer"]:
         assert name in empathize.__all__
     for name in [*REPORT_CLASSES, "RulePackError", "InternalError"]:
         assert name in empathize.__all__
@@ -145,6 +145,7 @@ def test_to_dict_is_plain_json_with_rust_field_names() -> None:
     if d["matches"]:
         assert set(d["matches"][0]) == {
             "rule",
+            "source",
             "category",
             "polarity",
             "start",
@@ -177,7 +178,18 @@ def test_customer_report() -> None:
     assert json.loads(json.dumps(d)) == d
     for key in d:
         assert hasattr(c, key), f"CustomerReport has no attribute for the Rust field {key!r}"
-    assert {"distress", "distress_level", "emotions", "escalation", "repetition", "emphasis", "matches"} <= set(d)
+    assert set(d) == {
+        "distress",
+        "distress_level",
+        "emotions",
+        "escalation",
+        "repetition",
+        "emphasis",
+        "matches",
+        "breakdown",
+    }
+    assert [m.to_dict() for m in c.matches] == d["matches"]
+    assert [t.to_dict() for t in c.breakdown] == d["breakdown"]
 
 
 def test_tokens() -> None:

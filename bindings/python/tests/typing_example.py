@@ -44,6 +44,12 @@ def main() -> None:
     customer = empathize.analyze_customer("I'm furious!!!")
     anger: float = customer.emotions.anger
     assert 0.0 <= anger <= 1.0
+    learned: list[str] = [m.rule for m in customer.matches if m.source == "learned"]
+    logit: float = sum(t.value for t in customer.breakdown)
+    pointed: list[int] = [t.match_index for t in customer.breakdown if t.match_index is not None]
+    print(learned, logit, pointed)
+    strategies: str = empathize.pack("esconv-strategies")
+    assert Analyzer(extra_rules=[strategies]).score("I hope you have a great day.").strategies
 
     conversation: ConversationReport = empathize.analyze_conversation(
         [

@@ -6,6 +6,7 @@ import {
   Analyzer,
   analyzeConversation,
   analyzeCustomer,
+  pack,
   score,
   scoreReply,
   tokenize,
@@ -16,8 +17,11 @@ import {
   type ErrorCode,
   type Flag,
   type Match,
+  type MatchSource,
   type MessageReport,
   type RulePackError,
+  type ScoreTerm,
+  type TermSource,
   type TipCode,
   type Token,
   type Turn,
@@ -45,6 +49,12 @@ const best: string = drafts.reduce((a, b) => (score(a, customer).score >= score(
 // Customers and tokens.
 const upset: CustomerReport = analyzeCustomer(customer)
 const level: number = upset.distressLevel + upset.emotions.anger
+const sources: MatchSource[] = upset.matches.map((m: Match) => m.source)
+const learnedText: string[] = upset.matches.filter((m) => m.source === 'learned').map((m) => `${m.rule}=${m.contribution}`)
+const distressTerms: ScoreTerm[] = upset.breakdown
+const distressLogit: number = distressTerms.reduce((sum, t) => sum + t.value, 0)
+const termSources: TermSource[] = distressTerms.map((t) => t.source)
+const pointed: Match[] = distressTerms.flatMap((t) => (t.matchIndex === null ? [] : [upset.matches[t.matchIndex]!]))
 const tokens: Token[] = tokenize(customer)
 const kinds: string[] = tokens.map((t) => t.kind)
 
@@ -70,6 +80,9 @@ async function later(): Promise<number> {
   const reports: MessageReport[] = await analyzer.scoreManyAsync(drafts)
   return reports.length
 }
+const strategies: string = pack('esconv-strategies')
+const nonCommercial = new Analyzer({ extraRules: [strategies] })
+const retagged: string[] = nonCommercial.score('I hope you have a great day.').strategies.map((s) => s.strategy)
 const ruleIds: string[] = analyzer.rules().map((r) => `${r.id}@${r.line ?? '?'}:${r.epitome?.mechanism ?? '-'}`)
 
 // Errors.
@@ -96,10 +109,17 @@ void flags.includes('policy-wall')
 analyzeConversation([{ role: 'customer' }])
 // @ts-expect-error: unknown option
 void new Analyzer({ extra_rules: '' })
+// @ts-expect-error: not a match source
+void sources.includes('table')
+// @ts-expect-error: pack takes a name
+pack()
+// @ts-expect-error: the customer breakdown is a list of terms, not a number
+const notANumber: number = upset.breakdown
 // @ts-expect-error: scoreManyAsync returns a Promise
 const notAwaited: MessageReport[] = analyzer.scoreManyAsync(drafts)
 
 export const used = [
   value, walled, codes, context, spans, categories, matchIndex, best, level, kinds, missed, phrases,
   first, replyScore, perAgent, batch, later, ruleIds, describeError, notAwaited,
+  sources, learnedText, distressLogit, termSources, pointed, retagged, notANumber,
 ]

@@ -167,7 +167,7 @@ class Epitome:
 
 @final
 class Match:
-    """One rule hit; ``text[start:end] == match.text`` (code points)."""
+    """One rule hit or learned n-gram; ``text[start:end] == match.text`` (code points)."""
 
     @property
     def rule(self) -> str: ...
@@ -235,7 +235,7 @@ class Evidence:
 
 @final
 class ScoreTerm:
-    """One additive term of the score logit."""
+    """One additive term of a logit (a reply's score, a customer's distress)."""
 
     @property
     def source(self) -> _TermSource: ...

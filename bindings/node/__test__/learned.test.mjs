@@ -1,0 +1,200 @@
+// Learned weight tables through the JS API: learned matches and their UTF-16
+// spans, the distress breakdown of a customer report, and the bundled
+// opt-in packs of `pack()`.
+//
+// The texts are written for these tests (no dataset rows): plain complaints
+// whose words the GoEmotions tables of the default pack weigh.
+
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+
+import { Analyzer, analyzeConversation, analyzeCustomer, pack, score } from 'empathize'
+
+// Upset, in words the default rules do not cover but the learned tables do.
+const UPSET = 'This is awful and it sucks.'
+// The same kind of words after emoji (astral: 2 UTF-16 units), a ZWJ family,
+// a flag, Cyrillic and CJK.
+const PREFIXED = [
+  '😡😡 我很生气 — ' + UPSET,
+  'Привет 👩‍👩‍👧‍👦 🇫🇷 the update is horrible, it sucks 😭',
+]
+// No rule speaks of distress in these: distress is the learned logit alone.
+const LEARNED_ONLY = [UPSET, 'Привет 👩‍👩‍👧‍👦 🇫🇷 the update is horrible, it sucks', 'Thank you so much, that fixed it!']
+// A strong rule hit (anger, repetition, escalation): distress is the rules'.
+const RULES_STRONG = 'I’m furious, I already told you three times!!! I want a manager.'
+// The rule categories that feed the rules' distress.
+const DISTRESS_RULES = new Set([
+  'anger', 'frustration', 'sadness', 'anxiety', 'disappointment', 'confusion', 'urgency', 'escalation', 'repetition',
+])
+// A sentence the bundled strategies table re-tags.
+const RETAGGED = 'I hope you have a great day.'
+const DISTRESS_TABLE = 'goemotions-distress:distress'
+
+const sigmoid = (x) => 1 / (1 + Math.exp(-x))
+const sum = (terms) => terms.reduce((s, t) => s + t.value, 0)
+const learned = (report) => report.matches.filter((m) => m.source === 'learned')
+
+describe('learned matches', () => {
+  test('an upset message has learned matches', () => {
+    const report = analyzeCustomer(UPSET)
+    const found = learned(report)
+    assert.ok(found.length > 0, JSON.stringify(report.matches))
+    for (const m of report.matches) assert.ok(['rule', 'learned'].includes(m.source), m.source)
+    for (const m of found) {
+      const [table, target] = m.rule.split(':')
+      assert.ok(['goemotions-emotions', 'goemotions-distress'].includes(table), m.rule)
+      assert.equal(target, m.category)
+      assert.equal(m.polarity, 'neutral')
+      assert.equal(m.negated, false)
+      assert.equal(m.suppressed, false)
+    }
+    const distress = found.filter((m) => m.rule === DISTRESS_TABLE)
+    const words = new Set(distress.map((m) => m.text.toLowerCase()))
+    assert.ok(words.has('awful') && words.has('sucks'), [...words].join(','))
+    assert.ok(distress.every((m) => m.contribution > 0))
+    assert.ok(report.distressLevel >= 2)
+  })
+
+  test('a calm message weighs down', () => {
+    const report = analyzeCustomer('Thank you so much, that fixed it!')
+    assert.ok(report.distress < 0.15)
+    assert.ok(report.matches.some((m) => m.source === 'learned' && m.contribution < 0))
+  })
+
+  for (const text of [UPSET, ...PREFIXED]) {
+    test(`spans slice the text in UTF-16 units: ${text}`, () => {
+      const report = analyzeCustomer(text)
+      assert.ok(learned(report).length > 0)
+      for (const m of report.matches) {
+        assert.ok(0 <= m.start && m.start < m.end && m.end <= text.length, `${m.rule} ${m.start}..${m.end}`)
+        assert.equal(text.slice(m.start, m.end), m.text, `${m.rule} ${m.start}..${m.end}`)
+      }
+    })
+  }
+
+  test('offsets after emoji are UTF-16 units, not code points or bytes', () => {
+    const text = PREFIXED[0]
+    const awful = analyzeCustomer(text).matches.find((m) => m.text === 'awful')
+    assert.ok(awful)
+    assert.equal(awful.start, text.indexOf('awful'))
+    assert.notEqual(awful.start, [...text.slice(0, awful.start)].length)
+    assert.notEqual(awful.start, Buffer.byteLength(text.slice(0, awful.start)))
+  })
+
+  test('a conversation turn keeps learned spans and the breakdown', () => {
+    const text = PREFIXED[1]
+    const customer = analyzeConversation([{ role: 'customer', text }]).turns[0].customer
+    assert.deepEqual(customer, analyzeCustomer(text))
+    assert.ok(learned(customer).length > 0 && customer.breakdown.length > 0)
+    for (const m of customer.matches) assert.equal(text.slice(m.start, m.end), m.text)
+  })
+})
+
+describe('CustomerReport.breakdown', () => {
+  for (const text of LEARNED_ONLY) {
+    test(`sums to the distress logit: ${text}`, () => {
+      const report = analyzeCustomer(text)
+      const terms = report.breakdown
+      assert.ok(terms.length > 0, 'the default pack has a learned distress table')
+      assert.equal(terms[0].source, 'bias')
+      assert.equal(terms.filter((t) => t.source === 'bias').length, 1)
+      for (const t of terms) assert.ok(['bias', 'rules', 'learned'].includes(t.source), t.source)
+      // Precondition: no rule speaks of distress.
+      assert.deepEqual(report.matches.filter((m) => m.source === 'rule' && DISTRESS_RULES.has(m.category)), [])
+      assert.ok(!terms.some((t) => t.source === 'rules'))
+      assert.ok(Math.abs(sigmoid(sum(terms)) - report.distress) < 1e-3, `${sigmoid(sum(terms))} vs ${report.distress}`)
+    })
+  }
+
+  test('a strong rule hit keeps the rules’ distress', () => {
+    const report = analyzeCustomer(RULES_STRONG)
+    assert.ok(report.breakdown.some((t) => t.source === 'rules'))
+    assert.ok(report.distress >= 0.5)
+    assert.ok(report.distress >= sigmoid(sum(report.breakdown)) - 1e-3)
+  })
+
+  for (const text of [UPSET, RULES_STRONG, ...PREFIXED]) {
+    test(`learned terms point at their matches: ${text}`, () => {
+      const { matches, breakdown } = analyzeCustomer(text)
+      for (const t of breakdown) {
+        assert.ok(typeof t.label === 'string' && Number.isFinite(t.value))
+        if (t.source !== 'learned') assert.equal(t.matchIndex, null)
+      }
+      const terms = breakdown.filter((t) => t.source === 'learned')
+      for (const t of terms) {
+        assert.ok(Number.isInteger(t.matchIndex) && t.matchIndex >= 0 && t.matchIndex < matches.length, JSON.stringify(t))
+        const m = matches[t.matchIndex]
+        assert.equal(m.source, 'learned')
+        assert.equal(m.rule, DISTRESS_TABLE)
+        assert.equal(m.category, 'distress')
+        assert.equal(m.contribution, t.value)
+      }
+      const indexes = terms.map((t) => t.matchIndex)
+      assert.equal(new Set(indexes).size, indexes.length, 'no two terms share a match')
+      const shown = matches.flatMap((m, i) => (m.rule === DISTRESS_TABLE ? [i] : []))
+      assert.deepEqual([...indexes].sort((a, b) => a - b), shown)
+    })
+  }
+
+  test('reports survive JSON: source and breakdown are plain data', () => {
+    const report = analyzeCustomer(PREFIXED[0])
+    const copy = JSON.parse(JSON.stringify(report))
+    assert.deepEqual(copy, report)
+    assert.ok(copy.matches.some((m) => m.source === 'learned'))
+    for (const t of copy.breakdown) assert.deepEqual(Object.keys(t).sort(), ['label', 'matchIndex', 'source', 'value'])
+  })
+
+  test('an Analyzer gives the same report as the module function', () => {
+    assert.deepEqual(new Analyzer().analyzeCustomer(UPSET), analyzeCustomer(UPSET))
+  })
+})
+
+describe('pack()', () => {
+  test('esconv-strategies is TOML for extraRules, marked non-commercial', async () => {
+    const toml = pack('esconv-strategies')
+    assert.equal(typeof toml, 'string')
+    assert.equal(toml.split('[[tables]]').length - 1, 1)
+    assert.match(toml, /^name = "esconv-strategies"$/m)
+    assert.match(toml, /non-commercial/i)
+    assert.match(toml, /\bNC\b/)
+    assert.equal(pack('esconv-strategies'), toml)
+
+    const withPack = new Analyzer({ extraRules: [toml] })
+    const plain = new Analyzer()
+    assert.ok(!plain.score(RETAGGED).matches.some((m) => m.rule.startsWith('esconv-strategies:')))
+    const report = withPack.score(RETAGGED)
+    const found = learned(report)
+    assert.ok(found.length > 0 && found.every((m) => m.rule.startsWith('esconv-strategies:')), JSON.stringify(report.matches))
+    assert.deepEqual(new Set(found.map((m) => m.category)), new Set(report.strategies.map((s) => s.strategy)))
+    assert.notDeepEqual(report.strategies, plain.score(RETAGGED).strategies)
+    for (const m of report.matches) assert.equal(RETAGGED.slice(m.start, m.end), m.text)
+    // The batch paths (JSON in chunks, off the main thread) carry the same fields.
+    assert.deepEqual(withPack.scoreMany([RETAGGED, UPSET]), [report, withPack.score(UPSET)])
+    assert.deepEqual(await withPack.scoreManyAsync([RETAGGED]), [report])
+    // A single string works as well as an array.
+    assert.deepEqual(new Analyzer({ extraRules: toml }).score(RETAGGED), report)
+    // The default analyzer is untouched.
+    assert.deepEqual(score(RETAGGED), plain.score(RETAGGED))
+  })
+
+  test('an unknown name throws INVALID_ARG naming the bundled packs', () => {
+    assert.throws(() => pack('nope'), (err) => {
+      assert.ok(err instanceof Error && !(err instanceof TypeError))
+      assert.equal(err.code, 'INVALID_ARG')
+      assert.match(err.message, /nope/)
+      assert.match(err.message, /esconv-strategies/)
+      return true
+    })
+  })
+
+  test('a name that is not a string throws INVALID_ARG_TYPE', () => {
+    for (const bad of [undefined, null, 42, ['esconv-strategies']]) {
+      assert.throws(() => pack(bad), (err) => {
+        assert.ok(err instanceof TypeError, `${bad}: ${err?.constructor?.name} ${err?.message}`)
+        assert.equal(err.code, 'INVALID_ARG_TYPE')
+        assert.match(err.message, /`name`/)
+        return true
+      })
+    }
+  })
+})
