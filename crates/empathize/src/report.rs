@@ -296,7 +296,7 @@ impl MatchSource {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Match {
     /// The id of the rule that matched; for a learned n-gram,
-    /// `table:target` (e.g. `goemotions:anger`).
+    /// `table:target` (e.g. `goemotions-emotions:anger`).
     pub rule: Arc<str>,
     /// A rule of a pack or an n-gram of a learned table.
     pub source: MatchSource,
@@ -608,7 +608,9 @@ pub struct CustomerReport {
     /// Every rule hit and learned n-gram, in text order.
     pub matches: Vec<Match>,
     /// The additive terms of the distress logit when the pack has a learned
-    /// distress table (`distress = σ(Σ values)`); empty otherwise.
+    /// distress table; empty otherwise. `distress = σ(Σ values)`, unless the
+    /// rules alone say more with a strong hit (at least the pack's
+    /// `distress_rule_floor`): then distress is the rules' value.
     pub breakdown: Vec<ScoreTerm>,
     /// Content words, for recognising a reply that reflects them.
     #[serde(skip)]
