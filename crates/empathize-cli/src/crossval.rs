@@ -103,6 +103,15 @@ fn in_fold(seeker: &str, k: usize, fold: usize) -> bool {
     fold_of(seeker, k) == fold
 }
 
+/// The labelled replies whose seeker post is not in `fold`.
+fn outside_fold(items: &[Labelled], k: usize, fold: usize) -> Vec<Labelled> {
+    items
+        .iter()
+        .filter(|i| i.context.as_deref().is_some_and(|s| !in_fold(s, k, fold)))
+        .cloned()
+        .collect()
+}
+
 /// The `[scoring]` values of every mechanism fitted with a learned sentence
 /// table, cross-fitted: each row's evidence comes from a table fitted on
 /// the other `k − 1` folds, so the weights and thresholds learn how much
@@ -117,11 +126,7 @@ pub fn cross_fitted_scoring(
     let mut samples: Vec<Vec<crate::fit::Sample>> = vec![Vec::new(); rows.len()];
     let mut start: Vec<Vec<f64>> = vec![Vec::new(); rows.len()];
     for fold in 0..k {
-        let fit_items: Vec<Labelled> = items
-            .iter()
-            .filter(|i| i.context.as_deref().is_some_and(|s| !in_fold(s, k, fold)))
-            .cloned()
-            .collect();
+        let fit_items = outside_fold(items, k, fold);
         let toml = table_toml(
             rules_only,
             &fit_items,
@@ -176,11 +181,7 @@ pub fn epitome(
     let mut predicted: Vec<Vec<u8>> = vec![Vec::new(); rows.len()];
     let mut rationale: Vec<Vec<f64>> = vec![Vec::new(); rows.len()];
     for fold in 0..k {
-        let fit_items: Vec<Labelled> = items
-            .iter()
-            .filter(|i| i.context.as_deref().is_some_and(|s| !in_fold(s, k, fold)))
-            .cloned()
-            .collect();
+        let fit_items = outside_fold(&items, k, fold);
         let fit_rows: MechanismRows = rows
             .iter()
             .map(|(m, r)| {

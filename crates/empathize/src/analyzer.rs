@@ -278,11 +278,11 @@ impl Analyzer {
                     .map(|g| (g.category.as_str().to_string(), g.bias, g.rules))
                     .collect(),
                 entries: t.entries,
-                trained_on: t.trained_on.clone(),
-                licence: t.licence.clone(),
-                command: t.command.clone(),
-                held_in: t.held_in.clone(),
-                description: t.description.clone(),
+                trained_on: t.header.trained_on.clone(),
+                licence: t.header.licence.clone(),
+                command: t.header.command.clone(),
+                held_in: t.header.held_in.clone(),
+                description: t.header.description.clone(),
                 pack: t.pack.clone(),
                 line: t.line,
             })

@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 
 use crate::error::RulePackError;
 use crate::report::{Category, Mechanism, Strategy};
-use crate::rules::pack::{Context, MergedPack, Position, SentenceKind, TableOutput};
+use crate::rules::pack::{Context, MergedPack, Position, SentenceKind, TableHeader, TableOutput};
 use crate::rules::pattern::{self, Expander};
 use crate::scoring::Scoring;
 use crate::tokenize::{self, RawToken, TokenKind};
@@ -60,11 +60,7 @@ pub(crate) struct LearnedTable {
     pub targets: Vec<LearnedTarget>,
     pub pack: String,
     pub line: Option<usize>,
-    pub trained_on: String,
-    pub licence: String,
-    pub command: String,
-    pub held_in: String,
-    pub description: String,
+    pub header: TableHeader,
     /// How many n-grams the table weighs, over all targets.
     pub entries: usize,
 }
@@ -369,11 +365,7 @@ impl Compiled {
                 targets,
                 pack: src.pack.clone(),
                 line: src.line,
-                trained_on: src.trained_on.clone(),
-                licence: src.licence.clone(),
-                command: src.command.clone(),
-                held_in: src.held_in.clone(),
-                description: src.description.clone(),
+                header: src.header.clone(),
                 entries: count,
             });
         }

@@ -200,6 +200,16 @@ pub(crate) struct TableTarget {
     pub weights: Vec<(String, f64, Option<usize>)>,
 }
 
+/// What a learned table says about where it comes from.
+#[derive(Debug, Clone)]
+pub(crate) struct TableHeader {
+    pub trained_on: String,
+    pub licence: String,
+    pub command: String,
+    pub held_in: String,
+    pub description: String,
+}
+
 /// A learned weight table as merged into an analyzer.
 #[derive(Debug, Clone)]
 pub(crate) struct TableSource {
@@ -208,12 +218,7 @@ pub(crate) struct TableSource {
     pub targets: Vec<TableTarget>,
     pub pack: String,
     pub line: Option<usize>,
-    /// Header: training data, licence, command, held-in score.
-    pub trained_on: String,
-    pub licence: String,
-    pub command: String,
-    pub held_in: String,
-    pub description: String,
+    pub header: TableHeader,
 }
 
 /// A lexicon entry with the pack and line it came from.
@@ -527,11 +532,13 @@ fn parse_table(def: TableDef, lines: &Lines, pack: &str) -> Result<TableSource, 
         targets,
         pack: pack.to_string(),
         line: lines.of(&def.name),
-        trained_on: def.trained_on.into_inner(),
-        licence: def.licence.into_inner(),
-        command: def.command.into_inner(),
-        held_in: def.held_in.into_inner(),
-        description: def.description.unwrap_or_default(),
+        header: TableHeader {
+            trained_on: def.trained_on.into_inner(),
+            licence: def.licence.into_inner(),
+            command: def.command.into_inner(),
+            held_in: def.held_in.into_inner(),
+            description: def.description.unwrap_or_default(),
+        },
         name,
     })
 }
