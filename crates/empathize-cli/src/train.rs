@@ -112,6 +112,21 @@ pub const GOEMOTIONS_DISTRESS: &[&str] = &[
     "disgust",
 ];
 
+/// GoEmotions labels a distress table is trained on: the ones above but
+/// remorse. In GoEmotions "sorry" is mostly remorse; from a customer it is
+/// mostly politeness ("sorry to bother you, where is my invoice?"), which a
+/// table trained with remorse read as distress level 2.
+pub const GOEMOTIONS_DISTRESS_TRAIN: &[&str] = &[
+    "anger",
+    "annoyance",
+    "sadness",
+    "grief",
+    "fear",
+    "nervousness",
+    "disappointment",
+    "disgust",
+];
+
 /// ESConv strategy labels → the engine's strategies.
 pub fn esconv_strategy(label: &str) -> Option<Strategy> {
     let l = label.to_ascii_lowercase();
@@ -155,7 +170,7 @@ pub fn read_goemotions(path: &Path, output: Output) -> Result<Vec<Labelled>> {
             Output::Distress => row
                 .labels
                 .iter()
-                .any(|l| GOEMOTIONS_DISTRESS.contains(&l.as_str()))
+                .any(|l| GOEMOTIONS_DISTRESS_TRAIN.contains(&l.as_str()))
                 .then(|| "distress".to_string())
                 .into_iter()
                 .collect(),
