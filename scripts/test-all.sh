@@ -15,6 +15,16 @@ count_cargo() { # sums "test result: ... N passed; M failed" lines
   awk '/^test result:/ {for (i=1;i<=NF;i++) {if ($(i+1) ~ /^passed/) p+=$i; if ($(i+1) ~ /^failed/) f+=$i}} END {print p+0, f+0}' "$1"
 }
 
+# --- Lint -------------------------------------------------------------------
+# Formatting and clippy warnings fail the run like a failing test.
+say "Lint: cargo fmt --check, cargo clippy -D warnings"
+lint=ok
+cargo fmt --all -- --check >"$LOG/fmt.log" 2>&1 || { lint=failed; head -40 "$LOG/fmt.log"; }
+cargo clippy --workspace --all-targets -- -D warnings >"$LOG/clippy.log" 2>&1 \
+  || { lint=failed; grep -E -A8 '^(error|warning)' "$LOG/clippy.log" | head -60; }
+[ "$lint" = ok ] || status=1
+echo "lint: $lint"
+
 # --- Rust -------------------------------------------------------------------
 say "Rust: cargo test"
 cargo test --workspace 2>&1 | tee "$LOG/rust.log"
@@ -60,5 +70,6 @@ for suite in rust python node; do
   printf '%-7s %5s passed, %s failed, %s skipped\n' "$suite:" "${PASSED[$suite]}" "${FAILED[$suite]}" "${SKIPPED[$suite]:-0}"
   total_p=$((total_p + PASSED[$suite])); total_f=$((total_f + FAILED[$suite]))
 done
+echo "lint:   $lint (cargo fmt --check, cargo clippy --workspace --all-targets -D warnings)"
 echo "$total_p passed, $total_f failed"
 exit $status
