@@ -37,35 +37,7 @@ impl OffsetMap {
     /// Prepares the mapping for `offsets` (byte offsets into `text`; offsets
     /// inside a character map to that character's start).
     pub fn new(text: &str, unit: OffsetUnit, offsets: impl IntoIterator<Item = usize>) -> Self {
-        if unit == OffsetUnit::Byte || text.is_ascii() {
-            return OffsetMap {
-                pairs: Vec::new(),
-                identity: true,
-            };
-        }
-        let mut wanted: Vec<usize> = offsets.into_iter().collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let mut pairs = Vec::with_capacity(wanted.len());
-        let mut units = 0usize;
-        let mut chars = text.char_indices().peekable();
-        for byte in wanted {
-            while let Some(&(at, c)) = chars.peek() {
-                if at + c.len_utf8() > byte {
-                    break;
-                }
-                units += match unit {
-                    OffsetUnit::Utf16 => c.len_utf16(),
-                    _ => 1,
-                };
-                chars.next();
-            }
-            pairs.push((byte, units));
-        }
-        OffsetMap {
-            pairs,
-            identity: false,
-        }
+        OffsetMap::walk(text, unit, offsets, true)
     }
 
     /// The reverse mapping: prepares byte offsets for `offsets` counted in
@@ -86,12 +58,27 @@ impl OffsetMap {
         unit: OffsetUnit,
         offsets: impl IntoIterator<Item = usize>,
     ) -> Self {
+        OffsetMap::walk(text, unit, offsets, false)
+    }
+
+    /// One pass over `text` for the sorted `offsets`, counted in bytes
+    /// (`from_bytes`) or in `unit`, pairing each with the other count.
+    fn walk(
+        text: &str,
+        unit: OffsetUnit,
+        offsets: impl IntoIterator<Item = usize>,
+        from_bytes: bool,
+    ) -> Self {
         if unit == OffsetUnit::Byte || text.is_ascii() {
             return OffsetMap {
                 pairs: Vec::new(),
                 identity: true,
             };
         }
+        let width = |c: char| match unit {
+            OffsetUnit::Utf16 => c.len_utf16(),
+            _ => 1,
+        };
         let mut wanted: Vec<usize> = offsets.into_iter().collect();
         wanted.sort_unstable();
         wanted.dedup();
@@ -99,23 +86,22 @@ impl OffsetMap {
         let mut units = 0usize;
         let mut chars = text.char_indices().peekable();
         for offset in wanted {
-            let mut byte = text.len();
+            // Step over every character that ends at or before `offset`:
+            // an offset inside a character maps to its start.
             while let Some(&(at, c)) = chars.peek() {
-                let width = match unit {
-                    OffsetUnit::Utf16 => c.len_utf16(),
-                    _ => 1,
+                let past = if from_bytes {
+                    at + c.len_utf8() > offset
+                } else {
+                    units + width(c) > offset
                 };
-                if units + width > offset {
-                    byte = at;
+                if past {
                     break;
                 }
-                units += width;
+                units += width(c);
                 chars.next();
             }
-            if chars.peek().is_none() {
-                byte = text.len();
-            }
-            pairs.push((offset, byte));
+            let byte = chars.peek().map_or(text.len(), |&(at, _)| at);
+            pairs.push((offset, if from_bytes { units } else { byte }));
         }
         OffsetMap {
             pairs,
