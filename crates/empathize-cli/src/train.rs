@@ -112,20 +112,13 @@ pub const GOEMOTIONS_DISTRESS: &[&str] = &[
     "disgust",
 ];
 
-/// GoEmotions labels a distress table is trained on: the ones above but
-/// remorse. In GoEmotions "sorry" is mostly remorse; from a customer it is
-/// mostly politeness ("sorry to bother you, where is my invoice?"), which a
-/// table trained with remorse read as distress level 2.
-pub const GOEMOTIONS_DISTRESS_TRAIN: &[&str] = &[
-    "anger",
-    "annoyance",
-    "sadness",
-    "grief",
-    "fear",
-    "nervousness",
-    "disappointment",
-    "disgust",
-];
+/// Whether a GoEmotions label makes a positive for a distress *table*: the
+/// labels above but remorse. In GoEmotions "sorry" is mostly remorse; from a
+/// customer it is mostly politeness ("sorry to bother you, where is my
+/// invoice?"), which a table trained with remorse read as distress level 2.
+fn trains_distress(label: &str) -> bool {
+    label != "remorse" && GOEMOTIONS_DISTRESS.contains(&label)
+}
 
 /// ESConv strategy labels → the engine's strategies.
 pub fn esconv_strategy(label: &str) -> Option<Strategy> {
@@ -170,7 +163,7 @@ pub fn read_goemotions(path: &Path, output: Output) -> Result<Vec<Labelled>> {
             Output::Distress => row
                 .labels
                 .iter()
-                .any(|l| GOEMOTIONS_DISTRESS_TRAIN.contains(&l.as_str()))
+                .any(|l| trains_distress(l))
                 .then(|| "distress".to_string())
                 .into_iter()
                 .collect(),
