@@ -66,6 +66,7 @@ mod offsets;
 pub mod packs;
 mod reflect;
 mod report;
+mod row;
 mod rules;
 pub mod score;
 mod scoring;
@@ -85,5 +86,6 @@ pub use report::{
     Flag, Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm,
     SentenceStrategy, Strategy, TermSource, Tip,
 };
+pub use row::{row_columns, Cell, Column, ColumnKind};
 pub use tips::ALL as ALL_TIPS;
 pub use tokenize::{Token, TokenKind};

@@ -343,6 +343,7 @@ pub(crate) fn analyze_customer(
     CustomerReport {
         distress,
         distress_level,
+        complaint: emotions.complain(),
         emotions,
         escalation,
         repetition,
@@ -408,7 +409,7 @@ pub(crate) fn score_reply(
     let ctx = customer.map(|c| ReplyContext {
         distress: c.distress,
         distress_level: c.distress_level,
-        complaint: c.complaint(),
+        complaint: c.complaint,
     });
     compiled.lex(text, &mut work.lexed);
     compiled.find_hits(
@@ -600,6 +601,7 @@ pub(crate) fn score_reply(
 
     MessageReport {
         score,
+        logit,
         dimensions,
         flags,
         epitome,
