@@ -53,7 +53,7 @@ SKIPPED[python]=$(grep -Eo '[0-9]+ skipped' "$LOG/python.log" | tail -1 | grep -
 # --- Node -------------------------------------------------------------------
 say "Node: npm ci, napi build, node --test"
 (
-  cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+  cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build:test
 ) 2>&1 | tail -5
 ( cd bindings/node && npm test --silent ) 2>&1 | tee "$LOG/node.log"
 node_rc=${PIPESTATUS[0]}

@@ -15,7 +15,10 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
-import { Analyzer, _benchNative, score } from 'empathize'
+import empathize, { Analyzer, score } from 'empathize'
+
+// The native baseline needs a build with the `testing` feature (`npm run build:test`).
+const { _benchNative } = empathize
 
 import { DEFAULT_DATA, loadTexts } from './corpus.mjs'
 
