@@ -128,9 +128,7 @@ def main() -> None:
         array = pa.array(texts, pa.string())
         rows.append(("score_arrow threads=1", *measure(lambda: analyzer.score_arrow(array, threads=1), 1)))
         if not args.single_core:
-            rows.append(
-                (f"score_arrow threads=None ({cores})", *measure(lambda: analyzer.score_arrow(array), None))
-            )
+            rows.append((f"score_arrow threads=None ({cores})", *measure(lambda: analyzer.score_arrow(array), None)))
     else:
         print("(pyarrow is not installed: no score_arrow figures)")
     print(f"{'':32} {'texts/s':>10} {'MB/s':>8} {'native texts/s':>15} {'native MB/s':>12} {'ratio':>7}")
