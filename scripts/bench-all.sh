@@ -17,9 +17,9 @@
 # --seconds have passed and at least --reps were run; the median pass.
 #
 # Builds what it times (incrementally): the Rust example, the Python binding
-# into .venv (`maturin develop --release`, as scripts/test-all.sh does; the
+# into .venv (`maturin develop --release --features testing`, as scripts/test-all.sh does; the
 # venv is created with maturin and pyarrow if missing) and the Node addon
-# (`npm ci` if needed, `npm run build`). The peers go into a bench
+# (`npm ci` if needed, `npm run build:test`: the native baselines are test hooks). The peers go into a bench
 # environment of their own, created when missing and reused otherwise:
 # target/bench-env/ (or $EMPATHIZE_BENCH_ENV): venv/ with vaderSentiment,
 # npm/ with sentiment, exact versions below.
@@ -102,14 +102,14 @@ if [ "$BUILD" = 1 ]; then
     fi
   done
   log=$BENCH_ENV/build.log
-  if ! ( cd bindings/python && nice -n 10 "$ROOT/.venv/bin/maturin" develop --release --quiet ) >"$log" 2>&1; then
+  if ! ( cd bindings/python && nice -n 10 "$ROOT/.venv/bin/maturin" develop --release --quiet --features testing ) >"$log" 2>&1; then
     tail -20 "$log" >&2
     die "maturin develop of the Python binding failed (log: $log)"
   fi
   if [ ! -d bindings/node/node_modules/@napi-rs/cli ]; then
     ( cd bindings/node && npm ci --no-audit --no-fund --loglevel=error ) || die "npm ci in bindings/node failed"
   fi
-  if ! ( cd bindings/node && nice -n 10 npm run --silent build ) >"$log" 2>&1; then
+  if ! ( cd bindings/node && nice -n 10 npm run --silent build:test ) >"$log" 2>&1; then
     tail -20 "$log" >&2
     die "the Node addon build (npm run build in bindings/node) failed (log: $log)"
   fi
