@@ -64,13 +64,11 @@ pub mod html;
 mod learned;
 mod offsets;
 pub mod packs;
-mod reflect;
 mod report;
 mod rules;
 pub mod score;
-mod scoring;
+mod text;
 mod tips;
-mod tokenize;
 
 pub use analyzer::{
     Analyzer, AnalyzerBuilder, Ngram, RuleInfo, TableInfo, DEFAULT_PACK, DEFAULT_TABLES,
@@ -85,5 +83,5 @@ pub use report::{
     Flag, Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm,
     SentenceStrategy, Strategy, TermSource, Tip,
 };
+pub use text::{Token, TokenKind};
 pub use tips::ALL as ALL_TIPS;
-pub use tokenize::{Token, TokenKind};
