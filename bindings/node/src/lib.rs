@@ -40,11 +40,13 @@ fn score_many(
                 .collect();
             analyzer.score_reply_batch(&pairs)
         }
-        Some(customers) => return Err(Failure::Value(format!(
+        Some(customers) => {
+            return Err(Failure::Value(format!(
             "`customers` has {} entries but `texts` has {}: give one customer message per reply",
             customers.len(),
             texts.len()
-        ))),
+        )))
+        }
     };
     JsonBatch::new(&reports)
 }

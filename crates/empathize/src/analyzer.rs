@@ -1,6 +1,5 @@
 //! The analyzer: compiled packs plus the scoring entry points.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
@@ -12,7 +11,7 @@ use crate::report::{Category, CustomerReport, Mechanism, MessageReport, Strategy
 use crate::rules::compile::Compiled;
 use crate::rules::pack::MergedPack;
 use crate::score::{self, Work};
-use crate::tokenize::{self, Token, TokenKind};
+use crate::text::Token;
 
 /// The default English rule pack, as TOML.
 pub const DEFAULT_PACK: &str = include_str!("../packs/en.toml");
@@ -233,46 +232,22 @@ impl Analyzer {
             for t in &lexed.terms {
                 negated[t.token as usize] |= t.negated;
             }
-            let mut buf = String::new();
+            let terms = lexed.terms_per_token();
             lexed
                 .tokens
                 .iter()
                 .enumerate()
-                .map(|(i, t)| {
-                    let raw = &text[t.start..t.end];
-                    let norm = match t.kind {
-                        TokenKind::Word => {
-                            tokenize::normalize_word(raw, 2, &mut buf);
-                            let (a, b) = tokenize::expand_contraction(&buf);
-                            let joined = match b {
-                                Some(b) => format!("{a} {b}"),
-                                None if t.elongated && !self.compiled.knows(a) => {
-                                    let mut one = String::new();
-                                    tokenize::normalize_word(raw, 1, &mut one);
-                                    one
-                                }
-                                None => a.to_string(),
-                            };
-                            if joined == raw {
-                                Cow::Borrowed(raw)
-                            } else {
-                                Cow::Owned(joined)
-                            }
-                        }
-                        kind => tokenize::normalize_other(raw, kind),
-                    };
-                    Token {
-                        text: raw,
-                        start: t.start,
-                        end: t.end,
-                        kind: t.kind,
-                        norm,
-                        sentence: t.sentence as usize,
-                        caps: t.caps,
-                        elongated: t.elongated,
-                        emphatic: t.emphatic,
-                        negated: negated[i],
-                    }
+                .map(|(i, t)| Token {
+                    text: &text[t.start..t.end],
+                    start: t.start,
+                    end: t.end,
+                    kind: t.kind,
+                    norm: lexed.token_norm(text, i, terms[i]),
+                    sentence: t.sentence as usize,
+                    caps: t.caps,
+                    elongated: t.elongated,
+                    emphatic: t.emphatic,
+                    negated: negated[i],
                 })
                 .collect()
         });
@@ -343,7 +318,7 @@ impl Analyzer {
         with_work(|w| {
             self.compiled.lex(text, &mut w.lexed);
             let lexed = &w.lexed;
-            let terms = self.compiled.term_texts(text, lexed);
+            let terms = lexed.term_texts(text, &self.compiled.vocabulary);
             let mut out = Vec::new();
             for (i, term) in lexed.terms.iter().enumerate() {
                 if term.negated {

@@ -25,8 +25,10 @@ use crate::offsets::OffsetUnit;
 use crate::report::{
     CustomerReport, Dimension, Flag, MessageReport, ScoreTerm, Strategy, TermSource, Tip,
 };
+use crate::text::normalize::{expand_contraction, normalize_word};
+use crate::text::scan::scan;
+use crate::text::TokenKind;
 use crate::tips;
-use crate::tokenize::{self, TokenKind};
 
 /// Who wrote a turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -540,7 +542,7 @@ fn agent_summaries(reports: &[TurnReport], missed: &[MissedOpportunity]) -> Vec<
 /// Words of a text, normalized, split into sentences (punctuation dropped).
 fn sentence_words(text: &str) -> Vec<Vec<String>> {
     let mut raw = Vec::new();
-    tokenize::scan(text, &mut raw);
+    scan(text, &mut raw);
     let mut sentences: Vec<Vec<String>> = Vec::new();
     let mut current = u32::MAX;
     let mut buf = String::new();
@@ -553,8 +555,8 @@ fn sentence_words(text: &str) -> Vec<Vec<String>> {
             continue;
         };
         if t.kind == TokenKind::Word {
-            tokenize::normalize_word(&text[t.start..t.end], 1, &mut buf);
-            let (a, b) = tokenize::expand_contraction(&buf);
+            normalize_word(&text[t.start..t.end], 1, &mut buf);
+            let (a, b) = expand_contraction(&buf);
             words.push(a.to_string());
             words.extend(b.map(str::to_string));
         }

@@ -21,9 +21,10 @@ use std::ops::Range;
 use crate::report::{
     Category, Evidence, Match, MatchSource, Polarity, ScoreTerm, SentenceStrategy, TermSource,
 };
-use crate::rules::compile::{Compiled, LearnedHit, LearnedTarget, Lexed};
+use crate::rules::compile::{Compiled, LearnedHit, LearnedTarget};
 use crate::rules::pack::TableOutput;
-use crate::scoring::sigmoid;
+use crate::score::params::sigmoid;
+use crate::text::lex::Lexed;
 
 /// A target's logit over a span, and the n-gram hits that went into it.
 #[derive(Debug)]

@@ -64,14 +64,12 @@ pub mod html;
 mod learned;
 mod offsets;
 pub mod packs;
-mod reflect;
 mod report;
 mod row;
 mod rules;
 pub mod score;
-mod scoring;
+mod text;
 mod tips;
-mod tokenize;
 
 pub use analyzer::{
     Analyzer, AnalyzerBuilder, Ngram, RuleInfo, TableInfo, DEFAULT_PACK, DEFAULT_TABLES,
@@ -87,5 +85,5 @@ pub use report::{
     SentenceStrategy, Strategy, TermSource, Tip,
 };
 pub use row::{row_columns, Cell, Column, ColumnKind};
+pub use text::{Token, TokenKind};
 pub use tips::ALL as ALL_TIPS;
-pub use tokenize::{Token, TokenKind};

@@ -16,8 +16,9 @@ use crate::error::RulePackError;
 use crate::report::{Category, Mechanism, Strategy};
 use crate::rules::pack::{Context, MergedPack, Position, SentenceKind, TableHeader, TableOutput};
 use crate::rules::pattern::{self, Expander};
-use crate::scoring::Scoring;
-use crate::tokenize::{self, RawToken, TokenKind};
+use crate::score::params::Scoring;
+use crate::text::lex::{Lexed, Vocabulary};
+use crate::text::normalize;
 
 /// Most sequences a whole pack may expand to.
 pub(crate) const MAX_PACK_SEQUENCES: usize = 2_000_000;
@@ -87,18 +88,13 @@ struct PlanInfo {
     gaps: Vec<(u8, u8)>,
 }
 
-/// Term flags kept per vocabulary id so lexing compares no strings.
-const NEGATOR: u8 = 1;
-const CLAUSE_END: u8 = 2;
-
 /// Rules compiled into one trie over term ids.
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub name: String,
     pub rules: Vec<Rule>,
     pub scoring: Scoring,
-    vocab: Vocabulary,
-    term_flags: Vec<u8>,
+    pub vocabulary: Vocabulary,
     trie: Trie,
     /// `refs[ref_start[p]..ref_start[p + 1]]` for sequence `p`.
     ref_start: Vec<u32>,
@@ -111,67 +107,6 @@ pub(crate) struct Compiled {
     pub entries: Vec<LearnedEntry>,
     pub tables: Vec<LearnedTable>,
     pub sequences: usize,
-}
-
-/// Id 0 is every token the pack never mentions.
-const UNKNOWN: u32 = 0;
-
-/// Term → id. Nearly every term is at most 15 bytes: those are keyed by
-/// their bytes packed into a `u128` (length in the last byte), so a lookup
-/// hashes two words and compares two words — no string hashing, no `memcmp`
-/// call. Longer terms go to a map of strings.
-#[derive(Debug, Default)]
-struct Vocabulary {
-    short: FxHashMap<u128, u32>,
-    long: FxHashMap<Box<str>, u32>,
-}
-
-impl Vocabulary {
-    fn pack(term: &str) -> Option<u128> {
-        let bytes = term.as_bytes();
-        if bytes.len() > 15 {
-            return None;
-        }
-        let mut key = [0u8; 16];
-        key[..bytes.len()].copy_from_slice(bytes);
-        key[15] = bytes.len() as u8;
-        Some(u128::from_le_bytes(key))
-    }
-
-    fn len(&self) -> usize {
-        self.short.len() + self.long.len()
-    }
-
-    fn get(&self, term: &str) -> Option<u32> {
-        match Self::pack(term) {
-            Some(key) => self.short.get(&key).copied(),
-            None => self.long.get(term).copied(),
-        }
-    }
-
-    /// Calls `f` with every term and its id.
-    fn for_each(&self, mut f: impl FnMut(&str, u32)) {
-        for (key, &id) in &self.short {
-            let bytes = key.to_le_bytes();
-            // The key holds the bytes of a `&str`: they are UTF-8.
-            f(
-                std::str::from_utf8(&bytes[..usize::from(bytes[15])]).unwrap_or_default(),
-                id,
-            );
-        }
-        for (term, &id) in &self.long {
-            f(term, id);
-        }
-    }
-
-    /// The id of `term`, given the next free id if it is new.
-    fn intern(&mut self, term: &str) -> u32 {
-        let next = self.len() as u32 + 1;
-        match Self::pack(term) {
-            Some(key) => *self.short.entry(key).or_insert(next),
-            None => *self.long.entry(term.into()).or_insert(next),
-        }
-    }
 }
 
 /// A trie of term-id sequences.
@@ -370,26 +305,7 @@ impl Compiled {
             });
         }
 
-        // Flags for the terms lexing needs to recognise, interned even when
-        // no pattern uses them.
-        for t in [
-            "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without",
-            "hardly", "barely", "nowhere", ",", ";", ":", ".", "!", "?", "…", "—", "-", "but",
-            "however", "although", "though", "yet", "(", ")",
-        ] {
-            intern(t);
-        }
-        let mut term_flags = vec![0u8; vocab.len() + 1];
-        vocab.for_each(|term, id| {
-            let mut f = 0;
-            if tokenize::is_negator(term) {
-                f |= NEGATOR;
-            }
-            if tokenize::ends_clause(term) {
-                f |= CLAUSE_END;
-            }
-            term_flags[id as usize] = f;
-        });
+        vocab.mark_negation_terms();
 
         let mut trie = Trie::new(vocab.len());
         for (ids, &p) in &sequences {
@@ -414,8 +330,7 @@ impl Compiled {
             name: merged.name.clone(),
             rules,
             scoring,
-            vocab,
-            term_flags,
+            vocabulary: vocab,
             trie,
             ref_start,
             refs,
@@ -428,111 +343,9 @@ impl Compiled {
         })
     }
 
-    /// Whether a term appears in some pattern.
-    pub fn knows(&self, term: &str) -> bool {
-        self.vocab.get(term).is_some()
-    }
-
-    fn lookup(&self, term: &str) -> u32 {
-        self.vocab.get(term).unwrap_or(UNKNOWN)
-    }
-
-    /// Tokenizes `text` and maps it to terms and sentences.
+    /// Tokenizes `text` and maps it to this pack's terms and sentences.
     pub fn lex(&self, text: &str, lexed: &mut Lexed) {
-        lexed.clear();
-        tokenize::scan(text, &mut lexed.tokens);
-        let mut buf = String::new();
-        let mut negation_left = 0usize;
-        let mut sentence = u32::MAX;
-        for (index, tok) in lexed.tokens.iter().enumerate() {
-            if tok.sentence != sentence {
-                sentence = tok.sentence;
-                negation_left = 0;
-                lexed.sentences.push(SentenceSpan {
-                    start: tok.start,
-                    end: tok.end,
-                    first_term: lexed.terms.len() as u32,
-                    end_term: lexed.terms.len() as u32,
-                    content_start: u32::MAX,
-                    question: false,
-                });
-            }
-            let token_text = &text[tok.start..tok.end];
-            let norm_start = lexed.norms.len() as u32;
-            let mut ids = [UNKNOWN; 2];
-            let mut count = 1;
-            match tok.kind {
-                TokenKind::Word => {
-                    lexed.words += 1;
-                    tokenize::normalize_word(token_text, 2, &mut buf);
-                    let (a, b) = tokenize::expand_contraction(&buf);
-                    ids[0] = self.lookup(a);
-                    if let Some(b) = b {
-                        ids[1] = self.lookup(b);
-                        count = 2;
-                    } else if tok.elongated && ids[0] == UNKNOWN {
-                        tokenize::normalize_word(token_text, 1, &mut buf);
-                        ids[0] = self.lookup(&buf);
-                    }
-                    lexed.norms.push_str(&buf);
-                }
-                TokenKind::Number => {
-                    // A number some pattern spells out matches as itself;
-                    // any other number matches `<#NUMBER>`.
-                    lexed.words += 1;
-                    ids[0] = match self.lookup(token_text) {
-                        UNKNOWN => self.lookup("<#NUMBER>"),
-                        id => id,
-                    };
-                }
-                kind => ids[0] = self.lookup(&tokenize::normalize_other(token_text, kind)),
-            }
-            lexed
-                .norm_spans
-                .push((norm_start, lexed.norms.len() as u32));
-            let Some(current) = lexed.sentences.last_mut() else {
-                continue;
-            };
-            current.end = tok.end;
-            if tok.kind == TokenKind::Punct && token_text.contains(['?', '？', '⁉']) {
-                current.question = true;
-            }
-            for &id in &ids[..count] {
-                let flags = self.term_flags.get(id as usize).copied().unwrap_or(0);
-                let negated = if flags & CLAUSE_END != 0 {
-                    negation_left = 0;
-                    false
-                } else if negation_left > 0 {
-                    negation_left -= 1;
-                    true
-                } else {
-                    false
-                };
-                if flags & NEGATOR != 0 {
-                    negation_left = tokenize::NEGATION_REACH;
-                }
-                let content = !matches!(
-                    tok.kind,
-                    TokenKind::Punct
-                        | TokenKind::Mention
-                        | TokenKind::Hashtag
-                        | TokenKind::Url
-                        | TokenKind::Emoji
-                        | TokenKind::Emoticon
-                        | TokenKind::Symbol
-                );
-                if content && current.content_start == u32::MAX {
-                    current.content_start = lexed.terms.len() as u32;
-                }
-                lexed.terms.push(Term {
-                    token: index as u32,
-                    sentence,
-                    negated,
-                });
-                lexed.ids.push(id);
-                current.end_term = lexed.terms.len() as u32;
-            }
-        }
+        crate::text::lex::lex(text, &self.vocabulary, lexed);
     }
 
     /// Runs the automaton over lexed text and stitches gapped patterns.
@@ -629,33 +442,6 @@ impl Compiled {
         }
     }
 
-    /// The normalized text of each term of lexed text, as the automaton
-    /// reads it (`<#NUMBER>` for a number no pattern spells out). Used to
-    /// build training features that match what scoring will look up.
-    pub fn term_texts(&self, text: &str, lexed: &Lexed) -> Vec<String> {
-        let mut out = Vec::with_capacity(lexed.terms.len());
-        let mut previous: Option<u32> = None;
-        for term in &lexed.terms {
-            let tok = lexed.tokens[term.token as usize];
-            let second = previous == Some(term.token);
-            previous = Some(term.token);
-            let raw = &text[tok.start..tok.end];
-            out.push(match tok.kind {
-                TokenKind::Word => {
-                    let (a, b) = tokenize::expand_contraction(lexed.norm(term.token as usize));
-                    match (second, b) {
-                        (true, Some(b)) => b.to_string(),
-                        _ => a.to_string(),
-                    }
-                }
-                TokenKind::Number if self.knows(raw) => raw.to_string(),
-                TokenKind::Number => "<#NUMBER>".to_string(),
-                kind => tokenize::normalize_other(raw, kind).into_owned(),
-            });
-        }
-        out
-    }
-
     /// Chains segment hits of gapped patterns: each segment must start
     /// within its gap after the previous one, in the same sentence.
     fn join_segments(&self, lexed: &Lexed, hits: &mut [SegmentHit], out: &mut Vec<Hit>) {
@@ -708,68 +494,6 @@ impl Compiled {
     }
 }
 
-/// A term of lexed text: a vocabulary id and where it came from.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Term {
-    pub token: u32,
-    pub sentence: u32,
-    pub negated: bool,
-}
-
-/// A sentence of lexed text.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct SentenceSpan {
-    pub start: usize,
-    pub end: usize,
-    pub first_term: u32,
-    pub end_term: u32,
-    /// First term that is a word (not a mention, emoji or mark).
-    pub content_start: u32,
-    pub question: bool,
-}
-
-/// Tokens, terms and sentences of one text, reusable across calls.
-#[derive(Debug, Default)]
-pub(crate) struct Lexed {
-    pub tokens: Vec<RawToken>,
-    /// Normalized words (before contraction expansion), one arena for all.
-    pub norms: String,
-    /// `norms[a..b]` of each token (empty for tokens that are not words).
-    pub norm_spans: Vec<(u32, u32)>,
-    pub terms: Vec<Term>,
-    pub sentences: Vec<SentenceSpan>,
-    /// The vocabulary id of each term.
-    pub ids: Vec<u32>,
-    pub words: usize,
-}
-
-impl Lexed {
-    fn clear(&mut self) {
-        self.tokens.clear();
-        self.norms.clear();
-        self.norm_spans.clear();
-        self.terms.clear();
-        self.sentences.clear();
-        self.ids.clear();
-        self.words = 0;
-    }
-
-    /// The normalized form of a word token (`""` for other tokens).
-    pub fn norm(&self, token: usize) -> &str {
-        self.norm_spans
-            .get(token)
-            .and_then(|&(a, b)| self.norms.get(a as usize..b as usize))
-            .unwrap_or("")
-    }
-
-    /// Byte span of terms `start..end`.
-    pub fn span(&self, start: u32, end: u32) -> (usize, usize) {
-        let first = self.tokens[self.terms[start as usize].token as usize];
-        let last = self.tokens[self.terms[(end - 1) as usize].token as usize];
-        (first.start, last.end)
-    }
-}
-
 /// The terms of an n-gram of a learned table, which must be written in
 /// normalized form (what [`Compiled::term_texts`] gives), one space apart.
 fn ngram_terms(ngram: &str) -> Result<Vec<String>, String> {
@@ -782,7 +506,7 @@ fn ngram_terms(ngram: &str) -> Result<Vec<String>, String> {
     let mut normalized = Vec::with_capacity(pieces.len());
     let mut buf = String::new();
     for piece in &pieces {
-        if (piece.starts_with("<#") && piece.ends_with('>')) || tokenize::is_emoticon_term(piece) {
+        if (piece.starts_with("<#") && piece.ends_with('>')) || normalize::is_emoticon_term(piece) {
             normalized.push(piece.to_string());
             continue;
         }
@@ -793,7 +517,7 @@ fn ngram_terms(ngram: &str) -> Result<Vec<String>, String> {
             '’' | '‘' => '\'',
             c => c,
         }));
-        match tokenize::expand_contraction(&buf) {
+        match normalize::expand_contraction(&buf) {
             (a, Some(b)) => normalized.push(format!("{a} {b}")),
             (a, None) => normalized.push(a.to_string()),
         }

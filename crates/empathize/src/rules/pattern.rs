@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use crate::error::RulePackError;
 use crate::rules::pack::LexiconEntry;
-use crate::tokenize;
+use crate::text::normalize::{expand_contraction, normalize_other, normalize_word};
+use crate::text::scan::scan;
+use crate::text::TokenKind;
 
 /// Most sequences one pattern segment (or lexicon) may expand to.
 pub(crate) const MAX_EXPANSIONS: usize = 4096;
@@ -261,20 +263,20 @@ impl Parser<'_> {
 /// Normalizes a literal with the tokenizer the text goes through.
 pub(crate) fn literal_terms(literal: &str) -> Result<Vec<String>, String> {
     let mut raw = Vec::new();
-    tokenize::scan(literal, &mut raw);
+    scan(literal, &mut raw);
     let mut terms = Vec::new();
     let mut buf = String::new();
     for t in &raw {
         let text = &literal[t.start..t.end];
         match t.kind {
-            tokenize::TokenKind::Word => {
-                tokenize::normalize_word(text, 2, &mut buf);
-                let (a, b) = tokenize::expand_contraction(&buf);
+            TokenKind::Word => {
+                normalize_word(text, 2, &mut buf);
+                let (a, b) = expand_contraction(&buf);
                 terms.push(a.to_string());
                 terms.extend(b.map(str::to_string));
             }
-            tokenize::TokenKind::Number => terms.push(text.to_string()),
-            kind => terms.push(tokenize::normalize_other(text, kind).into_owned()),
+            TokenKind::Number => terms.push(text.to_string()),
+            kind => terms.push(normalize_other(text, kind).into_owned()),
         }
     }
     if terms.is_empty() {

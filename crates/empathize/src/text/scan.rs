@@ -1,81 +1,8 @@
-//! Tokens, normalization and negation scope.
-//!
-//! Text is cut into whitespace-separated chunks; URLs, e-mail addresses,
-//! @mentions, #tags and emoticons are recognised whole, and everything else
-//! is split at Unicode word boundaries (UAX #29, via `unicode-segmentation`).
-//! Tokens borrow from the input and carry byte offsets. For matching, each
-//! token becomes one or two *terms*: its normalized form (case-folded,
-//! apostrophes made straight, elongations squeezed) with contractions
-//! expanded (`I’m` → `i` `am`).
+//! The scanner: text to raw tokens with offsets, shapes and sentences.
 
-use std::borrow::Cow;
-
-use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// What kind of thing a token is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum TokenKind {
-    /// Letters, possibly with apostrophes or digits (`I’m`, `3rd`, `café`).
-    Word,
-    /// Digits (`10`, `3.5`, `1,000`).
-    Number,
-    /// Punctuation; runs of `!`/`?`/`.` are one token (`!!!`, `?!`, `...`).
-    Punct,
-    /// An emoji (with its modifiers and joiners).
-    Emoji,
-    /// A text emoticon such as `:(` or `<3`.
-    Emoticon,
-    /// A URL (`https://…`, `www.…`).
-    Url,
-    /// An e-mail address.
-    Email,
-    /// An `@mention`.
-    Mention,
-    /// A `#hashtag`.
-    Hashtag,
-    /// Any other symbol (`$`, `%`, `©`, …).
-    Symbol,
-}
-
-/// A token of the input, borrowing its text.
-///
-/// ```
-/// let tokens = empathize::Analyzer::new().tokenize("I’m SOOO sorry!!!");
-/// let norms: Vec<&str> = tokens.iter().map(|t| t.norm.as_ref()).collect();
-/// assert_eq!(norms, ["i am", "so", "sorry", "!"]);
-/// assert!(tokens[1].caps && tokens[1].elongated);
-/// assert!(tokens[3].emphatic);
-/// assert_eq!(&"I’m SOOO sorry!!!"[tokens[0].start..tokens[0].end], "I’m");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Token<'a> {
-    /// The token as it appears in the input.
-    pub text: &'a str,
-    /// Offset of the start in the input (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
-    pub start: usize,
-    /// Offset one past the end in the input (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
-    pub end: usize,
-    /// What the token is.
-    pub kind: TokenKind,
-    /// Normalized form used for matching; contractions appear expanded
-    /// (`"i am"`). URLs, e-mails, mentions, tags and numbers normalize to a
-    /// class name (`<#URL>`, `<#NUMBER>`, …).
-    pub norm: Cow<'a, str>,
-    /// Index of the sentence holding the token (0-based).
-    pub sentence: usize,
-    /// The word is written in capitals (two letters or more, all upper case).
-    pub caps: bool,
-    /// A letter is repeated three times or more (`soooo`).
-    pub elongated: bool,
-    /// Emphatic punctuation (`!!`, `?!`, `!!!`).
-    pub emphatic: bool,
-    /// The token lies inside the scope of a negation (`not`, `never`, `n't`, …).
-    pub negated: bool,
-}
+use crate::text::TokenKind;
 
 /// A token as the scanner produces it: offsets and shape, no normalization.
 #[derive(Debug, Clone, Copy)]
@@ -89,7 +16,7 @@ pub(crate) struct RawToken {
     pub emphatic: bool,
 }
 
-const EMOTICONS: &[&str] = &[
+pub(crate) const EMOTICONS: &[&str] = &[
     ":'(", ":’(", ":-(", ":(", ":-)", ":)", ":-D", ":D", ";-)", ";)", ":-/", ":/", ":-P", ":P",
     ":p", ":|", "</3", "<3", "&lt;3", "xD", "XD", ":-o", ":o", ":O", "D:", "T_T", ";_;", "^_^",
     ":-*",
@@ -178,7 +105,7 @@ fn attaches_to_previous(tok: &RawToken, text: &str) -> bool {
     }
 }
 
-fn is_terminal(s: &str) -> bool {
+pub(crate) fn is_terminal(s: &str) -> bool {
     s.chars()
         .all(|c| matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？' | '‼' | '⁉'))
 }
@@ -473,278 +400,10 @@ fn word_shape(word: &str) -> (bool, bool) {
     (letters >= 2 && upper, elongated)
 }
 
-// ---------------------------------------------------------------------------
-// Normalization
-
-/// Class names for tokens that match as a class, not by their text.
-pub(crate) fn class_name(kind: TokenKind) -> Option<&'static str> {
-    match kind {
-        TokenKind::Url => Some("<#URL>"),
-        TokenKind::Email => Some("<#EMAIL>"),
-        TokenKind::Mention => Some("<#MENTION>"),
-        TokenKind::Hashtag => Some("<#HASHTAG>"),
-        TokenKind::Number => Some("<#NUMBER>"),
-        _ => None,
-    }
-}
-
-/// Writes the normalized form of a word into `buf`: lower case, straight
-/// apostrophes, runs of three or more identical letters cut to `keep`.
-pub(crate) fn normalize_word(word: &str, keep: usize, buf: &mut String) {
-    buf.clear();
-    if only_case_to_fold(word.as_bytes(), keep) {
-        // Most words: nothing to straighten or squeeze, only lower-casing.
-        buf.push_str(word);
-        buf.make_ascii_lowercase();
-        return;
-    }
-    normalize_word_by_char(word, keep, buf);
-}
-
-/// [`normalize_word`] one character at a time, for any word.
-fn normalize_word_by_char(word: &str, keep: usize, buf: &mut String) {
-    buf.clear();
-    let mut prev = '\0';
-    let mut run = 0;
-    for c in word.chars() {
-        let c = match c {
-            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{FF07}' | '`' | '\u{00B4}' | '\u{2032}' => {
-                '\''
-            }
-            _ => c,
-        };
-        if c == prev && c.is_alphabetic() {
-            run += 1;
-            if run > keep {
-                continue;
-            }
-        } else {
-            run = 1;
-        }
-        prev = c;
-        if c.is_ascii() {
-            buf.push(c.to_ascii_lowercase());
-        } else {
-            buf.extend(c.to_lowercase());
-        }
-    }
-}
-
-/// Whether [`normalize_word`] has nothing to do to `word` but lower-case
-/// it: ASCII, no backtick to straighten, no letter repeated more than
-/// `keep` times in a row (case-sensitively, as runs are counted there).
-fn only_case_to_fold(word: &[u8], keep: usize) -> bool {
-    let mut run = 0;
-    let mut prev = 0u8;
-    for &c in word {
-        if !c.is_ascii() || c == b'`' {
-            return false;
-        }
-        if c == prev && c.is_ascii_alphabetic() {
-            run += 1;
-            if run > keep {
-                return false;
-            }
-        } else {
-            run = 1;
-        }
-        prev = c;
-    }
-    true
-}
-
-/// Normalized form of a non-word token (punctuation, emoji, emoticon).
-pub(crate) fn normalize_other<'a>(text: &'a str, kind: TokenKind) -> Cow<'a, str> {
-    match kind {
-        TokenKind::Punct if is_terminal(text) => {
-            if text.contains(['?', '？', '⁉']) {
-                Cow::Borrowed("?")
-            } else if text.contains(['!', '！', '‼']) {
-                Cow::Borrowed("!")
-            } else if text.chars().count() > 1 || text.contains('…') {
-                Cow::Borrowed("…")
-            } else {
-                Cow::Borrowed(".")
-            }
-        }
-        TokenKind::Punct => match text.chars().next() {
-            Some('—' | '–' | '―') => Cow::Borrowed("—"),
-            Some('“' | '”' | '„' | '«' | '»') => Cow::Borrowed("\""),
-            Some('’' | '‘') => Cow::Borrowed("'"),
-            Some(c) if text.chars().all(|d| d == c) && text.len() > c.len_utf8() => {
-                Cow::Owned(c.to_string())
-            }
-            _ => Cow::Borrowed(text),
-        },
-        TokenKind::Emoji => {
-            if text
-                .chars()
-                .any(|c| matches!(c, '\u{FE0F}' | '\u{FE0E}' | '\u{1F3FB}'..='\u{1F3FF}'))
-            {
-                Cow::Owned(
-                    text.chars()
-                        .filter(|c| {
-                            !matches!(c, '\u{FE0F}' | '\u{FE0E}' | '\u{1F3FB}'..='\u{1F3FF}')
-                        })
-                        .collect(),
-                )
-            } else {
-                Cow::Borrowed(text)
-            }
-        }
-        // `&lt;3` is a heart that went through an HTML escaper.
-        TokenKind::Emoticon => {
-            Cow::Owned(text.replace('’', "'").replace("&lt;", "<").to_lowercase())
-        }
-        _ => Cow::Borrowed(class_name(kind).unwrap_or(text)),
-    }
-}
-
-/// Whether `term` is the normalized form of an emoticon (`:d` for `:D`).
-pub(crate) fn is_emoticon_term(term: &str) -> bool {
-    EMOTICONS
-        .iter()
-        .any(|e| normalize_other(e, TokenKind::Emoticon) == term)
-}
-
-/// Splits a normalized word into the one or two terms it stands for
-/// (`i'm` → `i`, `am`; `dont` → `do`, `not`).
-pub(crate) fn expand_contraction(norm: &str) -> (&str, Option<&'static str>) {
-    // Words are short: a plain loop beats a call to memrchr here.
-    let Some(apos) = norm.bytes().rposition(|b| b == b'\'') else {
-        if let Some(expanded) = bare_contraction(norm) {
-            return (expanded.0, Some(expanded.1));
-        }
-        return (norm, None);
-    };
-    if apos == 0 || apos + 1 == norm.len() {
-        return (norm, None);
-    }
-    let (base, suffix) = (&norm[..apos], &norm[apos..]);
-    if suffix == "'t" && base.ends_with('n') {
-        let stem = &base[..base.len() - 1];
-        let stem = match stem {
-            "ca" => "can",
-            "wo" => "will",
-            "sha" => "shall",
-            "ai" => "is",
-            "" => return (norm, None),
-            s => s,
-        };
-        return (stem, Some("not"));
-    }
-    let second = match suffix {
-        "'m" => "am",
-        "'re" => "are",
-        "'ve" => "have",
-        "'ll" => "will",
-        "'d" => "would",
-        "'s" => match base {
-            "let" => "us",
-            "it" | "that" | "what" | "there" | "here" | "he" | "she" | "who" | "where" | "how"
-            | "when" | "why" | "everything" | "nothing" | "something" | "this" | "everyone"
-            | "someone" | "nobody" | "life" => "is",
-            _ => "'s",
-        },
-        _ => return (norm, None),
-    };
-    (base, Some(second))
-}
-
-fn bare_contraction(w: &str) -> Option<(&'static str, &'static str)> {
-    if !(2..=8).contains(&w.len()) {
-        return None;
-    }
-    // Every word below ends in one of these: most words are out at once.
-    if !matches!(
-        w.as_bytes()[w.len() - 1],
-        b'm' | b'e' | b't' | b'l' | b's' | b'a'
-    ) {
-        return None;
-    }
-    Some(match w {
-        "im" => ("i", "am"),
-        "ive" => ("i", "have"),
-        "dont" => ("do", "not"),
-        "cant" | "cannot" => ("can", "not"),
-        "wont" => ("will", "not"),
-        "didnt" => ("did", "not"),
-        "doesnt" => ("does", "not"),
-        "isnt" => ("is", "not"),
-        "wasnt" => ("was", "not"),
-        "werent" => ("were", "not"),
-        "arent" => ("are", "not"),
-        "couldnt" => ("could", "not"),
-        "wouldnt" => ("would", "not"),
-        "shouldnt" => ("should", "not"),
-        "havent" => ("have", "not"),
-        "hasnt" => ("has", "not"),
-        "hadnt" => ("had", "not"),
-        "aint" => ("is", "not"),
-        "youre" => ("you", "are"),
-        "youve" => ("you", "have"),
-        "youll" => ("you", "will"),
-        "theyre" => ("they", "are"),
-        "theyve" => ("they", "have"),
-        "weve" => ("we", "have"),
-        "thats" => ("that", "is"),
-        "whats" => ("what", "is"),
-        "theres" => ("there", "is"),
-        "gonna" => ("going", "to"),
-        "wanna" => ("want", "to"),
-        "gotta" => ("got", "to"),
-        _ => return None,
-    })
-}
-
-/// Terms that open a negation scope.
-pub(crate) fn is_negator(term: &str) -> bool {
-    matches!(
-        term,
-        "not"
-            | "no"
-            | "never"
-            | "nothing"
-            | "nobody"
-            | "none"
-            | "neither"
-            | "nor"
-            | "without"
-            | "hardly"
-            | "barely"
-            | "nowhere"
-            | "n't"
-    )
-}
-
-/// Terms that close a negation scope (clause boundaries).
-pub(crate) fn ends_clause(term: &str) -> bool {
-    matches!(
-        term,
-        "," | ";"
-            | ":"
-            | "."
-            | "!"
-            | "?"
-            | "…"
-            | "—"
-            | "-"
-            | "but"
-            | "however"
-            | "although"
-            | "though"
-            | "yet"
-            | "("
-            | ")"
-    )
-}
-
-/// How many terms a negation reaches, at most, inside its clause.
-pub(crate) const NEGATION_REACH: usize = 5;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::normalize::{normalize_other, normalize_word};
 
     fn kinds(text: &str) -> Vec<(String, TokenKind, u32)> {
         let mut out = Vec::new();
@@ -830,38 +489,11 @@ mod tests {
     }
 
     #[test]
-    fn contractions() {
-        let cases = [
-            ("i'm", ("i", Some("am"))),
-            ("can't", ("can", Some("not"))),
-            ("won't", ("will", Some("not"))),
-            ("don't", ("do", Some("not"))),
-            ("you're", ("you", Some("are"))),
-            ("i've", ("i", Some("have"))),
-            ("i'll", ("i", Some("will"))),
-            ("that's", ("that", Some("is"))),
-            ("let's", ("let", Some("us"))),
-            ("customer's", ("customer", Some("'s"))),
-            ("dont", ("do", Some("not"))),
-            ("shouldnt", ("should", Some("not"))),
-            ("im", ("i", Some("am"))),
-            ("cannot", ("can", Some("not"))),
-            ("rock'n'roll", ("rock'n'roll", None)),
-            ("'cause", ("'cause", None)),
-            ("hello", ("hello", None)),
-        ];
-        for (input, want) in cases {
-            assert_eq!(expand_contraction(input), want, "{input}");
-        }
-    }
-
-    #[test]
-    fn punctuation_normalization() {
-        assert_eq!(normalize_other("!!!", TokenKind::Punct), "!");
-        assert_eq!(normalize_other("?!", TokenKind::Punct), "?");
-        assert_eq!(normalize_other("...", TokenKind::Punct), "…");
-        assert_eq!(normalize_other("–", TokenKind::Punct), "—");
-        assert_eq!(normalize_other("https://x.y", TokenKind::Url), "<#URL>");
+    fn invisible_characters_are_skipped() {
+        let k = kinds("a\u{200B}b \u{0000} c");
+        let texts: Vec<&str> = k.iter().map(|t| t.0.as_str()).collect();
+        assert!(texts.contains(&"c"));
+        assert!(!texts.iter().any(|t| t.contains('\u{0000}')));
     }
 
     proptest::proptest! {
@@ -873,26 +505,10 @@ mod tests {
         }
 
         #[test]
-        fn word_normalization_fast_path_agrees(word in "[a-cA-C`'’é]{0,12}", keep in 1usize..=2) {
-            let (mut fast, mut slow) = (String::new(), String::new());
-            normalize_word(&word, keep, &mut fast);
-            normalize_word_by_char(&word, keep, &mut slow);
-            proptest::prop_assert_eq!(fast, slow);
-        }
-
-        #[test]
         fn ascii_fast_path_agrees_on_wordy_text(text in "[a-c0-2_.,;:']{0,30}") {
             let fast: Vec<(usize, &str)> = AsciiWords { text: &text, pos: 0 }.collect();
             let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
             proptest::prop_assert_eq!(fast, slow);
         }
-    }
-
-    #[test]
-    fn invisible_characters_are_skipped() {
-        let k = kinds("a\u{200B}b \u{0000} c");
-        let texts: Vec<&str> = k.iter().map(|t| t.0.as_str()).collect();
-        assert!(texts.contains(&"c"));
-        assert!(!texts.iter().any(|t| t.contains('\u{0000}')));
     }
 }

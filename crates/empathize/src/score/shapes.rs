@@ -4,8 +4,10 @@
 
 use std::sync::Arc;
 
-use crate::rules::compile::{Lexed, SentenceSpan};
-use crate::tokenize::{self, TokenKind};
+use crate::text::lex::{Lexed, SentenceSpan};
+use crate::text::normalize::expand_contraction;
+use crate::text::scan::RawToken;
+use crate::text::TokenKind;
 
 /// Function words that carry no content of their own.
 const STOPWORDS: &[&str] = &[
@@ -666,7 +668,7 @@ pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> V
                     }
                 }
             }
-            let (first, second) = tokenize::expand_contraction(buf);
+            let (first, second) = expand_contraction(buf);
             for w in std::iter::once(first).chain(second) {
                 match w {
                     "you" | "your" | "yours" | "yourself" | "u" | "ur" | "ya" => {
@@ -706,7 +708,7 @@ pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> V
 fn tokens_of<'l>(
     lexed: &'l Lexed,
     s: &SentenceSpan,
-) -> impl Iterator<Item = (usize, &'l tokenize::RawToken)> {
+) -> impl Iterator<Item = (usize, &'l RawToken)> {
     let first = lexed
         .terms
         .get(s.first_term as usize)

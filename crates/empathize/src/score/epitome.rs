@@ -1,0 +1,181 @@
+//! EPITOME: evidence for each mechanism, per sentence, and the levels.
+//!
+//! Rules tagged `epitome = "mechanism:level"` give evidence where they
+//! match; sentence shapes (questions put to the person, the writer's own
+//! experience, echoes of the customer's words) give weak evidence; learned
+//! tables add theirs. A mechanism's level is read off the sum: `strong +
+//! min(weak, weak cap)` against the pack's level thresholds.
+
+use crate::report::{Epitome, Evidence, Mechanism};
+use crate::rules::compile::Compiled;
+use crate::score::params::Scoring;
+use crate::score::selection::Selected;
+use crate::score::shapes::{self, FirstPerson, QuestionKind};
+use crate::text::lex::Lexed;
+
+/// The evidence of the counted rule matches, and the part of it that
+/// level-2 rules gave (the strong evidence, which no cap limits).
+pub(crate) fn rule_evidence(
+    compiled: &Compiled,
+    lexed: &Lexed,
+    selected: &[Selected],
+) -> (Vec<Evidence>, [f64; 3]) {
+    let s = &compiled.scoring;
+    let mut evidence = Vec::new();
+    let mut strong = [0.0f64; 3];
+    for sel in selected.iter().filter(|s| s.counts()) {
+        let rule = &compiled.rules[sel.hit.rule as usize];
+        let Some((m, level)) = rule.epitome else {
+            continue;
+        };
+        let value = epitome_evidence(level, sel.contribution, rule.weight, s.epitome(m).2);
+        if level >= 2 {
+            strong[m as usize] += value;
+        }
+        let sentence = lexed.terms[sel.hit.start as usize].sentence;
+        push_evidence(&mut evidence, lexed, sentence, m, value, &rule.id);
+    }
+    (evidence, strong)
+}
+
+/// Each mechanism's level from all its evidence.
+pub(crate) fn levels(evidence: &[Evidence], strong: &[f64; 3], s: &Scoring) -> Epitome {
+    let mut totals = [0.0f64; 3];
+    for e in evidence {
+        totals[e.mechanism as usize] += e.value;
+    }
+    let mut epitome = Epitome::default();
+    for &m in Mechanism::ALL {
+        let (l1, l2, _, cap) = s.epitome(m);
+        let strong = strong[m as usize];
+        let e = strong + (totals[m as usize] - strong).min(cap);
+        epitome.set(
+            m,
+            if e >= l2 {
+                2
+            } else if e >= l1 {
+                1
+            } else {
+                0
+            },
+        );
+    }
+    epitome
+}
+
+/// A rule tagged with an EPITOME level adds evidence: a level-2 rule counts
+/// 2, a level-1 rule `weak` (a pack parameter); a repeated rule adds less,
+/// with its category's diminishing returns.
+fn epitome_evidence(level: u8, contribution: f64, weight: f64, weak: f64) -> f64 {
+    let share = if weight != 0.0 {
+        (contribution / weight).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    let value = if level >= 2 { f64::from(level) } else { weak };
+    value * share
+}
+
+/// Adds evidence for a mechanism in a sentence, merging with the same
+/// source in the same sentence (looked up among that sentence's items only).
+fn push_evidence(
+    evidence: &mut Vec<Evidence>,
+    lexed: &Lexed,
+    sentence: u32,
+    mechanism: Mechanism,
+    value: f64,
+    source: &str,
+) {
+    if value == 0.0 {
+        return;
+    }
+    let Some(span) = lexed.sentences.get(sentence as usize) else {
+        return;
+    };
+    let same_sentence = evidence
+        .iter()
+        .rev()
+        .take_while(|e| e.start == span.start)
+        .count();
+    let recent = evidence.len() - same_sentence;
+    match evidence[recent..]
+        .iter_mut()
+        .find(|e| e.mechanism == mechanism && e.source == source)
+    {
+        Some(e) => e.value += value,
+        None => evidence.push(Evidence {
+            mechanism,
+            start: span.start,
+            end: span.end,
+            value,
+            source: source.to_string(),
+        }),
+    }
+}
+
+/// Evidence from the shape of sentences: questions put to the person
+/// (explorations), the writer's own experience and echoes of the customer's
+/// words (interpretations).
+pub(crate) fn sentence_evidence(
+    evidence: &mut Vec<Evidence>,
+    lexed: &Lexed,
+    shapes: &[shapes::SentenceShape],
+    s: &Scoring,
+) {
+    for (i, shape) in shapes.iter().enumerate() {
+        let i = i as u32;
+        let question = match shape.question {
+            QuestionKind::None => None,
+            QuestionKind::Suggestive => Some((s.ex_question_suggestive, "suggestive_question")),
+            QuestionKind::Rhetorical => Some((s.ex_question_rhetorical, "rhetorical_question")),
+            QuestionKind::Own => Some((s.ex_question_own, "own_question")),
+            QuestionKind::ToPersonSpecific => {
+                Some((s.ex_question_specific, "specific_question_to_person"))
+            }
+            QuestionKind::ToPerson => Some((s.ex_question_you, "question_to_person")),
+            QuestionKind::Other => Some((s.ex_question_other, "question")),
+        };
+        if let Some((value, source)) = question {
+            push_evidence(evidence, lexed, i, Mechanism::Explorations, value, source);
+        }
+        if shape.words >= 3 {
+            let first_person = match shape.first_person {
+                FirstPerson::None => None,
+                FirstPerson::Opinion => Some((s.ip_opinion, "opinion")),
+                FirstPerson::Experience => Some((s.ip_first_person, "own_experience")),
+                FirstPerson::Other => Some((s.ip_first_person_other, "first_person")),
+            };
+            if let Some((value, source)) = first_person {
+                push_evidence(
+                    evidence,
+                    lexed,
+                    i,
+                    Mechanism::Interpretations,
+                    value,
+                    source,
+                );
+                if shape.shared {
+                    push_evidence(
+                        evidence,
+                        lexed,
+                        i,
+                        Mechanism::Interpretations,
+                        s.ip_shared,
+                        "shared_experience",
+                    );
+                }
+            }
+        }
+        if shape.echoes > 0 && shape.question == QuestionKind::None {
+            let value = s.ip_echo * shape.echoes.min(3) as f64;
+            push_evidence(
+                evidence,
+                lexed,
+                i,
+                Mechanism::Interpretations,
+                value,
+                "echoes_customer",
+            );
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Which rule hits count: side, conditions, overlaps, negation,
+//! suppression by anti-patterns, and diminishing returns.
+
+use crate::report::{Category, Match, MatchSource, Polarity, ReplyContext};
+use crate::rules::compile::{Compiled, Hit, Rule};
+use crate::rules::pack::{Context, Position, SentenceKind};
+use crate::text::lex::Lexed;
+
+/// A hit that survived the rule's conditions, with its fate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Selected {
+    pub hit: Hit,
+    pub negated: bool,
+    pub suppressed: bool,
+    pub contribution: f64,
+}
+
+impl Selected {
+    /// Neither negated nor suppressed: the match moves the result.
+    pub fn counts(&self) -> bool {
+        !self.negated && !self.suppressed
+    }
+}
+
+/// Which side of the conversation a text is from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Agent,
+    Customer,
+}
+
+fn conditions_hold(rule: &Rule, hit: &Hit, lexed: &Lexed, ctx: Option<&ReplyContext>) -> bool {
+    let context_ok = match rule.context {
+        Context::Any => true,
+        Context::Distress => ctx.is_some_and(|c| c.distress_level >= 1),
+        Context::Complaint => ctx.is_some_and(|c| c.complaint),
+        Context::Calm => ctx.is_some_and(|c| !c.complaint && c.distress_level == 0),
+    };
+    if !context_ok {
+        return false;
+    }
+    if rule.max_tokens > 0 && lexed.words > rule.max_tokens {
+        return false;
+    }
+    let sentence_index = lexed.terms[hit.start as usize].sentence as usize;
+    let Some(sentence) = lexed.sentences.get(sentence_index) else {
+        return false;
+    };
+    let position_ok = match rule.position {
+        Position::Any => true,
+        Position::SentenceStart => hit.start <= sentence.content_start,
+        Position::MessageStart => hit.start <= first_content(lexed),
+    };
+    let sentence_ok = match rule.sentence {
+        SentenceKind::Any => true,
+        SentenceKind::Question => sentence.question,
+        SentenceKind::Statement => !sentence.question,
+    };
+    position_ok && sentence_ok
+}
+
+fn first_content(lexed: &Lexed) -> u32 {
+    lexed
+        .sentences
+        .iter()
+        .map(|s| s.content_start)
+        .find(|&c| c != u32::MAX)
+        .unwrap_or(0)
+}
+
+/// Filters hits by side and conditions, resolves overlaps, applies negation
+/// and suppression, and assigns contributions with diminishing returns.
+pub(crate) fn select(
+    compiled: &Compiled,
+    lexed: &Lexed,
+    hits: &[Hit],
+    side: Side,
+    ctx: Option<&ReplyContext>,
+) -> Vec<Selected> {
+    let decay = compiled.scoring.decay;
+    let mut kept: Vec<Selected> = Vec::with_capacity(hits.len());
+    // Hits arrive sorted by start, longest first. Within a category keep
+    // the leftmost-longest: "I'm so sorry" is one apology, not two.
+    let mut last_end: Vec<(Category, u32)> = Vec::new();
+    for hit in hits {
+        let rule = &compiled.rules[hit.rule as usize];
+        let customer_rule = rule.category.is_customer();
+        if customer_rule != (side == Side::Customer) {
+            continue;
+        }
+        if !conditions_hold(rule, hit, lexed, ctx) {
+            continue;
+        }
+        match last_end.iter_mut().find(|(c, _)| *c == rule.category) {
+            Some((_, end)) if hit.start < *end => continue,
+            Some((_, end)) => *end = hit.end,
+            None => last_end.push((rule.category, hit.end)),
+        }
+        let negated = rule.negatable && lexed.terms[hit.start as usize].negated;
+        kept.push(Selected {
+            hit: *hit,
+            negated,
+            suppressed: false,
+            contribution: 0.0,
+        });
+    }
+    if side == Side::Agent {
+        suppress_under_anti_patterns(compiled, lexed, &mut kept);
+    }
+    diminishing_returns(compiled, decay, &mut kept);
+    kept
+}
+
+/// Anti-patterns win over positive hits they overlap: "**sorry** you feel
+/// that way" is a non-apology, not an apology.
+fn suppress_under_anti_patterns(compiled: &Compiled, lexed: &Lexed, kept: &mut [Selected]) {
+    let mut flagged = vec![false; lexed.terms.len()];
+    for s in kept.iter().filter(|s| !s.negated) {
+        if matches!(
+            compiled.rules[s.hit.rule as usize].category,
+            Category::Flag(_)
+        ) {
+            flagged[s.hit.start as usize..s.hit.end as usize].fill(true);
+        }
+    }
+    for s in kept {
+        let rule = &compiled.rules[s.hit.rule as usize];
+        if matches!(rule.category, Category::Dimension(_))
+            && flagged[s.hit.start as usize..s.hit.end as usize].contains(&true)
+        {
+            s.suppressed = true;
+        }
+    }
+}
+
+/// Inside a category the strongest match counts fully and each further one
+/// `decay` times the previous.
+fn diminishing_returns(compiled: &Compiled, decay: f64, kept: &mut [Selected]) {
+    let mut order: Vec<usize> = (0..kept.len()).filter(|&i| kept[i].counts()).collect();
+    order.sort_by(|&a, &b| {
+        let ra = &compiled.rules[kept[a].hit.rule as usize];
+        let rb = &compiled.rules[kept[b].hit.rule as usize];
+        ra.category
+            .as_str()
+            .cmp(rb.category.as_str())
+            .then(rb.weight.abs().total_cmp(&ra.weight.abs()))
+            .then(kept[a].hit.start.cmp(&kept[b].hit.start))
+    });
+    let mut rank = 0i32;
+    let mut prev: Option<Category> = None;
+    for i in order {
+        let rule = &compiled.rules[kept[i].hit.rule as usize];
+        if prev != Some(rule.category) {
+            rank = 0;
+            prev = Some(rule.category);
+        }
+        kept[i].contribution = rule.weight * decay.powi(rank);
+        rank += 1;
+    }
+}
+
+fn polarity(category: Category) -> Polarity {
+    match category {
+        Category::Dimension(_) => Polarity::Positive,
+        Category::Flag(_) => Polarity::Negative,
+        _ => Polarity::Neutral,
+    }
+}
+
+/// The report's matches for the selected hits, in the same order.
+pub(crate) fn to_matches(
+    compiled: &Compiled,
+    lexed: &Lexed,
+    text: &str,
+    selected: &[Selected],
+) -> Vec<Match> {
+    selected
+        .iter()
+        .map(|s| {
+            let rule = &compiled.rules[s.hit.rule as usize];
+            let (start, end) = lexed.span(s.hit.start, s.hit.end);
+            Match {
+                rule: rule.id.clone(),
+                source: MatchSource::Rule,
+                category: rule.category,
+                polarity: polarity(rule.category),
+                start,
+                end,
+                text: text[start..end].to_string(),
+                contribution: s.contribution,
+                negated: s.negated,
+                suppressed: s.suppressed,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,335 @@
+//! Lexing: tokens to vocabulary term ids, sentences and negation scope.
+//!
+//! A word becomes one or two terms (its normalized form, contractions
+//! expanded); each term gets the id the pack's vocabulary gives it. A
+//! negator opens a scope over the next few terms of its clause; the terms
+//! inside are marked negated, which is how "I'm not sorry" cancels an
+//! apology.
+
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
+
+use crate::text::normalize::{expand_contraction, normalize_other, normalize_word};
+use crate::text::scan::{scan, RawToken};
+use crate::text::{normalize, TokenKind};
+
+/// Id 0 is every term the pack never mentions.
+pub(crate) const UNKNOWN: u32 = 0;
+
+/// Term flags kept per vocabulary id so lexing compares no strings.
+const NEGATOR: u8 = 1;
+const CLAUSE_END: u8 = 2;
+
+/// Term → id. Nearly every term is at most 15 bytes: those are keyed by
+/// their bytes packed into a `u128` (length in the last byte), so a lookup
+/// hashes two words and compares two words — no string hashing, no `memcmp`
+/// call. Longer terms go to a map of strings.
+#[derive(Debug, Default)]
+pub(crate) struct Vocabulary {
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<Box<str>, u32>,
+    /// Negator and clause-end flags of each id.
+    flags: Vec<u8>,
+}
+
+impl Vocabulary {
+    fn pack(term: &str) -> Option<u128> {
+        let bytes = term.as_bytes();
+        if bytes.len() > 15 {
+            return None;
+        }
+        let mut key = [0u8; 16];
+        key[..bytes.len()].copy_from_slice(bytes);
+        key[15] = bytes.len() as u8;
+        Some(u128::from_le_bytes(key))
+    }
+
+    /// How many terms it holds.
+    pub fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    /// The id of `term`, if the vocabulary holds it.
+    pub fn get(&self, term: &str) -> Option<u32> {
+        match Self::pack(term) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(term).copied(),
+        }
+    }
+
+    /// The id of `term`, or [`UNKNOWN`].
+    pub fn lookup(&self, term: &str) -> u32 {
+        self.get(term).unwrap_or(UNKNOWN)
+    }
+
+    /// Calls `f` with every term and its id.
+    fn for_each(&self, mut f: impl FnMut(&str, u32)) {
+        for (key, &id) in &self.short {
+            let bytes = key.to_le_bytes();
+            // The key holds the bytes of a `&str`: they are UTF-8.
+            f(
+                std::str::from_utf8(&bytes[..usize::from(bytes[15])]).unwrap_or_default(),
+                id,
+            );
+        }
+        for (term, &id) in &self.long {
+            f(term, id);
+        }
+    }
+
+    /// The id of `term`, given the next free id if it is new.
+    pub fn intern(&mut self, term: &str) -> u32 {
+        let next = self.len() as u32 + 1;
+        match Self::pack(term) {
+            Some(key) => *self.short.entry(key).or_insert(next),
+            None => *self.long.entry(term.into()).or_insert(next),
+        }
+    }
+
+    /// Interns the terms lexing must recognise even when no pattern uses
+    /// them, and records which ids open or close a negation scope. Call
+    /// once, after every pattern term is interned.
+    pub fn mark_negation_terms(&mut self) {
+        for t in [
+            "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without",
+            "hardly", "barely", "nowhere", ",", ";", ":", ".", "!", "?", "…", "—", "-", "but",
+            "however", "although", "though", "yet", "(", ")",
+        ] {
+            self.intern(t);
+        }
+        let mut flags = vec![0u8; self.len() + 1];
+        self.for_each(|term, id| {
+            let mut f = 0;
+            if normalize::is_negator(term) {
+                f |= NEGATOR;
+            }
+            if normalize::ends_clause(term) {
+                f |= CLAUSE_END;
+            }
+            flags[id as usize] = f;
+        });
+        self.flags = flags;
+    }
+
+    fn flags(&self, id: u32) -> u8 {
+        self.flags.get(id as usize).copied().unwrap_or(0)
+    }
+}
+
+/// A term of lexed text: a vocabulary id and where it came from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Term {
+    pub token: u32,
+    pub sentence: u32,
+    pub negated: bool,
+}
+
+/// A sentence of lexed text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SentenceSpan {
+    pub start: usize,
+    pub end: usize,
+    pub first_term: u32,
+    pub end_term: u32,
+    /// First term that is a word (not a mention, emoji or mark).
+    pub content_start: u32,
+    pub question: bool,
+}
+
+/// Tokens, terms and sentences of one text, reusable across calls.
+#[derive(Debug, Default)]
+pub(crate) struct Lexed {
+    pub tokens: Vec<RawToken>,
+    /// Normalized words (before contraction expansion), one arena for all.
+    pub norms: String,
+    /// `norms[a..b]` of each token (empty for tokens that are not words).
+    pub norm_spans: Vec<(u32, u32)>,
+    pub terms: Vec<Term>,
+    pub sentences: Vec<SentenceSpan>,
+    /// The vocabulary id of each term.
+    pub ids: Vec<u32>,
+    pub words: usize,
+}
+
+impl Lexed {
+    fn clear(&mut self) {
+        self.tokens.clear();
+        self.norms.clear();
+        self.norm_spans.clear();
+        self.terms.clear();
+        self.sentences.clear();
+        self.ids.clear();
+        self.words = 0;
+    }
+
+    /// The normalized form of a word token (`""` for other tokens).
+    pub fn norm(&self, token: usize) -> &str {
+        self.norm_spans
+            .get(token)
+            .and_then(|&(a, b)| self.norms.get(a as usize..b as usize))
+            .unwrap_or("")
+    }
+
+    /// Byte span of terms `start..end`.
+    pub fn span(&self, start: u32, end: u32) -> (usize, usize) {
+        let first = self.tokens[self.terms[start as usize].token as usize];
+        let last = self.tokens[self.terms[(end - 1) as usize].token as usize];
+        (first.start, last.end)
+    }
+
+    /// How many terms each token became (0 for tokens lexing skipped).
+    pub fn terms_per_token(&self) -> Vec<u8> {
+        let mut count = vec![0u8; self.tokens.len()];
+        for t in &self.terms {
+            count[t.token as usize] += 1;
+        }
+        count
+    }
+
+    /// The normalized form of token `index` of `text` as lexing read it:
+    /// a word's terms one space apart (`i am`), any other token's class or
+    /// canonical mark.
+    pub fn token_norm<'a>(&self, text: &'a str, index: usize, terms: u8) -> Cow<'a, str> {
+        let tok = self.tokens[index];
+        let raw = &text[tok.start..tok.end];
+        if tok.kind != TokenKind::Word {
+            return normalize_other(raw, tok.kind);
+        }
+        let norm = self.norm(index);
+        let joined: Cow<'_, str> = match expand_contraction(norm) {
+            (a, Some(b)) if terms == 2 => Cow::Owned(format!("{a} {b}")),
+            _ => Cow::Borrowed(norm),
+        };
+        if joined == raw {
+            Cow::Borrowed(raw)
+        } else {
+            Cow::Owned(joined.into_owned())
+        }
+    }
+
+    /// The normalized text of each term, as the automaton reads it
+    /// (`<#NUMBER>` for a number no pattern spells out). Used to build
+    /// training features that match what scoring will look up.
+    pub fn term_texts(&self, text: &str, vocabulary: &Vocabulary) -> Vec<String> {
+        let mut out = Vec::with_capacity(self.terms.len());
+        let mut previous: Option<u32> = None;
+        for term in &self.terms {
+            let tok = self.tokens[term.token as usize];
+            let second = previous == Some(term.token);
+            previous = Some(term.token);
+            let raw = &text[tok.start..tok.end];
+            out.push(match tok.kind {
+                TokenKind::Word => {
+                    let (a, b) = expand_contraction(self.norm(term.token as usize));
+                    match (second, b) {
+                        (true, Some(b)) => b.to_string(),
+                        _ => a.to_string(),
+                    }
+                }
+                TokenKind::Number if vocabulary.get(raw).is_some() => raw.to_string(),
+                TokenKind::Number => "<#NUMBER>".to_string(),
+                kind => normalize_other(raw, kind).into_owned(),
+            });
+        }
+        out
+    }
+}
+
+/// Tokenizes `text` and maps it to terms and sentences.
+pub(crate) fn lex(text: &str, vocabulary: &Vocabulary, lexed: &mut Lexed) {
+    lexed.clear();
+    scan(text, &mut lexed.tokens);
+    let mut buf = String::new();
+    let mut negation_left = 0usize;
+    let mut sentence = u32::MAX;
+    for (index, tok) in lexed.tokens.iter().enumerate() {
+        if tok.sentence != sentence {
+            sentence = tok.sentence;
+            negation_left = 0;
+            lexed.sentences.push(SentenceSpan {
+                start: tok.start,
+                end: tok.end,
+                first_term: lexed.terms.len() as u32,
+                end_term: lexed.terms.len() as u32,
+                content_start: u32::MAX,
+                question: false,
+            });
+        }
+        let token_text = &text[tok.start..tok.end];
+        let norm_start = lexed.norms.len() as u32;
+        let mut ids = [UNKNOWN; 2];
+        let mut count = 1;
+        match tok.kind {
+            TokenKind::Word => {
+                lexed.words += 1;
+                normalize_word(token_text, 2, &mut buf);
+                let (a, b) = expand_contraction(&buf);
+                ids[0] = vocabulary.lookup(a);
+                if let Some(b) = b {
+                    ids[1] = vocabulary.lookup(b);
+                    count = 2;
+                } else if tok.elongated && ids[0] == UNKNOWN {
+                    normalize_word(token_text, 1, &mut buf);
+                    ids[0] = vocabulary.lookup(&buf);
+                }
+                lexed.norms.push_str(&buf);
+            }
+            TokenKind::Number => {
+                // A number some pattern spells out matches as itself;
+                // any other number matches `<#NUMBER>`.
+                lexed.words += 1;
+                ids[0] = match vocabulary.lookup(token_text) {
+                    UNKNOWN => vocabulary.lookup("<#NUMBER>"),
+                    id => id,
+                };
+            }
+            kind => ids[0] = vocabulary.lookup(&normalize_other(token_text, kind)),
+        }
+        lexed
+            .norm_spans
+            .push((norm_start, lexed.norms.len() as u32));
+        let Some(current) = lexed.sentences.last_mut() else {
+            continue;
+        };
+        current.end = tok.end;
+        if tok.kind == TokenKind::Punct && token_text.contains(['?', '？', '⁉']) {
+            current.question = true;
+        }
+        for &id in &ids[..count] {
+            let flags = vocabulary.flags(id);
+            let negated = if flags & CLAUSE_END != 0 {
+                negation_left = 0;
+                false
+            } else if negation_left > 0 {
+                negation_left -= 1;
+                true
+            } else {
+                false
+            };
+            if flags & NEGATOR != 0 {
+                negation_left = normalize::NEGATION_REACH;
+            }
+            let content = !matches!(
+                tok.kind,
+                TokenKind::Punct
+                    | TokenKind::Mention
+                    | TokenKind::Hashtag
+                    | TokenKind::Url
+                    | TokenKind::Emoji
+                    | TokenKind::Emoticon
+                    | TokenKind::Symbol
+            );
+            if content && current.content_start == u32::MAX {
+                current.content_start = lexed.terms.len() as u32;
+            }
+            lexed.terms.push(Term {
+                token: index as u32,
+                sentence,
+                negated,
+            });
+            lexed.ids.push(id);
+            current.end_term = lexed.terms.len() as u32;
+        }
+    }
+}
