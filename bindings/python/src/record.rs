@@ -4,10 +4,9 @@
 //! the class of the same name in `empathize._reports` (generated from the
 //! core by `crates/empathize-schema`) through `pythonize`. A report a call
 //! returns is *lazy*: a [`Native`] handle holds the Rust report and converts
-//! one field when Python first reads it ([`pick`] serializes only that
-//! field); `to_dict()` is the same serde output as plain dicts.
+//! one field when Python first reads it (`empathize::serialize_field`
+//! serializes only that field); `to_dict()` is the same serde output as plain dicts.
 
-use std::fmt;
 use std::sync::Arc;
 
 use empathize as core;
@@ -17,7 +16,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyMapping, PyString};
 use pythonize::{PythonizeNamedMappingType, PythonizeTypes};
-use serde::ser::{self, Impossible, Serialize, SerializeStruct, Serializer};
+use serde::Serialize;
 
 /// The pieces of `empathize._reports` and `empathize._record` this module uses.
 struct Modules {
@@ -186,135 +185,15 @@ pub(crate) fn lazy(py: Python<'_>, payload: Payload) -> PyResult<Bound<'_, PyAny
     python.lazy.bind(py).call1((class, native))
 }
 
-/// Serializes the field `name` of a struct, and nothing else of it.
+/// Serializes the field `name` of a report, and nothing else of it.
 fn pick<'py, T: Serialize>(
     py: Python<'py>,
     value: &T,
     name: &str,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let mut picker = Picker {
-        py,
+    Ok(core::serialize_field(
+        value,
         name,
-        found: None,
-    };
-    match value.serialize(&mut picker) {
-        Ok(()) => picker.found.transpose(),
-        Err(NotAStruct) => Ok(None),
-    }
-}
-
-struct Picker<'a, 'py> {
-    py: Python<'py>,
-    name: &'a str,
-    found: Option<PyResult<Bound<'py, PyAny>>>,
-}
-
-/// The only error of [`Picker`]: it reads structs and nothing else.
-#[derive(Debug)]
-struct NotAStruct;
-
-impl fmt::Display for NotAStruct {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not a struct")
-    }
-}
-
-impl std::error::Error for NotAStruct {}
-
-impl ser::Error for NotAStruct {
-    fn custom<M: fmt::Display>(_: M) -> Self {
-        NotAStruct
-    }
-}
-
-impl SerializeStruct for &mut Picker<'_, '_> {
-    type Ok = ();
-    type Error = NotAStruct;
-
-    fn serialize_field<V: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &V,
-    ) -> Result<(), NotAStruct> {
-        if key == self.name {
-            self.found = Some(to_py(self.py, value));
-        }
-        Ok(())
-    }
-
-    fn end(self) -> Result<(), NotAStruct> {
-        Ok(())
-    }
-}
-
-/// Every `Serializer` method but `serialize_struct` fails.
-macro_rules! not_a_struct {
-    ($($method:ident($($arg:ty),*) -> $out:ty;)*) => {
-        $(fn $method(self, $(_: $arg),*) -> Result<$out, NotAStruct> { Err(NotAStruct) })*
-    };
-}
-
-impl<'a, 'py> Serializer for &'a mut Picker<'_, 'py> {
-    type Ok = ();
-    type Error = NotAStruct;
-    type SerializeSeq = Impossible<(), NotAStruct>;
-    type SerializeTuple = Impossible<(), NotAStruct>;
-    type SerializeTupleStruct = Impossible<(), NotAStruct>;
-    type SerializeTupleVariant = Impossible<(), NotAStruct>;
-    type SerializeMap = Impossible<(), NotAStruct>;
-    type SerializeStruct = Self;
-    type SerializeStructVariant = Impossible<(), NotAStruct>;
-
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, NotAStruct> {
-        Ok(self)
-    }
-
-    not_a_struct! {
-        serialize_bool(bool) -> ();
-        serialize_i8(i8) -> ();
-        serialize_i16(i16) -> ();
-        serialize_i32(i32) -> ();
-        serialize_i64(i64) -> ();
-        serialize_u8(u8) -> ();
-        serialize_u16(u16) -> ();
-        serialize_u32(u32) -> ();
-        serialize_u64(u64) -> ();
-        serialize_f32(f32) -> ();
-        serialize_f64(f64) -> ();
-        serialize_char(char) -> ();
-        serialize_str(&str) -> ();
-        serialize_bytes(&[u8]) -> ();
-        serialize_none() -> ();
-        serialize_unit() -> ();
-        serialize_unit_struct(&'static str) -> ();
-        serialize_unit_variant(&'static str, u32, &'static str) -> ();
-        serialize_seq(Option<usize>) -> Self::SerializeSeq;
-        serialize_tuple(usize) -> Self::SerializeTuple;
-        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
-        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
-        serialize_map(Option<usize>) -> Self::SerializeMap;
-        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
-    }
-
-    fn serialize_some<V: Serialize + ?Sized>(self, _: &V) -> Result<(), NotAStruct> {
-        Err(NotAStruct)
-    }
-
-    fn serialize_newtype_struct<V: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: &V,
-    ) -> Result<(), NotAStruct> {
-        Err(NotAStruct)
-    }
-
-    fn serialize_newtype_variant<V: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &V,
-    ) -> Result<(), NotAStruct> {
-        Err(NotAStruct)
-    }
+        pythonize::Pythonizer::custom::<Records>(py),
+    )?)
 }

@@ -60,6 +60,7 @@
 mod analyzer;
 mod conversation;
 mod error;
+mod field;
 pub mod html;
 mod learned;
 mod offsets;
@@ -78,6 +79,7 @@ pub use conversation::{
     AgentSummary, ConversationReport, MissedOpportunity, Repetition, Role, Turn, TurnReport,
 };
 pub use error::{RulePackError, UnknownRoleError};
+pub use field::{field_names, serialize_field};
 pub use offsets::{OffsetMap, OffsetUnit, ToUnit};
 pub use report::{
     Category, Cue, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence,
