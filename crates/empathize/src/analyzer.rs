@@ -102,6 +102,7 @@ impl Default for Analyzer {
 /// A rule of the active packs, as `empathize rules list` shows it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RuleInfo {
     /// The rule id.
     pub id: String,
@@ -370,6 +371,7 @@ impl Analyzer {
 /// A learned weight table of the active packs, as `empathize rules list` shows it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TableInfo {
     /// The table name (the first half of its matches' `rule`).
     pub name: String,
@@ -397,6 +399,7 @@ pub struct TableInfo {
 
 /// An n-gram of normalized terms in a text, as learned tables read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Ngram {
     /// The terms, one space apart (`i am so sorry`), as a table writes them.
     pub text: String,

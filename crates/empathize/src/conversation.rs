@@ -32,6 +32,7 @@ use crate::tips;
 
 /// Who wrote a turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Role {
     /// The customer (also accepted: `user`, `client`, `human`).
     Customer,
@@ -131,6 +132,7 @@ impl Turn {
 /// The report on one turn: a customer report or a reply report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TurnReport {
     /// Index of the turn in the conversation.
     pub index: usize,
@@ -147,6 +149,7 @@ pub struct TurnReport {
 /// A distressed customer turn that the next agent turn did not acknowledge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MissedOpportunity {
     /// The customer turn.
     pub customer_turn: usize,
@@ -159,6 +162,7 @@ pub struct MissedOpportunity {
 /// An agent phrase reused across turns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Repetition {
     /// The phrase, normalized (lower case, contractions expanded, no punctuation).
     pub phrase: String,
@@ -171,6 +175,7 @@ pub struct Repetition {
 /// One agent's summary across a conversation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AgentSummary {
     /// The agent id.
     pub agent_id: String,
@@ -189,6 +194,7 @@ pub struct AgentSummary {
 /// The report on a whole conversation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ConversationReport {
     /// 0–100, see the module documentation.
     pub score: f64,

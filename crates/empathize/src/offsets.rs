@@ -6,6 +6,7 @@
 
 /// The unit offsets are counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum OffsetUnit {
     /// UTF-8 bytes (Rust `&text[a..b]`).
     #[default]

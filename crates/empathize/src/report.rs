@@ -10,6 +10,7 @@ macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
         }
@@ -197,6 +198,7 @@ named_enum! {
 
 /// What a rule's matches mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Category {
     /// A positive quality of an agent reply.
     Dimension(Dimension),
@@ -301,6 +303,7 @@ impl schemars::JsonSchema for Category {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Polarity {
     /// A positive dimension of a reply.
     Positive,
@@ -314,6 +317,7 @@ pub enum Polarity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MatchSource {
     /// A hand-written rule of a pack.
     Rule,
@@ -334,6 +338,7 @@ impl MatchSource {
 /// One rule hit (or learned n-gram) in a text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Match {
     /// The id of the rule that matched; for a learned n-gram,
     /// `table:target` (e.g. `goemotions-emotions:anger`).
@@ -365,6 +370,7 @@ pub struct Match {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub struct Dimensions {
     pub acknowledgment: f64,
     pub apology: f64,
@@ -437,6 +443,7 @@ impl Dimensions {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub struct Emotions {
     pub anger: f64,
     pub frustration: f64,
@@ -487,6 +494,7 @@ impl Emotions {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub struct Epitome {
     pub emotional_reactions: u8,
     pub interpretations: u8,
@@ -515,6 +523,7 @@ impl Epitome {
 /// The support strategy of one sentence of a reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SentenceStrategy {
     /// Offset of the sentence start (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
     pub start: usize,
@@ -527,6 +536,7 @@ pub struct SentenceStrategy {
 /// A piece of EPITOME evidence: a sentence and what it adds to a mechanism.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Evidence {
     /// The mechanism it supports.
     pub mechanism: Mechanism,
@@ -545,6 +555,7 @@ pub struct Evidence {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TermSource {
     /// The constant the logit starts from.
     Bias,
@@ -564,6 +575,7 @@ pub enum TermSource {
 /// One additive term of the score logit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScoreTerm {
     /// Where the term comes from.
     pub source: TermSource,
@@ -578,6 +590,7 @@ pub struct ScoreTerm {
 /// A suggestion for the agent, with a stable code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Tip {
     /// Stable machine-readable code (`acknowledge_feelings`, …).
     pub code: &'static str,
@@ -588,6 +601,7 @@ pub struct Tip {
 /// What the score of a reply knew about the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReplyContext {
     /// The customer's distress 0–1.
     pub distress: f64,
@@ -600,6 +614,7 @@ pub struct ReplyContext {
 /// The report on one agent reply.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MessageReport {
     /// 0–100: `100 · σ(logit)`.
     pub score: f64,
@@ -640,6 +655,7 @@ impl MessageReport {
 /// The report on one customer message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CustomerReport {
     /// 0–1: how upset the customer is.
     pub distress: f64,
