@@ -1,9 +1,9 @@
 //! Node.js bindings for `empathize` (the npm package `empathize`).
 //!
-//! A thin layer: arguments are read from JS ([`args`]), the core does all the
+//! A thin layer: arguments are read from JS (`args.rs`), the core does all the
 //! work with spans in UTF-16 code units, and reports reach JS as the core's
-//! serde output with camelCase fields ([`camel`], [`transport`]). Failures
-//! become JS errors with a `code` ([`errors`]); panics are caught at every
+//! serde output with camelCase fields (`camel.rs`, `transport.rs`). Failures
+//! become JS errors with a `code` (`errors.rs`); panics are caught at every
 //! entry point. The module functions (`score`, …) are JS over a default
 //! `Analyzer` (see `index.js`); the TypeScript types of the reports are
 //! generated from the core (`src/header.d.ts`).

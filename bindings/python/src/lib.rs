@@ -1,8 +1,8 @@
 //! Python bindings for `empathize`: the `empathize._native` module.
 //!
-//! A thin layer: arguments are read from Python ([`input`]), the core does
+//! A thin layer: arguments are read from Python (`input.rs`), the core does
 //! all the work with spans in code points, and reports become objects of the
-//! classes generated from the core ([`record`]). The module-level functions
+//! classes generated from the core (`record.rs`). The module-level functions
 //! of `empathize` are Python over a default `Analyzer`.
 
 mod analyzer;

@@ -75,7 +75,8 @@ def test_rows_equal_score_reply_with_customers(
     result = analyzer.score_arrow(pa.array(texts), customers=pa.array(customers))
     assert rows(result) == expected_replies
     # The module function uses the default pack: same rows.
-    assert rows(empathize.score_arrow(pa.array(texts[:50]), customers=pa.array(customers[:50]))) == expected_replies[:50]
+    first = empathize.score_arrow(pa.array(texts[:50]), customers=pa.array(customers[:50]))
+    assert rows(first) == expected_replies[:50]
 
 
 @pytest.mark.parametrize("arrow_type", ["string", "large_string", "string_view"])

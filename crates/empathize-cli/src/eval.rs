@@ -352,6 +352,8 @@ fn published(mechanism: Mechanism) -> (f64, f64, f64) {
         Mechanism::EmotionalReactions => (0.745, 0.684, 0.54),
         Mechanism::Interpretations => (0.626, 0.625, 0.57),
         Mechanism::Explorations => (0.726, 0.677, 0.72),
+        // A mechanism the paper does not have: no published figure.
+        _ => (f64::NAN, f64::NAN, f64::NAN),
     }
 }
 

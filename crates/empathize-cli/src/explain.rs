@@ -14,6 +14,8 @@ fn paint_span(style: Style, m: &Match, text: &str) -> String {
             Polarity::Positive => "30;42",
             Polarity::Negative => "97;41",
             Polarity::Neutral => "30;46",
+            // A polarity added to the core later reads as neutral evidence.
+            _ => "30;46",
         };
         format!(
             "{}{}",
@@ -204,6 +206,8 @@ fn print_terms(
             TermSource::Context => "context",
             TermSource::Rules => "rules",
             TermSource::Learned => "learned",
+            // A source added to the core later: shown without a name.
+            _ => "other",
         };
         let value = format!("{:+6.2}", term.value);
         let value = if term.value < 0.0 {

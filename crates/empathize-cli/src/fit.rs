@@ -42,6 +42,8 @@ pub fn features(m: Mechanism) -> &'static [(&'static str, &'static str)] {
             ("rhetorical_question", "ex_question_rhetorical"),
             ("own_question", "ex_question_own"),
         ],
+        // A mechanism added to the core later has no fitted features yet.
+        _ => &[],
     }
 }
 

@@ -72,11 +72,12 @@ pub fn score(analyzer: &Analyzer, record: Record) -> Scored {
             report: Box::new(analyzer.analyze_customer(&text)),
             text,
         },
+        // Every other role (today: the agent) writes replies.
         Item::Message {
-            role: Role::Agent,
             text,
             customer,
             agent_id,
+            ..
         } => {
             let report = match &customer {
                 Some(c) => analyzer.score_reply(c, &text),

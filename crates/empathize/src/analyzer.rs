@@ -102,6 +102,7 @@ impl Default for Analyzer {
 /// A rule of the active packs, as `empathize rules list` shows it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RuleInfo {
     /// The rule id.
     pub id: String,
@@ -126,6 +127,12 @@ pub struct RuleInfo {
 impl Analyzer {
     /// An analyzer with the default English pack. Cheap: the pack is
     /// compiled once per process and shared.
+    ///
+    /// ```
+    /// let analyzer = empathize::Analyzer::new();
+    /// assert_eq!(analyzer.pack_name(), "en");
+    /// assert!(analyzer.rules().iter().any(|r| r.id == "apology.im_sorry"));
+    /// ```
     pub fn new() -> Analyzer {
         Analyzer {
             compiled: default_compiled().clone(),
@@ -154,17 +161,43 @@ impl Analyzer {
 
     /// The unit the spans of this analyzer's reports are counted in (set
     /// with [`AnalyzerBuilder::offsets`]; bytes by default).
+    ///
+    /// ```
+    /// use empathize::{Analyzer, OffsetUnit};
+    /// assert_eq!(Analyzer::new().offsets(), OffsetUnit::Byte);
+    /// let analyzer = Analyzer::builder().offsets(OffsetUnit::Utf16).build()?;
+    /// assert_eq!(analyzer.offsets(), OffsetUnit::Utf16);
+    /// # Ok::<(), empathize::RulePackError>(())
+    /// ```
     pub fn offsets(&self) -> OffsetUnit {
         self.offsets
     }
 
     /// Scores an agent reply on its own.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, Dimension};
+    /// let report = Analyzer::new().score("I'm so sorry, I'll sort this out for you today.");
+    /// assert!(report.dimensions.get(Dimension::Apology) > 0.0);
+    /// assert!(report.context.is_none()); // no customer message given
+    /// ```
     pub fn score(&self, reply: &str) -> MessageReport {
         self.in_unit(reply, self.reply_in_bytes(reply, None))
     }
 
     /// Scores an agent reply to a customer message: acknowledgment becomes
     /// needed when the customer is upset.
+    ///
+    /// ```
+    /// use empathize::Analyzer;
+    /// let analyzer = Analyzer::new();
+    /// let reply = "Your refund has been processed.";
+    /// let report = analyzer.score_reply("I'm furious, you charged me twice!!", reply);
+    /// assert!(report.context.is_some_and(|c| c.distress > 0.0));
+    /// // The same reply, with no feeling acknowledged, scores lower to an upset customer.
+    /// assert!(report.score < analyzer.score(reply).score);
+    /// assert!(report.has_tip("acknowledge_feelings"));
+    /// ```
     pub fn score_reply(&self, customer: &str, reply: &str) -> MessageReport {
         let report = with_work(|w| {
             let c = score::analyze_customer(&self.compiled, customer, w, false);
@@ -173,7 +206,18 @@ impl Analyzer {
         self.in_unit(reply, report)
     }
 
-    /// Scores a reply given an already-analyzed customer message.
+    /// Scores a reply given an already-analyzed customer message (read it
+    /// once, score several candidate replies to it).
+    ///
+    /// ```
+    /// use empathize::Analyzer;
+    /// let analyzer = Analyzer::new();
+    /// let message = "My flight was cancelled and nobody told me.";
+    /// let customer = analyzer.analyze_customer(message);
+    /// for reply in ["I'm so sorry, that must be stressful.", "Rebook online."] {
+    ///     assert_eq!(analyzer.score_reply_to(&customer, reply), analyzer.score_reply(message, reply));
+    /// }
+    /// ```
     pub fn score_reply_to(&self, customer: &CustomerReport, reply: &str) -> MessageReport {
         self.in_unit(reply, self.reply_in_bytes(reply, Some(customer)))
     }
@@ -201,11 +245,29 @@ impl Analyzer {
     }
 
     /// Scores many replies on all cores; the output keeps the input order.
+    ///
+    /// ```
+    /// let analyzer = empathize::Analyzer::new();
+    /// let replies = ["Thanks for your patience!", "Per our policy, no."];
+    /// let reports = analyzer.score_batch(&replies);
+    /// assert_eq!(reports.len(), 2);
+    /// assert_eq!(reports[1], analyzer.score(replies[1]));
+    /// ```
     pub fn score_batch<S: AsRef<str> + Sync>(&self, replies: &[S]) -> Vec<MessageReport> {
         replies.par_iter().map(|r| self.score(r.as_ref())).collect()
     }
 
     /// Scores many `(customer, reply)` pairs on all cores, in input order.
+    ///
+    /// ```
+    /// let analyzer = empathize::Analyzer::new();
+    /// let pairs = [
+    ///     ("Where is my parcel?", "It ships tomorrow."),
+    ///     ("I'm so upset, it arrived broken!", "I'm sorry, I'll send a new one today."),
+    /// ];
+    /// let reports = analyzer.score_reply_batch(&pairs);
+    /// assert_eq!(reports[1], analyzer.score_reply(pairs[1].0, pairs[1].1));
+    /// ```
     pub fn score_reply_batch<C, R>(&self, pairs: &[(C, R)]) -> Vec<MessageReport>
     where
         C: AsRef<str> + Sync,
@@ -218,12 +280,31 @@ impl Analyzer {
     }
 
     /// Reads a customer message: distress, emotions, escalation, repetition.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, Emotion};
+    /// let report = Analyzer::new()
+    ///     .analyze_customer("This is the third time I'm asking. I want to speak to a manager!");
+    /// assert!(report.escalation);
+    /// assert!(report.repetition);
+    /// assert!(report.distress > 0.0);
+    /// assert_eq!(report.emotions.get(Emotion::Gratitude), 0.0);
+    /// ```
     pub fn analyze_customer(&self, text: &str) -> CustomerReport {
         self.in_unit(text, self.customer_in_bytes(text))
     }
 
     /// Splits text into tokens with byte offsets, normalized forms, sentence
     /// indices and negation scope.
+    ///
+    /// ```
+    /// use empathize::TokenKind;
+    /// let tokens = empathize::Analyzer::new().tokenize("I don't care. Bye :(");
+    /// let care = tokens.iter().find(|t| t.text == "care").unwrap();
+    /// assert!(care.negated);
+    /// assert_eq!(tokens.last().unwrap().kind, TokenKind::Emoticon);
+    /// assert_eq!(tokens.last().unwrap().sentence, 1);
+    /// ```
     pub fn tokenize<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
         let tokens = with_work(|w| {
             self.compiled.lex(text, &mut w.lexed);
@@ -255,6 +336,14 @@ impl Analyzer {
     }
 
     /// The rules of the active packs.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, Category, Flag};
+    /// let rules = Analyzer::new().rules();
+    /// let rule = rules.iter().find(|r| r.id == "policy_wall.per_our_policy").unwrap();
+    /// assert_eq!(rule.category, Category::Flag(Flag::PolicyWall));
+    /// assert_eq!(rule.pack, "en");
+    /// ```
     pub fn rules(&self) -> Vec<RuleInfo> {
         self.compiled
             .rules
@@ -274,6 +363,13 @@ impl Analyzer {
     }
 
     /// The learned weight tables of the active packs.
+    ///
+    /// ```
+    /// let tables = empathize::Analyzer::new().tables();
+    /// let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+    /// assert!(names.contains(&"goemotions-distress"));
+    /// assert!(tables.iter().all(|t| t.entries > 0));
+    /// ```
     pub fn tables(&self) -> Vec<TableInfo> {
         self.compiled
             .tables
@@ -352,16 +448,39 @@ impl Analyzer {
 
     /// The scoring parameters in force (defaults overridden by the packs'
     /// `[scoring]` tables), as `(name, value)` pairs.
+    ///
+    /// ```
+    /// let params = empathize::Analyzer::new().scoring_parameters();
+    /// let decay = params.iter().find(|(name, _)| *name == "decay").unwrap().1;
+    /// assert!(decay > 0.0 && decay < 1.0);
+    /// ```
     pub fn scoring_parameters(&self) -> Vec<(&'static str, f64)> {
         self.compiled.scoring.pairs()
     }
 
-    /// The name of the base pack.
+    /// The name of the base pack (its `[pack] name`).
+    ///
+    /// ```
+    /// let analyzer = empathize::Analyzer::builder()
+    ///     .pack("[pack]\nname = \"tiny\"\n")
+    ///     .build()?;
+    /// assert_eq!(analyzer.pack_name(), "tiny");
+    /// # Ok::<(), empathize::RulePackError>(())
+    /// ```
     pub fn pack_name(&self) -> &str {
         &self.compiled.name
     }
 
     /// How many token sequences the packs compiled into (a size measure).
+    ///
+    /// ```
+    /// use empathize::Analyzer;
+    /// let bigger = Analyzer::builder()
+    ///     .extra_pack("[[rules]]\nid = \"warmth.aloha\"\ncategory = \"warmth\"\nweight = 0.8\npatterns = [\"aloha\"]\n")
+    ///     .build()?;
+    /// assert!(bigger.compiled_sequences() > Analyzer::new().compiled_sequences());
+    /// # Ok::<(), empathize::RulePackError>(())
+    /// ```
     pub fn compiled_sequences(&self) -> usize {
         self.compiled.sequences
     }
@@ -370,6 +489,7 @@ impl Analyzer {
 /// A learned weight table of the active packs, as `empathize rules list` shows it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TableInfo {
     /// The table name (the first half of its matches' `rule`).
     pub name: String,
@@ -397,6 +517,7 @@ pub struct TableInfo {
 
 /// An n-gram of normalized terms in a text, as learned tables read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Ngram {
     /// The terms, one space apart (`i am so sorry`), as a table writes them.
     pub text: String,
@@ -420,6 +541,21 @@ pub struct AnalyzerBuilder {
 
 impl AnalyzerBuilder {
     /// Replaces the default English pack with this one (TOML source).
+    ///
+    /// ```
+    /// let analyzer = empathize::Analyzer::builder()
+    ///     .pack(r#"
+    ///         [[rules]]
+    ///         id = "apology.sorry"
+    ///         category = "apology"
+    ///         weight = 1.0
+    ///         patterns = ["sorry"]
+    ///     "#)
+    ///     .build()?;
+    /// assert_eq!(analyzer.rules().len(), 1); // the English rules are gone
+    /// assert_eq!(analyzer.score("Sorry!").matches[0].rule.as_ref(), "apology.sorry");
+    /// # Ok::<(), empathize::RulePackError>(())
+    /// ```
     pub fn pack(mut self, toml: impl Into<String>) -> Self {
         self.base = Some((None, toml.into()));
         self
@@ -442,6 +578,23 @@ impl AnalyzerBuilder {
 
     /// Adds a pack on top of the base pack: new rules are added, rules with
     /// an existing id replace it, lexicons with an existing name extend it.
+    ///
+    /// ```
+    /// use empathize::Analyzer;
+    /// let analyzer = Analyzer::builder()
+    ///     .extra_pack(r#"
+    ///         [[rules]]
+    ///         id = "apology.im_sorry"
+    ///         category = "apology"
+    ///         weight = 2.0
+    ///         patterns = ["i am sorry"]
+    ///     "#)
+    ///     .build()?;
+    /// let rule = analyzer.rules().into_iter().find(|r| r.id == "apology.im_sorry").unwrap();
+    /// assert_eq!(rule.weight, 2.0); // replaced, not added
+    /// assert_eq!(analyzer.rules().len(), Analyzer::new().rules().len());
+    /// # Ok::<(), empathize::RulePackError>(())
+    /// ```
     pub fn extra_pack(mut self, toml: impl Into<String>) -> Self {
         self.extras.push((None, toml.into()));
         self
@@ -463,13 +616,30 @@ impl AnalyzerBuilder {
         self
     }
 
-    /// Overrides the weight of a rule.
+    /// Overrides the weight of a rule; an unknown rule id fails the build.
+    ///
+    /// ```
+    /// use empathize::Analyzer;
+    /// let analyzer = Analyzer::builder().weight("apology.im_sorry", 0.25).build()?;
+    /// let rule = analyzer.rules().into_iter().find(|r| r.id == "apology.im_sorry").unwrap();
+    /// assert_eq!(rule.weight, 0.25);
+    /// assert!(Analyzer::builder().weight("apology.no_such_rule", 1.0).build().is_err());
+    /// # Ok::<(), empathize::RulePackError>(())
+    /// ```
     pub fn weight(mut self, rule_id: impl Into<String>, weight: f64) -> Self {
         self.weights.push((rule_id.into(), weight));
         self
     }
 
-    /// Switches a rule off.
+    /// Switches a rule off; an unknown rule id fails the build.
+    ///
+    /// ```
+    /// use empathize::Analyzer;
+    /// let analyzer = Analyzer::builder().disable("policy_wall.per_our_policy").build()?;
+    /// assert!(analyzer.rules().iter().all(|r| r.id != "policy_wall.per_our_policy"));
+    /// assert!(Analyzer::builder().disable("no.such_rule").build().is_err());
+    /// # Ok::<(), empathize::RulePackError>(())
+    /// ```
     pub fn disable(mut self, rule_id: impl Into<String>) -> Self {
         self.disabled.push(rule_id.into());
         self
@@ -495,6 +665,14 @@ impl AnalyzerBuilder {
 
     /// Compiles the packs. Fails with an error naming the rule, field and
     /// line on any problem in the packs or in the overrides.
+    ///
+    /// ```
+    /// let err = empathize::Analyzer::builder()
+    ///     .extra_pack("[[rules]]\nid = \"x.y\"\ncategory = \"bliss\"\nweight = 1.0\npatterns = [\"hi\"]\n")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!((err.rule(), err.field(), err.line()), (Some("x.y"), Some("category"), Some(3)));
+    /// ```
     pub fn build(self) -> Result<Analyzer, RulePackError> {
         if self.base.is_none()
             && self.extras.is_empty()

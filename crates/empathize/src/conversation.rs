@@ -30,8 +30,17 @@ use crate::text::scan::scan;
 use crate::text::TokenKind;
 use crate::tips;
 
-/// Who wrote a turn.
+/// Who wrote a turn. Parsed from the names conversation formats use, in
+/// any case.
+///
+/// ```
+/// use empathize::Role;
+/// assert_eq!("Assistant".parse::<Role>(), Ok(Role::Agent));
+/// assert_eq!("user".parse::<Role>(), Ok(Role::Customer));
+/// assert_eq!("robot".parse::<Role>().unwrap_err().role(), "robot");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Role {
     /// The customer (also accepted: `user`, `client`, `human`).
     Customer,
@@ -41,6 +50,12 @@ pub enum Role {
 
 impl Role {
     /// The canonical name: `customer` or `agent`.
+    ///
+    /// ```
+    /// let role: empathize::Role = "bot".parse()?;
+    /// assert_eq!(role.as_str(), "agent");
+    /// # Ok::<(), empathize::UnknownRoleError>(())
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Customer => "customer",
@@ -102,6 +117,13 @@ pub struct Turn {
 
 impl Turn {
     /// A customer turn.
+    ///
+    /// ```
+    /// use empathize::{Role, Turn};
+    /// let turn = Turn::customer("Where is my order?");
+    /// assert_eq!((turn.role, turn.text.as_str()), (Role::Customer, "Where is my order?"));
+    /// assert_eq!(turn.agent_id, None);
+    /// ```
     pub fn customer(text: impl Into<String>) -> Turn {
         Turn {
             role: Role::Customer,
@@ -112,6 +134,13 @@ impl Turn {
     }
 
     /// An agent turn.
+    ///
+    /// ```
+    /// use empathize::{Role, Turn};
+    /// let turn = Turn::agent("It ships today.");
+    /// assert_eq!(turn.role, Role::Agent);
+    /// assert_eq!(turn.agent_id, None);
+    /// ```
     pub fn agent(text: impl Into<String>) -> Turn {
         Turn {
             role: Role::Agent,
@@ -121,7 +150,18 @@ impl Turn {
         }
     }
 
-    /// Sets the agent id.
+    /// Sets the agent id, which groups turns in
+    /// [`ConversationReport::agents`].
+    ///
+    /// ```
+    /// use empathize::{Analyzer, Turn};
+    /// let report = Analyzer::new().analyze_conversation(&[
+    ///     Turn::customer("My card was declined twice."),
+    ///     Turn::agent("I'm sorry about that, let me check.").with_agent("ana"),
+    /// ]);
+    /// assert_eq!(report.agents.len(), 1);
+    /// assert_eq!(report.agents[0].agent_id, "ana");
+    /// ```
     pub fn with_agent(mut self, agent_id: impl Into<String>) -> Turn {
         self.agent_id = Some(agent_id.into());
         self
@@ -131,6 +171,7 @@ impl Turn {
 /// The report on one turn: a customer report or a reply report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TurnReport {
     /// Index of the turn in the conversation.
     pub index: usize,
@@ -147,6 +188,7 @@ pub struct TurnReport {
 /// A distressed customer turn that the next agent turn did not acknowledge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MissedOpportunity {
     /// The customer turn.
     pub customer_turn: usize,
@@ -159,6 +201,7 @@ pub struct MissedOpportunity {
 /// An agent phrase reused across turns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Repetition {
     /// The phrase, normalized (lower case, contractions expanded, no punctuation).
     pub phrase: String,
@@ -171,6 +214,7 @@ pub struct Repetition {
 /// One agent's summary across a conversation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AgentSummary {
     /// The agent id.
     pub agent_id: String,
@@ -189,6 +233,7 @@ pub struct AgentSummary {
 /// The report on a whole conversation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ConversationReport {
     /// 0–100, see the module documentation.
     pub score: f64,

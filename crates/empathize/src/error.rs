@@ -66,26 +66,67 @@ impl RulePackError {
     }
 
     /// The name of the pack (or `extra pack #n`) the error is in.
+    ///
+    /// ```
+    /// use empathize::Analyzer;
+    /// let bad = "[[rules]]\nid = \"x\"\ncategory = \"nope\"\nweight = 1.0\npatterns = [\"hi\"]\n";
+    /// let err = Analyzer::builder().extra_pack(bad).build().unwrap_err();
+    /// assert_eq!(err.pack(), Some("extra pack #1"));
+    /// let err = Analyzer::builder().extra_pack_named("team.toml", bad).build().unwrap_err();
+    /// assert_eq!(err.pack(), Some("team.toml"));
+    /// ```
     pub fn pack(&self) -> Option<&str> {
         self.pack.as_deref()
     }
 
     /// The id of the offending rule (or lexicon name), if the error is in one.
+    ///
+    /// ```
+    /// let err = empathize::Analyzer::builder().disable("no.such_rule").build().unwrap_err();
+    /// assert_eq!(err.rule(), Some("no.such_rule"));
+    /// ```
     pub fn rule(&self) -> Option<&str> {
         self.rule.as_deref()
     }
 
     /// The offending field (`patterns`, `category`, …), if known.
+    ///
+    /// ```
+    /// let err = empathize::Analyzer::builder()
+    ///     .pack("[[rules]]\nid = \"x\"\ncategory = \"apology\"\nweight = 1.0\npatterns = [\"(\"]\n")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.field(), Some("patterns"));
+    /// ```
     pub fn field(&self) -> Option<&str> {
         self.field.as_deref()
     }
 
     /// The 1-based line in the TOML source, if known.
+    ///
+    /// ```
+    /// let err = empathize::Analyzer::builder()
+    ///     .pack("# a comment\n[[rules]]\nid = \"x\"\ncategory = \"bliss\"\nweight = 1.0\npatterns = [\"hi\"]\n")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.line(), Some(4));
+    /// ```
     pub fn line(&self) -> Option<usize> {
         self.line
     }
 
-    /// The description of the problem, without location.
+    /// The description of the problem, without location (the `Display`
+    /// form puts the location in front of it).
+    ///
+    /// ```
+    /// let err = empathize::Analyzer::builder()
+    ///     .pack_named("mine.toml", "[[rules]]\nid = \"x\"\ncategory = \"bliss\"\n")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(!err.message().contains("mine.toml"));
+    /// assert!(err.to_string().starts_with("pack `mine.toml`"));
+    /// assert!(err.to_string().ends_with(err.message()));
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -124,7 +165,13 @@ pub struct UnknownRoleError {
 }
 
 impl UnknownRoleError {
-    /// The role string that was not recognised.
+    /// The role string that was not recognised, as given.
+    ///
+    /// ```
+    /// let err = "Moderator".parse::<empathize::Role>().unwrap_err();
+    /// assert_eq!(err.role(), "Moderator");
+    /// assert!(err.to_string().contains("`Moderator`"));
+    /// ```
     pub fn role(&self) -> &str {
         &self.role
     }

@@ -54,6 +54,12 @@ pub const CSS: &str = r#"
 
 /// Escapes text for HTML element content and attribute values; control
 /// characters (other than newline and tab) become U+FFFD.
+///
+/// ```
+/// use empathize::html::escape;
+/// assert_eq!(escape("<b>\"Tom\" & 'Jerry'</b>"), "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;");
+/// assert_eq!(escape("a\u{7}b\n"), "a\u{FFFD}b\n");
+/// ```
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -72,11 +78,23 @@ pub fn escape(s: &str) -> String {
 
 /// Wraps markup from this module with its stylesheet, for showing alone
 /// (a notebook cell, an e-mail).
+///
+/// ```
+/// use empathize::html;
+/// let page = html::fragment(&html::score_badge(72.0));
+/// assert!(page.starts_with("<div class=\"empathize\"><style>"));
+/// assert!(page.contains(html::CSS) && page.ends_with("</span></div>"));
+/// ```
 pub fn fragment(inner: &str) -> String {
     format!("<div class=\"empathize\"><style>{CSS}</style>{inner}</div>")
 }
 
 /// The class of a score: `s-good` (≥ 65), `s-mid` (≥ 40) or `s-bad`.
+///
+/// ```
+/// use empathize::html::score_class;
+/// assert_eq!([score_class(65.0), score_class(64.9), score_class(39.9)], ["s-good", "s-mid", "s-bad"]);
+/// ```
 pub fn score_class(score: f64) -> &'static str {
     if score >= 65.0 {
         "s-good"
@@ -102,6 +120,13 @@ pub fn score_style(score: f64) -> &'static str {
 }
 
 /// A score as a coloured badge, rounded to a whole number.
+///
+/// ```
+/// assert_eq!(
+///     empathize::html::score_badge(71.64),
+///     "<span class=\"score s-good\" title=\"score 71.6\">72</span>"
+/// );
+/// ```
 pub fn score_badge(score: f64) -> String {
     format!(
         "<span class=\"score {}\" title=\"score {score:.1}\">{score:.0}</span>",
@@ -111,6 +136,15 @@ pub fn score_badge(score: f64) -> String {
 
 /// The matches that count (not negated, not overridden), without overlaps:
 /// at each position the longest match wins. In text order.
+///
+/// ```
+/// use empathize::{html, Analyzer};
+/// let report = Analyzer::new().score("I'm not sorry. I'm so sorry.");
+/// let spans = html::highlight_spans(&report.matches);
+/// assert!(!spans.is_empty());
+/// assert!(spans.iter().all(|m| !m.negated && !m.suppressed));
+/// assert!(spans.windows(2).all(|w| w[0].end <= w[1].start));
+/// ```
 pub fn highlight_spans(matches: &[Match]) -> Vec<&Match> {
     let mut spans: Vec<&Match> = matches
         .iter()
@@ -130,6 +164,15 @@ pub fn highlight_spans(matches: &[Match]) -> Vec<&Match> {
 /// its polarity (`pos`, `neg`, `neu`) and whose title names the category,
 /// the rule and the contribution. `unit` is the unit of the matches'
 /// offsets; a span that does not fit the text is left unmarked.
+///
+/// ```
+/// use empathize::{html, Analyzer, OffsetUnit};
+/// let text = "Per our policy, no <refunds>.";
+/// let report = Analyzer::new().score(text);
+/// let marked = html::highlight(text, &report.matches, OffsetUnit::Byte);
+/// assert!(marked.starts_with("<mark class=\"neg\" title=\"policy_wall · "));
+/// assert!(marked.ends_with("&lt;refunds&gt;."));
+/// ```
 pub fn highlight(text: &str, matches: &[Match], unit: OffsetUnit) -> String {
     let spans = highlight_spans(matches);
     let bytes = OffsetMap::from_unit(text, unit, spans.iter().flat_map(|m| [m.start, m.end]));
@@ -191,6 +234,15 @@ fn reply_meta(report: &MessageReport) -> String {
 
 /// An agent reply: the highlighted text, then its score, flags, EPITOME
 /// levels (emotional reactions / interpretations / explorations) and tips.
+///
+/// ```
+/// use empathize::{html, Analyzer, OffsetUnit};
+/// let text = "Calm down.";
+/// let report = Analyzer::new().score(text);
+/// let markup = html::reply(text, &report, OffsetUnit::Byte);
+/// assert!(markup.contains("<span class=\"flag\">dismissive</span>"));
+/// assert!(markup.contains(&html::score_badge(report.score)));
+/// ```
 pub fn reply(text: &str, report: &MessageReport, unit: OffsetUnit) -> String {
     format!(
         "<div class=\"text\">{}</div><div class=\"meta\">{}</div>",
@@ -226,6 +278,15 @@ fn customer_body(text: &str, report: &CustomerReport, unit: OffsetUnit, missed: 
 
 /// A customer message: the highlighted text, then distress, the strongest
 /// emotions, escalation and repetition.
+///
+/// ```
+/// use empathize::{html, Analyzer, OffsetUnit};
+/// let text = "I'm furious. Get me a manager!";
+/// let report = Analyzer::new().analyze_customer(text);
+/// let markup = html::customer(text, &report, OffsetUnit::Byte);
+/// assert!(markup.contains(&format!("distress {:.2}", report.distress)));
+/// assert!(markup.contains("<span class=\"flag\">escalation</span>"));
+/// ```
 pub fn customer(text: &str, report: &CustomerReport, unit: OffsetUnit) -> String {
     customer_body(text, report, unit, false)
 }
@@ -235,6 +296,16 @@ pub fn customer(text: &str, report: &CustomerReport, unit: OffsetUnit) -> String
 /// phrases, question streaks, resolution) and every turn with its report,
 /// then the conversation's tips. `texts` are the turns' texts, in order;
 /// `open` shows the turns without a click.
+///
+/// ```
+/// use empathize::{html, Analyzer, OffsetUnit, Turn};
+/// let turns = [Turn::customer("My order never came."), Turn::agent("I'm so sorry, I'll resend it today.")];
+/// let report = Analyzer::new().analyze_conversation(&turns);
+/// let texts: Vec<&str> = turns.iter().map(|t| t.text.as_str()).collect();
+/// let markup = html::conversation(&texts, &report, OffsetUnit::Byte, Some("order #1"), true);
+/// assert!(markup.starts_with("<details class=\"conv\" open><summary>"));
+/// assert!(markup.contains("<b>order #1</b>") && markup.contains("2 turns"));
+/// ```
 pub fn conversation<S: AsRef<str>>(
     texts: &[S],
     report: &ConversationReport,

@@ -6,6 +6,7 @@
 
 /// The unit offsets are counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum OffsetUnit {
     /// UTF-8 bytes (Rust `&text[a..b]`).
     #[default]
@@ -36,6 +37,15 @@ pub struct OffsetMap {
 impl OffsetMap {
     /// Prepares the mapping for `offsets` (byte offsets into `text`; offsets
     /// inside a character map to that character's start).
+    ///
+    /// ```
+    /// use empathize::{OffsetMap, OffsetUnit};
+    /// let text = "café au lait"; // `é` is 2 bytes, 1 code point
+    /// let map = OffsetMap::new(text, OffsetUnit::Char, [6, 4]);
+    /// assert_eq!((map.get(4), map.get(6)), (3, 5));
+    /// let inside = OffsetMap::new(text, OffsetUnit::Char, [4]); // inside `é`
+    /// assert_eq!(inside.get(4), 3);
+    /// ```
     pub fn new(text: &str, unit: OffsetUnit, offsets: impl IntoIterator<Item = usize>) -> Self {
         OffsetMap::walk(text, unit, offsets, true)
     }
@@ -111,6 +121,14 @@ impl OffsetMap {
 
     /// The converted offset of `byte` (which must have been passed to `new`;
     /// an unknown offset maps to the nearest known one below it).
+    ///
+    /// ```
+    /// use empathize::{OffsetMap, OffsetUnit};
+    /// let map = OffsetMap::new("ab😭cd", OffsetUnit::Utf16, [2, 6, 8]);
+    /// assert_eq!([map.get(2), map.get(6), map.get(8)], [2, 4, 6]);
+    /// // ASCII text and byte units need no mapping: every offset is itself.
+    /// assert_eq!(OffsetMap::new("plain", OffsetUnit::Char, []).get(3), 3);
+    /// ```
     pub fn get(&self, byte: usize) -> usize {
         if self.identity {
             return byte;
@@ -126,6 +144,18 @@ impl OffsetMap {
 /// Rewrites every span of a report from bytes to another unit.
 pub trait ToUnit {
     /// Converts all offsets (computed on `text`, in bytes) to `unit`.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, OffsetUnit, ToUnit};
+    /// let text = "😭😭 I'm so sorry";
+    /// let mut report = Analyzer::new().score(text);
+    /// let bytes = report.matches[0].start;
+    /// report.to_unit(text, OffsetUnit::Utf16);
+    /// let m = &report.matches[0];
+    /// assert_eq!(m.start, bytes - 4); // each emoji: 4 bytes, 2 UTF-16 units
+    /// let utf16: Vec<u16> = text.encode_utf16().collect();
+    /// assert_eq!(String::from_utf16(&utf16[m.start..m.end]).unwrap(), m.text);
+    /// ```
     fn to_unit(&mut self, text: &str, unit: OffsetUnit);
 }
 
@@ -170,6 +200,19 @@ impl ToUnit for crate::CustomerReport {
 impl crate::ConversationReport {
     /// Converts every turn's spans (computed on that turn's text, in bytes)
     /// to `unit`. `turns` are the turns the report was computed from.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, OffsetUnit, Turn};
+    /// let turns = [Turn::customer("Ugh 😡 late again"), Turn::agent("😔 I'm so sorry.")];
+    /// let mut report = Analyzer::new().analyze_conversation(&turns);
+    /// report.turns_to_unit(&turns, OffsetUnit::Char);
+    /// let reply = report.turns[1].reply.as_ref().unwrap();
+    /// let chars: Vec<char> = turns[1].text.chars().collect();
+    /// for m in &reply.matches {
+    ///     assert_eq!(chars[m.start..m.end].iter().collect::<String>(), m.text);
+    /// }
+    /// assert!(!reply.matches.is_empty());
+    /// ```
     pub fn turns_to_unit(&mut self, turns: &[crate::Turn], unit: OffsetUnit) {
         for r in &mut self.turns {
             let Some(turn) = turns.get(r.index) else {

@@ -21,6 +21,11 @@ const PACKS: &[(&str, &str)] = &[(
 
 /// The TOML text of a bundled opt-in pack, for
 /// [`AnalyzerBuilder::extra_pack`](crate::AnalyzerBuilder::extra_pack).
+///
+/// ```
+/// assert!(empathize::packs::get("esconv-strategies").is_some_and(|toml| toml.contains("[[tables]]")));
+/// assert_eq!(empathize::packs::get("no-such-pack"), None);
+/// ```
 pub fn get(name: &str) -> Option<&'static str> {
     PACKS
         .iter()

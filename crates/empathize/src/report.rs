@@ -6,29 +6,53 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
+// The first variant is matched apart so that the generated methods' doctests
+// can name a real value and its text.
 macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident {
+        $(#[$fmeta:meta])* $first:ident => $first_text:literal
+        $(, $(#[$vmeta:meta])* $variant:ident => $text:literal)* $(,)?
+    }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum $name {
-            $($(#[$vmeta])* $variant),+
+            $(#[$fmeta])* $first,
+            $($(#[$vmeta])* $variant),*
         }
 
         impl $name {
             /// Every value, in report order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const ALL: &'static [$name] = &[$name::$first, $($name::$variant),*];
 
             /// The stable snake_case name used in reports and rule packs.
+            ///
+            /// ```
+            #[doc = concat!("use empathize::", stringify!($name), ";")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::", stringify!($first), ".as_str(), \"", $first_text, "\");")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::", stringify!($first), ".to_string(), \"", $first_text, "\");")]
+            /// ```
             pub fn as_str(self) -> &'static str {
                 match self {
-                    $($name::$variant => $text),+
+                    $name::$first => $first_text,
+                    $($name::$variant => $text),*
                 }
             }
 
             /// Parses the snake_case name.
+            ///
+            /// ```
+            #[doc = concat!("use empathize::", stringify!($name), ";")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::from_name(\"", $first_text, "\"), Some(", stringify!($name), "::", stringify!($first), "));")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::from_name(\"No Such Name\"), None);")]
+            #[doc = concat!("for &value in ", stringify!($name), "::ALL {")]
+            #[doc = concat!("    assert_eq!(", stringify!($name), "::from_name(value.as_str()), Some(value));")]
+            /// }
+            /// ```
             pub fn from_name(name: &str) -> Option<$name> {
                 match name {
-                    $($text => Some($name::$variant),)+
+                    $first_text => Some($name::$first),
+                    $($text => Some($name::$variant),)*
                     _ => None,
                 }
             }
@@ -53,7 +77,7 @@ macro_rules! named_enum {
             }
 
             fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                string_enum([$($text),+])
+                string_enum([$first_text, $($text),*])
             }
         }
     };
@@ -197,6 +221,7 @@ named_enum! {
 
 /// What a rule's matches mean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Category {
     /// A positive quality of an agent reply.
     Dimension(Dimension),
@@ -219,7 +244,14 @@ pub enum Category {
 }
 
 impl Category {
-    /// The snake_case name used in packs and reports.
+    /// The snake_case name used in packs and reports: the name of the
+    /// dimension, flag, … it wraps, or its own.
+    ///
+    /// ```
+    /// use empathize::{Category, Flag};
+    /// assert_eq!(Category::Flag(Flag::PolicyWall).as_str(), "policy_wall");
+    /// assert_eq!(Category::Escalation.as_str(), "escalation");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Dimension(d) => d.as_str(),
@@ -234,7 +266,15 @@ impl Category {
         }
     }
 
-    /// Parses a category name as written in a rule pack.
+    /// Parses a category name as written in a rule pack (learned-only
+    /// categories such as `distress` are not rule categories).
+    ///
+    /// ```
+    /// use empathize::{Category, Dimension};
+    /// assert_eq!(Category::from_name("apology"), Some(Category::Dimension(Dimension::Apology)));
+    /// assert_eq!(Category::from_name("repetition"), Some(Category::Repetition));
+    /// assert_eq!(Category::from_name("distress"), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<Category> {
         Dimension::from_name(name)
             .map(Category::Dimension)
@@ -250,6 +290,12 @@ impl Category {
 
     /// Whether the category describes customer messages (emotions,
     /// escalation, repetition) rather than agent replies.
+    ///
+    /// ```
+    /// use empathize::{Category, Dimension, Emotion};
+    /// assert!(Category::Emotion(Emotion::Anger).is_customer());
+    /// assert!(!Category::Dimension(Dimension::Care).is_customer());
+    /// ```
     pub fn is_customer(self) -> bool {
         matches!(
             self,
@@ -258,6 +304,13 @@ impl Category {
     }
 
     /// Every category name a pack may use.
+    ///
+    /// ```
+    /// use empathize::Category;
+    /// let names: Vec<&str> = Category::all_names().collect();
+    /// assert!(names.contains(&"acknowledgment") && names.contains(&"escalation"));
+    /// assert!(names.iter().all(|n| Category::from_name(n).is_some()));
+    /// ```
     pub fn all_names() -> impl Iterator<Item = &'static str> {
         Dimension::ALL
             .iter()
@@ -301,6 +354,7 @@ impl schemars::JsonSchema for Category {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Polarity {
     /// A positive dimension of a reply.
     Positive,
@@ -314,6 +368,7 @@ pub enum Polarity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MatchSource {
     /// A hand-written rule of a pack.
     Rule,
@@ -323,6 +378,13 @@ pub enum MatchSource {
 
 impl MatchSource {
     /// `"rule"` or `"learned"`.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, MatchSource};
+    /// assert_eq!(MatchSource::Learned.as_str(), "learned");
+    /// let report = Analyzer::new().score("I'm so sorry.");
+    /// assert!(report.matches.iter().any(|m| m.source.as_str() == "rule"));
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             MatchSource::Rule => "rule",
@@ -334,6 +396,7 @@ impl MatchSource {
 /// One rule hit (or learned n-gram) in a text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Match {
     /// The id of the rule that matched; for a learned n-gram,
     /// `table:target` (e.g. `goemotions-emotions:anger`).
@@ -365,6 +428,7 @@ pub struct Match {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub struct Dimensions {
     pub acknowledgment: f64,
     pub apology: f64,
@@ -383,6 +447,13 @@ pub struct Dimensions {
 
 impl Dimensions {
     /// The value of one dimension.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, Dimension};
+    /// let report = Analyzer::new().score("Thank you so much for your patience!");
+    /// assert_eq!(report.dimensions.get(Dimension::Appreciation), report.dimensions.appreciation);
+    /// assert!(report.dimensions.get(Dimension::Appreciation) > 0.0);
+    /// ```
     pub fn get(&self, d: Dimension) -> f64 {
         *self.slot(d)
     }
@@ -392,6 +463,14 @@ impl Dimensions {
     }
 
     /// `(dimension, value)` pairs in report order.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, Dimension};
+    /// let report = Analyzer::new().score("I'm so sorry.");
+    /// let shown: Vec<Dimension> = report.dimensions.iter().filter(|(_, v)| *v > 0.0).map(|(d, _)| d).collect();
+    /// assert!(shown.contains(&Dimension::Apology));
+    /// assert_eq!(report.dimensions.iter().count(), Dimension::ALL.len());
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (Dimension, f64)> + '_ {
         Dimension::ALL.iter().map(move |&d| (d, self.get(d)))
     }
@@ -437,6 +516,7 @@ impl Dimensions {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub struct Emotions {
     pub anger: f64,
     pub frustration: f64,
@@ -450,6 +530,13 @@ pub struct Emotions {
 
 impl Emotions {
     /// The value of one emotion.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, Emotion};
+    /// let report = Analyzer::new().analyze_customer("I'm so angry about this!");
+    /// assert!(report.emotions.get(Emotion::Anger) > 0.0);
+    /// assert_eq!(report.emotions.get(Emotion::Anger), report.emotions.anger);
+    /// ```
     pub fn get(&self, e: Emotion) -> f64 {
         match e {
             Emotion::Anger => self.anger,
@@ -478,6 +565,13 @@ impl Emotions {
     }
 
     /// `(emotion, value)` pairs in report order.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, Emotion};
+    /// let report = Analyzer::new().analyze_customer("Thank you so much, you're a lifesaver!");
+    /// let (strongest, _) = report.emotions.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+    /// assert_eq!(strongest, Emotion::Gratitude);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (Emotion, f64)> + '_ {
         Emotion::ALL.iter().map(move |&e| (e, self.get(e)))
     }
@@ -487,6 +581,7 @@ impl Emotions {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub struct Epitome {
     pub emotional_reactions: u8,
     pub interpretations: u8,
@@ -494,7 +589,14 @@ pub struct Epitome {
 }
 
 impl Epitome {
-    /// The level of one mechanism.
+    /// The level of one mechanism: 0 none, 1 weak, 2 strong.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, Mechanism};
+    /// let report = Analyzer::new().score("How are you feeling about all this?");
+    /// assert!(report.epitome.get(Mechanism::Explorations) > 0);
+    /// assert_eq!(report.epitome.get(Mechanism::Explorations), report.epitome.explorations);
+    /// ```
     pub fn get(&self, m: Mechanism) -> u8 {
         match m {
             Mechanism::EmotionalReactions => self.emotional_reactions,
@@ -515,6 +617,7 @@ impl Epitome {
 /// The support strategy of one sentence of a reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SentenceStrategy {
     /// Offset of the sentence start (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
     pub start: usize,
@@ -527,6 +630,7 @@ pub struct SentenceStrategy {
 /// A piece of EPITOME evidence: a sentence and what it adds to a mechanism.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Evidence {
     /// The mechanism it supports.
     pub mechanism: Mechanism,
@@ -545,6 +649,7 @@ pub struct Evidence {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TermSource {
     /// The constant the logit starts from.
     Bias,
@@ -564,6 +669,7 @@ pub enum TermSource {
 /// One additive term of the score logit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScoreTerm {
     /// Where the term comes from.
     pub source: TermSource,
@@ -578,6 +684,7 @@ pub struct ScoreTerm {
 /// A suggestion for the agent, with a stable code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Tip {
     /// Stable machine-readable code (`acknowledge_feelings`, …).
     pub code: &'static str,
@@ -588,6 +695,7 @@ pub struct Tip {
 /// What the score of a reply knew about the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReplyContext {
     /// The customer's distress 0–1.
     pub distress: f64,
@@ -600,6 +708,7 @@ pub struct ReplyContext {
 /// The report on one agent reply.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MessageReport {
     /// 0–100: `100 · σ(logit)`.
     pub score: f64,
@@ -627,11 +736,26 @@ pub struct MessageReport {
 
 impl MessageReport {
     /// Whether the report carries a flag.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, Flag};
+    /// let report = Analyzer::new().score("Calm down, as I said it's not my department.");
+    /// assert!(report.has_flag(Flag::Dismissive));
+    /// assert!(!report.has_flag(Flag::Shouting));
+    /// ```
     pub fn has_flag(&self, flag: Flag) -> bool {
         self.flags.contains(&flag)
     }
 
-    /// Whether the report carries a tip with this code.
+    /// Whether the report carries a tip with this code (see
+    /// [`ALL_TIPS`](crate::ALL_TIPS) for the codes).
+    ///
+    /// ```
+    /// use empathize::Analyzer;
+    /// let report = Analyzer::new().score("Per our policy, we can't refund you.");
+    /// assert!(report.has_tip("offer_alternative"));
+    /// assert!(!report.has_tip("no_such_tip"));
+    /// ```
     pub fn has_tip(&self, code: &str) -> bool {
         self.tips.iter().any(|t| t.code == code)
     }
@@ -640,6 +764,7 @@ impl MessageReport {
 /// The report on one customer message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CustomerReport {
     /// 0–1: how upset the customer is.
     pub distress: f64,

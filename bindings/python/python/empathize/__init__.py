@@ -131,6 +131,7 @@ def tokenize(text: str) -> list[Token]:
     """Splits text into tokens with code-point offsets. See :meth:`Analyzer.tokenize`."""
     return _analyzer().tokenize(text)
 
+
 __all__ = [
     "DIMENSIONS",
     "FLAGS",

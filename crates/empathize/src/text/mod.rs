@@ -24,6 +24,7 @@ pub(crate) mod scan;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TokenKind {
     /// Letters, possibly with apostrophes or digits (`I’m`, `3rd`, `café`).
     Word,
@@ -59,6 +60,7 @@ pub enum TokenKind {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Token<'a> {
     /// The token as it appears in the input.
     pub text: &'a str,
