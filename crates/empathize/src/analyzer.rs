@@ -209,7 +209,7 @@ impl Analyzer {
                     start: t.start,
                     end: t.end,
                     kind: t.kind,
-                    norm: lexed.token_norm(text, i, terms[i]),
+                    norm: lexed.token_norm(&self.compiled.language, text, i, terms[i]),
                     sentence: t.sentence as usize,
                     caps: t.caps,
                     elongated: t.elongated,
@@ -284,7 +284,7 @@ impl Analyzer {
         with_work(|w| {
             self.compiled.lex(text, &mut w.lexed);
             let lexed = &w.lexed;
-            let terms = lexed.term_texts(text, &self.compiled.vocabulary);
+            let terms = lexed.term_texts(&self.compiled.language, text, &self.compiled.vocabulary);
             let mut out = Vec::new();
             for (i, term) in lexed.terms.iter().enumerate() {
                 if term.negated {
@@ -325,6 +325,11 @@ impl Analyzer {
     /// The name of the base pack.
     pub fn pack_name(&self) -> &str {
         &self.compiled.name
+    }
+
+    /// The compiled packs, for the crate's other modules.
+    pub(crate) fn compiled(&self) -> &Compiled {
+        &self.compiled
     }
 
     /// How many token sequences the packs compiled into (a size measure).

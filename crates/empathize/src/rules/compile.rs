@@ -17,6 +17,8 @@ use crate::report::{Category, Mechanism, Strategy};
 use crate::rules::pack::{Context, MergedPack, Position, SentenceKind, TableHeader, TableOutput};
 use crate::rules::pattern::{self, Expander};
 use crate::score::params::Scoring;
+use crate::score::shapes::ShapeLexicons;
+use crate::text::language::Language;
 use crate::text::lex::{Lexed, Vocabulary};
 use crate::text::normalize;
 
@@ -95,6 +97,10 @@ pub(crate) struct Compiled {
     pub rules: Vec<Rule>,
     pub scoring: Scoring,
     pub vocabulary: Vocabulary,
+    /// What the text layer knows of the pack's language.
+    pub language: Language,
+    /// The words sentence shapes are read from.
+    pub shapes: ShapeLexicons,
     trie: Trie,
     /// `refs[ref_start[p]..ref_start[p + 1]]` for sequence `p`.
     ref_start: Vec<u32>,
@@ -183,9 +189,10 @@ impl Trie {
 impl Compiled {
     pub fn compile(merged: &MergedPack) -> Result<Compiled, RulePackError> {
         let scoring = Scoring::from_pack(&merged.scoring)?;
+        let language = Language::compile(merged, scoring.negation_terms())?;
         let mut vocab = Vocabulary::default();
         let mut intern = |term: &str| -> u32 { vocab.intern(term) };
-        let mut expander = Expander::new(&merged.lexicons);
+        let mut expander = Expander::new(&merged.lexicons, &language);
         let mut sequences: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
         let mut seq_refs: Vec<Vec<SegmentRef>> = Vec::new();
         let mut plans = Vec::new();
@@ -200,8 +207,8 @@ impl Compiled {
                         .with_line(*line)
                         .with_pack(src.pack.clone())
                 };
-                let node =
-                    pattern::parse(pattern_src, true).map_err(|m| locate(RulePackError::new(m)))?;
+                let node = pattern::parse(pattern_src, true, &language)
+                    .map_err(|m| locate(RulePackError::new(m)))?;
                 let plan = expander.plan(&node).map_err(locate)?;
                 let plan_index = plans.len() as u32;
                 for (segment, seqs) in plan.segments.iter().enumerate() {
@@ -264,7 +271,7 @@ impl Compiled {
                             .with_line(*line)
                             .with_pack(src.pack.clone())
                     };
-                    let terms = ngram_terms(ngram).map_err(locate)?;
+                    let terms = ngram_terms(&language, ngram).map_err(locate)?;
                     let ids: Vec<u32> = terms.iter().map(|t| intern(t)).collect();
                     if let Some(first) = seen.insert(ids.clone(), *line) {
                         return Err(locate(format!(
@@ -305,7 +312,11 @@ impl Compiled {
             });
         }
 
-        vocab.mark_negation_terms();
+        vocab.mark_negation_terms(&language);
+        let shapes = ShapeLexicons::compile(merged, &mut vocab)?;
+        for (word, first, second) in language.contractions() {
+            vocab.add_contraction(word, first, second);
+        }
 
         let mut trie = Trie::new(vocab.len());
         for (ids, &p) in &sequences {
@@ -331,6 +342,8 @@ impl Compiled {
             rules,
             scoring,
             vocabulary: vocab,
+            language,
+            shapes,
             trie,
             ref_start,
             refs,
@@ -345,7 +358,7 @@ impl Compiled {
 
     /// Tokenizes `text` and maps it to this pack's terms and sentences.
     pub fn lex(&self, text: &str, lexed: &mut Lexed) {
-        crate::text::lex::lex(text, &self.vocabulary, lexed);
+        crate::text::lex::lex(&self.language, &self.vocabulary, text, lexed);
     }
 
     /// Runs the automaton over lexed text and stitches gapped patterns.
@@ -496,7 +509,7 @@ impl Compiled {
 
 /// The terms of an n-gram of a learned table, which must be written in
 /// normalized form (what [`Compiled::term_texts`] gives), one space apart.
-fn ngram_terms(ngram: &str) -> Result<Vec<String>, String> {
+fn ngram_terms(language: &Language, ngram: &str) -> Result<Vec<String>, String> {
     let pieces: Vec<&str> = ngram.split(' ').collect();
     if pieces.is_empty() || pieces.len() > 8 || pieces.iter().any(|p| p.is_empty()) {
         return Err(format!(
@@ -506,7 +519,9 @@ fn ngram_terms(ngram: &str) -> Result<Vec<String>, String> {
     let mut normalized = Vec::with_capacity(pieces.len());
     let mut buf = String::new();
     for piece in &pieces {
-        if (piece.starts_with("<#") && piece.ends_with('>')) || normalize::is_emoticon_term(piece) {
+        if (piece.starts_with("<#") && piece.ends_with('>'))
+            || normalize::is_emoticon_term(language, piece)
+        {
             normalized.push(piece.to_string());
             continue;
         }
@@ -517,7 +532,7 @@ fn ngram_terms(ngram: &str) -> Result<Vec<String>, String> {
             '’' | '‘' => '\'',
             c => c,
         }));
-        match normalize::expand_contraction(&buf) {
+        match language.expand_contraction(&buf) {
             (a, Some(b)) => normalized.push(format!("{a} {b}")),
             (a, None) => normalized.push(a.to_string()),
         }

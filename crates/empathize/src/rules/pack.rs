@@ -229,6 +229,22 @@ pub(crate) struct LexiconEntry {
     pub line: Option<usize>,
 }
 
+/// Most entries a language lexicon the engine loops over may hold (the
+/// emoticons, contraction suffixes, sentence marks, stem suffixes and word
+/// sequences): the cost of reading a text stays a small multiple of its
+/// length whatever the pack says.
+pub(crate) const MAX_LOOPED_ENTRIES: usize = 256;
+
+impl LexiconEntry {
+    /// An error about this entry of lexicon `lexicon`, located.
+    pub fn error(&self, lexicon: &str, message: impl Into<String>) -> RulePackError {
+        RulePackError::new(message)
+            .with_field(format!("lexicons.{lexicon}"))
+            .with_line(self.line)
+            .with_pack(self.pack.clone())
+    }
+}
+
 /// All packs of an analyzer merged into one set of rules and lexicons.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct MergedPack {
@@ -264,6 +280,21 @@ impl Lines {
 }
 
 impl MergedPack {
+    /// The entries of a lexicon, in pack order (none if no pack defines it).
+    pub fn lexicon(&self, name: &str) -> &[LexiconEntry] {
+        self.lexicons.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// [`MergedPack::lexicon`] for a lexicon the engine loops over, which
+    /// may hold at most [`MAX_LOOPED_ENTRIES`] entries.
+    pub fn looped_lexicon(&self, name: &str) -> Result<&[LexiconEntry], RulePackError> {
+        let entries = self.lexicon(name);
+        match entries.get(MAX_LOOPED_ENTRIES) {
+            None => Ok(entries),
+            Some(extra) => Err(extra.error(name, format!("at most {MAX_LOOPED_ENTRIES} entries"))),
+        }
+    }
+
     /// Adds one pack on top of what is there: rules with a known id replace
     /// the old rule, lexicons extend, weights and scoring override.
     pub fn add(&mut self, src: &str, label: &str) -> Result<(), RulePackError> {

@@ -67,7 +67,7 @@ pub(crate) fn analyze_customer(
         emphasis,
         matches,
         breakdown: learned.breakdown,
-        keywords: shapes::keywords(lexed),
+        keywords: shapes::keywords(&compiled.vocabulary, &compiled.shapes, lexed),
     }
 }
 
