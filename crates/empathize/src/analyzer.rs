@@ -6,9 +6,11 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 
 use crate::error::RulePackError;
-use crate::report::{Category, CustomerReport, Mechanism, MessageReport, Strategy};
+use crate::report::CustomerReport;
+use crate::report::MessageReport;
 use crate::rules::compile::Compiled;
 use crate::rules::pack::MergedPack;
+use crate::rules::rule::Rule as RuleInfo;
 use crate::score::{self, Work};
 use crate::text::Token;
 
@@ -95,29 +97,6 @@ impl Default for Analyzer {
     fn default() -> Self {
         Analyzer::new()
     }
-}
-
-/// A rule of the active packs, as `empathize rules list` shows it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct RuleInfo {
-    /// The rule id.
-    pub id: String,
-    /// Its category.
-    pub category: Category,
-    /// Its weight.
-    pub weight: f64,
-    /// Its patterns as written.
-    pub patterns: Vec<String>,
-    /// The EPITOME evidence it gives, if any.
-    pub epitome: Option<(Mechanism, u8)>,
-    /// The strategy it signals, if any.
-    pub strategy: Option<Strategy>,
-    /// Its description.
-    pub description: String,
-    /// The pack it comes from.
-    pub pack: String,
-    /// The line of its `id` in that pack.
-    pub line: Option<usize>,
 }
 
 impl Analyzer {
@@ -222,21 +201,7 @@ impl Analyzer {
 
     /// The rules of the active packs.
     pub fn rules(&self) -> Vec<RuleInfo> {
-        self.compiled
-            .rules
-            .iter()
-            .map(|r| RuleInfo {
-                id: r.id.to_string(),
-                category: r.category,
-                weight: r.weight,
-                patterns: r.patterns.clone(),
-                epitome: r.epitome,
-                strategy: r.strategy,
-                description: r.description.clone(),
-                pack: r.pack.clone(),
-                line: r.line,
-            })
-            .collect()
+        self.compiled.rules.clone()
     }
 
     /// The learned weight tables of the active packs.

@@ -70,9 +70,7 @@ pub mod score;
 mod text;
 mod tips;
 
-pub use analyzer::{
-    Analyzer, AnalyzerBuilder, Ngram, RuleInfo, TableInfo, DEFAULT_PACK, DEFAULT_TABLES,
-};
+pub use analyzer::{Analyzer, AnalyzerBuilder, Ngram, TableInfo, DEFAULT_PACK, DEFAULT_TABLES};
 pub use conversation::{
     AgentSummary, ConversationReport, MissedOpportunity, Repetition, Role, Turn, TurnReport,
 };
@@ -83,5 +81,6 @@ pub use report::{
     Flag, Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm,
     SentenceStrategy, Strategy, TermSource, Tip,
 };
+pub use rules::rule::Rule as RuleInfo;
 pub use text::{Token, TokenKind};
 pub use tips::ALL as ALL_TIPS;

@@ -13,9 +13,10 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::error::RulePackError;
-use crate::report::{Category, Mechanism, Strategy};
-use crate::rules::pack::{Context, MergedPack, Position, SentenceKind, TableHeader, TableOutput};
+use crate::report::Category;
+use crate::rules::pack::{MergedPack, TableHeader, TableOutput};
 use crate::rules::pattern::{self, Expander};
+use crate::rules::rule::Rule;
 use crate::score::params::Scoring;
 use crate::score::shapes::ShapeLexicons;
 use crate::text::language::Language;
@@ -24,25 +25,6 @@ use crate::text::normalize;
 
 /// Most sequences a whole pack may expand to.
 pub(crate) const MAX_PACK_SEQUENCES: usize = 2_000_000;
-
-/// A compiled rule.
-#[derive(Debug, Clone)]
-pub(crate) struct Rule {
-    pub id: Arc<str>,
-    pub category: Category,
-    pub weight: f64,
-    pub negatable: bool,
-    pub context: Context,
-    pub position: Position,
-    pub sentence: SentenceKind,
-    pub max_tokens: usize,
-    pub epitome: Option<(Mechanism, u8)>,
-    pub strategy: Option<Strategy>,
-    pub description: String,
-    pub pack: String,
-    pub line: Option<usize>,
-    pub patterns: Vec<String>,
-}
 
 /// One target of a compiled learned table.
 #[derive(Debug, Clone)]
@@ -94,7 +76,10 @@ struct PlanInfo {
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub name: String,
+    /// The rules, as the packs wrote them; their patterns are `plans`.
     pub rules: Vec<Rule>,
+    /// The id of each rule, shared by its matches.
+    pub rule_ids: Vec<Arc<str>>,
     pub scoring: Scoring,
     pub vocabulary: Vocabulary,
     /// What the text layer knows of the pack's language.
@@ -196,11 +181,10 @@ impl Compiled {
         let mut sequences: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
         let mut seq_refs: Vec<Vec<SegmentRef>> = Vec::new();
         let mut plans = Vec::new();
-        let mut rules = Vec::with_capacity(merged.rules.len());
         let mut total = 0usize;
 
         for (rule_index, src) in merged.rules.iter().enumerate() {
-            for (pattern_src, line) in &src.patterns {
+            for (pattern_src, line) in src.patterns.iter().zip(&src.pattern_lines) {
                 let locate = |e: RulePackError| {
                     e.with_rule(src.id.clone())
                         .with_field("patterns")
@@ -236,22 +220,6 @@ impl Compiled {
                     gaps: plan.gaps,
                 });
             }
-            rules.push(Rule {
-                id: Arc::from(src.id.as_str()),
-                category: src.category,
-                weight: src.weight,
-                negatable: src.negatable,
-                context: src.context,
-                position: src.position,
-                sentence: src.sentence,
-                max_tokens: src.max_tokens,
-                epitome: src.epitome,
-                strategy: src.strategy,
-                description: src.description.clone(),
-                pack: src.pack.clone(),
-                line: src.line,
-                patterns: src.patterns.iter().map(|(p, _)| p.clone()).collect(),
-            });
         }
 
         // Learned n-grams go into the same trie: a text is matched once.
@@ -339,7 +307,12 @@ impl Compiled {
 
         Ok(Compiled {
             name: merged.name.clone(),
-            rules,
+            rules: merged.rules.clone(),
+            rule_ids: merged
+                .rules
+                .iter()
+                .map(|r| Arc::from(r.id.as_str()))
+                .collect(),
             scoring,
             vocabulary: vocab,
             language,

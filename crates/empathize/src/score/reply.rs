@@ -143,7 +143,7 @@ fn select_hits(
 fn counted<'c>(
     compiled: &'c Compiled,
     selected: &'c [Selected],
-) -> impl Iterator<Item = (usize, &'c Selected, &'c crate::rules::compile::Rule)> {
+) -> impl Iterator<Item = (usize, &'c Selected, &'c crate::rules::rule::Rule)> {
     selected
         .iter()
         .enumerate()
