@@ -18,7 +18,7 @@ use crate::rules::pack::{MergedPack, TableHeader, TableOutput};
 use crate::rules::pattern::{self, Expander};
 use crate::rules::rule::Rule;
 use crate::score::params::Scoring;
-use crate::score::shapes::ShapeLexicons;
+use crate::score::shape_words::ShapeLexicons;
 use crate::text::language::Language;
 use crate::text::lex::{Lexed, Vocabulary};
 use crate::text::normalize;
