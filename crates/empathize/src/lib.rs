@@ -48,7 +48,7 @@
 //! [`MessageReport::breakdown`]: a bias, each counted match's weight with
 //! diminishing returns inside its category, derived flags, and context terms
 //! (acknowledgment given or missing when the customer is upset). See the
-//! [`score`](crate::score) module documentation for the full formula, and
+//! [`score`] module documentation for the full formula, and
 //! `docs/rules.md` for the pack format.
 //!
 //! # Offsets
