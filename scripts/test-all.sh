@@ -42,7 +42,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install --quiet -r bindings/python/requirements-dev.txt 2>&1 | tail -3
-( cd bindings/python && "$ROOT/.venv/bin/maturin" develop --release --quiet ) 2>&1 | tail -5
+( cd bindings/python && "$ROOT/.venv/bin/maturin" develop --release --quiet --features testing ) 2>&1 | tail -5
 .venv/bin/python -m pytest bindings/python/tests -q -p no:cacheprovider 2>&1 | tee "$LOG/python.log"
 py_rc=${PIPESTATUS[0]}
 PASSED[python]=$(grep -Eo '[0-9]+ passed' "$LOG/python.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
@@ -53,7 +53,7 @@ SKIPPED[python]=$(grep -Eo '[0-9]+ skipped' "$LOG/python.log" | tail -1 | grep -
 # --- Node -------------------------------------------------------------------
 say "Node: npm ci, napi build, node --test"
 (
-  cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+  cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build:test
 ) 2>&1 | tail -5
 ( cd bindings/node && npm test --silent ) 2>&1 | tee "$LOG/node.log"
 node_rc=${PIPESTATUS[0]}

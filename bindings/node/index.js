@@ -8,11 +8,32 @@
 // bindings/node/Cargo.toml (napi 3), checked by __test__/platform.test.mjs.
 const RUST_VERSION = '1.88'
 
+let native
 try {
-  // One plain re-export, so Node's ESM loader still sees every named export.
-  module.exports = require('./native.js')
+  native = require('./native.js')
 } catch (cause) {
   throw noBindingError(cause)
+}
+
+// The module functions: the methods of a default Analyzer (the embedded
+// English pack), created on first use.
+let defaultAnalyzer = null
+const analyzer = () => defaultAnalyzer || (defaultAnalyzer = new native.Analyzer())
+
+// `exports.name = …` one by one, so Node's ESM loader sees every named export.
+exports.Analyzer = native.Analyzer
+exports.__napiBindingTarget = native.__napiBindingTarget
+exports.pack = native.pack
+exports.score = (text, options) => analyzer().score(text, options)
+exports.scoreReply = (customer, reply) => analyzer().scoreReply(customer, reply)
+exports.scoreMany = (texts, options) => analyzer().scoreMany(texts, options)
+exports.scoreManyAsync = (texts, options) => analyzer().scoreManyAsync(texts, options)
+exports.analyzeCustomer = (text) => analyzer().analyzeCustomer(text)
+exports.analyzeConversation = (turns) => analyzer().analyzeConversation(turns)
+exports.tokenize = (text) => analyzer().tokenize(text)
+// Test and bench hooks, present only in builds with the `testing` feature.
+for (const hook of ['_benchNative', '_testPanic', '_testPanicAsync']) {
+  if (native[hook]) exports[hook] = native[hook]
 }
 
 function noBindingError(cause) {

@@ -33,10 +33,11 @@ describe('module functions', () => {
   })
 
   test('a reply report is a plain camelCase object that survives JSON', () => {
-    const r = score(GOOD, UPSET)
+    const r = score(GOOD, { customer: UPSET })
     assertPlain(r)
     assert.deepEqual(JSON.parse(JSON.stringify(r)), r)
-    assert.deepEqual(Object.keys(r), ['score', 'dimensions', 'flags', 'epitome', 'strategies', 'matches', 'breakdown', 'tips', 'context'])
+    assert.deepEqual(Object.keys(r), ['score', 'logit', 'dimensions', 'flags', 'epitome', 'evidence', 'strategies', 'matches', 'breakdown', 'tips', 'context'])
+    assert.equal(r.logit, r.breakdown.reduce((sum, t) => sum + t.value, 0))
     assert.ok('followUp' in r.dimensions)
     assert.ok('emotionalReactions' in r.epitome)
     assert.equal(typeof r.context.distressLevel, 'number')
@@ -53,25 +54,25 @@ describe('module functions', () => {
   })
 
   test('enum values stay snake_case strings', () => {
-    const r = score(CURT, UPSET)
+    const r = score(CURT, { customer: UPSET })
     assert.ok(r.flags.includes('refusal_without_alternative'), JSON.stringify(r.flags))
     assert.ok(r.flags.includes('curt'))
     assert.ok(r.tips.some((t) => t.code === 'offer_alternative' && typeof t.message === 'string'))
-    const good = score(GOOD, UPSET)
+    const good = score(GOOD, { customer: UPSET })
     assert.ok(good.matches.some((m) => m.category === 'follow_up'), 'category follow_up')
     assert.ok(good.strategies.every((s) => /^[a-z_]+$/.test(s.strategy)))
   })
 
-  test('score(reply, customer) = scoreReply(customer, reply); alone, no context', () => {
-    assert.deepEqual(score(CURT, UPSET), scoreReply(UPSET, CURT))
+  test('score(reply, { customer }) = scoreReply(customer, reply); alone, no context', () => {
+    assert.deepEqual(score(CURT, { customer: UPSET }), scoreReply(UPSET, CURT))
     assert.equal(score(CURT).context, null)
-    assert.ok(score(GOOD, UPSET).score > score(CURT, UPSET).score)
+    assert.ok(score(GOOD, { customer: UPSET }).score > score(CURT, { customer: UPSET }).score)
   })
 
   test('customer report', () => {
     const c = analyzeCustomer('This is the THIRD time I’m calling!!! I’m in tears, I want to speak to a manager 😭')
     assertPlain(c)
-    assert.deepEqual(Object.keys(c), ['distress', 'distressLevel', 'emotions', 'escalation', 'repetition', 'emphasis', 'matches', 'breakdown'])
+    assert.deepEqual(Object.keys(c), ['distress', 'distressLevel', 'emotions', 'escalation', 'repetition', 'emphasis', 'complaint', 'matches', 'breakdown'])
     assert.ok(c.distressLevel >= 2)
     assert.equal(c.escalation, true)
     assert.deepEqual(Object.keys(c.emotions), ['anger', 'frustration', 'sadness', 'anxiety', 'disappointment', 'confusion', 'urgency', 'gratitude'])
@@ -162,7 +163,7 @@ patterns = ["aloha"]
 describe('Analyzer options', () => {
   test('default analyzer = module functions', () => {
     const a = new Analyzer()
-    assert.deepEqual(a.score(GOOD, UPSET), score(GOOD, UPSET))
+    assert.deepEqual(a.score(GOOD, { customer: UPSET }), score(GOOD, { customer: UPSET }))
     assert.deepEqual(a.analyzeCustomer(UPSET), analyzeCustomer(UPSET))
     assert.deepEqual(a.analyzeConversation(CONVERSATION), analyzeConversation(CONVERSATION))
     assert.deepEqual(a.tokenize(GOOD), tokenize(GOOD))

@@ -29,8 +29,8 @@ describe('scoreManyAsync', () => {
 
   test('with customer messages', async () => {
     const customers = REPLIES.map((_, i) => (i % 2 ? 'I’m furious, this is the THIRD time!!!' : 'Quick question about my order.'))
-    const reports = await analyzer.scoreManyAsync(REPLIES, customers)
-    assert.deepEqual(reports, analyzer.scoreMany(REPLIES, customers))
+    const reports = await analyzer.scoreManyAsync(REPLIES, { customers })
+    assert.deepEqual(reports, analyzer.scoreMany(REPLIES, { customers }))
     reports.forEach((r, i) => assert.deepEqual(r, analyzer.scoreReply(customers[i], REPLIES[i])))
     assert.ok(reports.every((r) => r.context !== null))
   })

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 
-import { Analyzer, analyzeConversation, analyzeCustomer, score, scoreReply, tokenize } from 'empathize'
+import { Analyzer, analyzeConversation, analyzeCustomer, score, scoreMany, scoreReply, tokenize } from 'empathize'
 
 const analyzer = new Analyzer()
 
@@ -34,8 +34,10 @@ describe('wrong argument types → TypeError, code INVALID_ARG_TYPE', () => {
     throwsType(() => score(42), 'text')
     throwsType(() => score(null), 'text')
     throwsType(() => score(Buffer.from('sorry')), 'text')
-    throwsType(() => score('sorry', 5), 'customer')
-    throwsType(() => score('sorry', { text: 'x' }), 'customer')
+    throwsType(() => score('sorry', { customer: 5 }), 'customer')
+    // The old positional context fails with the new form spelled out.
+    throwsType(() => score('sorry', 'I am upset'), 'score')
+    throwsType(() => scoreMany(['sorry'], ['I am upset']), 'scoreMany')
     throwsType(() => scoreReply(1, 'x'), 'customer')
     throwsType(() => scoreReply('x'), 'reply')
     throwsType(() => analyzeCustomer(['x']), 'text')
@@ -67,8 +69,8 @@ describe('wrong argument types → TypeError, code INVALID_ARG_TYPE', () => {
     throwsType(() => analyzer.scoreReply('a', 1), 'reply')
     throwsType(() => analyzer.scoreMany('a'), 'texts')
     throwsType(() => analyzer.scoreMany(['a', 2]), 'texts[1]')
-    throwsType(() => analyzer.scoreMany(['a'], 'b'), 'customers')
-    throwsType(() => analyzer.scoreMany(['a'], [null]), 'customers[0]')
+    throwsType(() => analyzer.scoreMany(['a'], { customers: 'b' }), 'customers')
+    throwsType(() => analyzer.scoreMany(['a'], { customers: [null] }), 'customers[0]')
     throwsType(() => analyzer.analyzeCustomer(1), 'text')
     throwsType(() => analyzer.analyzeConversation([[]]), 'turns[0]')
     throwsType(() => analyzer.tokenize(), 'text')
@@ -80,9 +82,9 @@ describe('wrong argument types → TypeError, code INVALID_ARG_TYPE', () => {
   })
 
   test('absent optional arguments', () => {
-    assert.equal(score('Thanks!', undefined).context, null)
-    assert.equal(score('Thanks!', null).context, null)
-    assert.equal(analyzer.scoreMany(['Thanks!'], null).length, 1)
+    assert.equal(score('Thanks!', { customer: undefined }).context, null)
+    assert.equal(score('Thanks!', { customer: null }).context, null)
+    assert.equal(analyzer.scoreMany(['Thanks!'], { customers: null }).length, 1)
     assert.ok(new Analyzer(undefined))
     assert.ok(new Analyzer(null))
     assert.ok(new Analyzer({}))
@@ -97,8 +99,8 @@ describe('bad values → Error, code INVALID_ARG', () => {
   })
 
   test('customers and texts of different lengths', async () => {
-    throwsCode(() => analyzer.scoreMany(['a', 'b'], ['c']), 'INVALID_ARG', /customers.*1.*texts.*2/)
-    await assert.rejects(analyzer.scoreManyAsync(['a', 'b'], ['c']), (err) => {
+    throwsCode(() => analyzer.scoreMany(['a', 'b'], { customers: ['c'] }), 'INVALID_ARG', /customers.*1.*texts.*2/)
+    await assert.rejects(analyzer.scoreManyAsync(['a', 'b'], { customers: ['c'] }), (err) => {
       assert.equal(err.code, 'INVALID_ARG')
       assert.ok(err instanceof Error)
       return true
@@ -195,7 +197,7 @@ describe('any text gets a result', () => {
   }
   for (const [name, text] of Object.entries(cases)) {
     test(name, () => {
-      const r = score(text, text)
+      const r = score(text, { customer: text })
       assert.ok(r.score >= 0 && r.score <= 100)
       assert.equal(JSON.parse(JSON.stringify(r)).score, r.score)
       analyzeCustomer(text)

@@ -37,7 +37,7 @@ describe('golden messages', () => {
         assert.deepEqual(analyzeCustomer(text), report, 'same input, same report')
       } else {
         const customer = input(kase, 'customer')
-        const report = score(text, customer)
+        const report = score(text, { customer })
         failures = [...checkOffsets(text, report.matches), ...checkReply(report, kase.expect)]
       }
       assert.deepEqual(failures, [], `${kase.name}:\n  ${failures.join('\n  ')}`)
@@ -93,7 +93,7 @@ describe('golden checkers', () => {
   })
 
   test('fail when an expectation fails', () => {
-    const report = score('Nope.', 'I am furious, my order is lost!')
+    const report = score('Nope.', { customer: 'I am furious, my order is lost!' })
     assert.notDeepEqual(checkReply(report, { score_min: 101 }), [])
     assert.notDeepEqual(checkReply(report, { flags_exclude: report.flags }), report.flags.length ? [] : ['-'])
     assert.notDeepEqual(checkReply(report, { dimensions_min: { follow_up: 2 } }), [])

@@ -47,7 +47,7 @@ describe('UTF-16 offsets', () => {
     test(`scoreReply and Analyzer: ${name}`, () => {
       const customer = '😡😡 My order is late AGAIN and I’m furious!!! 我很生气'
       assertSlices(text, scoreReply(customer, text), name)
-      assertSlices(text, analyzer.score(text, customer), name)
+      assertSlices(text, analyzer.score(text, { customer }), name)
     })
     test(`tokenize: ${name}`, () => {
       assertTokens(text, tokenize(text))
@@ -106,7 +106,7 @@ describe('lone surrogates', () => {
   ]
   for (const text of texts) {
     test(JSON.stringify(text), () => {
-      for (const report of [score(text), score(text, text), analyzeCustomer(text)]) {
+      for (const report of [score(text), score(text, { customer: text }), analyzeCustomer(text)]) {
         for (const m of report.matches) {
           // Offsets still index the caller's string: the slice equals the
           // match once lone surrogates are replaced, as napi replaced them.
@@ -145,7 +145,7 @@ describe('random mixed text', () => {
       const n = next() % 40
       let text = ''
       for (let j = 0; j < n; j++) text += pieces[next() % pieces.length]
-      const report = score(text, text)
+      const report = score(text, { customer: text })
       const wellFormed = text.toWellFormed()
       for (const m of report.matches) assert.equal(wellFormed.slice(m.start, m.end), m.text, JSON.stringify(text))
       assertTokens(text, tokenize(text))

@@ -39,7 +39,7 @@ describe('package.json', () => {
       const loader = readFileSync(join(packageDir, file), 'utf8')
       assert.doesNotMatch(loader, /require\(['"](https?|node:https?|node:net)['"]\)|\bfetch\(/, file)
     }
-    assert.match(readFileSync(join(packageDir, 'index.js'), 'utf8'), /module\.exports = require\('\.\/native\.js'\)/)
+    assert.match(readFileSync(join(packageDir, 'index.js'), 'utf8'), /native = require\('\.\/native\.js'\)/)
     assert.match(readFileSync(join(packageDir, 'native.js'), 'utf8'), /empathize\.linux-x64-gnu\.node/)
   })
 })
@@ -121,7 +121,7 @@ describe('index.d.ts matches the runtime', () => {
       assert.ok(body, `interface ${name} is declared`)
       return [...body.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1])
     }
-    const reply = cjs.score('Hi! I’m so sorry, I understand. What happened?', 'I am furious!!!')
+    const reply = cjs.score('Hi! I’m so sorry, I understand. What happened?', { customer: 'I am furious!!!' })
     const convo = cjs.analyzeConversation([
       { role: 'customer', text: 'I am furious, my order is lost!' },
       { role: 'agent', text: 'Per our policy, send the form.', agentId: 'devon' },
@@ -140,7 +140,7 @@ describe('index.d.ts matches the runtime', () => {
       SentenceStrategy: reply.strategies[0],
       Match: reply.matches[0],
       ScoreTerm: reply.breakdown[0],
-      Tip: cjs.score('Nope.', 'I am furious!!!').tips[0],
+      Tip: cjs.score('Nope.', { customer: 'I am furious!!!' }).tips[0],
       ReplyContext: reply.context,
       CustomerReport: cjs.analyzeCustomer('I am furious!!!'),
       Emotions: cjs.analyzeCustomer('I am furious!!!').emotions,
@@ -151,7 +151,7 @@ describe('index.d.ts matches the runtime', () => {
       AgentSummary: convo.agents[0],
       Token: cjs.tokenize('hi')[0],
       RuleInfo: rules[0],
-      EpitomeEvidence: rules.find((r) => r.epitome !== null)?.epitome,
+      Evidence: reply.evidence[0],
       RulePackError: Object.fromEntries(Object.entries(rulePackError).concat([['message', '']])),
     }
     for (const [name, sample] of Object.entries(samples)) {

@@ -9,7 +9,10 @@ import { execFileSync } from 'node:child_process'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
-import { _testPanic, _testPanicAsync, Analyzer, score } from 'empathize'
+import empathize, { Analyzer, score } from 'empathize'
+
+// Test hooks exist only in builds with the `testing` feature (`npm run build:test`).
+const { _testPanic, _testPanicAsync } = empathize
 
 const TEXTS = [
   'I’m so sorry about the double charge — I understand how frustrating that is.',
@@ -69,7 +72,8 @@ describe('a Rust panic surfaces as an Error with code INTERNAL', () => {
       [
         '--input-type=module',
         '-e',
-        `import { _testPanic, _testPanicAsync, score } from 'empathize'
+        `import empathize, { score } from 'empathize'
+        const { _testPanic, _testPanicAsync } = empathize
          const codes = []
          for (const inPool of [false, true]) {
            try { _testPanic(inPool) } catch (err) { codes.push(err.code) }

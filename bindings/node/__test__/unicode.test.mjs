@@ -46,7 +46,7 @@ describe('every code point', () => {
       const chunk = chars.slice(i, i + 4096)
       const text = chunk.join('')
       const spaced = `${chunk.join(' ')} ${APOLOGY}, I understand.`
-      const r = analyzer.score(spaced, text)
+      const r = analyzer.score(spaced, { customer: text })
       assert.ok(r.score >= 0 && r.score <= 100)
       assertSlices(spaced, r, `chunk ${i.toString(16)}`)
       const apology = r.matches.find((m) => m.text === APOLOGY)
@@ -75,7 +75,7 @@ describe('every code point', () => {
       assert.ok(samples[category].length > 0, `samples of ${category}`)
       for (const s of samples[category].filter((_, k) => k % 4 === 0)) {
         const text = `${s}${APOLOGY}${s} ${s}, I understand how frustrating${s}that is.${s.repeat(3)}`
-        const r = score(text, `${s}I’m furious${s}!!!`)
+        const r = score(text, { customer: `${s}I’m furious${s}!!!` })
         assert.ok(r.score >= 0 && r.score <= 100)
         assertSlices(text.toWellFormed(), r, `${category} U+${s.codePointAt(0).toString(16)}`)
         if (category !== 'Cs') assertSlices(text, r)
@@ -113,7 +113,7 @@ describe('lone surrogates', () => {
     const reports = [
       score(text),
       scoreReply(text, text),
-      analyzer.scoreMany([text], [text])[0],
+      analyzer.scoreMany([text], { customers: [text] })[0],
       (await analyzer.scoreManyAsync([text]))[0],
       analyzeCustomer(text),
       analyzeConversation([{ role: 'customer', text }, { role: 'agent', text }]).turns[1].reply,
@@ -138,7 +138,7 @@ describe('NUL and control characters', () => {
 
   test('walls of them', () => {
     for (const text of ['\u0000'.repeat(100_000), 'so\u0000rry '.repeat(1000), '\r\n\u000b\u000c\u0085\u2028\u2029'.repeat(1000)]) {
-      const r = score(text, text)
+      const r = score(text, { customer: text })
       assert.ok(r.score >= 0 && r.score <= 100)
       assertSlices(text, r)
     }

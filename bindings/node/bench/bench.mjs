@@ -1,9 +1,14 @@
 // Throughput and latency of the Node binding on real support text, compared
 // with the native Rust batch on the same texts.
 //
-//   npm run build && node bench/bench.mjs [--seconds 2] [--data DIR] [--json-out PATH]
+//   npm run build && node bench/bench.mjs [--seconds 2] [--reps 5] [--data DIR | --corpus FILE] [--json-out PATH]
 //
-// --seconds sets the budget per method (rounds run until 4× that has passed).
+// --seconds sets the budget per method (rounds run until 4× that has passed,
+// and at least --reps rounds). --corpus reads the texts from the JSONL that
+// bindings/python/bench/corpus.py writes (scripts/bench-all.sh: the same
+// bytes for every timer) instead of parsing the CSVs here. `scoreMany` uses
+// the native thread pool: scripts/bench-all.sh runs this under
+// `taskset -c 0` with RAYON_NUM_THREADS=1 to time it on one core.
 // Then: latency of one `score` call on the same 200-byte reply as the Rust
 // and Python benchmarks (median, p99), the time to build an Analyzer (the
 // first, which compiles the default pack, and one with an extra pack), and
@@ -12,16 +17,22 @@
 // Texts: every distinct `response_post` of ../shared/data/epitome/*.dev.csv
 // plus the `text` column of ../shared/data/twcs/sample.csv.
 
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 
-import { Analyzer, _benchNative, score } from 'empathize'
+import empathize, { Analyzer, score } from 'empathize'
+
+// The native baseline needs a build with the `testing` feature (`npm run build:test`).
+const { _benchNative } = empathize
 
 import { DEFAULT_DATA, loadTexts } from './corpus.mjs'
 
 const { values: opts } = parseArgs({
   options: {
     seconds: { type: 'string', default: '2' },
+    reps: { type: 'string', default: '5' },
+    corpus: { type: 'string' },
     data: { type: 'string', default: DEFAULT_DATA },
     'json-out': { type: 'string' },
   },
@@ -41,7 +52,15 @@ async function timeOnce(fn) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
-const { texts, epitomeCount } = loadTexts(opts.data)
+function readCorpus(file) {
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line))
+  return { texts: rows.map((r) => r.text), epitomeCount: rows.filter((r) => r.customer !== '').length }
+}
+
+const { texts, epitomeCount } = opts.corpus ? readCorpus(opts.corpus) : loadTexts(opts.data)
 const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0)
 let started = performance.now()
 const analyzer = new Analyzer() // the first one compiles the default pack
@@ -63,7 +82,7 @@ const samples = Object.fromEntries(Object.keys(methods).map((name) => [name, []]
 for (const run of Object.values(methods)) await run() // warm-up
 const benchStarted = performance.now()
 let rounds = 0
-while (rounds < 5 || (performance.now() - benchStarted) / 1000 < minSeconds * 4) {
+while (rounds < Number(opts.reps) || (performance.now() - benchStarted) / 1000 < minSeconds * 4) {
   for (const [name, run] of Object.entries(methods)) samples[name].push(await run())
   rounds++
 }
@@ -99,7 +118,12 @@ console.log(`peak RSS ${peakRssMb.toFixed(1)} MB`)
 if (opts['json-out']) {
   const figures = {
     texts: texts.length,
+    bytes,
     megabytes: bytes / 1e6,
+    rounds,
+    available_parallelism: availableParallelism(),
+    rayon_num_threads: process.env.RAYON_NUM_THREADS ?? null,
+    node: process.versions.node,
     rows: Object.fromEntries(rows.map(([name, seconds]) => [name, { mb_s: bytes / 1e6 / seconds, ratio: seconds / native }])),
     latency_median_us: at(0.5),
     latency_p99_us: at(0.99),

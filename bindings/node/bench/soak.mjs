@@ -73,7 +73,7 @@ async function soak(calls, pairs, progress) {
         sink += analyzer.scoreMany(batch).reduce((n, r) => n + r.score, 0)
         break
       case 7:
-        sink += (await analyzer.scoreManyAsync(batch, batch)).length
+        sink += (await analyzer.scoreManyAsync(batch, { customers: batch })).length
         break
       case 8:
         sink += analyzer.analyzeCustomer(customer).distress
@@ -92,7 +92,7 @@ async function soak(calls, pairs, progress) {
         sink += analyzer.tokenize(reply).length
         break
       case 11:
-        sink += score(`${reply.slice(0, 20)}\uD800${reply.slice(20)}`, customer).score
+        sink += score(`${reply.slice(0, 20)}\uD800${reply.slice(20)}`, { customer }).score
         break
       case 12:
         try {
@@ -103,7 +103,7 @@ async function soak(calls, pairs, progress) {
         break
       case 13:
         try {
-          analyzer.scoreMany([reply, reply], [customer])
+          analyzer.scoreMany([reply, reply], { customers: [customer] })
         } catch (err) {
           if (err.code === 'INVALID_ARG') sink += 1
         }

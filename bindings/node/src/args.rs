@@ -256,3 +256,32 @@ pub(crate) fn analyzer_options(value: Option<Unknown<'_>>) -> Outcome<AnalyzerOp
     options.disable = optional_strings(field(&obj, "disable")?, "options.disable")?;
     Ok(options)
 }
+
+/// The options object of a scoring call (`score(text, { customer })`,
+/// `scoreMany(texts, { customers })`): the value of its one key `key`.
+/// A plain value where the object belongs is the old positional form; its
+/// error spells out the new one.
+pub(crate) fn context_option<'env>(
+    value: Option<Unknown<'env>>,
+    call: &str,
+    key: &str,
+) -> Outcome<Option<Unknown<'env>>> {
+    let Some(value) = value.filter(|v| !matches!(is_nullish(v), Ok(true))) else {
+        return Ok(None);
+    };
+    if value.get_type()? != ValueType::Object || value.is_array()? {
+        return Err(Failure::Type(format!(
+            "`{call}` takes its options as an object: {call}(…, {{ {key} }}), got {}",
+            describe(&value)?
+        )));
+    }
+    let obj = Object::from_unknown(value)?;
+    for name in Object::keys(&obj)? {
+        if name != key {
+            return Err(Failure::Value(format!(
+                "unknown option `{name}` of `{call}`; expected `{key}`"
+            )));
+        }
+    }
+    field(&obj, key)
+}

@@ -1,7 +1,7 @@
 //! Moving reports into JS.
 //!
-//! A report is serialized to JSON in Rust (camelCase keys, `null` for absent
-//! values) and materialized by one `JSON.parse` call. V8 builds objects from
+//! A report is serialized to JSON in Rust (the core's serde output with
+//! camelCase fields, `null` for absent values) and materialized by one `JSON.parse` call. V8 builds objects from
 //! JSON several times faster than property-by-property creation through
 //! Node-API, and for batches the serialization runs on all cores (off the main
 //! thread for `scoreManyAsync`): the JS thread only parses.
@@ -12,15 +12,16 @@ use napi::JsValue;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::camel::Camel;
 use crate::errors::{Failure, Outcome};
 
 /// The largest JSON text handed to one `JSON.parse` call: V8 strings hold at
 /// most 2^29 − 24 UTF-16 units, so batches are parsed in chunks well below.
 const CHUNK_BYTES: usize = 1 << 27;
 
-/// Serializes one value (a report struct of this crate).
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Outcome<String> {
-    serde_json::to_string(value)
+/// Serializes one value (a report of the core) with camelCase fields.
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Outcome<String> {
+    serde_json::to_string(&Camel(value))
         .map_err(|e| Failure::Internal(format!("serializing a report: {e}")))
 }
 

@@ -2,7 +2,8 @@
 
 Texts: every distinct ``response_post`` of the three EPITOME dev splits and
 the ``text`` column of the TWCS sample (``../shared/data`` next to the repo,
-or ``--data``). Prints texts/s and MB/s (UTF-8) for
+or ``--data``; or the JSONL written by ``bench/corpus.py`` with ``--corpus``,
+as ``scripts/bench-all.sh`` does). Prints texts/s and MB/s (UTF-8) for
 
 - ``Analyzer.score`` in a Python loop (one thread),
 - ``Analyzer.score_many`` on one thread and on all cores,
@@ -14,7 +15,10 @@ or ``--data``). Prints texts/s and MB/s (UTF-8) for
 
 and the ratio of each Python figure to the native one (time Python / time
 native; the spec asks ``score_many`` to stay within 1.3x, the Arrow issue
-``score_arrow`` within 1.15x). Then the latency of one ``score`` call on
+``score_arrow`` within 1.15x). Each figure is the median pass, the Python and
+native passes alternating (this machine is shared: drift hits both alike).
+``--single-core`` keeps the one-thread rows only and skips Spark (bench-all
+runs this under ``taskset -c 0``). Then the latency of one ``score`` call on
 the same 200-byte reply as the Rust and Node benchmarks (median and p99),
 the time to build an ``Analyzer`` (the first, which compiles the default
 pack, and one with an extra pack), and the peak RSS of the process.
@@ -24,13 +28,13 @@ Then, when pyspark and Java are there (skip with ``--no-spark``), rows/s of
 over ``--spark-rows`` rows (the texts repeated), written to Spark's ``noop``
 sink, against ``score_arrow`` on all cores over the same rows.
 
-    python bench/bench.py [--data DIR] [--seconds 2.0] [--no-spark] [--spark-rows N] [--json-out PATH]
+    python bench/bench.py [--data DIR | --corpus FILE] [--seconds 2.0] [--reps 5] [--single-core]
+                          [--no-spark] [--spark-rows N] [--json-out PATH]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.util
 import json
 import os
@@ -43,6 +47,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import empathize
+from corpus import load_texts, read_jsonl
 from empathize import _native
 
 HERE = Path(__file__).resolve().parent
@@ -55,48 +60,41 @@ REPLY = (
 )
 
 
-def load_texts(data: Path) -> list[str]:
-    csv.field_size_limit(sys.maxsize)
-    seen: dict[str, None] = {}
-    for split in sorted((data / "epitome").glob("*.dev.csv")):
-        with open(split, newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                seen.setdefault(row["response_post"], None)
-    with open(data / "twcs" / "sample.csv", newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            seen.setdefault(row["text"], None)
-    return [t for t in seen if t]
-
-
-def paired_best(python: Callable[[], object], native: Callable[[], float], min_seconds: float) -> tuple[float, float]:
-    """Best wall times of one Python run and one native run, alternating the
-    two so that both see the same machine load (this machine is shared)."""
+def paired_median(
+    python: Callable[[], object], native: Callable[[], float], min_seconds: float, min_reps: int = 5
+) -> tuple[float, float]:
+    """Median wall times of one Python pass and one native pass, alternating
+    the two so that both see the same machine load (this machine is shared)."""
     python()  # warm up: pack compiled, pools started, caches filled
     native()
-    best_python = best_native = float("inf")
+    python_passes: list[float] = []
+    native_passes: list[float] = []
     spent = 0.0
-    rounds = 0
-    while spent < min_seconds or rounds < 5:
+    while spent < min_seconds or len(python_passes) < min_reps:
         start = time.perf_counter()
         python()
         elapsed = time.perf_counter() - start
-        best_python = min(best_python, elapsed)
-        best_native = min(best_native, native())
+        python_passes.append(elapsed)
+        native_passes.append(native())
         spent += 2 * elapsed
-        rounds += 1
-    return best_python, best_native
+    return statistics.median(python_passes), statistics.median(native_passes)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--corpus", type=Path, default=None, help="JSONL corpus written by bench/corpus.py")
     parser.add_argument("--seconds", type=float, default=2.0, help="minimum time per measurement")
+    parser.add_argument("--reps", type=int, default=5, help="minimum passes per measurement")
+    parser.add_argument(
+        "--single-core", action="store_true", help="one-thread rows only, no Spark (for a run pinned to one core)"
+    )
     parser.add_argument("--no-spark", action="store_true", help="skip the Spark figures")
     parser.add_argument("--spark-rows", type=int, default=100_000, help="rows of the Spark run (default 100000)")
     parser.add_argument("--json-out", type=Path, default=None, help="also write the figures to this JSON file")
     args = parser.parse_args()
 
-    texts = load_texts(args.data)
+    texts = read_jsonl(args.corpus) if args.corpus else load_texts(args.data)
     n = len(texts)
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     cores = os.cpu_count() or 1
@@ -115,31 +113,22 @@ def main() -> None:
     def native(threads: int | None) -> Callable[[], float]:
         return lambda: _native._bench_native(texts, 1, threads)
 
+    def measure(python: Callable[[], object], threads: int | None) -> tuple[float, float]:
+        return paired_median(python, native(threads), args.seconds, args.reps)
+
     rows = [
-        ("score (loop)", *paired_best(loop, native(1), args.seconds)),
-        (
-            "score_many threads=1",
-            *paired_best(lambda: analyzer.score_many(texts, threads=1), native(1), args.seconds),
-        ),
-        (
-            f"score_many threads=None ({cores})",
-            *paired_best(lambda: analyzer.score_many(texts), native(None), args.seconds),
-        ),
+        ("score (loop)", *measure(loop, 1)),
+        ("score_many threads=1", *measure(lambda: analyzer.score_many(texts, threads=1), 1)),
     ]
+    if not args.single_core:
+        rows.append((f"score_many threads=None ({cores})", *measure(lambda: analyzer.score_many(texts), None)))
     if importlib.util.find_spec("pyarrow") is not None:
         import pyarrow as pa
 
         array = pa.array(texts, pa.string())
-        rows += [
-            (
-                "score_arrow threads=1",
-                *paired_best(lambda: analyzer.score_arrow(array, threads=1), native(1), args.seconds),
-            ),
-            (
-                f"score_arrow threads=None ({cores})",
-                *paired_best(lambda: analyzer.score_arrow(array), native(None), args.seconds),
-            ),
-        ]
+        rows.append(("score_arrow threads=1", *measure(lambda: analyzer.score_arrow(array, threads=1), 1)))
+        if not args.single_core:
+            rows.append((f"score_arrow threads=None ({cores})", *measure(lambda: analyzer.score_arrow(array), None)))
     else:
         print("(pyarrow is not installed: no score_arrow figures)")
     print(f"{'':32} {'texts/s':>10} {'MB/s':>8} {'native texts/s':>15} {'native MB/s':>12} {'ratio':>7}")
@@ -159,10 +148,18 @@ def main() -> None:
     if args.json_out:
         figures = {
             "texts": n,
+            "bytes": sum(len(t.encode("utf-8")) for t in texts),
             "megabytes": round(megabytes, 3),
             "cores": cores,
+            "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores,
+            "python": sys.version.split()[0],
+            "empathize": empathize.__version__,
             "rows": {
-                name: {"mb_s": round(megabytes / seconds, 2), "native_mb_s": round(megabytes / native_seconds, 2)}
+                name: {
+                    "mb_s": round(megabytes / seconds, 3),
+                    "native_mb_s": round(megabytes / native_seconds, 3),
+                    "ratio": round(seconds / native_seconds, 3),
+                }
                 for name, seconds, native_seconds in rows
             },
             "latency_median_us": round(median, 2),
@@ -174,7 +171,7 @@ def main() -> None:
         }
         args.json_out.write_text(json.dumps(figures, indent=1))
 
-    if args.no_spark:
+    if args.no_spark or args.single_core:
         return
     if importlib.util.find_spec("pyspark") is None or importlib.util.find_spec("pyarrow") is None:
         print("\n(pyspark or pyarrow is not installed: no Spark figures)")
@@ -202,10 +199,6 @@ def latency(analyzer: empathize.Analyzer, reply: str, calls: int = 20_000) -> tu
 def peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024
-
-
-if __name__ == "__main__":
-    main()
 
 
 def bench_spark(texts: list[str], target_rows: int) -> None:

@@ -1,39 +1,24 @@
-//! The `Analyzer` class and the operations shared with the module-level
-//! functions (which use a default analyzer).
+//! The `Analyzer` class. The module-level functions of `empathize` are
+//! plain Python over a default `Analyzer` (see `__init__.py`).
 
-use std::sync::OnceLock;
-use std::time::Instant;
+use std::borrow::Cow;
 
 use empathize as core;
-use empathize::{OffsetUnit, ToUnit};
+use empathize::OffsetUnit;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 use rayon::prelude::*;
 
-use crate::conversation::{self, ConversationReport};
 use crate::input::{self, guard};
 use crate::pool;
-use crate::reports::{CustomerReport, MessageReport};
-use crate::repr;
-use crate::tokens::{RuleInfo, Token};
+use crate::record::{self, Payload};
 
 /// Texts shorter than this (in UTF-8 bytes) are scored without releasing the
 /// GIL: scoring them takes a few microseconds, about what releasing and
 /// re-taking the GIL costs. Longer texts, batches and conversations always
 /// release it.
 const DETACH_BYTES: usize = 2048;
-
-/// The analyzer of the module-level functions: the default English pack,
-/// created on first use (the pack is compiled once per process, with the
-/// GIL released since compiling takes a while).
-pub(crate) fn default_analyzer(py: Python<'_>) -> &'static core::Analyzer {
-    static DEFAULT: OnceLock<core::Analyzer> = OnceLock::new();
-    match DEFAULT.get() {
-        Some(a) => a,
-        None => py.detach(|| DEFAULT.get_or_init(core::Analyzer::new)),
-    }
-}
 
 fn detach_if<T: Send>(py: Python<'_>, bytes: usize, f: impl FnOnce() -> T + Send) -> T {
     if bytes >= DETACH_BYTES {
@@ -51,49 +36,35 @@ fn named(name: &'static str) -> impl Fn() -> String {
     move || name.to_string()
 }
 
-/// Scores one reply, with the customer message as context when given.
-pub(crate) fn score(
-    py: Python<'_>,
-    a: &core::Analyzer,
-    text: &Bound<'_, PyAny>,
-    customer: Option<&Bound<'_, PyAny>>,
-) -> PyResult<MessageReport> {
-    guard(py, || {
-        let text = input::text(text, &named("text"))?;
-        let customer = input::opt_text(customer, &named("customer"))?;
-        let bytes = text.len() + customer.as_ref().map_or(0, |c| c.len());
-        let report = detach_if(py, bytes, || {
-            let mut r = match &customer {
-                Some(c) => a.score_reply(c, &text),
-                None => a.score(&text),
-            };
-            r.to_unit(&text, OffsetUnit::Char);
-            r
-        });
-        Ok(MessageReport::new(report, text))
-    })
+/// A cell of a row as a Python value.
+fn cell<'py>(py: Python<'py>, cell: &core::Cell) -> PyResult<Bound<'py, PyAny>> {
+    match cell {
+        core::Cell::Float(x) => Ok(x.into_pyobject(py)?.into_any()),
+        core::Cell::Level(x) => Ok(x.into_pyobject(py)?.into_any()),
+        core::Cell::Names(names) => Ok(PyList::new(py, names)?.into_any()),
+        _ => Err(PyRuntimeError::new_err("a cell of an unknown kind")),
+    }
 }
 
-/// Scores one reply to a customer message.
-pub(crate) fn score_reply(
-    py: Python<'_>,
-    a: &core::Analyzer,
-    customer: &Bound<'_, PyAny>,
-    reply: &Bound<'_, PyAny>,
-) -> PyResult<MessageReport> {
-    guard(py, || {
-        let customer = input::text(customer, &named("customer"))?;
-        let reply = input::text(reply, &named("reply"))?;
-        let report = detach_if(py, customer.len() + reply.len(), || {
-            let mut r = a.score_reply(&customer, &reply);
-            r.to_unit(&reply, OffsetUnit::Char);
-            r
-        });
-        Ok(MessageReport::new(report, reply))
-    })
+/// `repr()` of a string, as Python writes it.
+fn py_repr(py: Python<'_>, text: &str) -> String {
+    PyString::new(py, text)
+        .repr()
+        .map_or_else(|_| format!("{text:?}"), |r| r.to_string())
 }
 
-/// The inputs of a batch, copied into Rust.
+/// The old positional form of an optional context argument fails with the
+/// new one spelled out (the context is keyword-only since 0.1).
+fn no_positional_context(args: &Bound<'_, PyTuple>, call: &str, keyword: &str) -> PyResult<()> {
+    if args.is_empty() {
+        return Ok(());
+    }
+    Err(PyTypeError::new_err(format!(
+        "{call} takes {keyword} as a keyword argument: {call}(..., {keyword}=...); \
+         positional context was removed so that swapped arguments cannot go unnoticed"
+    )))
+}
+
 struct Batch {
     texts: Vec<String>,
     customers: Option<Vec<Option<String>>>,
@@ -131,19 +102,13 @@ impl Batch {
     fn run(
         &self,
         a: &core::Analyzer,
-        offsets: bool,
     ) -> Result<Vec<core::MessageReport>, rayon::ThreadPoolBuildError> {
         let one = |i: usize| {
             let text = &self.texts[i];
-            let customer = self.customers.as_ref().and_then(|c| c[i].as_deref());
-            let mut r = match customer {
+            match self.customers.as_ref().and_then(|c| c[i].as_deref()) {
                 Some(c) => a.score_reply(c, text),
                 None => a.score(text),
-            };
-            if offsets {
-                r.to_unit(text, OffsetUnit::Char);
             }
-            r
         };
         let n = self.texts.len();
         pool::run(self.threads, n, |parallel| {
@@ -157,140 +122,6 @@ impl Batch {
 }
 
 /// Scores many replies in parallel with the GIL released.
-pub(crate) fn score_many(
-    py: Python<'_>,
-    a: &core::Analyzer,
-    texts: &Bound<'_, PyAny>,
-    customers: Option<&Bound<'_, PyAny>>,
-    threads: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Vec<MessageReport>> {
-    guard(py, || {
-        let batch = Batch::read(texts, customers, threads)?;
-        let reports = py.detach(|| batch.run(a, true)).map_err(pool_error)?;
-        Ok(reports
-            .into_iter()
-            .zip(batch.texts)
-            .map(|(r, text)| MessageReport::new(r, text))
-            .collect())
-    })
-}
-
-/// Scores many replies and returns columns (for `empathize.pandas`):
-/// `score`, one per dimension, `flags`, `tips`, one per EPITOME mechanism.
-pub(crate) fn score_columns<'py>(
-    py: Python<'py>,
-    a: &core::Analyzer,
-    texts: &Bound<'py, PyAny>,
-    customers: Option<&Bound<'py, PyAny>>,
-    threads: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    guard(py, || {
-        let batch = Batch::read(texts, customers, threads)?;
-        let reports = py.detach(|| batch.run(a, false)).map_err(pool_error)?;
-        let columns = PyDict::new(py);
-        columns.set_item("score", PyList::new(py, reports.iter().map(|r| r.score))?)?;
-        for &d in core::Dimension::ALL {
-            let values = reports.iter().map(|r| r.dimensions.get(d));
-            columns.set_item(d.as_str(), PyList::new(py, values)?)?;
-        }
-        let flags = reports
-            .iter()
-            .map(|r| PyList::new(py, r.flags.iter().map(|f| f.as_str())))
-            .collect::<PyResult<Vec<_>>>()?;
-        columns.set_item("flags", PyList::new(py, flags)?)?;
-        let tips = reports
-            .iter()
-            .map(|r| PyList::new(py, r.tips.iter().map(|t| t.code)))
-            .collect::<PyResult<Vec<_>>>()?;
-        columns.set_item("tips", PyList::new(py, tips)?)?;
-        for &m in core::Mechanism::ALL {
-            let levels = reports.iter().map(|r| r.epitome.get(m));
-            columns.set_item(m.as_str(), PyList::new(py, levels)?)?;
-        }
-        Ok(columns)
-    })
-}
-
-/// Reads a customer message.
-pub(crate) fn analyze_customer(
-    py: Python<'_>,
-    a: &core::Analyzer,
-    text: &Bound<'_, PyAny>,
-) -> PyResult<CustomerReport> {
-    guard(py, || {
-        let text = input::text(text, &named("text"))?;
-        let report = detach_if(py, text.len(), || {
-            let mut r = a.analyze_customer(&text);
-            r.to_unit(&text, OffsetUnit::Char);
-            r
-        });
-        Ok(CustomerReport::new(report, text))
-    })
-}
-
-/// Analyzes a conversation (GIL released).
-pub(crate) fn analyze_conversation(
-    py: Python<'_>,
-    a: &core::Analyzer,
-    turns: &Bound<'_, PyAny>,
-) -> PyResult<ConversationReport> {
-    guard(py, || {
-        let turns = conversation::turns(turns)?;
-        let report = py.detach(|| conversation::analyze(a, turns));
-        Ok(ConversationReport(std::sync::Arc::new(report)))
-    })
-}
-
-/// Splits a text into tokens with code-point offsets.
-pub(crate) fn tokenize(
-    py: Python<'_>,
-    a: &core::Analyzer,
-    text: &Bound<'_, PyAny>,
-) -> PyResult<Vec<Token>> {
-    guard(py, || {
-        let text = input::text(text, &named("text"))?;
-        let tokens = detach_if(py, text.len(), || {
-            let mut tokens = a.tokenize(&text);
-            tokens.to_unit(&text, OffsetUnit::Char);
-            tokens.into_iter().map(|t| Token(t.into())).collect()
-        });
-        Ok(tokens)
-    })
-}
-
-/// Times the native batch: `iterations` runs of `Analyzer::score_batch` over
-/// `texts` in the same thread pool `score_many` uses, with no Python objects
-/// and no offset conversion. Returns the total seconds. A bench helper.
-pub(crate) fn bench_native(
-    py: Python<'_>,
-    a: &core::Analyzer,
-    texts: &Bound<'_, PyAny>,
-    iterations: usize,
-    threads: Option<&Bound<'_, PyAny>>,
-) -> PyResult<f64> {
-    guard(py, || {
-        let texts = input::texts(texts, "texts")?;
-        let threads = input::threads(threads)?;
-        let n = texts.len();
-        py.detach(|| {
-            pool::run(threads, n, |parallel| {
-                let start = Instant::now();
-                for _ in 0..iterations {
-                    let reports = if parallel {
-                        a.score_batch(&texts)
-                    } else {
-                        texts.iter().map(|t| a.score(t)).collect()
-                    };
-                    std::hint::black_box(reports);
-                }
-                start.elapsed().as_secs_f64()
-            })
-        })
-        .map_err(pool_error)
-    })
-}
-
-/// How an analyzer was configured, kept for `repr` and pickling.
 #[derive(Clone, Default)]
 struct Config {
     rules: Option<String>,
@@ -386,7 +217,7 @@ impl PyAnalyzer {
                 disable: one_or_many(disable, "disable")?,
                 weights: read_weights(weights)?,
             };
-            let mut builder = core::Analyzer::builder();
+            let mut builder = core::Analyzer::builder().offsets(OffsetUnit::Char);
             if let Some(pack) = &config.rules {
                 builder = builder.pack(pack.as_str());
             }
@@ -406,49 +237,78 @@ impl PyAnalyzer {
         })
     }
 
-    /// Scores an agent reply; with ``customer``, the customer message it
-    /// answers is the context (acknowledgment becomes needed when the
-    /// customer is upset).
-    #[pyo3(signature = (text, customer=None))]
-    fn score(
+    /// Scores an agent reply. Give the customer message it answers as
+    /// ``customer=`` (keyword only) to make acknowledgment count when the
+    /// customer is upset.
+    #[pyo3(signature = (text, *args, customer=None))]
+    fn score<'py>(
         &self,
-        py: Python<'_>,
-        text: &Bound<'_, PyAny>,
-        customer: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<MessageReport> {
-        score(py, &self.inner, text, customer)
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        args: &Bound<'py, PyTuple>,
+        customer: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            no_positional_context(args, "score", "customer")?;
+            let text = input::text(text, &named("text"))?.into_owned();
+            let customer = input::opt_text(customer, &named("customer"))?;
+            let bytes = text.len() + customer.as_ref().map_or(0, |c| c.len());
+            let report = detach_if(py, bytes, || match &customer {
+                Some(c) => self.inner.score_reply(c, &text),
+                None => self.inner.score(&text),
+            });
+            record::lazy(py, Payload::Reply(report, text))
+        })
     }
 
     /// Scores an agent ``reply`` to a ``customer`` message.
-    fn score_reply(
+    fn score_reply<'py>(
         &self,
-        py: Python<'_>,
-        customer: &Bound<'_, PyAny>,
-        reply: &Bound<'_, PyAny>,
-    ) -> PyResult<MessageReport> {
-        score_reply(py, &self.inner, customer, reply)
+        py: Python<'py>,
+        customer: &Bound<'py, PyAny>,
+        reply: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let customer = input::text(customer, &named("customer"))?;
+            let reply = input::text(reply, &named("reply"))?.into_owned();
+            let report = detach_if(py, customer.len() + reply.len(), || {
+                self.inner.score_reply(&customer, &reply)
+            });
+            record::lazy(py, Payload::Reply(report, reply))
+        })
     }
 
     /// Scores many replies in parallel, GIL released; the result keeps the
     /// input order.
     ///
-    /// ``texts`` is any iterable of ``str``; ``customers``, if given, an
+    /// ``texts`` is any iterable of ``str``; ``customers=``, if given, an
     /// iterable of the same length of ``str`` or ``None`` (no context for
-    /// that reply). ``threads``: ``None`` for one worker per core, or a
+    /// that reply). ``threads=``: ``None`` for one worker per core, or a
     /// positive number (``1`` runs on the calling thread).
-    #[pyo3(signature = (texts, customers=None, threads=None))]
-    fn score_many(
+    #[pyo3(signature = (texts, *args, customers=None, threads=None))]
+    fn score_many<'py>(
         &self,
-        py: Python<'_>,
-        texts: &Bound<'_, PyAny>,
-        customers: Option<&Bound<'_, PyAny>>,
-        threads: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Vec<MessageReport>> {
-        score_many(py, &self.inner, texts, customers, threads)
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        args: &Bound<'py, PyTuple>,
+        customers: Option<&Bound<'py, PyAny>>,
+        threads: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        guard(py, || {
+            no_positional_context(args, "score_many", "customers")?;
+            let batch = Batch::read(texts, customers, threads)?;
+            let reports = py.detach(|| batch.run(&self.inner)).map_err(pool_error)?;
+            let items = reports
+                .into_iter()
+                .zip(batch.texts)
+                .map(|(r, text)| record::lazy(py, Payload::Reply(r, text)))
+                .collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, items)
+        })
     }
 
     /// Columns of ``score_many`` for ``empathize.pandas`` (private).
-    #[pyo3(signature = (texts, customers=None, threads=None))]
+    #[pyo3(signature = (texts, *, customers=None, threads=None))]
     fn _score_columns<'py>(
         &self,
         py: Python<'py>,
@@ -456,7 +316,20 @@ impl PyAnalyzer {
         customers: Option<&Bound<'py, PyAny>>,
         threads: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        score_columns(py, &self.inner, texts, customers, threads)
+        guard(py, || {
+            let batch = Batch::read(texts, customers, threads)?;
+            let reports = py.detach(|| batch.run(&self.inner)).map_err(pool_error)?;
+            let columns = PyDict::new(py);
+            let rows: Vec<Vec<core::Cell>> = reports.iter().map(core::MessageReport::row).collect();
+            for (i, column) in core::row_columns().iter().enumerate() {
+                let cells = rows.iter().map(|row| cell(py, &row[i]));
+                columns.set_item(
+                    column.name,
+                    PyList::new(py, cells.collect::<PyResult<Vec<_>>>()?)?,
+                )?;
+            }
+            Ok(columns)
+        })
     }
 
     /// Scores an Arrow string column in parallel, GIL released, and returns
@@ -467,33 +340,39 @@ impl PyAnalyzer {
     /// ``texts`` is read in place, without a Python object per row: a
     /// ``pyarrow`` array of ``string``, ``large_string`` or
     /// ``string_view`` (sliced arrays too), or any object with
-    /// ``__arrow_c_array__`` / ``__arrow_c_stream__``. ``customers``, if
+    /// ``__arrow_c_array__`` / ``__arrow_c_stream__``. ``customers=``, if
     /// given, is an Arrow string column of the same length: row ``i`` is
     /// scored as a reply to ``customers[i]`` (a null customer means no
     /// context). A null text gives a row of nulls. Columns, in order:
     /// ``score``, the thirteen dimensions, ``flags`` and ``tips`` (lists of
     /// names), then the three EPITOME levels (``int8``); see
     /// :func:`empathize.arrow_schema`. Needs ``pyarrow``
-    /// (``pip install 'empathize[arrow]'``). ``threads`` as in
+    /// (``pip install 'empathize[arrow]'``). ``threads=`` as in
     /// :meth:`score_many`.
-    #[pyo3(signature = (texts, customers=None, threads=None))]
+    #[pyo3(signature = (texts, *args, customers=None, threads=None))]
     fn score_arrow<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
+        args: &Bound<'py, PyTuple>,
         customers: Option<&Bound<'py, PyAny>>,
         threads: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        no_positional_context(args, "score_arrow", "customers")?;
         crate::arrow::score_arrow(py, &self.inner, texts, customers, threads)
     }
 
     /// Reads a customer message: distress, emotions, escalation, repetition.
-    fn analyze_customer(
+    fn analyze_customer<'py>(
         &self,
-        py: Python<'_>,
-        text: &Bound<'_, PyAny>,
-    ) -> PyResult<CustomerReport> {
-        analyze_customer(py, &self.inner, text)
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let text = input::text(text, &named("text"))?.into_owned();
+            let report = detach_if(py, text.len(), || self.inner.analyze_customer(&text));
+            record::lazy(py, Payload::Customer(report, text))
+        })
     }
 
     /// Analyzes a conversation: ``turns`` is an iterable of dicts
@@ -501,25 +380,36 @@ impl PyAnalyzer {
     /// tuples. Roles: ``customer`` (or ``user``, ``client``, ``human``) and
     /// ``agent`` (or ``assistant``, ``bot``, ``rep``, ``support``); any other
     /// raises ``ValueError``.
-    fn analyze_conversation(
+    fn analyze_conversation<'py>(
         &self,
-        py: Python<'_>,
-        turns: &Bound<'_, PyAny>,
-    ) -> PyResult<ConversationReport> {
-        analyze_conversation(py, &self.inner, turns)
+        py: Python<'py>,
+        turns: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let turns = input::turns(turns)?;
+            let report = py.detach(|| self.inner.analyze_conversation(&turns));
+            let texts = turns.into_iter().map(|t| t.text).collect();
+            record::lazy(py, Payload::Conversation(report, texts))
+        })
     }
 
     /// Splits text into tokens with code-point offsets, normalized forms,
     /// sentence indices and negation scope.
-    fn tokenize(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<Token>> {
-        tokenize(py, &self.inner, text)
+    fn tokenize<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let text: Cow<'_, str> = input::text(text, &named("text"))?;
+            let tokens = detach_if(py, text.len(), || self.inner.tokenize(&text));
+            record::to_py(py, &tokens)
+        })
     }
 
     /// The rules of the active packs.
-    fn rules(&self, py: Python<'_>) -> PyResult<Vec<RuleInfo>> {
-        guard(py, || {
-            Ok(self.inner.rules().into_iter().map(RuleInfo).collect())
-        })
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || record::to_py(py, &self.inner.rules()))
     }
 
     /// The name of the base pack (``"en"`` for the default pack).
@@ -529,14 +419,16 @@ impl PyAnalyzer {
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
-        let mut parts = vec![format!("pack={}", repr::s(py, self.inner.pack_name()))];
+        let mut parts = vec![format!("pack={}", py_repr(py, self.inner.pack_name()))];
         if !self.config.extra_rules.is_empty() {
             parts.push(format!("extra_rules={}", self.config.extra_rules.len()));
         }
         if !self.config.disable.is_empty() {
             parts.push(format!(
                 "disable={}",
-                repr::list(py, self.config.disable.iter().map(String::as_str))
+                PyList::new(py, &self.config.disable)
+                    .and_then(|l| l.repr())
+                    .map_or_else(|_| "[...]".to_string(), |r| r.to_string())
             ));
         }
         if !self.config.weights.is_empty() {

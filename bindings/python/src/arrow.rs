@@ -43,26 +43,29 @@ use crate::pool;
 /// memory.
 const BLOCK: usize = 8 * 1024;
 
-/// The columns of a result, in order: `score`, one per dimension (in
-/// `Dimension::ALL` order), `flags` and `tips` (lists of names, in report
-/// order), one EPITOME level per mechanism (in `Mechanism::ALL` order).
-/// The same order as `empathize.pandas.score_frame`.
+/// The columns of a result: the core's row columns (`empathize::row_columns`,
+/// the same as `empathize.pandas.score_frame`'s): `score`, one per dimension,
+/// `flags` and `tips` (lists of names), one EPITOME level per mechanism.
 pub(crate) fn schema() -> SchemaRef {
     static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
     SCHEMA
         .get_or_init(|| {
-            let mut fields = vec![Field::new("score", DataType::Float64, true)];
-            for d in core::Dimension::ALL {
-                fields.push(Field::new(d.as_str(), DataType::Float64, true));
-            }
-            fields.push(Field::new("flags", names_type(), true));
-            fields.push(Field::new("tips", names_type(), true));
-            for m in core::Mechanism::ALL {
-                fields.push(Field::new(m.as_str(), DataType::Int8, true));
-            }
+            let fields: Vec<Field> = core::row_columns()
+                .iter()
+                .map(|c| Field::new(c.name, data_type(c.kind), true))
+                .collect();
             Arc::new(Schema::new(fields))
         })
         .clone()
+}
+
+/// The Arrow type of a kind of column.
+fn data_type(kind: core::ColumnKind) -> DataType {
+    match kind {
+        core::ColumnKind::Names => names_type(),
+        core::ColumnKind::Level => DataType::Int8,
+        _ => DataType::Float64,
+    }
 }
 
 /// `list<item: string not null>`: the flags or tip codes of a row.
@@ -183,101 +186,79 @@ fn pyarrow_missing(py: Python<'_>, e: PyErr) -> PyErr {
     }
 }
 
-/// What the columns keep of a report.
-struct Row {
-    score: f64,
-    dimensions: core::Dimensions,
-    flags: Vec<core::Flag>,
-    tips: Vec<core::Tip>,
-    epitome: core::Epitome,
+/// The builder of one column.
+enum Builder {
+    Float(Float64Builder),
+    Names(ListBuilder<StringBuilder>),
+    Level(Int8Builder),
 }
 
-impl From<core::MessageReport> for Row {
-    fn from(r: core::MessageReport) -> Row {
-        Row {
-            score: r.score,
-            dimensions: r.dimensions,
-            flags: r.flags,
-            tips: r.tips,
-            epitome: r.epitome,
-        }
-    }
-}
-
-/// Column builders for one output batch.
-struct Columns {
-    score: Float64Builder,
-    dimensions: Vec<Float64Builder>,
-    flags: ListBuilder<StringBuilder>,
-    tips: ListBuilder<StringBuilder>,
-    epitome: Vec<Int8Builder>,
-}
+/// Column builders for one output batch, one per row column.
+struct Columns(Vec<Builder>);
 
 impl Columns {
     fn with_capacity(rows: usize) -> Columns {
-        let names = |bytes_per_row: usize| {
-            ListBuilder::with_capacity(
-                StringBuilder::with_capacity(rows, rows * bytes_per_row),
-                rows,
-            )
-            .with_field(Arc::new(Field::new("item", DataType::Utf8, false)))
+        let builder = |kind| match kind {
+            core::ColumnKind::Names => Builder::Names(
+                ListBuilder::with_capacity(StringBuilder::with_capacity(rows, rows * 16), rows)
+                    .with_field(Arc::new(Field::new("item", DataType::Utf8, false))),
+            ),
+            core::ColumnKind::Level => Builder::Level(Int8Builder::with_capacity(rows)),
+            _ => Builder::Float(Float64Builder::with_capacity(rows)),
         };
-        Columns {
-            score: Float64Builder::with_capacity(rows),
-            dimensions: core::Dimension::ALL
+        Columns(
+            core::row_columns()
                 .iter()
-                .map(|_| Float64Builder::with_capacity(rows))
+                .map(|c| builder(c.kind))
                 .collect(),
-            flags: names(8),
-            tips: names(24),
-            epitome: core::Mechanism::ALL
-                .iter()
-                .map(|_| Int8Builder::with_capacity(rows))
-                .collect(),
-        }
+        )
     }
 
-    fn push(&mut self, row: Option<Row>) {
+    /// Appends a row; `None` (a null text) appends nulls.
+    fn push(&mut self, row: Option<Vec<core::Cell>>) {
         let Some(row) = row else {
-            self.score.append_null();
-            self.dimensions.iter_mut().for_each(|b| b.append_null());
-            self.flags.append_null();
-            self.tips.append_null();
-            self.epitome.iter_mut().for_each(|b| b.append_null());
+            for b in &mut self.0 {
+                match b {
+                    Builder::Float(b) => b.append_null(),
+                    Builder::Names(b) => b.append_null(),
+                    Builder::Level(b) => b.append_null(),
+                }
+            }
             return;
         };
-        self.score.append_value(row.score);
-        for (b, &d) in self.dimensions.iter_mut().zip(core::Dimension::ALL) {
-            b.append_value(row.dimensions.get(d));
-        }
-        for f in &row.flags {
-            self.flags.values().append_value(f.as_str());
-        }
-        self.flags.append(true);
-        for t in &row.tips {
-            self.tips.values().append_value(t.code);
-        }
-        self.tips.append(true);
-        for (b, &m) in self.epitome.iter_mut().zip(core::Mechanism::ALL) {
-            // Levels are 0, 1 or 2.
-            b.append_value(row.epitome.get(m) as i8);
+        for (b, cell) in self.0.iter_mut().zip(row) {
+            match (b, cell) {
+                (Builder::Float(b), core::Cell::Float(x)) => b.append_value(x),
+                (Builder::Level(b), core::Cell::Level(x)) => {
+                    b.append_value(i8::try_from(x).unwrap_or(i8::MAX))
+                }
+                (Builder::Names(b), core::Cell::Names(names)) => {
+                    for name in names {
+                        b.values().append_value(name);
+                    }
+                    b.append(true);
+                }
+                // A cell of another kind than its column: the core's row and
+                // columns disagree, which its tests rule out.
+                (Builder::Float(b), _) => b.append_null(),
+                (Builder::Level(b), _) => b.append_null(),
+                (Builder::Names(b), _) => b.append_null(),
+            }
         }
     }
 
-    fn finish(mut self) -> Result<RecordBatch, ArrowError> {
-        let mut columns: Vec<ArrayRef> = vec![Arc::new(self.score.finish())];
-        columns.extend(
-            self.dimensions
-                .iter_mut()
-                .map(|b| Arc::new(b.finish()) as ArrayRef),
-        );
-        columns.push(Arc::new(self.flags.finish()));
-        columns.push(Arc::new(self.tips.finish()));
-        columns.extend(
-            self.epitome
-                .iter_mut()
-                .map(|b| Arc::new(b.finish()) as ArrayRef),
-        );
+    fn finish(self) -> Result<RecordBatch, ArrowError> {
+        let columns: Vec<ArrayRef> = self
+            .0
+            .into_iter()
+            .map(|b| -> ArrayRef {
+                match b {
+                    Builder::Float(mut b) => Arc::new(b.finish()),
+                    Builder::Names(mut b) => Arc::new(b.finish()),
+                    Builder::Level(mut b) => Arc::new(b.finish()),
+                }
+            })
+            .collect();
         RecordBatch::try_new(schema(), columns)
     }
 }
@@ -291,17 +272,17 @@ fn score_rows(
     chunk_lens: &[usize],
     threads: Option<usize>,
 ) -> Result<Result<Vec<RecordBatch>, ArrowError>, rayon::ThreadPoolBuildError> {
-    let one = |i: usize| -> Option<Row> {
+    let one = |i: usize| -> Option<Vec<core::Cell>> {
         let text = texts[i]?;
         let report = match customers.and_then(|c| c[i]) {
             Some(customer) => a.score_reply(customer, text),
             None => a.score(text),
         };
-        Some(Row::from(report))
+        Some(report.row())
     };
     pool::run(threads, texts.len(), |parallel| {
         let mut batches = Vec::with_capacity(chunk_lens.len());
-        let mut rows: Vec<Option<Row>> = Vec::with_capacity(BLOCK.min(texts.len()));
+        let mut rows: Vec<Option<Vec<core::Cell>>> = Vec::with_capacity(BLOCK.min(texts.len()));
         let mut start = 0;
         for &len in chunk_lens {
             let mut columns = Columns::with_capacity(len);

@@ -6,10 +6,11 @@ use std::any::Any;
 use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use empathize as core;
 use pyo3::exceptions::{PyTypeError, PyUnicodeEncodeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString, PyType};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMapping, PyString, PyTuple, PyType};
 
 /// The name of the Python type of `obj`, for error messages.
 pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
@@ -197,4 +198,87 @@ pub(crate) fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyRes
         Ok(result) => result,
         Err(payload) => Err(internal_error(py, panic_message(payload.as_ref()))),
     }
+}
+
+// ---------------------------------------------------------------------------
+// Conversation turns: dicts or (role, text) pairs.
+
+/// Reads one optional string field of a turn (`agent_id`, `timestamp`):
+/// `None` stays `None`, a `str` is taken as is, anything else as `str(x)`
+/// (ids are often ints, timestamps often `datetime`).
+fn loose_text(
+    value: Option<Bound<'_, PyAny>>,
+    what: &dyn Fn() -> String,
+) -> PyResult<Option<String>> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.is_none() => Ok(None),
+        Some(v) if v.is_instance_of::<PyString>() => Ok(Some(text(&v, what)?.into_owned())),
+        Some(v) => {
+            let s = v.str()?;
+            Ok(Some(text(s.as_any(), what)?.into_owned()))
+        }
+    }
+}
+
+fn role(value: &Bound<'_, PyAny>, i: usize) -> PyResult<core::Role> {
+    let name = text(value, &|| format!("turns[{i}] role"))?;
+    name.parse::<core::Role>()
+        .map_err(|e| PyValueError::new_err(format!("turns[{i}]: {e}")))
+}
+
+/// One turn from a mapping `{role, text, agent_id?, timestamp?}` (other keys
+/// are ignored) or a `(role, text)` pair.
+fn turn(item: &Bound<'_, PyAny>, i: usize) -> PyResult<core::Turn> {
+    let text_of = |v: &Bound<'_, PyAny>| -> PyResult<String> {
+        Ok(text(v, &|| format!("turns[{i}] text"))?.into_owned())
+    };
+    if item.is_instance_of::<PyTuple>() || item.is_instance_of::<PyList>() {
+        let len = item.len()?;
+        if len != 2 {
+            return Err(PyValueError::new_err(format!(
+                "turns[{i}] must be a (role, text) pair, got {len} items"
+            )));
+        }
+        return Ok(core::Turn {
+            role: role(&item.get_item(0)?, i)?,
+            text: text_of(&item.get_item(1)?)?,
+            agent_id: None,
+            timestamp: None,
+        });
+    }
+    let is_mapping = item.is_instance_of::<PyDict>() || item.cast::<PyMapping>().is_ok();
+    if !is_mapping {
+        return Err(PyTypeError::new_err(format!(
+            "turns[{i}] must be a dict {{'role', 'text', 'agent_id'?, 'timestamp'?}} \
+             or a (role, text) tuple, not {}",
+            type_name(item)
+        )));
+    }
+    let get = |key: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+        if item.contains(key)? {
+            Ok(Some(item.get_item(key)?))
+        } else {
+            Ok(None)
+        }
+    };
+    let required = |key: &str| -> PyResult<Bound<'_, PyAny>> {
+        get(key)?.ok_or_else(|| PyValueError::new_err(format!("turns[{i}] has no '{key}'")))
+    };
+    Ok(core::Turn {
+        role: role(&required("role")?, i)?,
+        text: text_of(&required("text")?)?,
+        agent_id: loose_text(get("agent_id")?, &|| format!("turns[{i}] agent_id"))?,
+        timestamp: loose_text(get("timestamp")?, &|| format!("turns[{i}] timestamp"))?,
+    })
+}
+
+/// Reads the turns of a conversation from any iterable.
+pub(crate) fn turns(obj: &Bound<'_, PyAny>) -> PyResult<Vec<core::Turn>> {
+    let (iter, hint) = iterate(obj, "turns", "turns (dicts or (role, text) tuples)")?;
+    let mut out = Vec::with_capacity(hint);
+    for (i, item) in iter.try_iter()?.enumerate() {
+        out.push(turn(&item?, i)?);
+    }
+    Ok(out)
 }

@@ -103,7 +103,7 @@ def test_message_report_fields() -> None:
 
 
 def test_score_with_customer_equals_score_reply() -> None:
-    assert empathize.score(REPLY, CUSTOMER) == empathize.score_reply(CUSTOMER, REPLY)
+    assert empathize.score(REPLY, customer=CUSTOMER) == empathize.score_reply(CUSTOMER, REPLY)
     assert empathize.score(REPLY, customer=CUSTOMER) == empathize.Analyzer().score_reply(CUSTOMER, REPLY)
 
 
@@ -185,6 +185,7 @@ def test_customer_report() -> None:
         "escalation",
         "repetition",
         "emphasis",
+        "complaint",
         "matches",
         "breakdown",
     }
@@ -298,7 +299,10 @@ def test_reprs_are_readable() -> None:
     assert repr(r.dimensions).startswith("Dimensions(acknowledgment=")
     assert repr(r.epitome).startswith("Epitome(emotional_reactions=")
     assert repr(empathize.analyze_customer("I'm upset")).startswith("CustomerReport(distress=")
-    assert repr(empathize.tokenize("hi")[0]) == "Token(text='hi', start=0, end=2, kind='word', norm='hi', sentence=0)"
+    assert repr(empathize.tokenize("hi")[0]) == (
+        "Token(text='hi', start=0, end=2, kind='word', norm='hi', sentence=0, "
+        "caps=False, elongated=False, emphatic=False, negated=False)"
+    )
     conv = empathize.analyze_conversation([("customer", "Help!"), ("agent", "Sure.")])
     assert repr(conv).startswith("ConversationReport(score=")
     assert repr(conv.turns[0]).startswith("TurnReport(index=0, role='customer'")
@@ -382,7 +386,7 @@ def test_score_many_matches_single_calls() -> None:
     texts = [REPLY, "Per our policy, refunds take 10 business days.", "", "😭", "Nope."]
     customers = [CUSTOMER, None, CUSTOMER, None, CUSTOMER]
     many = empathize.score_many(texts, customers=customers)
-    assert many == [empathize.score(t, c) for t, c in zip(texts, customers)]
+    assert many == [empathize.score(t, customer=c) for t, c in zip(texts, customers)]
     assert empathize.score_many(texts) == [empathize.score(t) for t in texts]
 
 

@@ -75,7 +75,7 @@ def test_rows_equal_score_reply_with_customers(
     result = analyzer.score_arrow(pa.array(texts), customers=pa.array(customers))
     assert rows(result) == expected_replies
     # The module function uses the default pack: same rows.
-    assert rows(empathize.score_arrow(pa.array(texts[:50]), pa.array(customers[:50]))) == expected_replies[:50]
+    assert rows(empathize.score_arrow(pa.array(texts[:50]), customers=pa.array(customers[:50]))) == expected_replies[:50]
 
 
 @pytest.mark.parametrize("arrow_type", ["string", "large_string", "string_view"])
@@ -87,17 +87,17 @@ def test_string_types(
     arrow_type: str,
 ) -> None:
     t = getattr(pa, arrow_type)()
-    result = analyzer.score_arrow(pa.array(texts[:300], t), pa.array(customers[:300], t))
+    result = analyzer.score_arrow(pa.array(texts[:300], t), customers=pa.array(customers[:300], t))
     assert rows(result) == expected_replies[:300]
     # Text and customer columns of different string types.
-    result = analyzer.score_arrow(pa.array(texts[:300], t), pa.array(customers[:300], pa.large_string()))
+    result = analyzer.score_arrow(pa.array(texts[:300], t), customers=pa.array(customers[:300], pa.large_string()))
     assert rows(result) == expected_replies[:300]
 
 
 def test_null_texts_give_null_rows_and_null_customers_no_context(analyzer: Any) -> None:
     texts = ["I'm so sorry, I'll fix it today.", None, "Per policy, no.", None, "Nope."]
     customers = ["I'm furious, this is the third time!!!", "Help", None, None, "I'm in tears."]
-    result = analyzer.score_arrow(pa.array(texts), pa.array(customers))
+    result = analyzer.score_arrow(pa.array(texts), customers=pa.array(customers))
     assert result.column("score").null_count == 2
     assert rows(result) == [
         report_row(analyzer.score_reply(customers[0], texts[0])),
@@ -108,7 +108,7 @@ def test_null_texts_give_null_rows_and_null_customers_no_context(analyzer: Any) 
     ]
     # The `null` type (an all-None column) is a column of null strings.
     assert rows(analyzer.score_arrow(pa.nulls(3))) == [NULL_ROW] * 3
-    assert rows(analyzer.score_arrow(pa.array(texts), pa.nulls(5))) == [
+    assert rows(analyzer.score_arrow(pa.array(texts), customers=pa.nulls(5))) == [
         NULL_ROW if t is None else report_row(analyzer.score(t)) for t in texts
     ]
 
@@ -127,7 +127,7 @@ def test_sliced_arrays_honor_their_offset(
         assert rows(analyzer.score_arrow(part)) == expected[start : start + length]
     # Text and customer slices at different offsets into their buffers.
     shifted = pa.array(["padding"] * 3 + customers).slice(3 + 100, 200)
-    assert rows(analyzer.score_arrow(whole.slice(100, 200), shifted)) == expected_replies[100:300]
+    assert rows(analyzer.score_arrow(whole.slice(100, 200), customers=shifted)) == expected_replies[100:300]
     # A slice with nulls: the validity bitmap is read at the offset too.
     with_nulls = pa.array([None if i % 7 == 0 else t for i, t in enumerate(texts[:100])]).slice(3, 60)
     assert rows(analyzer.score_arrow(with_nulls)) == [
@@ -145,13 +145,13 @@ def test_chunked_arrays_give_a_table_with_the_same_chunks(
         [customers[:350], pa.array(["x", *customers[350:700]], pa.large_string()).slice(1), customers[700:n]],
         pa.large_string(),
     )
-    result = analyzer.score_arrow(chunked_texts, chunked_customers)
+    result = analyzer.score_arrow(chunked_texts, customers=chunked_customers)
     assert isinstance(result, pa.Table)
     assert [len(c) for c in result.column("score").chunks] == [100, 1, 0, 499, 300]
     assert rows(result) == expected_replies[:n]
     # A chunked text column with plain customers, and the reverse.
-    assert rows(analyzer.score_arrow(chunked_texts, pa.array(customers[:n]))) == expected_replies[:n]
-    plain = analyzer.score_arrow(pa.array(texts[:n]), chunked_customers)
+    assert rows(analyzer.score_arrow(chunked_texts, customers=pa.array(customers[:n]))) == expected_replies[:n]
+    plain = analyzer.score_arrow(pa.array(texts[:n]), customers=chunked_customers)
     assert isinstance(plain, pa.RecordBatch)
     assert rows(plain) == expected_replies[:n]
 
@@ -160,7 +160,7 @@ def test_empty_inputs(analyzer: Any) -> None:
     empty = analyzer.score_arrow(pa.array([], pa.string()))
     assert isinstance(empty, pa.RecordBatch)
     assert empty.num_rows == 0 and empty.schema == empathize.arrow_schema()
-    no_chunks = analyzer.score_arrow(pa.chunked_array([], pa.string()), pa.chunked_array([], pa.string()))
+    no_chunks = analyzer.score_arrow(pa.chunked_array([], pa.string()), customers=pa.chunked_array([], pa.string()))
     assert isinstance(no_chunks, pa.Table)
     assert no_chunks.num_rows == 0 and no_chunks.schema == empathize.arrow_schema()
     # Empty strings are texts (not nulls).
@@ -210,13 +210,13 @@ def test_wrong_inputs_are_typed_errors(analyzer: Any) -> None:
     with pytest.raises(TypeError, match="texts must be an Arrow string array"):
         analyzer.score_arrow("a")
     with pytest.raises(TypeError, match="customers must hold strings"):
-        analyzer.score_arrow(texts, pa.array([1.0, 2.0]))
+        analyzer.score_arrow(texts, customers=pa.array([1.0, 2.0]))
     with pytest.raises(TypeError, match="customers must be an Arrow string array"):
-        analyzer.score_arrow(texts, ["x", "y"])
+        analyzer.score_arrow(texts, customers=["x", "y"])
     with pytest.raises(ValueError, match="customers has 3 items but texts has 2"):
-        analyzer.score_arrow(texts, pa.array(["x", "y", "z"]))
+        analyzer.score_arrow(texts, customers=pa.array(["x", "y", "z"]))
     with pytest.raises(ValueError, match="customers has 1 items but texts has 2"):
-        analyzer.score_arrow(pa.chunked_array([["a"], ["b"]]), pa.chunked_array([["x"]]))
+        analyzer.score_arrow(pa.chunked_array([["a"], ["b"]]), customers=pa.chunked_array([["x"]]))
     with pytest.raises(ValueError, match="threads"):
         analyzer.score_arrow(texts, threads=0)
     with pytest.raises(TypeError, match="threads"):
@@ -232,7 +232,7 @@ def test_invalid_utf8_is_refused_before_scoring(analyzer: Any) -> None:
     with pytest.raises(ValueError, match="texts"):
         analyzer.score_arrow(bad)
     with pytest.raises(ValueError, match="customers"):
-        analyzer.score_arrow(pa.array(["a", "b"]), bad)
+        analyzer.score_arrow(pa.array(["a", "b"]), customers=bad)
 
 
 def test_threads_give_identical_results(
@@ -240,7 +240,7 @@ def test_threads_give_identical_results(
 ) -> None:
     t, c = pa.array(texts[:600]), pa.array(customers[:600])
     for threads in (1, 2, 3, None):
-        assert rows(analyzer.score_arrow(t, c, threads)) == expected_replies[:600], threads
+        assert rows(analyzer.score_arrow(t, customers=c, threads=threads)) == expected_replies[:600], threads
 
 
 def test_concurrent_calls_from_python_threads(analyzer: Any, texts: list[str], expected: list[dict[str, Any]]) -> None:

@@ -183,7 +183,7 @@ def test_golden_message(case: dict[str, Any]) -> None:
     else:
         assert case.get("kind", "reply") == "reply", f"unknown kind {case.get('kind')}"
         customer = _input(case, "customer")
-        report = empathize.score(text, customer)
+        report = empathize.score(text, customer=customer)
         _check_offsets(text, report.matches, failures)
         failures += check_reply(report, case["expect"])
         rederived = 100.0 / (1.0 + math.exp(-sum(t.value for t in report.breakdown)))

@@ -64,7 +64,7 @@ def test_score_frame_columns_and_index() -> None:
 def test_score_frame_with_customer_column() -> None:
     df = pd.DataFrame({"reply": REPLIES, "customer": CUSTOMERS})
     out = score_frame(df, column="reply", customer_column="customer", threads=2)
-    assert out["score"].tolist() == [empathize.score(t, c).score for t, c in zip(REPLIES, CUSTOMERS)]
+    assert out["score"].tolist() == [empathize.score(t, customer=c).score for t, c in zip(REPLIES, CUSTOMERS)]
 
 
 def test_score_frame_missing_replies_give_missing_rows() -> None:
@@ -133,7 +133,7 @@ def test_score_frame_equals_score_row_by_row_on_real_texts(analyzer: Any, real_p
         if reply is None:
             assert pd.isna(got["score"]) and _missing(got["flags"])
             continue
-        r = analyzer.score(reply, customer)
+        r = analyzer.score(reply, customer=customer)
         assert got["score"] == r.score
         assert list(got["flags"]) == r.flags
         assert list(got["tips"]) == [t.code for t in r.tips]

@@ -72,7 +72,7 @@ def spark() -> Iterator[SparkSession]:
 
 def single_machine(analyzer: Any, replies: list[str | None], customers: list[str | None]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = analyzer.score_arrow(
-        pa.array(replies, pa.string()), pa.array(customers, pa.string())
+        pa.array(replies, pa.string()), customers=pa.array(customers, pa.string())
     ).to_pylist()
     return rows
 
@@ -168,7 +168,7 @@ def test_spark_job_example(spark: SparkSession, analyzer: Any, tmp_path: Path) -
                 if turn["role"] == "customer":
                     customer = turn["text"]
                     continue
-                report = analyzer.score(turn["text"], customer)
+                report = analyzer.score(turn["text"], customer=customer)
                 expected[(conversation["id"], i)] = (turn.get("agent_id"), report)
     assert len(written) == len(expected)
     for r in written:

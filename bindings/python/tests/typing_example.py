@@ -11,7 +11,7 @@ from empathize import Analyzer, ConversationReport, MessageReport, RulePackError
 
 def summarize(report: MessageReport) -> dict[str, object]:
     acknowledgment: float = report.dimensions.acknowledgment
-    flags: list[str] = report.flags
+    flags: list[str] = [str(f) for f in report.flags]
     codes: list[str] = [t.code for t in report.tips]
     spans: list[tuple[int, int, str]] = [(m.start, m.end, m.text) for m in report.matches]
     level: int = report.epitome.emotional_reactions

@@ -2,7 +2,9 @@
 
 use std::io::{self, Write};
 
-use empathize::{Dimension, MessageReport};
+use std::collections::HashMap;
+
+use empathize::{row_columns, Cell, Dimension, Mechanism, MessageReport};
 
 use crate::process::{Scored, Summary};
 
@@ -167,12 +169,16 @@ impl<W: Write> Writer<W> {
                 report,
                 ..
             } => {
+                // The report's cells come from the core's one flattening
+                // (`MessageReport::row`), placed by column name.
+                let cells = reply_cells(report);
+                let cell = |name: &str| cells.get(name).cloned().unwrap_or_default();
                 row.extend([
                     id.clone(),
                     "reply".into(),
                     line.to_string(),
                     agent_id.clone().unwrap_or_default(),
-                    format!("{:.2}", report.score),
+                    cell("score"),
                     report
                         .context
                         .map(|c| format!("{:.3}", c.distress))
@@ -181,18 +187,16 @@ impl<W: Write> Writer<W> {
                         .context
                         .map(|c| c.distress_level.to_string())
                         .unwrap_or_default(),
-                    join(report.flags.iter().map(|f| f.as_str()).collect()),
-                    join(report.tips.iter().map(|t| t.code).collect()),
+                    cell("flags"),
+                    cell("tips"),
                     String::new(),
                     String::new(),
                     String::new(),
                     String::new(),
                     String::new(),
-                    report.epitome.emotional_reactions.to_string(),
-                    report.epitome.interpretations.to_string(),
-                    report.epitome.explorations.to_string(),
                 ]);
-                row.extend(report.dimensions.iter().map(|(_, v)| format!("{v:.3}")));
+                row.extend(Mechanism::ALL.iter().map(|m| cell(m.as_str())));
+                row.extend(Dimension::ALL.iter().map(|d| cell(d.as_str())));
             }
             Scored::Customer {
                 id, line, report, ..
@@ -450,4 +454,23 @@ pub fn write_summary(out: &mut dyn Write, summary: &Summary, s: Style) -> io::Re
         }
     }
     Ok(())
+}
+
+/// A reply's CSV cells by column name: the score with 2 decimals, the
+/// dimensions with 3, names joined with `;`.
+fn reply_cells(report: &MessageReport) -> HashMap<&'static str, String> {
+    row_columns()
+        .iter()
+        .zip(report.row())
+        .map(|(column, cell)| {
+            let text = match cell {
+                Cell::Float(x) if column.name == "score" => format!("{x:.2}"),
+                Cell::Float(x) => format!("{x:.3}"),
+                Cell::Level(level) => level.to_string(),
+                Cell::Names(names) => names.join(";"),
+                _ => String::new(),
+            };
+            (column.name, text)
+        })
+        .collect()
 }

@@ -6,8 +6,8 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 
 use crate::error::RulePackError;
-use crate::report::CustomerReport;
-use crate::report::MessageReport;
+use crate::offsets::{OffsetUnit, ToUnit};
+use crate::report::{CustomerReport, MessageReport};
 use crate::rules::compile::Compiled;
 use crate::rules::pack::MergedPack;
 use crate::rules::rule::Rule as RuleInfo;
@@ -91,6 +91,7 @@ fn with_work<R>(f: impl FnOnce(&mut Work) -> R) -> R {
 #[derive(Clone, Debug)]
 pub struct Analyzer {
     compiled: Arc<Compiled>,
+    offsets: OffsetUnit,
 }
 
 impl Default for Analyzer {
@@ -105,6 +106,7 @@ impl Analyzer {
     pub fn new() -> Analyzer {
         Analyzer {
             compiled: default_compiled().clone(),
+            offsets: OffsetUnit::Byte,
         }
     }
 
@@ -127,23 +129,52 @@ impl Analyzer {
         AnalyzerBuilder::default()
     }
 
+    /// The unit the spans of this analyzer's reports are counted in (set
+    /// with [`AnalyzerBuilder::offsets`]; bytes by default).
+    pub fn offsets(&self) -> OffsetUnit {
+        self.offsets
+    }
+
     /// Scores an agent reply on its own.
     pub fn score(&self, reply: &str) -> MessageReport {
-        with_work(|w| score::score_reply(&self.compiled, reply, None, w))
+        self.in_unit(reply, self.reply_in_bytes(reply, None))
     }
 
     /// Scores an agent reply to a customer message: acknowledgment becomes
     /// needed when the customer is upset.
     pub fn score_reply(&self, customer: &str, reply: &str) -> MessageReport {
-        with_work(|w| {
+        let report = with_work(|w| {
             let c = score::analyze_customer(&self.compiled, customer, w, false);
             score::score_reply(&self.compiled, reply, Some(&c), w)
-        })
+        });
+        self.in_unit(reply, report)
     }
 
     /// Scores a reply given an already-analyzed customer message.
     pub fn score_reply_to(&self, customer: &CustomerReport, reply: &str) -> MessageReport {
-        with_work(|w| score::score_reply(&self.compiled, reply, Some(customer), w))
+        self.in_unit(reply, self.reply_in_bytes(reply, Some(customer)))
+    }
+
+    /// A reply report with byte offsets, whatever [`offsets`](Self::offsets) says.
+    pub(crate) fn reply_in_bytes(
+        &self,
+        reply: &str,
+        customer: Option<&CustomerReport>,
+    ) -> MessageReport {
+        with_work(|w| score::score_reply(&self.compiled, reply, customer, w))
+    }
+
+    /// A customer report with byte offsets, whatever [`offsets`](Self::offsets) says.
+    pub(crate) fn customer_in_bytes(&self, text: &str) -> CustomerReport {
+        with_work(|w| score::analyze_customer(&self.compiled, text, w, true))
+    }
+
+    /// `report` (byte offsets into `text`) in this analyzer's offset unit.
+    fn in_unit<R: ToUnit>(&self, text: &str, mut report: R) -> R {
+        if self.offsets != OffsetUnit::Byte {
+            report.to_unit(text, self.offsets);
+        }
+        report
     }
 
     /// Scores many replies on all cores; the output keeps the input order.
@@ -165,13 +196,13 @@ impl Analyzer {
 
     /// Reads a customer message: distress, emotions, escalation, repetition.
     pub fn analyze_customer(&self, text: &str) -> CustomerReport {
-        with_work(|w| score::analyze_customer(&self.compiled, text, w, true))
+        self.in_unit(text, self.customer_in_bytes(text))
     }
 
     /// Splits text into tokens with byte offsets, normalized forms, sentence
     /// indices and negation scope.
     pub fn tokenize<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
-        with_work(|w| {
+        let tokens = with_work(|w| {
             self.compiled.lex(text, &mut w.lexed);
             let lexed = &w.lexed;
             let mut negated = vec![false; lexed.tokens.len()];
@@ -196,7 +227,8 @@ impl Analyzer {
                     negated: negated[i],
                 })
                 .collect()
-        })
+        });
+        self.in_unit(text, tokens)
     }
 
     /// The rules of the active packs.
@@ -305,6 +337,7 @@ impl Analyzer {
 
 /// A learned weight table of the active packs, as `empathize rules list` shows it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TableInfo {
     /// The table name (the first half of its matches' `rule`).
     pub name: String,
@@ -350,6 +383,7 @@ pub struct AnalyzerBuilder {
     extras: Vec<(Option<String>, String)>,
     weights: Vec<(String, f64)>,
     disabled: Vec<String>,
+    offsets: OffsetUnit,
 }
 
 impl AnalyzerBuilder {
@@ -409,6 +443,24 @@ impl AnalyzerBuilder {
         self
     }
 
+    /// Counts the spans of every report in `unit` instead of bytes, so that
+    /// each language slices its own strings with them: code points for
+    /// Python, UTF-16 code units for JavaScript.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, OffsetUnit};
+    /// let analyzer = Analyzer::builder().offsets(OffsetUnit::Char).build()?;
+    /// let text = "😭 I'm so sorry";
+    /// let m = &analyzer.score(text).matches[0];
+    /// let chars: Vec<char> = text.chars().collect();
+    /// assert_eq!(chars[m.start..m.end].iter().collect::<String>(), m.text);
+    /// # Ok::<(), empathize::RulePackError>(())
+    /// ```
+    pub fn offsets(mut self, unit: OffsetUnit) -> Self {
+        self.offsets = unit;
+        self
+    }
+
     /// Compiles the packs. Fails with an error naming the rule, field and
     /// line on any problem in the packs or in the overrides.
     pub fn build(self) -> Result<Analyzer, RulePackError> {
@@ -417,7 +469,10 @@ impl AnalyzerBuilder {
             && self.weights.is_empty()
             && self.disabled.is_empty()
         {
-            return Ok(Analyzer::new());
+            return Ok(Analyzer {
+                offsets: self.offsets,
+                ..Analyzer::new()
+            });
         }
         let mut merged = match &self.base {
             Some((name, src)) => {
@@ -441,6 +496,7 @@ impl AnalyzerBuilder {
         }
         Ok(Analyzer {
             compiled: Arc::new(Compiled::compile(&merged)?),
+            offsets: self.offsets,
         })
     }
 }

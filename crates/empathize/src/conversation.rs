@@ -23,6 +23,7 @@ use serde::{Serialize, Serializer};
 
 use crate::analyzer::Analyzer;
 use crate::error::UnknownRoleError;
+use crate::offsets::OffsetUnit;
 use crate::report::{
     CustomerReport, Dimension, Flag, MessageReport, ScoreTerm, Strategy, TermSource, Tip,
 };
@@ -77,8 +78,20 @@ impl Serialize for Role {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Role {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Role".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::report::string_enum([Role::Customer.as_str(), Role::Agent.as_str()])
+    }
+}
+
 /// One turn of a conversation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Turn {
     /// Who wrote it.
     pub role: Role,
@@ -120,6 +133,7 @@ impl Turn {
 
 /// The report on one turn: a customer report or a reply report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TurnReport {
     /// Index of the turn in the conversation.
     pub index: usize,
@@ -135,6 +149,7 @@ pub struct TurnReport {
 
 /// A distressed customer turn that the next agent turn did not acknowledge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MissedOpportunity {
     /// The customer turn.
     pub customer_turn: usize,
@@ -146,6 +161,7 @@ pub struct MissedOpportunity {
 
 /// An agent phrase reused across turns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Repetition {
     /// The phrase, normalized (lower case, contractions expanded, no punctuation).
     pub phrase: String,
@@ -157,6 +173,7 @@ pub struct Repetition {
 
 /// One agent's summary across a conversation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AgentSummary {
     /// The agent id.
     pub agent_id: String,
@@ -174,6 +191,7 @@ pub struct AgentSummary {
 
 /// The report on a whole conversation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ConversationReport {
     /// 0–100, see the module documentation.
     pub score: f64,
@@ -247,7 +265,7 @@ impl Analyzer {
         for (index, turn) in turns.iter().enumerate() {
             match turn.role {
                 Role::Customer => {
-                    let c = self.analyze_customer(&turn.text);
+                    let c = self.customer_in_bytes(&turn.text);
                     pending.push(index);
                     let mut context = c.clone();
                     // Several customer turns in a row: the reply answers all of them.
@@ -265,6 +283,7 @@ impl Analyzer {
                             .emotions
                             .disappointment
                             .max(prev.emotions.disappointment);
+                        context.complaint = context.emotions.complain();
                     }
                     latest = Some(context);
                     reports.push(TurnReport {
@@ -277,8 +296,8 @@ impl Analyzer {
                 }
                 Role::Agent => {
                     let reply = match &latest {
-                        Some(c) => self.score_reply_to(c, &turn.text),
-                        None => self.score(&turn.text),
+                        Some(c) => self.reply_in_bytes(&turn.text, Some(c)),
+                        None => self.reply_in_bytes(&turn.text, None),
                     };
                     pending.clear();
                     reports.push(TurnReport {
@@ -291,7 +310,11 @@ impl Analyzer {
                 }
             }
         }
-        self.summarize(turns, reports)
+        let mut report = self.summarize(turns, reports);
+        if self.offsets() != OffsetUnit::Byte {
+            report.turns_to_unit(turns, self.offsets());
+        }
+        report
     }
 
     fn summarize(&self, turns: &[Turn], reports: Vec<TurnReport>) -> ConversationReport {

@@ -60,11 +60,13 @@
 mod analyzer;
 mod conversation;
 mod error;
+mod field;
 pub mod html;
 mod learned;
 mod offsets;
 pub mod packs;
 mod report;
+mod row;
 mod rules;
 pub mod score;
 mod text;
@@ -75,12 +77,14 @@ pub use conversation::{
     AgentSummary, ConversationReport, MissedOpportunity, Repetition, Role, Turn, TurnReport,
 };
 pub use error::{RulePackError, UnknownRoleError};
+pub use field::{field_names, serialize_field};
 pub use offsets::{OffsetMap, OffsetUnit, ToUnit};
 pub use report::{
     Category, Cue, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence,
     Flag, Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm,
     SentenceStrategy, Strategy, TermSource, Tip,
 };
+pub use row::{row_columns, Cell, Column, ColumnKind};
 pub use rules::rule::Rule as RuleInfo;
 pub use text::{Token, TokenKind};
 pub use tips::ALL as ALL_TIPS;

@@ -45,7 +45,28 @@ macro_rules! named_enum {
                 s.serialize_str(self.as_str())
             }
         }
+
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                string_enum([$($text),+])
+            }
+        }
     };
+}
+
+/// The schema of a value serialized as one of `names`.
+#[cfg(feature = "schema")]
+pub(crate) fn string_enum<'a>(names: impl IntoIterator<Item = &'a str>) -> schemars::Schema {
+    let mut names: Vec<&str> = names.into_iter().collect();
+    // Category names repeat across kinds (a strategy and a cue may share one).
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(*n));
+    schemars::json_schema!({ "type": "string", "enum": names })
 }
 
 named_enum! {
@@ -260,8 +281,25 @@ impl Serialize for Category {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Category {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Category".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        string_enum(
+            Category::all_names()
+                .chain(["distress"])
+                .chain(Strategy::ALL.iter().map(|s| s.as_str()))
+                .chain(Mechanism::ALL.iter().map(|m| m.as_str())),
+        )
+    }
+}
+
 /// Whether a match helps or hurts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Polarity {
     /// A positive dimension of a reply.
@@ -274,6 +312,7 @@ pub enum Polarity {
 
 /// What produced a match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchSource {
     /// A hand-written rule of a pack.
@@ -294,6 +333,7 @@ impl MatchSource {
 
 /// One rule hit (or learned n-gram) in a text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Match {
     /// The id of the rule that matched; for a learned n-gram,
     /// `table:target` (e.g. `goemotions-emotions:anger`).
@@ -304,9 +344,9 @@ pub struct Match {
     pub category: Category,
     /// Whether it helps or hurts.
     pub polarity: Polarity,
-    /// Byte offset of the start of the matched text.
+    /// Offset of the start of the matched text (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
     pub start: usize,
-    /// Byte offset one past the end of the matched text.
+    /// Offset one past the end of the matched text (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
     pub end: usize,
     /// The matched text, `&text[start..end]`.
     pub text: String,
@@ -323,6 +363,7 @@ pub struct Match {
 
 /// A value 0–1 for each positive quality of a reply.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
 pub struct Dimensions {
     pub acknowledgment: f64,
@@ -394,6 +435,7 @@ impl Dimensions {
 
 /// A value 0–1 for each emotion of a customer message.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
 pub struct Emotions {
     pub anger: f64,
@@ -443,6 +485,7 @@ impl Emotions {
 
 /// EPITOME levels of a reply: 0 none, 1 weak, 2 strong.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
 pub struct Epitome {
     pub emotional_reactions: u8,
@@ -471,10 +514,11 @@ impl Epitome {
 
 /// The support strategy of one sentence of a reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SentenceStrategy {
-    /// Byte offset of the sentence start.
+    /// Offset of the sentence start (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
     pub start: usize,
-    /// Byte offset one past the sentence end.
+    /// Offset one past the sentence end (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
     pub end: usize,
     /// The strategy the sentence shows.
     pub strategy: Strategy,
@@ -482,12 +526,13 @@ pub struct SentenceStrategy {
 
 /// A piece of EPITOME evidence: a sentence and what it adds to a mechanism.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Evidence {
     /// The mechanism it supports.
     pub mechanism: Mechanism,
-    /// Byte offset of the sentence start.
+    /// Offset of the sentence start (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
     pub start: usize,
-    /// Byte offset one past the sentence end.
+    /// Offset one past the sentence end (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
     pub end: usize,
     /// What it adds to the mechanism's evidence (levels come from thresholds on the sum).
     pub value: f64,
@@ -498,6 +543,7 @@ pub struct Evidence {
 
 /// Where a term of the score comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TermSource {
     /// The constant the logit starts from.
@@ -517,6 +563,7 @@ pub enum TermSource {
 
 /// One additive term of the score logit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScoreTerm {
     /// Where the term comes from.
     pub source: TermSource,
@@ -530,6 +577,7 @@ pub struct ScoreTerm {
 
 /// A suggestion for the agent, with a stable code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tip {
     /// Stable machine-readable code (`acknowledge_feelings`, …).
     pub code: &'static str,
@@ -539,6 +587,7 @@ pub struct Tip {
 
 /// What the score of a reply knew about the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReplyContext {
     /// The customer's distress 0–1.
     pub distress: f64,
@@ -550,9 +599,12 @@ pub struct ReplyContext {
 
 /// The report on one agent reply.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MessageReport {
-    /// 0–100: `100 · σ(Σ breakdown values)`.
+    /// 0–100: `100 · σ(logit)`.
     pub score: f64,
+    /// The score logit: the sum of the breakdown's values.
+    pub logit: f64,
     /// A value 0–1 for each positive quality.
     pub dimensions: Dimensions,
     /// Anti-patterns found, in order of first appearance.
@@ -583,15 +635,11 @@ impl MessageReport {
     pub fn has_tip(&self, code: &str) -> bool {
         self.tips.iter().any(|t| t.code == code)
     }
-
-    /// The score logit: the sum of the breakdown.
-    pub fn logit(&self) -> f64 {
-        self.breakdown.iter().map(|t| t.value).sum()
-    }
 }
 
 /// The report on one customer message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CustomerReport {
     /// 0–1: how upset the customer is.
     pub distress: f64,
@@ -605,6 +653,11 @@ pub struct CustomerReport {
     pub repetition: bool,
     /// Capitals or stacked exclamation marks.
     pub emphasis: bool,
+    /// The message complains: anger, frustration, sadness, anxiety or
+    /// disappointment above 0 (confusion and urgency alone are not
+    /// complaints). A learned emotion is above 0 only when its table finds
+    /// it more likely present than not.
+    pub complaint: bool,
     /// Every rule hit and learned n-gram, in text order.
     pub matches: Vec<Match>,
     /// The additive terms of the distress logit when the pack has a learned
@@ -617,13 +670,10 @@ pub struct CustomerReport {
     pub(crate) keywords: std::sync::Arc<[Box<str>]>,
 }
 
-impl CustomerReport {
-    /// Whether the message complains: anger, frustration, sadness, anxiety
-    /// or disappointment above 0 (confusion and urgency alone are not
-    /// complaints). A learned emotion is above 0 only when its table finds
-    /// it more likely present than not.
-    pub fn complaint(&self) -> bool {
-        self.emotions.iter().any(|(e, v)| {
+impl Emotions {
+    /// Whether these emotions make a complaint (see [`CustomerReport::complaint`]).
+    pub(crate) fn complain(&self) -> bool {
+        self.iter().any(|(e, v)| {
             v > 0.0
                 && matches!(
                     e,

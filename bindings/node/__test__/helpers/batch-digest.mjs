@@ -39,8 +39,8 @@ const result = {
   many,
   manyAsync: digest(await analyzer.scoreManyAsync(replies)),
   single: digest(replies.map((t) => score(t))),
-  pairs: digest(analyzer.scoreMany(replies, customers)),
-  pairsAsync: digest(await analyzer.scoreManyAsync(replies, customers)),
+  pairs: digest(analyzer.scoreMany(replies, { customers })),
+  pairsAsync: digest(await analyzer.scoreManyAsync(replies, { customers })),
   pairsSingle: digest(pairs.map(([customer, reply]) => scoreReply(customer, reply))),
 }
 console.log(JSON.stringify(result))

@@ -22,7 +22,6 @@ import {
   type RulePackError,
   type ScoreTerm,
   type TermSource,
-  type TipCode,
   type Token,
   type Turn,
 } from 'empathize'
@@ -32,19 +31,19 @@ const drafts: string[] = ['Per our policy, refunds take 10 business days.', 'Iâ€
 
 // Single replies.
 const alone: MessageReport = score(drafts[0]!)
-const answered: MessageReport = score(drafts[1]!, customer)
+const answered: MessageReport = score(drafts[1]!, { customer })
 const same: MessageReport = scoreReply(customer, drafts[1]!)
 const value: number = alone.score + answered.dimensions.followUp + same.epitome.emotionalReactions
 const flags: Flag[] = alone.flags
 const walled: boolean = flags.includes('policy_wall') || flags.includes('refusal_without_alternative')
-const codes: TipCode[] = alone.tips.map((t) => t.code)
+const codes: string[] = alone.tips.map((t) => t.code)
 const context: number | undefined = answered.context?.distressLevel
 const spans: string[] = answered.matches.map((m: Match) => drafts[1]!.slice(m.start, m.end))
 const categories: Category[] = answered.matches.filter((m) => !m.negated && !m.suppressed).map((m) => m.category)
 const matchIndex: number | null = answered.breakdown[0]!.matchIndex
 
 // Picking the better draft.
-const best: string = drafts.reduce((a, b) => (score(a, customer).score >= score(b, customer).score ? a : b))
+const best: string = drafts.reduce((a, b) => (score(a, { customer }).score >= score(b, { customer }).score ? a : b))
 
 // Customers and tokens.
 const upset: CustomerReport = analyzeCustomer(customer)
@@ -75,7 +74,7 @@ const perAgent: number | undefined = convo.agents[0]?.flags.policy_wall
 // The class, options and batches.
 const options: AnalyzerOptions = { extraRules: ['[[rules]]\nid = "warmth.aloha"\ncategory = "warmth"\nweight = 0.8\npatterns = ["aloha"]\n'], disable: [] }
 const analyzer = new Analyzer(options)
-const batch: MessageReport[] = analyzer.scoreMany(drafts, drafts.map(() => customer))
+const batch: MessageReport[] = analyzer.scoreMany(drafts, { customers: drafts.map(() => customer) })
 async function later(): Promise<number> {
   const reports: MessageReport[] = await analyzer.scoreManyAsync(drafts)
   return reports.length
@@ -83,7 +82,7 @@ async function later(): Promise<number> {
 const strategies: string = pack('esconv-strategies')
 const nonCommercial = new Analyzer({ extraRules: [strategies] })
 const retagged: string[] = nonCommercial.score('I hope you have a great day.').strategies.map((s) => s.strategy)
-const ruleIds: string[] = analyzer.rules().map((r) => `${r.id}@${r.line ?? '?'}:${r.epitome?.mechanism ?? '-'}`)
+const ruleIds: string[] = analyzer.rules().map((r) => `${r.id}@${r.line ?? '?'}:${r.epitome?.[0] ?? '-'}`)
 
 // Errors.
 function describeError(err: unknown): string {

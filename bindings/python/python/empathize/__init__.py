@@ -21,7 +21,8 @@ conversations (late empathy, missed opportunities, scripted repetition).
 Offsets are code points: ``text[m.start:m.end] == m.text`` for every match.
 
 Module-level functions use a default :class:`Analyzer` (the embedded English
-pack), created on first use. ``Analyzer.score_many`` scores batches on all
+pack), created on first use. Optional context is keyword-only:
+``score(text, customer=...)``. ``Analyzer.score_many`` scores batches on all
 cores with the GIL released; see :class:`Analyzer` for how threads are used
 and why a forked child process is safe.
 
@@ -33,14 +34,24 @@ pandas, Polars and Spark DataFrames. ``DIMENSIONS``, ``FLAGS``,
 ``MECHANISMS`` and ``TIP_CODES`` name what reports and columns can hold.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from empathize._errors import InternalError, RulePackError
 from empathize._native import (
     DIMENSIONS,
     FLAGS,
     MECHANISMS,
     TIP_CODES,
-    AgentSummary,
     Analyzer,
+    __version__,
+    arrow_schema,
+    pack,
+)
+from empathize._reports import (
+    AgentSummary,
     ConversationReport,
     CustomerReport,
     Dimensions,
@@ -58,17 +69,67 @@ from empathize._native import (
     Tip,
     Token,
     TurnReport,
-    __version__,
-    analyze_conversation,
-    analyze_customer,
-    arrow_schema,
-    pack,
-    score,
-    score_arrow,
-    score_many,
-    score_reply,
-    tokenize,
 )
+
+if TYPE_CHECKING:
+    from empathize._native import _ArrowStrings, _TurnInput
+
+_default: Analyzer | None = None
+
+
+def _analyzer() -> Analyzer:
+    """The analyzer of the module-level functions (the default pack; cheap:
+    the pack is compiled once per process)."""
+    global _default
+    if _default is None:
+        _default = Analyzer()
+    return _default
+
+
+def score(text: str, *args: object, customer: str | None = None) -> MessageReport:
+    """Scores an agent reply; ``customer=`` is the message it answers.
+    See :meth:`Analyzer.score`."""
+    return _analyzer().score(text, *args, customer=customer)
+
+
+def score_reply(customer: str, reply: str) -> MessageReport:
+    """Scores an agent ``reply`` to a ``customer`` message. See :meth:`Analyzer.score_reply`."""
+    return _analyzer().score_reply(customer, reply)
+
+
+def score_many(
+    texts: Iterable[str],
+    *args: object,
+    customers: Iterable[str | None] | None = None,
+    threads: int | None = None,
+) -> list[MessageReport]:
+    """Scores many replies in parallel. See :meth:`Analyzer.score_many`."""
+    return _analyzer().score_many(texts, *args, customers=customers, threads=threads)
+
+
+def score_arrow(
+    texts: _ArrowStrings,
+    *args: object,
+    customers: _ArrowStrings | None = None,
+    threads: int | None = None,
+) -> Any:
+    """Scores an Arrow string column. See :meth:`Analyzer.score_arrow`."""
+    return _analyzer().score_arrow(texts, *args, customers=customers, threads=threads)
+
+
+def analyze_customer(text: str) -> CustomerReport:
+    """Reads a customer message. See :meth:`Analyzer.analyze_customer`."""
+    return _analyzer().analyze_customer(text)
+
+
+def analyze_conversation(turns: Iterable[_TurnInput]) -> ConversationReport:
+    """Analyzes a conversation. See :meth:`Analyzer.analyze_conversation`."""
+    return _analyzer().analyze_conversation(turns)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Splits text into tokens with code-point offsets. See :meth:`Analyzer.tokenize`."""
+    return _analyzer().tokenize(text)
 
 __all__ = [
     "DIMENSIONS",

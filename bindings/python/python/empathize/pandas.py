@@ -111,7 +111,7 @@ def score_frame(
         customers = [raw[i] if _is_text(raw[i]) else None for i in present]
     _check_texts(texts, column, df.index)
 
-    columns = analyzer._score_columns([texts[i] for i in present], customers, threads)
+    columns = analyzer._score_columns([texts[i] for i in present], customers=customers, threads=threads)
     n = len(texts)
     if len(present) == n:
         data: dict[str, Any] = {name: columns[name] for name in ("score", *DIMENSIONS, "flags", "tips")}
@@ -228,7 +228,7 @@ def _score_frame_arrow(
 ) -> pd.DataFrame:
     texts = _arrow_strings(pa, df[column], column)
     customers = None if customer_column is None else _arrow_strings(pa, df[customer_column], customer_column)
-    result = analyzer.score_arrow(texts, customers, threads)
+    result = analyzer.score_arrow(texts, customers=customers, threads=threads)
 
     def dtype(t: Any) -> Any:
         if t == pa.int8():

@@ -37,7 +37,7 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError("empathize.polars needs polars: pip install 'empathize[polars]'") from e
 
-from empathize import _native
+import empathize
 from empathize._native import Analyzer, arrow_schema
 
 __all__ = ["STRUCT", "score", "score_struct"]
@@ -81,17 +81,17 @@ def score(
     for name in (column, customer_column):
         if name is not None and name not in df.columns:
             raise KeyError(f"no column {name!r} in the DataFrame")
-    score_arrow = analyzer.score_arrow if analyzer is not None else _native.score_arrow
+    score_arrow = analyzer.score_arrow if analyzer is not None else empathize.score_arrow
     texts = _strings(df.get_column(column), column)
     customers = None if customer_column is None else _strings(df.get_column(customer_column), customer_column)
-    return _from_arrow(score_arrow(texts, customers, threads))
+    return _from_arrow(score_arrow(texts, customers=customers, threads=threads))
 
 
 def score_struct(texts: pl.Series, *, analyzer: Analyzer | None = None, threads: int | None = None) -> pl.Series:
     """Scores a Series of replies into one ``Struct`` Series (fields: the
     columns of :func:`score`), named like the input; for ``map_batches``."""
-    score_arrow = analyzer.score_arrow if analyzer is not None else _native.score_arrow
-    result = score_arrow(_strings(texts, texts.name), None, threads)
+    score_arrow = analyzer.score_arrow if analyzer is not None else empathize.score_arrow
+    result = score_arrow(_strings(texts, texts.name), threads=threads)
     return _from_arrow(result).to_struct(texts.name)
 
 

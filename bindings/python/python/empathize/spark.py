@@ -99,7 +99,7 @@ def _score_batches(job: _Job, batches: Iterator[Any]) -> Iterator[Any]:
     threads = job.threads if job.threads is not None else _task_threads()
     for batch in batches:
         customers = None if job.customer is None else batch.column(job.customer)
-        scores = analyzer.score_arrow(batch.column(job.text), customers, threads)
+        scores = analyzer.score_arrow(batch.column(job.text), customers=customers, threads=threads)
         yield pa.RecordBatch.from_arrays(
             [*batch.columns, *scores.columns],
             names=[*batch.schema.names, *job.names],

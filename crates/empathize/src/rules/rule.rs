@@ -8,17 +8,10 @@ use crate::error::RulePackError;
 use crate::report::{Category, Mechanism, Strategy};
 use crate::rules::pack::Lines;
 
-/// A rule of the active packs: what it matches, what a match means, and
-/// where it was written.
-///
-/// ```
-/// let rules = empathize::Analyzer::new().rules();
-/// let rule = rules.iter().find(|r| r.id == "apology.im_sorry").unwrap();
-/// assert_eq!(rule.category, empathize::Category::Dimension(empathize::Dimension::Apology));
-/// assert_eq!(rule.pack, "en");
-/// assert!(rule.line.is_some() && !rule.patterns.is_empty());
-/// ```
+/// A rule of the active packs, as `empathize rules list` shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "RuleInfo"))]
 pub struct Rule {
     /// The rule id.
     pub id: String,

@@ -61,6 +61,7 @@ pub(crate) fn analyze_customer(
     CustomerReport {
         distress,
         distress_level: distress_level(distress, s),
+        complaint: emotions.complain(),
         emotions,
         escalation: rules.escalation,
         repetition: rules.repetition,

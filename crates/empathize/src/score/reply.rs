@@ -101,6 +101,7 @@ pub(crate) fn score_reply(
 
     MessageReport {
         score,
+        logit,
         dimensions: dimensions(&sums),
         flags,
         epitome,
@@ -118,7 +119,7 @@ fn reply_context(c: &CustomerReport) -> ReplyContext {
     ReplyContext {
         distress: c.distress,
         distress_level: c.distress_level,
-        complaint: c.complaint(),
+        complaint: c.complaint,
     }
 }
 

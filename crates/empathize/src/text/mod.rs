@@ -23,6 +23,7 @@ pub(crate) mod scan;
 
 /// What kind of thing a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenKind {
     /// Letters, possibly with apostrophes or digits (`I’m`, `3rd`, `café`).
@@ -58,12 +59,13 @@ pub enum TokenKind {
 /// assert_eq!(&"I’m SOOO sorry!!!"[tokens[0].start..tokens[0].end], "I’m");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Token<'a> {
     /// The token as it appears in the input.
     pub text: &'a str,
-    /// Byte offset of the first byte in the input.
+    /// Offset of the start in the input (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
     pub start: usize,
-    /// Byte offset one past the last byte in the input.
+    /// Offset one past the end in the input (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
     pub end: usize,
     /// What the token is.
     pub kind: TokenKind,

@@ -1,0 +1,199 @@
+//! Reports as Python objects, from the core's serde output.
+//!
+//! Nothing here knows a report field. A report struct becomes an instance of
+//! the class of the same name in `empathize._reports` (generated from the
+//! core by `crates/empathize-schema`) through `pythonize`. A report a call
+//! returns is *lazy*: a [`Native`] handle holds the Rust report and converts
+//! one field when Python first reads it (`empathize::serialize_field`
+//! serializes only that field); `to_dict()` is the same serde output as plain dicts.
+
+use std::sync::Arc;
+
+use empathize as core;
+use empathize::OffsetUnit;
+use pyo3::exceptions::PyAttributeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyMapping, PyString};
+use pythonize::{PythonizeNamedMappingType, PythonizeTypes};
+use serde::Serialize;
+
+/// The pieces of `empathize._reports` and `empathize._record` this module uses.
+struct Modules {
+    classes: Py<PyDict>,
+    build: Py<PyAny>,
+    lazy: Py<PyAny>,
+}
+
+fn modules(py: Python<'_>) -> PyResult<&'static Modules> {
+    static CELL: PyOnceLock<Modules> = PyOnceLock::new();
+    CELL.get_or_try_init(py, || {
+        let reports = py.import("empathize._reports")?;
+        let record = py.import("empathize._record")?;
+        Ok(Modules {
+            classes: reports.getattr("CLASSES")?.cast_into::<PyDict>()?.unbind(),
+            build: record.getattr("_build")?.unbind(),
+            lazy: record.getattr("_lazy")?.unbind(),
+        })
+    })
+}
+
+/// pythonize's types: structs become report objects, maps dicts, sequences lists.
+pub(crate) struct Records;
+
+impl PythonizeTypes for Records {
+    type Map = PyDict;
+    type NamedMap = Records;
+    type List = PyList;
+}
+
+impl PythonizeNamedMappingType for Records {
+    type Builder<'py> = (Bound<'py, PyDict>, &'static str);
+
+    fn builder<'py>(
+        py: Python<'py>,
+        _len: usize,
+        name: &'static str,
+    ) -> PyResult<Self::Builder<'py>> {
+        Ok((PyDict::new(py), name))
+    }
+
+    fn push_field<'py>(
+        builder: &mut Self::Builder<'py>,
+        name: Bound<'py, PyString>,
+        value: Bound<'py, PyAny>,
+    ) -> PyResult<()> {
+        builder.0.set_item(name, value)
+    }
+
+    fn finish<'py>((fields, name): Self::Builder<'py>) -> PyResult<Bound<'py, PyMapping>> {
+        let py = fields.py();
+        let python = modules(py)?;
+        match python.classes.bind(py).get_item(name)? {
+            Some(class) => Ok(python
+                .build
+                .bind(py)
+                .call1((class, fields))?
+                .cast_into::<PyMapping>()?),
+            None => Ok(fields.into_mapping()),
+        }
+    }
+}
+
+/// Any serializable value as report objects (structs) and plain values.
+pub(crate) fn to_py<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    Ok(pythonize::pythonize_custom::<Records, _>(py, value)?)
+}
+
+/// A report returned by a call, with what its HTML rendering needs.
+pub(crate) enum Payload {
+    Reply(core::MessageReport, String),
+    Customer(core::CustomerReport, String),
+    Conversation(core::ConversationReport, Vec<String>),
+}
+
+impl Payload {
+    fn class_name(&self) -> &'static str {
+        match self {
+            Payload::Reply(..) => "MessageReport",
+            Payload::Customer(..) => "CustomerReport",
+            Payload::Conversation(..) => "ConversationReport",
+        }
+    }
+}
+
+/// The Rust side of a lazy report: converts a field when Python reads it.
+#[pyclass(frozen, module = "empathize._native", name = "_Native")]
+pub struct Native(Arc<Payload>);
+
+#[pymethods]
+impl Native {
+    /// One field as Python objects (reports for structs).
+    fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let found = match &*self.0 {
+            Payload::Conversation(r, texts) if name == "turns" => turns(py, r, texts).map(Some),
+            Payload::Reply(r, _) => pick(py, r, name),
+            Payload::Customer(r, _) => pick(py, r, name),
+            Payload::Conversation(r, _) => pick(py, r, name),
+        };
+        found?.ok_or_else(|| PyAttributeError::new_err(name.to_string()))
+    }
+
+    /// The whole report as plain dicts and lists: the core's serde output.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match &*self.0 {
+            Payload::Reply(r, _) => pythonize::pythonize(py, r),
+            Payload::Customer(r, _) => pythonize::pythonize(py, r),
+            Payload::Conversation(r, _) => pythonize::pythonize(py, r),
+        }?)
+    }
+
+    /// The report as an HTML fragment (for notebooks).
+    fn html(&self) -> String {
+        use core::html;
+        html::fragment(&match &*self.0 {
+            Payload::Reply(r, text) => html::reply(text, r, OffsetUnit::Char),
+            Payload::Customer(r, text) => html::customer(text, r, OffsetUnit::Char),
+            Payload::Conversation(r, texts) => {
+                html::conversation(texts, r, OffsetUnit::Char, None, true)
+            }
+        })
+    }
+}
+
+/// The turns of a conversation. Their reports are lazy like the ones a call
+/// returns, so they render (`_repr_html_`) on their own too.
+fn turns<'py>(
+    py: Python<'py>,
+    report: &core::ConversationReport,
+    texts: &[String],
+) -> PyResult<Bound<'py, PyAny>> {
+    let list = PyList::empty(py);
+    for turn in &report.turns {
+        let record = to_py(py, turn)?;
+        let fields = record.getattr("__dict__")?;
+        let text = texts.get(turn.index).cloned().unwrap_or_default();
+        if let Some(reply) = &turn.reply {
+            fields.set_item(
+                "reply",
+                lazy(py, Payload::Reply(reply.clone(), text.clone()))?,
+            )?;
+        }
+        if let Some(customer) = &turn.customer {
+            fields.set_item(
+                "customer",
+                lazy(py, Payload::Customer(customer.clone(), text))?,
+            )?;
+        }
+        list.append(record)?;
+    }
+    Ok(list.into_any())
+}
+
+/// A lazy report object of the payload's class.
+pub(crate) fn lazy(py: Python<'_>, payload: Payload) -> PyResult<Bound<'_, PyAny>> {
+    let python = modules(py)?;
+    let class = python
+        .classes
+        .bind(py)
+        .get_item(payload.class_name())?
+        .ok_or_else(|| PyAttributeError::new_err(payload.class_name()))?;
+    let native = Bound::new(py, Native(Arc::new(payload)))?;
+    python.lazy.bind(py).call1((class, native))
+}
+
+/// Serializes the field `name` of a report, and nothing else of it.
+fn pick<'py, T: Serialize>(
+    py: Python<'py>,
+    value: &T,
+    name: &str,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    Ok(core::serialize_field(
+        value,
+        name,
+        pythonize::Pythonizer::custom::<Records>(py),
+    )?)
+}
