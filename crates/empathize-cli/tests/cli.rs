@@ -274,6 +274,19 @@ fn rules_list_and_check() {
 }
 
 #[test]
+fn rules_check_reports_a_bad_language_lexicon() {
+    let bad = "[lexicons]\nNEGATORS = [\"not\"]\nCONTRACTIONS = [\"im\"]\n";
+    let (_d, path) = temp_file("bad-lexicon.toml", bad);
+    cmd()
+        .args(["rules", "check", &path])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad-lexicon.toml"))
+        .stderr(predicate::str::contains("lexicons.CONTRACTIONS"))
+        .stderr(predicate::str::contains("line 3"));
+}
+
+#[test]
 fn pack_options_apply_to_every_command() {
     let extra = "[[rules]]\nid = \"warmth.aloha\"\ncategory = \"warmth\"\nweight = 0.5\npatterns = [\"aloha\"]\n";
     let (_d, path) = temp_file("extra.toml", extra);

@@ -7,9 +7,10 @@ use rayon::prelude::*;
 
 use crate::error::RulePackError;
 use crate::offsets::{OffsetUnit, ToUnit};
-use crate::report::{Category, CustomerReport, Mechanism, MessageReport, Strategy};
+use crate::report::{CustomerReport, MessageReport};
 use crate::rules::compile::Compiled;
 use crate::rules::pack::MergedPack;
+use crate::rules::rule::Rule as RuleInfo;
 use crate::score::{self, Work};
 use crate::text::Token;
 
@@ -97,31 +98,6 @@ impl Default for Analyzer {
     fn default() -> Self {
         Analyzer::new()
     }
-}
-
-/// A rule of the active packs, as `empathize rules list` shows it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct RuleInfo {
-    /// The rule id.
-    pub id: String,
-    /// Its category.
-    pub category: Category,
-    /// Its weight.
-    pub weight: f64,
-    /// Its patterns as written.
-    pub patterns: Vec<String>,
-    /// The EPITOME evidence it gives, if any.
-    pub epitome: Option<(Mechanism, u8)>,
-    /// The strategy it signals, if any.
-    pub strategy: Option<Strategy>,
-    /// Its description.
-    pub description: String,
-    /// The pack it comes from.
-    pub pack: String,
-    /// The line of its `id` in that pack.
-    pub line: Option<usize>,
 }
 
 impl Analyzer {
@@ -323,7 +299,7 @@ impl Analyzer {
                     start: t.start,
                     end: t.end,
                     kind: t.kind,
-                    norm: lexed.token_norm(text, i, terms[i]),
+                    norm: lexed.token_norm(&self.compiled.language, text, i, terms[i]),
                     sentence: t.sentence as usize,
                     caps: t.caps,
                     elongated: t.elongated,
@@ -345,21 +321,7 @@ impl Analyzer {
     /// assert_eq!(rule.pack, "en");
     /// ```
     pub fn rules(&self) -> Vec<RuleInfo> {
-        self.compiled
-            .rules
-            .iter()
-            .map(|r| RuleInfo {
-                id: r.id.to_string(),
-                category: r.category,
-                weight: r.weight,
-                patterns: r.patterns.clone(),
-                epitome: r.epitome,
-                strategy: r.strategy,
-                description: r.description.clone(),
-                pack: r.pack.clone(),
-                line: r.line,
-            })
-            .collect()
+        self.compiled.rules.clone()
     }
 
     /// The learned weight tables of the active packs.
@@ -414,7 +376,7 @@ impl Analyzer {
         with_work(|w| {
             self.compiled.lex(text, &mut w.lexed);
             let lexed = &w.lexed;
-            let terms = lexed.term_texts(text, &self.compiled.vocabulary);
+            let terms = lexed.term_texts(&self.compiled.language, text, &self.compiled.vocabulary);
             let mut out = Vec::new();
             for (i, term) in lexed.terms.iter().enumerate() {
                 if term.negated {
@@ -469,6 +431,11 @@ impl Analyzer {
     /// ```
     pub fn pack_name(&self) -> &str {
         &self.compiled.name
+    }
+
+    /// The compiled packs, for the crate's other modules.
+    pub(crate) fn compiled(&self) -> &Compiled {
+        &self.compiled
     }
 
     /// How many token sequences the packs compiled into (a size measure).

@@ -11,7 +11,9 @@
 //!       − 5 if a fix was given and never confirmed, + 5 if confirmed
 //! clamped to 0–100
 //! ```
-//! Each term is listed in [`ConversationReport::breakdown`].
+//! The numbers are the defaults of the pack's `conversation_*` `[scoring]`
+//! parameters (`docs/rules.md`). Each term is listed in
+//! [`ConversationReport::breakdown`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -25,7 +27,8 @@ use crate::offsets::OffsetUnit;
 use crate::report::{
     CustomerReport, Dimension, Flag, MessageReport, ScoreTerm, Strategy, TermSource, Tip,
 };
-use crate::text::normalize::{expand_contraction, normalize_word};
+use crate::text::language::Language;
+use crate::text::normalize::normalize_word;
 use crate::text::scan::scan;
 use crate::text::TokenKind;
 use crate::tips;
@@ -451,13 +454,14 @@ impl Analyzer {
             .iter()
             .any(|(i, r)| r.dimensions.follow_up > 0.0 && last_fix.is_none_or(|f| *i >= f));
 
-        let scripted_repetition = scripted_phrases(turns);
+        let scripted_repetition = scripted_phrases(&self.compiled().language, turns);
 
         let agents = agent_summaries(&reports, &missed);
 
         // The conversation score.
+        let s = &self.compiled().scoring;
         let mean = if agent_replies.is_empty() {
-            50.0
+            s.conversation_no_replies
         } else {
             agent_replies.iter().map(|(_, r)| r.score).sum::<f64>() / agent_replies.len() as f64
         };
@@ -477,21 +481,40 @@ impl Analyzer {
                 });
             }
         };
-        term("late_empathy", if late_empathy { -10.0 } else { 0.0 });
+        let beyond_free_questions =
+            (question_streak as f64 - s.conversation_question_streak_free).max(0.0);
+        term(
+            "late_empathy",
+            if late_empathy {
+                -s.conversation_late_empathy
+            } else {
+                0.0
+            },
+        );
         term(
             "missed_opportunities",
-            -(6.0 * missed.len() as f64).min(24.0),
+            -(s.conversation_missed_opportunity * missed.len() as f64)
+                .min(s.conversation_missed_opportunity_cap),
         );
         term(
             "scripted_repetition",
-            -(5.0 * scripted_repetition.len() as f64).min(15.0),
+            -(s.conversation_scripted_phrase * scripted_repetition.len() as f64)
+                .min(s.conversation_scripted_phrase_cap),
         );
         term(
             "question_streak",
-            -(3.0 * question_streak.saturating_sub(3) as f64).min(15.0_f64),
+            -(s.conversation_question_streak * beyond_free_questions)
+                .min(s.conversation_question_streak_cap),
         );
         if last_fix.is_some() || resolution_confirmed {
-            term("resolution", if resolution_confirmed { 5.0 } else { -5.0 });
+            term(
+                "resolution",
+                if resolution_confirmed {
+                    s.conversation_resolution_confirmed
+                } else {
+                    -s.conversation_resolution_unconfirmed
+                },
+            );
         }
         let score = breakdown
             .iter()
@@ -515,7 +538,7 @@ impl Analyzer {
         if !scripted_repetition.is_empty() {
             tip(tips::VARY_PHRASING);
         }
-        if question_streak >= 4 {
+        if beyond_free_questions > 0.0 {
             tip(tips::MIX_QUESTIONS_WITH_HELP);
         }
         if last_fix.is_some() && !resolution_confirmed {
@@ -585,9 +608,9 @@ fn agent_summaries(reports: &[TurnReport], missed: &[MissedOpportunity]) -> Vec<
 }
 
 /// Words of a text, normalized, split into sentences (punctuation dropped).
-fn sentence_words(text: &str) -> Vec<Vec<String>> {
+fn sentence_words(language: &Language, text: &str) -> Vec<Vec<String>> {
     let mut raw = Vec::new();
-    scan(text, &mut raw);
+    scan(language, text, &mut raw);
     let mut sentences: Vec<Vec<String>> = Vec::new();
     let mut current = u32::MAX;
     let mut buf = String::new();
@@ -601,7 +624,7 @@ fn sentence_words(text: &str) -> Vec<Vec<String>> {
         };
         if t.kind == TokenKind::Word {
             normalize_word(&text[t.start..t.end], 1, &mut buf);
-            let (a, b) = expand_contraction(&buf);
+            let (a, b) = language.expand_contraction(&buf);
             words.push(a.to_string());
             words.extend(b.map(str::to_string));
         }
@@ -617,14 +640,14 @@ const MAX_PHRASE: usize = 8;
 /// and 3–8 word runs ("I understand your frustration"). A phrase counts when
 /// it appears in three agent turns, or in two when it is five words or longer;
 /// phrases contained in a longer reported phrase with the same turns are dropped.
-fn scripted_phrases(turns: &[Turn]) -> Vec<Repetition> {
+fn scripted_phrases(language: &Language, turns: &[Turn]) -> Vec<Repetition> {
     let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, turn) in turns.iter().enumerate() {
         if turn.role != Role::Agent {
             continue;
         }
         let mut phrases: Vec<String> = Vec::new();
-        for words in sentence_words(&turn.text) {
+        for words in sentence_words(language, &turn.text) {
             if words.len() <= MAX_PHRASE {
                 phrases.push(words.join(" "));
             }

@@ -72,9 +72,7 @@ pub mod score;
 mod text;
 mod tips;
 
-pub use analyzer::{
-    Analyzer, AnalyzerBuilder, Ngram, RuleInfo, TableInfo, DEFAULT_PACK, DEFAULT_TABLES,
-};
+pub use analyzer::{Analyzer, AnalyzerBuilder, Ngram, TableInfo, DEFAULT_PACK, DEFAULT_TABLES};
 pub use conversation::{
     AgentSummary, ConversationReport, MissedOpportunity, Repetition, Role, Turn, TurnReport,
 };
@@ -87,5 +85,6 @@ pub use report::{
     SentenceStrategy, Strategy, TermSource, Tip,
 };
 pub use row::{row_columns, Cell, Column, ColumnKind};
+pub use rules::rule::Rule as RuleInfo;
 pub use text::{Token, TokenKind};
 pub use tips::ALL as ALL_TIPS;

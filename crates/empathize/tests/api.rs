@@ -125,8 +125,9 @@ fn pack_errors_name_rule_field_line() {
 
 #[test]
 fn gaps_match_within_a_sentence_only() {
+    // A base pack brings its own language: here, which marks end a sentence.
     let a = Analyzer::builder()
-        .pack("[[rules]]\nid = \"hollow.inconvenience\"\ncategory = \"hollow\"\nweight = -1.0\npatterns = [\"sorry *{0,3} inconvenience\"]\n")
+        .pack("[lexicons]\nSENTENCE_ENDS = [\".\", \"!\", \"?\"]\n[[rules]]\nid = \"hollow.inconvenience\"\ncategory = \"hollow\"\nweight = -1.0\npatterns = [\"sorry *{0,3} inconvenience\"]\n")
         .build()
         .unwrap();
     assert_eq!(a.score("Sorry for any inconvenience.").matches.len(), 1);

@@ -13,34 +13,18 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::error::RulePackError;
-use crate::report::{Category, Mechanism, Strategy};
-use crate::rules::pack::{Context, MergedPack, Position, SentenceKind, TableHeader, TableOutput};
+use crate::report::Category;
+use crate::rules::pack::{MergedPack, TableHeader, TableOutput};
 use crate::rules::pattern::{self, Expander};
+use crate::rules::rule::Rule;
 use crate::score::params::Scoring;
+use crate::score::shape_words::ShapeLexicons;
+use crate::text::language::Language;
 use crate::text::lex::{Lexed, Vocabulary};
 use crate::text::normalize;
 
 /// Most sequences a whole pack may expand to.
 pub(crate) const MAX_PACK_SEQUENCES: usize = 2_000_000;
-
-/// A compiled rule.
-#[derive(Debug, Clone)]
-pub(crate) struct Rule {
-    pub id: Arc<str>,
-    pub category: Category,
-    pub weight: f64,
-    pub negatable: bool,
-    pub context: Context,
-    pub position: Position,
-    pub sentence: SentenceKind,
-    pub max_tokens: usize,
-    pub epitome: Option<(Mechanism, u8)>,
-    pub strategy: Option<Strategy>,
-    pub description: String,
-    pub pack: String,
-    pub line: Option<usize>,
-    pub patterns: Vec<String>,
-}
 
 /// One target of a compiled learned table.
 #[derive(Debug, Clone)]
@@ -92,9 +76,16 @@ struct PlanInfo {
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub name: String,
+    /// The rules, as the packs wrote them; their patterns are `plans`.
     pub rules: Vec<Rule>,
+    /// The id of each rule, shared by its matches.
+    pub rule_ids: Vec<Arc<str>>,
     pub scoring: Scoring,
     pub vocabulary: Vocabulary,
+    /// What the text layer knows of the pack's language.
+    pub language: Language,
+    /// The words sentence shapes are read from.
+    pub shapes: ShapeLexicons,
     trie: Trie,
     /// `refs[ref_start[p]..ref_start[p + 1]]` for sequence `p`.
     ref_start: Vec<u32>,
@@ -183,25 +174,25 @@ impl Trie {
 impl Compiled {
     pub fn compile(merged: &MergedPack) -> Result<Compiled, RulePackError> {
         let scoring = Scoring::from_pack(&merged.scoring)?;
+        let language = Language::compile(merged, scoring.negation_terms())?;
         let mut vocab = Vocabulary::default();
         let mut intern = |term: &str| -> u32 { vocab.intern(term) };
-        let mut expander = Expander::new(&merged.lexicons);
+        let mut expander = Expander::new(&merged.lexicons, &language);
         let mut sequences: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
         let mut seq_refs: Vec<Vec<SegmentRef>> = Vec::new();
         let mut plans = Vec::new();
-        let mut rules = Vec::with_capacity(merged.rules.len());
         let mut total = 0usize;
 
         for (rule_index, src) in merged.rules.iter().enumerate() {
-            for (pattern_src, line) in &src.patterns {
+            for (pattern_src, line) in src.patterns.iter().zip(&src.pattern_lines) {
                 let locate = |e: RulePackError| {
                     e.with_rule(src.id.clone())
                         .with_field("patterns")
                         .with_line(*line)
                         .with_pack(src.pack.clone())
                 };
-                let node =
-                    pattern::parse(pattern_src, true).map_err(|m| locate(RulePackError::new(m)))?;
+                let node = pattern::parse(pattern_src, true, &language)
+                    .map_err(|m| locate(RulePackError::new(m)))?;
                 let plan = expander.plan(&node).map_err(locate)?;
                 let plan_index = plans.len() as u32;
                 for (segment, seqs) in plan.segments.iter().enumerate() {
@@ -229,22 +220,6 @@ impl Compiled {
                     gaps: plan.gaps,
                 });
             }
-            rules.push(Rule {
-                id: Arc::from(src.id.as_str()),
-                category: src.category,
-                weight: src.weight,
-                negatable: src.negatable,
-                context: src.context,
-                position: src.position,
-                sentence: src.sentence,
-                max_tokens: src.max_tokens,
-                epitome: src.epitome,
-                strategy: src.strategy,
-                description: src.description.clone(),
-                pack: src.pack.clone(),
-                line: src.line,
-                patterns: src.patterns.iter().map(|(p, _)| p.clone()).collect(),
-            });
         }
 
         // Learned n-grams go into the same trie: a text is matched once.
@@ -264,7 +239,7 @@ impl Compiled {
                             .with_line(*line)
                             .with_pack(src.pack.clone())
                     };
-                    let terms = ngram_terms(ngram).map_err(locate)?;
+                    let terms = ngram_terms(&language, ngram).map_err(locate)?;
                     let ids: Vec<u32> = terms.iter().map(|t| intern(t)).collect();
                     if let Some(first) = seen.insert(ids.clone(), *line) {
                         return Err(locate(format!(
@@ -305,7 +280,11 @@ impl Compiled {
             });
         }
 
-        vocab.mark_negation_terms();
+        vocab.mark_negation_terms(&language);
+        let shapes = ShapeLexicons::compile(merged, &mut vocab)?;
+        for (word, first, second) in language.contractions() {
+            vocab.add_contraction(word, first, second);
+        }
 
         let mut trie = Trie::new(vocab.len());
         for (ids, &p) in &sequences {
@@ -328,9 +307,16 @@ impl Compiled {
 
         Ok(Compiled {
             name: merged.name.clone(),
-            rules,
+            rules: merged.rules.clone(),
+            rule_ids: merged
+                .rules
+                .iter()
+                .map(|r| Arc::from(r.id.as_str()))
+                .collect(),
             scoring,
             vocabulary: vocab,
+            language,
+            shapes,
             trie,
             ref_start,
             refs,
@@ -345,7 +331,7 @@ impl Compiled {
 
     /// Tokenizes `text` and maps it to this pack's terms and sentences.
     pub fn lex(&self, text: &str, lexed: &mut Lexed) {
-        crate::text::lex::lex(text, &self.vocabulary, lexed);
+        crate::text::lex::lex(&self.language, &self.vocabulary, text, lexed);
     }
 
     /// Runs the automaton over lexed text and stitches gapped patterns.
@@ -496,7 +482,7 @@ impl Compiled {
 
 /// The terms of an n-gram of a learned table, which must be written in
 /// normalized form (what [`Compiled::term_texts`] gives), one space apart.
-fn ngram_terms(ngram: &str) -> Result<Vec<String>, String> {
+fn ngram_terms(language: &Language, ngram: &str) -> Result<Vec<String>, String> {
     let pieces: Vec<&str> = ngram.split(' ').collect();
     if pieces.is_empty() || pieces.len() > 8 || pieces.iter().any(|p| p.is_empty()) {
         return Err(format!(
@@ -506,7 +492,9 @@ fn ngram_terms(ngram: &str) -> Result<Vec<String>, String> {
     let mut normalized = Vec::with_capacity(pieces.len());
     let mut buf = String::new();
     for piece in &pieces {
-        if (piece.starts_with("<#") && piece.ends_with('>')) || normalize::is_emoticon_term(piece) {
+        if (piece.starts_with("<#") && piece.ends_with('>'))
+            || normalize::is_emoticon_term(language, piece)
+        {
             normalized.push(piece.to_string());
             continue;
         }
@@ -517,7 +505,7 @@ fn ngram_terms(ngram: &str) -> Result<Vec<String>, String> {
             '’' | '‘' => '\'',
             c => c,
         }));
-        match normalize::expand_contraction(&buf) {
+        match language.expand_contraction(&buf) {
             (a, Some(b)) => normalized.push(format!("{a} {b}")),
             (a, None) => normalized.push(a.to_string()),
         }

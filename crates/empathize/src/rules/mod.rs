@@ -3,3 +3,4 @@
 pub(crate) mod compile;
 pub(crate) mod pack;
 pub(crate) mod pattern;
+pub(crate) mod rule;

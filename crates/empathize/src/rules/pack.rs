@@ -7,6 +7,7 @@ use toml::Spanned;
 
 use crate::error::RulePackError;
 use crate::report::{Category, Emotion, Mechanism, Strategy};
+use crate::rules::rule::{check_weight, parse_rule, Rule, RuleToml};
 
 /// Largest pack source accepted.
 pub(crate) const MAX_PACK_BYTES: usize = 16 << 20;
@@ -18,7 +19,7 @@ struct PackFile {
     #[serde(default)]
     lexicons: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
-    rules: Vec<Spanned<RuleDef>>,
+    rules: Vec<Spanned<RuleToml>>,
     #[serde(default)]
     weights: BTreeMap<String, Spanned<f64>>,
     #[serde(default)]
@@ -59,73 +60,6 @@ struct PackMeta {
     version: Option<String>,
     #[allow(dead_code)]
     description: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleDef {
-    id: Spanned<String>,
-    category: Spanned<String>,
-    weight: Spanned<f64>,
-    patterns: Spanned<Vec<Spanned<String>>>,
-    #[serde(default = "yes")]
-    negatable: bool,
-    context: Option<Spanned<String>>,
-    position: Option<Spanned<String>>,
-    sentence: Option<Spanned<String>>,
-    #[serde(default)]
-    max_tokens: usize,
-    epitome: Option<Spanned<String>>,
-    strategy: Option<Spanned<String>>,
-    description: Option<String>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// The customer context a rule needs in order to count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Context {
-    Any,
-    Distress,
-    Complaint,
-    Calm,
-}
-
-/// Where in a sentence a rule must match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Position {
-    Any,
-    SentenceStart,
-    MessageStart,
-}
-
-/// The kind of sentence a rule must match in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SentenceKind {
-    Any,
-    Question,
-    Statement,
-}
-
-/// A rule as written, with the source lines of its fields.
-#[derive(Debug, Clone)]
-pub(crate) struct RuleSource {
-    pub id: String,
-    pub category: Category,
-    pub weight: f64,
-    pub patterns: Vec<(String, Option<usize>)>,
-    pub negatable: bool,
-    pub context: Context,
-    pub position: Position,
-    pub sentence: SentenceKind,
-    pub max_tokens: usize,
-    pub epitome: Option<(Mechanism, u8)>,
-    pub strategy: Option<Strategy>,
-    pub description: String,
-    pub pack: String,
-    pub line: Option<usize>,
 }
 
 /// What a learned table predicts, and so where it applies.
@@ -229,18 +163,34 @@ pub(crate) struct LexiconEntry {
     pub line: Option<usize>,
 }
 
+/// Most entries a language lexicon the engine loops over may hold (the
+/// emoticons, contraction suffixes, sentence marks, stem suffixes and word
+/// sequences): the cost of reading a text stays a small multiple of its
+/// length whatever the pack says.
+pub(crate) const MAX_LOOPED_ENTRIES: usize = 256;
+
+impl LexiconEntry {
+    /// An error about this entry of lexicon `lexicon`, located.
+    pub fn error(&self, lexicon: &str, message: impl Into<String>) -> RulePackError {
+        RulePackError::new(message)
+            .with_field(format!("lexicons.{lexicon}"))
+            .with_line(self.line)
+            .with_pack(self.pack.clone())
+    }
+}
+
 /// All packs of an analyzer merged into one set of rules and lexicons.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct MergedPack {
     pub name: String,
-    pub rules: Vec<RuleSource>,
+    pub rules: Vec<Rule>,
     pub lexicons: BTreeMap<String, Vec<LexiconEntry>>,
     pub scoring: BTreeMap<String, (f64, String, Option<usize>)>,
     pub tables: Vec<TableSource>,
 }
 
 /// Maps byte offsets of a source to 1-based lines.
-struct Lines {
+pub(crate) struct Lines {
     starts: Vec<usize>,
 }
 
@@ -258,12 +208,28 @@ impl Lines {
         }
     }
 
-    fn of<T>(&self, s: &Spanned<T>) -> Option<usize> {
+    /// The line a spanned value starts on.
+    pub fn of<T>(&self, s: &Spanned<T>) -> Option<usize> {
         Some(self.line(s.span().start))
     }
 }
 
 impl MergedPack {
+    /// The entries of a lexicon, in pack order (none if no pack defines it).
+    pub fn lexicon(&self, name: &str) -> &[LexiconEntry] {
+        self.lexicons.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// [`MergedPack::lexicon`] for a lexicon the engine loops over, which
+    /// may hold at most [`MAX_LOOPED_ENTRIES`] entries.
+    pub fn looped_lexicon(&self, name: &str) -> Result<&[LexiconEntry], RulePackError> {
+        let entries = self.lexicon(name);
+        match entries.get(MAX_LOOPED_ENTRIES) {
+            None => Ok(entries),
+            Some(extra) => Err(extra.error(name, format!("at most {MAX_LOOPED_ENTRIES} entries"))),
+        }
+    }
+
     /// Adds one pack on top of what is there: rules with a known id replace
     /// the old rule, lexicons extend, weights and scoring override.
     pub fn add(&mut self, src: &str, label: &str) -> Result<(), RulePackError> {
@@ -388,16 +354,6 @@ impl MergedPack {
             .with_rule(id));
         }
         Ok(())
-    }
-}
-
-fn check_weight(w: f64) -> Result<f64, RulePackError> {
-    if w.is_finite() && w.abs() <= 100.0 {
-        Ok(w)
-    } else {
-        Err(RulePackError::new(format!(
-            "weight {w} must be a finite number between -100 and 100"
-        )))
     }
 }
 
@@ -540,159 +496,6 @@ fn parse_table(def: TableDef, lines: &Lines, pack: &str) -> Result<TableSource, 
             description: def.description.unwrap_or_default(),
         },
         name,
-    })
-}
-
-fn parse_rule(rule: RuleDef, lines: &Lines, pack: &str) -> Result<RuleSource, RulePackError> {
-    let id = rule.id.get_ref().clone();
-    let bad = |field: &str, line: Option<usize>, msg: String| {
-        RulePackError::new(msg)
-            .with_rule(id.clone())
-            .with_field(field)
-            .with_line(line)
-    };
-    let id_ok = !id.is_empty()
-        && id.len() <= 128
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
-    if !id_ok {
-        return Err(bad(
-            "id",
-            lines.of(&rule.id),
-            "ids use lower-case letters, digits, `_`, `.` and `-` (at most 128)".into(),
-        ));
-    }
-    let category = Category::from_name(rule.category.get_ref()).ok_or_else(|| {
-        bad(
-            "category",
-            lines.of(&rule.category),
-            format!(
-                "unknown category `{}`; expected one of: {}",
-                rule.category.get_ref(),
-                Category::all_names().collect::<Vec<_>>().join(", ")
-            ),
-        )
-    })?;
-    let weight = check_weight(*rule.weight.get_ref())
-        .map_err(|e| bad("weight", lines.of(&rule.weight), e.message().to_string()))?;
-    let patterns_line = lines.of(&rule.patterns);
-    let patterns: Vec<(String, Option<usize>)> = rule
-        .patterns
-        .into_inner()
-        .into_iter()
-        .map(|p| (lines.of(&p), p.into_inner()))
-        .map(|(line, p)| (p, line))
-        .collect();
-    if patterns.is_empty() {
-        return Err(bad(
-            "patterns",
-            patterns_line,
-            "a rule needs at least one pattern".into(),
-        ));
-    }
-    let choice = |field: &str, value: &Option<Spanned<String>>, allowed: &[&str]| match value {
-        None => Ok(None),
-        Some(v) if allowed.contains(&v.get_ref().as_str()) => Ok(Some(v.get_ref().clone())),
-        Some(v) => Err(bad(
-            field,
-            lines.of(v),
-            format!("`{}` is not one of: {}", v.get_ref(), allowed.join(", ")),
-        )),
-    };
-    let context = match choice(
-        "context",
-        &rule.context,
-        &["any", "distress", "complaint", "calm"],
-    )?
-    .as_deref()
-    {
-        Some("distress") => Context::Distress,
-        Some("complaint") => Context::Complaint,
-        Some("calm") => Context::Calm,
-        _ => Context::Any,
-    };
-    let position = match choice(
-        "position",
-        &rule.position,
-        &["any", "sentence_start", "message_start"],
-    )?
-    .as_deref()
-    {
-        Some("sentence_start") => Position::SentenceStart,
-        Some("message_start") => Position::MessageStart,
-        _ => Position::Any,
-    };
-    let sentence = match choice(
-        "sentence",
-        &rule.sentence,
-        &["any", "question", "statement"],
-    )?
-    .as_deref()
-    {
-        Some("question") => SentenceKind::Question,
-        Some("statement") => SentenceKind::Statement,
-        _ => SentenceKind::Any,
-    };
-    let epitome = match &rule.epitome {
-        None => None,
-        Some(e) => {
-            let parsed = e.get_ref().split_once(':').and_then(|(m, l)| {
-                let level = l
-                    .trim()
-                    .parse::<u8>()
-                    .ok()
-                    .filter(|l| (1..=2).contains(l))?;
-                Some((Mechanism::from_name(m.trim())?, level))
-            });
-            Some(parsed.ok_or_else(|| {
-                bad(
-                    "epitome",
-                    lines.of(e),
-                    format!(
-                        "`{}` should be `mechanism:level` with mechanism emotional_reactions, interpretations or explorations and level 1 or 2",
-                        e.get_ref()
-                    ),
-                )
-            })?)
-        }
-    };
-    let strategy = match &rule.strategy {
-        None => None,
-        Some(s) => Some(
-            Strategy::from_name(s.get_ref())
-                .filter(|s| *s != Strategy::Other)
-                .ok_or_else(|| {
-                    bad(
-                        "strategy",
-                        lines.of(s),
-                        format!("unknown strategy `{}`", s.get_ref()),
-                    )
-                })?,
-        ),
-    };
-    if category.is_customer() && (epitome.is_some() || strategy.is_some()) {
-        return Err(bad(
-            "category",
-            lines.of(&rule.category),
-            "customer categories take no `epitome` or `strategy`".into(),
-        ));
-    }
-    Ok(RuleSource {
-        id,
-        category,
-        weight,
-        patterns,
-        negatable: rule.negatable,
-        context,
-        position,
-        sentence,
-        max_tokens: rule.max_tokens,
-        epitome,
-        strategy,
-        description: rule.description.unwrap_or_default(),
-        pack: pack.to_string(),
-        line: lines.of(&rule.id),
     })
 }
 

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use crate::error::RulePackError;
 use crate::rules::pack::LexiconEntry;
-use crate::text::normalize::{expand_contraction, normalize_other, normalize_word};
+use crate::text::language::Language;
+use crate::text::normalize::{normalize_other, normalize_word};
 use crate::text::scan::scan;
 use crate::text::TokenKind;
 
@@ -44,13 +45,18 @@ pub(crate) struct Plan {
 }
 
 struct Parser<'a> {
+    language: &'a Language,
     src: &'a str,
     pos: usize,
 }
 
 /// Parses a pattern. `allow_gaps` is false for lexicon entries.
-pub(crate) fn parse(src: &str, allow_gaps: bool) -> Result<Node, String> {
-    let mut p = Parser { src, pos: 0 };
+pub(crate) fn parse(src: &str, allow_gaps: bool, language: &Language) -> Result<Node, String> {
+    let mut p = Parser {
+        language,
+        src,
+        pos: 0,
+    };
     let node = p.alternation(0)?;
     p.skip_ws();
     if p.pos < src.len() {
@@ -251,7 +257,7 @@ impl Parser<'_> {
         if literal.is_empty() {
             return Err(format!("unexpected character in \"{}\"", self.src));
         }
-        let terms = literal_terms(&literal)?;
+        let terms = literal_terms(self.language, &literal)?;
         Ok(if terms.len() == 1 {
             Node::Term(terms.into_iter().next().unwrap_or_default())
         } else {
@@ -261,9 +267,9 @@ impl Parser<'_> {
 }
 
 /// Normalizes a literal with the tokenizer the text goes through.
-pub(crate) fn literal_terms(literal: &str) -> Result<Vec<String>, String> {
+pub(crate) fn literal_terms(language: &Language, literal: &str) -> Result<Vec<String>, String> {
     let mut raw = Vec::new();
-    scan(literal, &mut raw);
+    scan(language, literal, &mut raw);
     let mut terms = Vec::new();
     let mut buf = String::new();
     for t in &raw {
@@ -271,12 +277,12 @@ pub(crate) fn literal_terms(literal: &str) -> Result<Vec<String>, String> {
         match t.kind {
             TokenKind::Word => {
                 normalize_word(text, 2, &mut buf);
-                let (a, b) = expand_contraction(&buf);
+                let (a, b) = language.expand_contraction(&buf);
                 terms.push(a.to_string());
                 terms.extend(b.map(str::to_string));
             }
             TokenKind::Number => terms.push(text.to_string()),
-            kind => terms.push(normalize_other(text, kind).into_owned()),
+            kind => terms.push(normalize_other(language, text, kind).into_owned()),
         }
     }
     if terms.is_empty() {
@@ -288,14 +294,16 @@ pub(crate) fn literal_terms(literal: &str) -> Result<Vec<String>, String> {
 /// Expands lexicons on demand, with memoization and cycle detection.
 pub(crate) struct Expander<'a> {
     lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>,
+    language: &'a Language,
     memo: BTreeMap<String, std::rc::Rc<Vec<Sequence>>>,
     stack: Vec<String>,
 }
 
 impl<'a> Expander<'a> {
-    pub fn new(lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>) -> Self {
+    pub fn new(lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>, language: &'a Language) -> Self {
         Expander {
             lexicons,
+            language,
             memo: BTreeMap::new(),
             stack: Vec::new(),
         }
@@ -406,7 +414,7 @@ impl<'a> Expander<'a> {
         self.stack.push(name.to_string());
         let mut all = Vec::new();
         for entry in entries {
-            let result = parse(&entry.pattern, false)
+            let result = parse(&entry.pattern, false, self.language)
                 .map_err(RulePackError::new)
                 .and_then(|node| self.expand(&node));
             let seqs = result.map_err(|e| {
@@ -459,6 +467,7 @@ fn check_size(n: usize) -> Result<(), RulePackError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::language::Language;
 
     fn expand(src: &str) -> Vec<String> {
         let lex = BTreeMap::from([(
@@ -476,8 +485,9 @@ mod tests {
                 },
             ],
         )]);
-        let node = parse(src, true).unwrap();
-        let plan = Expander::new(&lex).plan(&node).unwrap();
+        let en = Language::english();
+        let node = parse(src, true, &en).unwrap();
+        let plan = Expander::new(&lex, &en).plan(&node).unwrap();
         plan.segments
             .iter()
             .map(|seg| {
@@ -513,6 +523,7 @@ mod tests {
 
     #[test]
     fn syntax_errors() {
+        let en = Language::english();
         for bad in [
             "i am (so sorry",
             "a | ",
@@ -524,13 +535,17 @@ mod tests {
             "a <FEEL",
             "",
         ] {
-            assert!(parse(bad, true).is_err(), "{bad} should not parse");
+            assert!(parse(bad, true, &en).is_err(), "{bad} should not parse");
         }
-        assert!(parse("a *{0,2} b", false).is_err(), "no gaps in lexicons");
+        assert!(
+            parse("a *{0,2} b", false, &en).is_err(),
+            "no gaps in lexicons"
+        );
     }
 
     #[test]
     fn cycles_and_unknown_lexicons_are_errors() {
+        let en = Language::english();
         let entry = |p: &str| LexiconEntry {
             pattern: p.into(),
             pack: "t".into(),
@@ -540,24 +555,25 @@ mod tests {
             ("A".to_string(), vec![entry("<B>")]),
             ("B".to_string(), vec![entry("x <A>")]),
         ]);
-        let err = Expander::new(&lex)
-            .plan(&parse("<A>", true).unwrap())
+        let err = Expander::new(&lex, &en)
+            .plan(&parse("<A>", true, &en).unwrap())
             .unwrap_err();
         assert!(err.message().contains("cycle"), "{err}");
-        let err = Expander::new(&lex)
-            .plan(&parse("<C>", true).unwrap())
+        let err = Expander::new(&lex, &en)
+            .plan(&parse("<C>", true, &en).unwrap())
             .unwrap_err();
         assert!(err.message().contains("unknown lexicon"), "{err}");
     }
 
     #[test]
     fn blow_up_is_an_error() {
+        let en = Language::english();
         let src = (0..8)
             .map(|i| format!("(a{i}|b{i}|c{i}|d{i})"))
             .collect::<Vec<_>>()
             .join(" ");
-        let node = parse(&src, true).unwrap();
+        let node = parse(&src, true, &en).unwrap();
         let lex = BTreeMap::new();
-        assert!(Expander::new(&lex).plan(&node).is_err());
+        assert!(Expander::new(&lex, &en).plan(&node).is_err());
     }
 }

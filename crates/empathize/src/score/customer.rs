@@ -6,7 +6,7 @@ use crate::rules::compile::Compiled;
 use crate::rules::pack::TableOutput;
 use crate::score::params::{saturate, sigmoid, Scoring};
 use crate::score::selection::{select, to_matches, Selected, Side};
-use crate::score::{round4, shapes, Work};
+use crate::score::{round4, shape_words, Work};
 use crate::text::lex::Lexed;
 
 /// Reads a customer message: emotions, distress, escalation, repetition.
@@ -68,7 +68,7 @@ pub(crate) fn analyze_customer(
         emphasis,
         matches,
         breakdown: learned.breakdown,
-        keywords: shapes::keywords(lexed),
+        keywords: shape_words::keywords(&compiled.vocabulary, &compiled.shapes, lexed),
     }
 }
 

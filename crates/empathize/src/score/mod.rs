@@ -30,6 +30,7 @@ mod epitome;
 pub(crate) mod params;
 mod reply;
 mod selection;
+pub(crate) mod shape_words;
 pub(crate) mod shapes;
 mod strategies;
 

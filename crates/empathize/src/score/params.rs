@@ -132,6 +132,29 @@ scoring_params! {
     emotional_reactions_learned = 1.0;
     interpretations_learned = 1.0;
     explorations_learned = 1.0;
+    /// How many terms a negator (lexicon `NEGATORS`) reaches, at most, inside
+    /// its clause (a whole number, 0 to 64).
+    negation_reach = 5.0;
+    /// Conversation score: the mean reply score when no agent replied.
+    conversation_no_replies = 50.0;
+    /// Conversation score: subtracted when empathy came late.
+    conversation_late_empathy = 10.0;
+    /// Conversation score: subtracted per missed opportunity, up to the cap.
+    conversation_missed_opportunity = 6.0;
+    conversation_missed_opportunity_cap = 24.0;
+    /// Conversation score: subtracted per scripted phrase, up to the cap.
+    conversation_scripted_phrase = 5.0;
+    conversation_scripted_phrase_cap = 15.0;
+    /// Conversation score: agent turns in a row that only ask questions
+    /// before each further one costs `conversation_question_streak`, up to the cap
+    /// (a longer streak also earns the `mix_questions_with_help` tip).
+    conversation_question_streak_free = 3.0;
+    conversation_question_streak = 3.0;
+    conversation_question_streak_cap = 15.0;
+    /// Conversation score: added when the agent confirmed the fix worked,
+    /// subtracted when a fix was given and never confirmed.
+    conversation_resolution_confirmed = 5.0;
+    conversation_resolution_unconfirmed = 5.0;
 }
 
 impl Scoring {
@@ -151,12 +174,29 @@ impl Scoring {
                 .with_pack(pack.clone()));
             }
         }
+        let located = |name: &str, message: &str| {
+            let mut e = RulePackError::new(message).with_field(format!("scoring.{name}"));
+            if let Some((_, pack, line)) = values.get(name) {
+                e = e.with_line(*line).with_pack(pack.clone());
+            }
+            e
+        };
         if !(0.0..=1.0).contains(&s.decay) {
-            return Err(
-                RulePackError::new("decay must be between 0 and 1").with_field("scoring.decay")
-            );
+            return Err(located("decay", "decay must be between 0 and 1"));
+        }
+        if !(0.0..=64.0).contains(&s.negation_reach) || s.negation_reach.fract() != 0.0 {
+            return Err(located(
+                "negation_reach",
+                "negation_reach must be a whole number from 0 to 64",
+            ));
         }
         Ok(s)
+    }
+
+    /// [`Scoring::negation_reach`] as a count of terms.
+    pub fn negation_terms(&self) -> usize {
+        // Checked to be a whole number from 0 to 64 when the pack was read.
+        self.negation_reach as usize
     }
 }
 
@@ -208,6 +248,22 @@ impl Scoring {
                 self.explorations_weak_rules,
                 self.explorations_weak_cap,
             ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_parameter_is_documented() {
+        let docs = include_str!("../../../../docs/rules.md");
+        for name in Scoring::NAMES {
+            assert!(
+                docs.contains(&format!("| `{name}` |")),
+                "{name} in docs/rules.md"
+            );
         }
     }
 }

@@ -47,31 +47,36 @@ pub(crate) fn score_reply(
     let sums = dimension_sums(compiled, &selected);
     let has = |d: Dimension| sums[d as usize] > 0.0;
     let empathic = EMPATHIC.iter().any(|&d| has(d));
-    let mut breakdown = vec![ScoreTerm {
+    let mut breakdown = Vec::with_capacity(selected.len() + 4);
+    breakdown.push(ScoreTerm {
         source: TermSource::Bias,
         label: "bias".into(),
         value: s.bias,
         match_index: None,
-    }];
-    breakdown.extend(match_terms(compiled, &selected));
+    });
+    add_match_terms(&mut breakdown, compiled, &selected);
     let mut flags = matched_flags(compiled, &selected);
-    breakdown.extend(derive_flags(
-        &mut flags,
-        &has,
-        empathic,
-        ctx.as_ref(),
+    let reply = ReplyShape {
         lexed,
         text,
-        s,
-    ));
+        empathic,
+        has: &has,
+    };
+    add_derived_flags(&mut breakdown, &mut flags, &reply, ctx.as_ref(), s);
     let policy_first = policy_before_empathy(compiled, &selected);
-    breakdown.extend(context_terms(ctx.as_ref(), empathic, policy_first, s));
+    add_context_terms(&mut breakdown, ctx.as_ref(), empathic, policy_first, s);
     let logit: f64 = breakdown.iter().map(|t| t.value).sum();
     let score = round4(100.0 * sigmoid(logit));
 
     let (mut evidence, strong) = epitome::rule_evidence(compiled, lexed, &selected);
     let votes = strategies::votes(compiled, lexed, &selected);
-    let shapes = shapes::sentence_shapes(lexed, customer.map(|c| &*c.keywords));
+    let shapes = shapes::sentence_shapes(
+        &compiled.language,
+        &compiled.vocabulary,
+        &compiled.shapes,
+        lexed,
+        customer.map(|c| &*c.keywords),
+    );
     epitome::sentence_evidence(&mut evidence, lexed, &shapes, s);
     let mut strategies = strategies::sentence_strategies(lexed, &shapes, &votes);
     let matches = learned::apply_to_reply(
@@ -139,7 +144,7 @@ fn select_hits(
 fn counted<'c>(
     compiled: &'c Compiled,
     selected: &'c [Selected],
-) -> impl Iterator<Item = (usize, &'c Selected, &'c crate::rules::compile::Rule)> {
+) -> impl Iterator<Item = (usize, &'c Selected, &'c crate::rules::rule::Rule)> {
     selected
         .iter()
         .enumerate()
@@ -168,16 +173,17 @@ fn dimensions(sums: &[f64; 13]) -> Dimensions {
 }
 
 /// One score term per counted match that moves the score.
-fn match_terms(compiled: &Compiled, selected: &[Selected]) -> Vec<ScoreTerm> {
-    counted(compiled, selected)
-        .filter(|(_, sel, _)| sel.contribution != 0.0)
-        .map(|(i, sel, rule)| ScoreTerm {
-            source: TermSource::Match,
-            label: rule.id.to_string(),
-            value: sel.contribution,
-            match_index: Some(i),
-        })
-        .collect()
+fn add_match_terms(breakdown: &mut Vec<ScoreTerm>, compiled: &Compiled, selected: &[Selected]) {
+    breakdown.extend(
+        counted(compiled, selected)
+            .filter(|(_, sel, _)| sel.contribution != 0.0)
+            .map(|(i, sel, rule)| ScoreTerm {
+                source: TermSource::Match,
+                label: rule.id.to_string(),
+                value: sel.contribution,
+                match_index: Some(i),
+            }),
+    );
 }
 
 /// The flags of the counted anti-pattern matches, each once, in text order.
@@ -205,23 +211,29 @@ fn policy_before_empathy(compiled: &Compiled, selected: &[Selected]) -> bool {
     first_policy.is_some_and(|p| first_empathic.is_none_or(|e| e > p))
 }
 
-/// Flags read from the shape of the reply and from other matches, added to
-/// `flags`; returns their score terms.
-fn derive_flags(
-    flags: &mut Vec<Flag>,
-    has: &dyn Fn(Dimension) -> bool,
+/// What the derived flags are read from.
+struct ReplyShape<'r> {
+    lexed: &'r Lexed,
+    text: &'r str,
     empathic: bool,
+    has: &'r dyn Fn(Dimension) -> bool,
+}
+
+/// Flags read from the shape of the reply and from other matches: added
+/// to `flags`, with their score terms.
+fn add_derived_flags(
+    breakdown: &mut Vec<ScoreTerm>,
+    flags: &mut Vec<Flag>,
+    reply: &ReplyShape<'_>,
     ctx: Option<&ReplyContext>,
-    lexed: &Lexed,
-    text: &str,
     s: &Scoring,
-) -> Vec<ScoreTerm> {
-    let mut terms = Vec::new();
+) {
+    let (lexed, has) = (reply.lexed, reply.has);
     let mut derive = |flag: Flag, value: f64, flags: &mut Vec<Flag>| {
         if !flags.contains(&flag) {
             flags.push(flag);
         }
-        terms.push(ScoreTerm {
+        breakdown.push(ScoreTerm {
             source: TermSource::Derived,
             label: flag.as_str().into(),
             value,
@@ -236,7 +248,7 @@ fn derive_flags(
         );
     }
     let upset = ctx.is_some_and(|c| c.distress_level >= 1 || c.complaint);
-    let courteous = empathic || has(Dimension::Warmth) || has(Dimension::Appreciation);
+    let courteous = reply.empathic || has(Dimension::Warmth) || has(Dimension::Appreciation);
     if !flags.contains(&Flag::Curt)
         && lexed.words > 0
         && (lexed.words as f64) <= s.curt_max_tokens
@@ -245,21 +257,20 @@ fn derive_flags(
     {
         derive(Flag::Curt, s.curt, flags);
     }
-    if !flags.contains(&Flag::Shouting) && shouting(lexed, text) {
+    if !flags.contains(&Flag::Shouting) && shouting(lexed, reply.text) {
         derive(Flag::Shouting, s.shouting, flags);
     }
-    terms
 }
 
 /// The customer's state makes acknowledgment needed: given, it earns a
 /// bonus; missing, it costs. Policy cited first costs too.
-fn context_terms(
+fn add_context_terms(
+    terms: &mut Vec<ScoreTerm>,
     ctx: Option<&ReplyContext>,
     empathic: bool,
     policy_first: bool,
     s: &Scoring,
-) -> Vec<ScoreTerm> {
-    let mut terms = Vec::new();
+) {
     if let Some(c) = ctx {
         let need = if c.complaint {
             c.distress.max(s.complaint_floor)
@@ -288,7 +299,6 @@ fn context_terms(
             match_index: None,
         });
     }
-    terms
 }
 
 /// Most words in capitals, or stacked exclamation marks more than once.

@@ -2,8 +2,8 @@
 //! suppression by anti-patterns, and diminishing returns.
 
 use crate::report::{Category, Match, MatchSource, Polarity, ReplyContext};
-use crate::rules::compile::{Compiled, Hit, Rule};
-use crate::rules::pack::{Context, Position, SentenceKind};
+use crate::rules::compile::{Compiled, Hit};
+use crate::rules::rule::{Context, Position, Rule, SentenceKind};
 use crate::text::lex::Lexed;
 
 /// A hit that survived the rule's conditions, with its fate.
@@ -30,7 +30,8 @@ pub(crate) enum Side {
 }
 
 fn conditions_hold(rule: &Rule, hit: &Hit, lexed: &Lexed, ctx: Option<&ReplyContext>) -> bool {
-    let context_ok = match rule.context {
+    let conditions = &rule.conditions;
+    let context_ok = match conditions.context {
         Context::Any => true,
         Context::Distress => ctx.is_some_and(|c| c.distress_level >= 1),
         Context::Complaint => ctx.is_some_and(|c| c.complaint),
@@ -39,19 +40,19 @@ fn conditions_hold(rule: &Rule, hit: &Hit, lexed: &Lexed, ctx: Option<&ReplyCont
     if !context_ok {
         return false;
     }
-    if rule.max_tokens > 0 && lexed.words > rule.max_tokens {
+    if conditions.max_tokens > 0 && lexed.words > conditions.max_tokens {
         return false;
     }
     let sentence_index = lexed.terms[hit.start as usize].sentence as usize;
     let Some(sentence) = lexed.sentences.get(sentence_index) else {
         return false;
     };
-    let position_ok = match rule.position {
+    let position_ok = match conditions.position {
         Position::Any => true,
         Position::SentenceStart => hit.start <= sentence.content_start,
         Position::MessageStart => hit.start <= first_content(lexed),
     };
-    let sentence_ok = match rule.sentence {
+    let sentence_ok = match conditions.sentence {
         SentenceKind::Any => true,
         SentenceKind::Question => sentence.question,
         SentenceKind::Statement => !sentence.question,
@@ -96,7 +97,7 @@ pub(crate) fn select(
             Some((_, end)) => *end = hit.end,
             None => last_end.push((rule.category, hit.end)),
         }
-        let negated = rule.negatable && lexed.terms[hit.start as usize].negated;
+        let negated = rule.conditions.negatable && lexed.terms[hit.start as usize].negated;
         kept.push(Selected {
             hit: *hit,
             negated,
@@ -180,7 +181,7 @@ pub(crate) fn to_matches(
             let rule = &compiled.rules[s.hit.rule as usize];
             let (start, end) = lexed.span(s.hit.start, s.hit.end);
             Match {
-                rule: rule.id.clone(),
+                rule: compiled.rule_ids[s.hit.rule as usize].clone(),
                 source: MatchSource::Rule,
                 category: rule.category,
                 polarity: polarity(rule.category),

@@ -1,275 +1,16 @@
 //! Reflective listening: what a reply echoes of the customer's words, and the
 //! sentence shapes EPITOME annotators read as interpretation or exploration
 //! (first-person experience, questions put to the person).
+//!
+//! The words each shape is read from are pack lexicons (`docs/rules.md`,
+//! "Language lexicons", compiled in [`shape_words`](super::shape_words)):
+//! a word's classes are bits of its vocabulary term, so no string is
+//! compared while a sentence is read.
 
-use std::sync::Arc;
-
-use crate::text::lex::{Lexed, SentenceSpan};
-use crate::text::normalize::expand_contraction;
-use crate::text::scan::RawToken;
+use crate::score::shape_words::{class, ShapeLexicons, Words, MIN_KEYWORD_BYTES};
+use crate::text::language::Language;
+use crate::text::lex::{Lexed, Vocabulary, CONTRACTION};
 use crate::text::TokenKind;
-
-/// Function words that carry no content of their own.
-const STOPWORDS: &[&str] = &[
-    "about",
-    "above",
-    "after",
-    "again",
-    "against",
-    "all",
-    "also",
-    "although",
-    "always",
-    "am",
-    "an",
-    "and",
-    "another",
-    "any",
-    "anyone",
-    "anything",
-    "are",
-    "around",
-    "as",
-    "at",
-    "back",
-    "be",
-    "because",
-    "been",
-    "before",
-    "being",
-    "below",
-    "between",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "does",
-    "doing",
-    "done",
-    "down",
-    "during",
-    "each",
-    "else",
-    "even",
-    "ever",
-    "every",
-    "everyone",
-    "everything",
-    "few",
-    "for",
-    "from",
-    "further",
-    "get",
-    "gets",
-    "getting",
-    "go",
-    "goes",
-    "going",
-    "gone",
-    "got",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "herself",
-    "him",
-    "himself",
-    "his",
-    "how",
-    "however",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "itself",
-    "just",
-    "know",
-    "let",
-    "like",
-    "lot",
-    "made",
-    "make",
-    "many",
-    "may",
-    "me",
-    "might",
-    "more",
-    "most",
-    "much",
-    "must",
-    "my",
-    "myself",
-    "never",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "off",
-    "often",
-    "on",
-    "once",
-    "one",
-    "only",
-    "or",
-    "other",
-    "our",
-    "ours",
-    "ourselves",
-    "out",
-    "over",
-    "own",
-    "really",
-    "same",
-    "say",
-    "said",
-    "see",
-    "she",
-    "should",
-    "so",
-    "some",
-    "someone",
-    "something",
-    "still",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "theirs",
-    "them",
-    "themselves",
-    "then",
-    "there",
-    "these",
-    "they",
-    "thing",
-    "things",
-    "think",
-    "this",
-    "those",
-    "though",
-    "through",
-    "to",
-    "too",
-    "under",
-    "until",
-    "up",
-    "us",
-    "very",
-    "want",
-    "was",
-    "way",
-    "we",
-    "well",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "why",
-    "will",
-    "with",
-    "would",
-    "yeah",
-    "yes",
-    "yet",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "yourselves",
-    "'s",
-    "im",
-    "dont",
-    "cant",
-    "ive",
-    "thats",
-    "feel",
-    "feeling",
-    "people",
-    "time",
-    "day",
-    "year",
-    "years",
-    "good",
-    "bad",
-    "right",
-    "sure",
-    "okay",
-    "ok",
-    "hi",
-    "hello",
-    "thanks",
-    "thank",
-    "please",
-    "sorry",
-    "need",
-    "also",
-    "actually",
-    "maybe",
-    "kind",
-    "pretty",
-    "stuff",
-];
-
-/// Most content words kept from a customer message (bounds the cost of overlap).
-const MAX_KEYWORDS: usize = 512;
-
-fn is_stopword(w: &str) -> bool {
-    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
-        .contains(w)
-}
-
-/// A crude stem so "worried"/"worry"/"worrying" meet: strips common suffixes.
-fn stem(w: &str) -> &str {
-    for suffix in [
-        "ingly", "edly", "ing", "ied", "ies", "ed", "ly", "es", "s", "y",
-    ] {
-        if w.len() > suffix.len() + 3 {
-            if let Some(base) = w.strip_suffix(suffix) {
-                return base;
-            }
-        }
-    }
-    w
-}
-
-/// The content words of lexed text (lower case, stemmed, deduplicated, sorted).
-pub(crate) fn keywords(lexed: &Lexed) -> Arc<[Box<str>]> {
-    let mut out: Vec<Box<str>> = Vec::new();
-    for (i, t) in lexed.tokens.iter().enumerate() {
-        if t.kind != TokenKind::Word {
-            continue;
-        }
-        let w = lexed.norm(i);
-        if w.len() < 3 || w.contains('\'') || is_stopword(w) {
-            continue;
-        }
-        out.push(stem(w).into());
-        if out.len() >= MAX_KEYWORDS * 4 {
-            break;
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    out.truncate(MAX_KEYWORDS);
-    out.into()
-}
 
 /// What kind of question a sentence asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -329,146 +70,69 @@ pub(crate) struct SentenceShape {
     pub addresses_you: bool,
 }
 
-const SUGGESTIVE_OPENERS: &[&[&str]] = &[
-    &["maybe"],
-    &["perhaps"],
-    &["have", "you", "tried"],
-    &["have", "you", "considered"],
-    &["have", "you", "thought", "about"],
-    &["have", "you", "looked"],
-    &["did", "you", "try"],
-    &["why", "not"],
-    &["why", "do", "not", "you"],
-    &["what", "about"],
-    &["how", "about"],
-    &["could", "you", "try"],
-    &["can", "you", "try"],
-    &["would", "you", "consider"],
-    &["try"],
-    &["wouldn't", "it"],
-    &["would", "it", "not"],
-    &["is", "it", "possible"],
-];
-const TAGS: &[&[&str]] = &[
-    &["you", "know"],
-    &["right"],
-    &["ok"],
-    &["okay"],
-    &["is", "not", "it"],
-    &["yeah"],
-    &["huh"],
-    &["eh"],
-];
-const OPINION_VERBS: &[&str] = &[
-    "think",
-    "hope",
-    "believe",
-    "guess",
-    "suggest",
-    "recommend",
-    "would",
-    "wish",
-    "want",
-    "agree",
-    "promise",
-    "bet",
-    "swear",
-    "mean",
-    "advise",
-    "encourage",
-    "urge",
-    "bet",
-    "doubt",
-    "assume",
-    "should",
-    "could",
-    "can",
-    "will",
-    "apologize",
-];
-const EXPERIENCE_VERBS: &[&str] = &[
-    "was",
-    "were",
-    "had",
-    "went",
-    "felt",
-    "been",
-    "got",
-    "lost",
-    "used",
-    "struggled",
-    "dealt",
-    "did",
-    "tried",
-    "found",
-    "started",
-    "stopped",
-    "became",
-    "spent",
-    "thought",
-    "knew",
-    "left",
-    "took",
-    "made",
-    "gave",
-    "came",
-    "saw",
-    "grew",
-    "moved",
-    "quit",
-    "failed",
-    "cried",
-    "suffered",
-    "am",
-    "feel",
-    "have",
-    "know",
-    "get",
-    "struggle",
-    "deal",
-    "go",
-    "live",
-    "relate",
-    "understand",
-    "remember",
-    "experienced",
-    "went",
-    "battled",
-    "fought",
-    "survived",
-    "ended",
-    "turned",
-];
-
-fn starts_with_seq(words: &[&str], seq: &[&str]) -> bool {
-    words.len() >= seq.len() && words.iter().zip(seq).all(|(w, s)| w == s)
+fn starts_with_seq(words: &[&str], seq: &[Box<str>]) -> bool {
+    words.len() >= seq.len() && words.iter().zip(seq).all(|(w, s)| *w == &**s)
 }
 
-fn ends_with_seq(words: &[&str], seq: &[&str]) -> bool {
+fn ends_with_seq(words: &[&str], seq: &[Box<str>]) -> bool {
     words.len() >= seq.len()
         && words[words.len() - seq.len()..]
             .iter()
             .zip(seq)
-            .all(|(w, s)| w == s)
+            .all(|(w, s)| *w == &**s)
+}
+
+/// The words of a sentence, contractions expanded, each with its classes.
+struct SentenceWords<'w> {
+    words: Vec<&'w str>,
+    classes: Vec<u32>,
+}
+
+impl SentenceWords<'_> {
+    /// Index of the first word with none of the classes `skip`.
+    fn first_without(&self, skip: u32) -> usize {
+        self.classes
+            .iter()
+            .position(|c| c & skip == 0)
+            .unwrap_or(self.words.len())
+    }
+
+    /// Index where the words start once discourse markers and
+    /// interjections are skipped.
+    fn body_start(&self) -> usize {
+        self.first_without(class::DISCOURSE_MARKER | class::INTERJECTION)
+    }
+
+    fn class(&self, k: usize) -> u32 {
+        self.classes.get(k).copied().unwrap_or(0)
+    }
+
+    fn ends_with_any(&self, tails: &[Words]) -> bool {
+        tails.iter().any(|t| ends_with_seq(&self.words, t))
+    }
 }
 
 fn classify_question(
-    words: &[&str],
+    lexicons: &ShapeLexicons,
+    s: &SentenceWords<'_>,
     addresses_you: bool,
     mentions_self: bool,
     echoes: usize,
 ) -> QuestionKind {
-    let opener = words.iter().position(|w| {
-        !matches!(
-            *w,
-            "so" | "and" | "but" | "well" | "oh" | "hey" | "also" | "then"
-        )
-    });
-    let body = &words[opener.unwrap_or(words.len())..];
-    if SUGGESTIVE_OPENERS.iter().any(|s| starts_with_seq(body, s)) {
+    let start = s.first_without(class::DISCOURSE_MARKER);
+    let body = &s.words[start..];
+    let body_classes = &s.classes[start..];
+    if lexicons
+        .suggestive_openers
+        .iter()
+        .any(|o| starts_with_seq(body, o))
+    {
         return QuestionKind::Suggestive;
     }
-    if body.len() <= 2 || TAGS.iter().any(|t| ends_with_seq(words, t)) || body.contains(&"should") {
+    if body.len() <= 2
+        || s.ends_with_any(&lexicons.question_tags)
+        || body_classes.iter().any(|c| c & class::RHETORICAL != 0)
+    {
         return QuestionKind::Rhetorical;
     }
     if mentions_self && !addresses_you {
@@ -477,13 +141,7 @@ fn classify_question(
     // A question about the people and things of their story ("what did
     // your mother say?", "how did the relationship end?") explores it as
     // much as one put to them.
-    let about_their_world = echoes > 0
-        || body.iter().any(|w| {
-            matches!(
-                *w,
-                "he" | "she" | "they" | "him" | "her" | "them" | "his" | "their"
-            )
-        });
+    let about_their_world = echoes > 0 || body_classes.iter().any(|c| c & class::THIRD_PERSON != 0);
     if addresses_you || about_their_world {
         if echoes > 0 || body.len() >= 7 {
             QuestionKind::ToPersonSpecific
@@ -495,140 +153,85 @@ fn classify_question(
     }
 }
 
-/// A question without its question mark, known by its word order: a
-/// question word then a verb ("how old are you", "what did he say") or a
-/// verb then a pronoun ("are you ok", "is it possible").
-fn interrogative(words: &[&str]) -> bool {
-    const AUX: &[&str] = &[
-        "is", "are", "was", "were", "do", "does", "did", "have", "has", "can", "could", "would",
-        "will",
-    ];
-    const WH: &[&str] = &["how", "what", "why", "when", "where", "who", "which"];
-    const SUBJECT: &[&str] = &["you", "it", "he", "she", "they", "there", "anyone", "your"];
-    match words {
-        [w, next, ..] if WH.contains(w) => {
-            AUX.contains(next) || matches!(*next, "old" | "long" | "much" | "many" | "often")
-        }
-        [verb, subject, ..] if AUX.contains(verb) => SUBJECT.contains(subject),
-        _ => false,
+/// A question without its question mark, known by the classes of its first
+/// two words: a question word then an auxiliary or a modifier ("how old are
+/// you", "what did he say"), or an auxiliary then a subject ("are you ok",
+/// "is it possible").
+fn interrogative(first: u32, second: u32) -> bool {
+    if first & class::QUESTION_WORD != 0 {
+        second & (class::AUXILIARY | class::QUESTION_WORD_MODIFIER) != 0
+    } else if first & class::AUXILIARY != 0 {
+        second & class::QUESTION_SUBJECT != 0
+    } else {
+        false
     }
 }
 
-/// Words that open a clause without changing what it does.
-fn skip_openers<'a, 'w>(words: &'a [&'w str]) -> &'a [&'w str] {
-    let opener = words.iter().position(|w| {
-        !matches!(
-            *w,
-            "so" | "and" | "but" | "well" | "oh" | "hey" | "also" | "then" | "okay" | "ok" | "ah"
-        )
-    });
-    &words[opener.unwrap_or(words.len())..]
-}
-
-/// A question that checks understanding rather than asks: "so" followed by
-/// a statement ("so you feel…?", "so she left?"), a confirming tag ("is that
-/// right?", "correct?"), or statement word order addressed to the person
-/// ("you feel worried about work?").
-fn confirming_question(words: &[&str], addresses_you: bool) -> bool {
-    const TAGS: &[&[&str]] = &[
-        &["is", "that", "right"],
-        &["is", "that", "correct"],
-        &["is", "that", "true"],
-        &["is", "that", "so"],
-        &["am", "i", "right"],
-        &["correct"],
-        &["right"],
-    ];
-    const SUBJECT: &[&str] = &[
-        "you", "your", "it", "that", "he", "she", "they", "his", "her", "their", "the", "this",
-    ];
-    if TAGS.iter().any(|t| ends_with_seq(words, t)) && addresses_you {
+/// A question that checks understanding rather than asks: a restatement
+/// opener followed by a statement ("so you feel…?", "so she left?"), a
+/// confirming tag ("is that right?", "correct?"), or statement word order
+/// addressed to the person ("you feel worried about work?").
+fn confirming_question(
+    lexicons: &ShapeLexicons,
+    s: &SentenceWords<'_>,
+    addresses_you: bool,
+) -> bool {
+    if s.ends_with_any(&lexicons.confirming_tags) && addresses_you {
         return true;
     }
-    let body = skip_openers(words);
-    let first = body.first().copied().unwrap_or("");
-    let second = body.get(1).copied().unwrap_or("");
-    let so_statement = words.first() == Some(&"so") && SUBJECT.contains(&first);
-    let declarative = addresses_you
-        && SUBJECT.contains(&first)
-        && !matches!(second, "know" | "think" | "mean")
-        && body.len() >= 3;
+    let start = s.body_start();
+    let body_len = s.words.len() - start;
+    let first = s.class(start);
+    let second = s.class(start + 1);
+    let subject = first & class::STATEMENT_SUBJECT != 0 && start < s.words.len();
+    let so_statement = s.class(0) & class::RESTATEMENT_OPENER != 0 && subject;
+    let declarative = addresses_you && subject && second & class::ASKING_VERB == 0 && body_len >= 3;
     so_statement || declarative
 }
 
-/// A statement that advises: "maybe…"/"perhaps…" first, or a modal of
-/// advice after "you" ("you could try", "you have to", "you might want to").
-fn advice_statement(words: &[&str], addresses_you: bool) -> bool {
-    const ADVICE: &[&str] = &["should", "could", "might", "may", "need", "ought", "must"];
-    let body = skip_openers(words);
-    if matches!(body.first(), Some(&("maybe" | "perhaps"))) {
+/// A statement that advises: a hedge first ("maybe…", "perhaps…"), or
+/// advice addressed to the person ("you could try", "you have to"), with
+/// at least three words from its start.
+fn advice_statement(lexicons: &ShapeLexicons, s: &SentenceWords<'_>, addresses_you: bool) -> bool {
+    if s.class(s.body_start()) & class::HEDGE != 0 && s.body_start() < s.words.len() {
         return true;
     }
+    let n = s.words.len();
     addresses_you
-        && words
-            .windows(3)
-            .any(|w| w[0] == "you" && (ADVICE.contains(&w[1]) || (w[1] == "have" && w[2] == "to")))
+        && (0..n).any(|i| {
+            lexicons.advice.iter().any(|(first, rests)| {
+                s.words[i] == &**first
+                    && rests.iter().any(|rest| {
+                        i + (rest.len() + 1).max(3) <= n && starts_with_seq(&s.words[i + 1..], rest)
+                    })
+            })
+        })
 }
 
-fn classify_first_person(words: &[&str]) -> FirstPerson {
+fn classify_first_person(lexicons: &ShapeLexicons, s: &SentenceWords<'_>) -> FirstPerson {
     let mut found = false;
-    for (i, w) in words.iter().enumerate() {
-        if !matches!(*w, "i" | "my" | "me" | "myself" | "mine") {
+    for (i, &c) in s.classes.iter().enumerate() {
+        if c & class::SELF == 0 {
             continue;
         }
         found = true;
-        if *w == "i" {
-            // The verb after "I" (skipping adverbs) says what the sentence does.
-            let verb = words[i + 1..].iter().find(|v| {
-                !matches!(
-                    **v,
-                    "really"
-                        | "just"
-                        | "also"
-                        | "too"
-                        | "still"
-                        | "totally"
-                        | "honestly"
-                        | "do"
-                        | "definitely"
-                        | "truly"
-                        | "actually"
-                        | "kind"
-                        | "of"
-                        | "sort"
-                )
-            });
-            // What follows the verb: "I am *sure*", "I have *read* that".
-            let after = words.get(i + 2).copied().unwrap_or("");
-            match verb.copied() {
-                Some(v) if OPINION_VERBS.contains(&v) => return FirstPerson::Opinion,
-                Some("am")
-                    if matches!(
-                        after,
-                        "sorry"
-                            | "not"
-                            | "sure"
-                            | "thinking"
-                            | "guessing"
-                            | "saying"
-                            | "going"
-                            | "glad"
-                            | "happy"
-                            | "pleased"
-                            | "grateful"
-                            | "thankful"
-                            | "here"
-                    ) =>
-                {
-                    return FirstPerson::Opinion
-                }
-                Some("have") if matches!(after, "read" | "heard" | "to") => {
-                    return FirstPerson::Opinion
-                }
-                Some(v) if EXPERIENCE_VERBS.contains(&v) => return FirstPerson::Experience,
-                _ => {}
+        if c & class::FIRST_PERSON_SUBJECT != 0 {
+            // The verb after the subject (skipping adverbs) says what the
+            // sentence does.
+            let verb = (i + 1..s.words.len()).find(|&k| s.classes[k] & class::VERB_ADVERB == 0);
+            let verb_class = verb.map_or(0, |k| s.classes[k]);
+            if verb_class & class::OPINION_VERB != 0
+                || lexicons
+                    .opinion_phrases
+                    .iter()
+                    .any(|p| starts_with_seq(&s.words[i + 1..], p))
+            {
+                return FirstPerson::Opinion;
             }
-        } else if *w == "my" || *w == "me" {
+            if verb_class & class::EXPERIENCE_VERB != 0 {
+                return FirstPerson::Experience;
+            }
+        } else if c & class::FIRST_PERSON_OWN != 0 {
             return FirstPerson::Experience;
         }
     }
@@ -640,107 +243,167 @@ fn classify_first_person(words: &[&str]) -> FirstPerson {
 }
 
 /// Reads the shape of each sentence of lexed text.
-pub(crate) fn sentence_shapes(lexed: &Lexed, customer: Option<&[Box<str>]>) -> Vec<SentenceShape> {
+pub(crate) fn sentence_shapes(
+    language: &Language,
+    vocabulary: &Vocabulary,
+    lexicons: &ShapeLexicons,
+    lexed: &Lexed,
+    customer: Option<&[Box<str>]>,
+) -> Vec<SentenceShape> {
     let mut shapes = vec![SentenceShape::default(); lexed.sentences.len()];
     // The sentence's words live in one arena string; no allocation per word.
     let mut arena = String::new();
     let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut classes: Vec<u32> = Vec::new();
     for (i, s) in lexed.sentences.iter().enumerate() {
         let shape = &mut shapes[i];
         arena.clear();
         ranges.clear();
+        classes.clear();
         let mut addresses_you = false;
         let mut mentions_self = false;
-        for (index, t) in tokens_of(lexed, s) {
-            if t.kind != TokenKind::Word {
+        let mut k = s.first_term as usize;
+        while k < s.end_term as usize {
+            let index = lexed.terms[k].token as usize;
+            let first_id = lexed.ids[k];
+            let two_terms = lexed
+                .terms
+                .get(k + 1)
+                .is_some_and(|t| t.token as usize == index && k + 1 < s.end_term as usize);
+            k += if two_terms { 2 } else { 1 };
+            let token = &lexed.tokens[index];
+            if token.kind != TokenKind::Word {
                 continue;
             }
             shape.words += 1;
-            if shape.words > 2 && matches!(lexed.norm(index), "but" | "however") {
+            let norm = lexed.norm(index);
+            // A word lexing kept whole has the id of its norm: its classes
+            // are an array read. A contraction's parts are the terms lexing
+            // made of it. Only an elongation, which lexing may shorten after
+            // it looked for a contraction ("immm" → "im"), is looked at again.
+            let whole = !two_terms
+                && (!token.elongated
+                    || (vocabulary.classes(first_id) & CONTRACTION == 0
+                        && language.split_suffix(norm).is_none()));
+            let norm_class = if two_terms {
+                vocabulary.classes_of(norm)
+            } else {
+                vocabulary.classes(first_id)
+            };
+            if shape.words > 2 && norm_class & class::CONTRAST != 0 {
                 shape.contrast = Some(index);
             }
-            let buf = lexed.norm(index);
             if let Some(keywords) = customer {
-                if buf.len() >= 3 && !is_stopword(buf) {
-                    let w = stem(buf);
+                if norm.len() >= MIN_KEYWORD_BYTES && norm_class & class::STOPWORD == 0 {
+                    let w = lexicons.stem(norm);
                     if keywords.binary_search_by(|k| (**k).cmp(w)).is_ok() {
                         shape.echoes += 1;
                     }
                 }
             }
-            let (first, second) = expand_contraction(buf);
-            for w in std::iter::once(first).chain(second) {
-                match w {
-                    "you" | "your" | "yours" | "yourself" | "u" | "ur" | "ya" => {
-                        addresses_you = true
-                    }
-                    "i" | "my" | "me" | "myself" | "mine" => mentions_self = true,
-                    "too" | "same" | "also" | "similar" | "similarly" | "relate" | "either" => {
-                        shape.shared = true
-                    }
-                    _ => {}
+            let (first, second) = if whole {
+                (norm, None)
+            } else {
+                language.expand_contraction(norm)
+            };
+            for (part, w) in std::iter::once(first).chain(second).enumerate() {
+                let c = if whole {
+                    norm_class
+                } else if two_terms {
+                    vocabulary.classes(lexed.ids[k - 2 + part])
+                } else {
+                    vocabulary.classes_of(w)
+                };
+                if c & class::SECOND_PERSON != 0 {
+                    addresses_you = true;
+                } else if c & class::SELF != 0 {
+                    mentions_self = true;
+                } else if c & class::SHARED != 0 {
+                    shape.shared = true;
                 }
                 ranges.push((arena.len(), arena.len() + w.len()));
                 arena.push_str(w);
+                classes.push(c);
             }
         }
-        let word = |k: usize| ranges.get(k).map_or("", |&(a, b)| &arena[a..b]);
-        let question = s.question || interrogative(&[word(0), word(1)]);
-        let hedged = matches!(word(0), "maybe" | "perhaps");
+        let class_at = |k: usize| classes.get(k).copied().unwrap_or(0);
+        let question = s.question || interrogative(class_at(0), class_at(1));
+        let hedged = class_at(0) & class::HEDGE != 0;
         shape.addresses_you = addresses_you;
         if !question && !mentions_self && !addresses_you && !hedged {
             continue;
         }
-        let words: Vec<&str> = ranges.iter().map(|&(a, b)| &arena[a..b]).collect();
+        let words = SentenceWords {
+            words: ranges.iter().map(|&(a, b)| &arena[a..b]).collect(),
+            classes: std::mem::take(&mut classes),
+        };
         if question {
-            shape.question = classify_question(&words, addresses_you, mentions_self, shape.echoes);
-            shape.confirming = confirming_question(&words, addresses_you);
+            shape.question =
+                classify_question(lexicons, &words, addresses_you, mentions_self, shape.echoes);
+            shape.confirming = confirming_question(lexicons, &words, addresses_you);
         } else {
-            shape.advice = advice_statement(&words, addresses_you);
+            shape.advice = advice_statement(lexicons, &words, addresses_you);
             if mentions_self {
-                shape.first_person = classify_first_person(&words);
+                shape.first_person = classify_first_person(lexicons, &words);
             }
         }
+        classes = words.classes;
     }
     shapes
-}
-
-fn tokens_of<'l>(
-    lexed: &'l Lexed,
-    s: &SentenceSpan,
-) -> impl Iterator<Item = (usize, &'l RawToken)> {
-    let first = lexed
-        .terms
-        .get(s.first_term as usize)
-        .map_or(0, |t| t.token as usize);
-    let last = if s.end_term > s.first_term {
-        lexed
-            .terms
-            .get(s.end_term as usize - 1)
-            .map_or(0, |t| t.token as usize + 1)
-    } else {
-        first
-    };
-    lexed.tokens[first..last.max(first)]
-        .iter()
-        .enumerate()
-        .map(move |(i, t)| (first + i, t))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::pack::MergedPack;
+
+    struct English {
+        lexicons: ShapeLexicons,
+        vocabulary: Vocabulary,
+    }
+
+    impl std::ops::Deref for English {
+        type Target = ShapeLexicons;
+        fn deref(&self) -> &ShapeLexicons {
+            &self.lexicons
+        }
+    }
+
+    fn english() -> English {
+        let mut merged = MergedPack::default();
+        let mut vocabulary = Vocabulary::default();
+        let compiled = merged
+            .add(crate::DEFAULT_PACK, "en")
+            .and_then(|()| ShapeLexicons::compile(&merged, &mut vocabulary));
+        match compiled {
+            Ok(lexicons) => English {
+                lexicons,
+                vocabulary,
+            },
+            Err(e) => panic!("the English pack's lexicons: {e}"),
+        }
+    }
+
+    fn words<'w>(en: &English, s: &'w str) -> SentenceWords<'w> {
+        let words: Vec<&str> = s.split(' ').collect();
+        let classes = words.iter().map(|w| en.vocabulary.classes_of(w)).collect();
+        SentenceWords { words, classes }
+    }
 
     #[test]
     fn questions_without_question_marks() {
+        let en = english();
+        let asks = |s: &str| {
+            let w = words(&en, s);
+            interrogative(w.class(0), w.class(1))
+        };
         for q in [
             "how old are you",
             "what did he say",
             "are you ok",
             "is it possible",
         ] {
-            let words: Vec<&str> = q.split(' ').collect();
-            assert!(interrogative(&words), "{q}");
+            assert!(asks(q), "{q}");
         }
         for s in [
             "what i did was",
@@ -749,35 +412,29 @@ mod tests {
             "i am here",
             "there is hope",
         ] {
-            let words: Vec<&str> = s.split(' ').collect();
-            assert!(!interrogative(&words), "{s}");
+            assert!(!asks(s), "{s}");
         }
     }
 
     #[test]
     fn confirming_questions_and_advice() {
-        let words = |s: &'static str| s.split(' ').collect::<Vec<&str>>();
+        let en = english();
         for (q, you) in [
             ("so you feel let down", true),
             ("you were charged twice is that right", true),
             ("so the parcel never came", false),
             ("you have been waiting since monday", true),
         ] {
-            assert!(confirming_question(&words(q), you), "{q}");
+            assert!(confirming_question(&en, &words(&en, q), you), "{q}");
         }
         for q in ["how are you feeling", "do you know why", "what did he say"] {
-            assert!(!confirming_question(&words(q), true), "{q}");
+            assert!(!confirming_question(&en, &words(&en, q), true), "{q}");
         }
-        assert!(advice_statement(&words("you could try the app"), true));
-        assert!(advice_statement(&words("you have to restart it"), true));
-        assert!(advice_statement(&words("maybe ask your sister"), false));
-        assert!(!advice_statement(&words("you have a point"), true));
-        assert!(!advice_statement(&words("you are right"), true));
-    }
-
-    #[test]
-    fn stems_meet() {
-        assert_eq!(stem("worried"), stem("worries"));
-        assert_eq!(stem("charged"), stem("charges"));
+        let advises = |s: &str, you: bool| advice_statement(&en, &words(&en, s), you);
+        assert!(advises("you could try the app", true));
+        assert!(advises("you have to restart it", true));
+        assert!(advises("maybe ask your sister", false));
+        assert!(!advises("you have a point", true));
+        assert!(!advises("you are right", true));
     }
 }

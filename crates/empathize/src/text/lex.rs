@@ -10,9 +10,10 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
-use crate::text::normalize::{expand_contraction, normalize_other, normalize_word};
+use crate::text::language::Language;
+use crate::text::normalize::{normalize_other, normalize_word};
 use crate::text::scan::{scan, RawToken};
-use crate::text::{normalize, TokenKind};
+use crate::text::TokenKind;
 
 /// Id 0 is every term the pack never mentions.
 pub(crate) const UNKNOWN: u32 = 0;
@@ -21,16 +22,30 @@ pub(crate) const UNKNOWN: u32 = 0;
 const NEGATOR: u8 = 1;
 const CLAUSE_END: u8 = 2;
 
+/// The word class of whole-word contractions (the other bits of a term's
+/// classes belong to the sentence shapes).
+pub(crate) const CONTRACTION: u32 = 1 << 31;
+
 /// Term → id. Nearly every term is at most 15 bytes: those are keyed by
 /// their bytes packed into a `u128` (length in the last byte), so a lookup
 /// hashes two words and compares two words — no string hashing, no `memcmp`
 /// call. Longer terms go to a map of strings.
+///
+/// Ids `1..=known` are the terms patterns, learned tables and negation
+/// read; the words of the language lexicons come after, so that a word a
+/// lexicon names is found by the one lookup lexing does anyway and its
+/// classes are an array read, while matching still treats it as unknown.
 #[derive(Debug, Default)]
 pub(crate) struct Vocabulary {
     short: FxHashMap<u128, u32>,
     long: FxHashMap<Box<str>, u32>,
     /// Negator and clause-end flags of each id.
     flags: Vec<u8>,
+    known: u32,
+    /// Word-class bits of each id.
+    classes: Vec<u32>,
+    /// The term ids a whole-word contraction stands for.
+    contractions: FxHashMap<u32, (u32, u32)>,
 }
 
 impl Vocabulary {
@@ -63,19 +78,47 @@ impl Vocabulary {
         self.get(term).unwrap_or(UNKNOWN)
     }
 
-    /// Calls `f` with every term and its id.
-    fn for_each(&self, mut f: impl FnMut(&str, u32)) {
-        for (key, &id) in &self.short {
-            let bytes = key.to_le_bytes();
-            // The key holds the bytes of a `&str`: they are UTF-8.
-            f(
-                std::str::from_utf8(&bytes[..usize::from(bytes[15])]).unwrap_or_default(),
-                id,
-            );
+    /// Whether patterns, learned tables or negation read the term `id`.
+    pub fn is_known(&self, id: u32) -> bool {
+        id != UNKNOWN && id <= self.known
+    }
+
+    /// The word classes of term `id` (0 for none).
+    #[inline]
+    pub fn classes(&self, id: u32) -> u32 {
+        self.classes.get(id as usize).copied().unwrap_or(0)
+    }
+
+    /// The word classes of `term` (0 for a word no lexicon names).
+    pub fn classes_of(&self, term: &str) -> u32 {
+        self.get(term).map_or(0, |id| self.classes(id))
+    }
+
+    /// Adds word classes to `term`, interning it after the known terms.
+    /// Call after [`Vocabulary::mark_negation_terms`].
+    pub fn add_classes(&mut self, term: &str, bits: u32) {
+        let id = self.intern(term) as usize;
+        if self.classes.len() <= id {
+            self.classes.resize(id + 1, 0);
         }
-        for (term, &id) in &self.long {
-            f(term, id);
+        self.classes[id] |= bits;
+    }
+
+    /// Records the whole-word contraction `word` → `first second`, by ids.
+    /// Call once every term is interned.
+    pub fn add_contraction(&mut self, word: &str, first: &str, second: &str) {
+        self.add_classes(word, CONTRACTION);
+        let ids = (self.lookup(first), self.lookup(second));
+        let id = self.lookup(word);
+        self.contractions.insert(id, ids);
+    }
+
+    /// The term ids the word `id` stands for, if it is a whole-word contraction.
+    fn contraction(&self, id: u32) -> Option<(u32, u32)> {
+        if self.classes(id) & CONTRACTION == 0 {
+            return None;
         }
+        self.contractions.get(&id).copied()
     }
 
     /// The id of `term`, given the next free id if it is new.
@@ -87,29 +130,25 @@ impl Vocabulary {
         }
     }
 
-    /// Interns the terms lexing must recognise even when no pattern uses
-    /// them, and records which ids open or close a negation scope. Call
+    /// Interns the language's negators and clause ends, which lexing must
+    /// recognise even when no pattern uses them, and flags their ids. Call
     /// once, after every pattern term is interned.
-    pub fn mark_negation_terms(&mut self) {
-        for t in [
-            "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without",
-            "hardly", "barely", "nowhere", ",", ";", ":", ".", "!", "?", "…", "—", "-", "but",
-            "however", "although", "though", "yet", "(", ")",
+    pub fn mark_negation_terms(&mut self, language: &Language) {
+        let mut marked = Vec::new();
+        for (terms, flag) in [
+            (&language.negators, NEGATOR),
+            (&language.clause_ends, CLAUSE_END),
         ] {
-            self.intern(t);
+            for t in terms {
+                marked.push((self.intern(t), flag));
+            }
         }
         let mut flags = vec![0u8; self.len() + 1];
-        self.for_each(|term, id| {
-            let mut f = 0;
-            if normalize::is_negator(term) {
-                f |= NEGATOR;
-            }
-            if normalize::ends_clause(term) {
-                f |= CLAUSE_END;
-            }
-            flags[id as usize] = f;
-        });
+        for (id, flag) in marked {
+            flags[id as usize] |= flag;
+        }
         self.flags = flags;
+        self.known = self.len() as u32;
     }
 
     fn flags(&self, id: u32) -> u8 {
@@ -190,14 +229,20 @@ impl Lexed {
     /// The normalized form of token `index` of `text` as lexing read it:
     /// a word's terms one space apart (`i am`), any other token's class or
     /// canonical mark.
-    pub fn token_norm<'a>(&self, text: &'a str, index: usize, terms: u8) -> Cow<'a, str> {
+    pub fn token_norm<'a>(
+        &self,
+        language: &Language,
+        text: &'a str,
+        index: usize,
+        terms: u8,
+    ) -> Cow<'a, str> {
         let tok = self.tokens[index];
         let raw = &text[tok.start..tok.end];
         if tok.kind != TokenKind::Word {
-            return normalize_other(raw, tok.kind);
+            return normalize_other(language, raw, tok.kind);
         }
         let norm = self.norm(index);
-        let joined: Cow<'_, str> = match expand_contraction(norm) {
+        let joined: Cow<'_, str> = match language.expand_contraction(norm) {
             (a, Some(b)) if terms == 2 => Cow::Owned(format!("{a} {b}")),
             _ => Cow::Borrowed(norm),
         };
@@ -211,7 +256,12 @@ impl Lexed {
     /// The normalized text of each term, as the automaton reads it
     /// (`<#NUMBER>` for a number no pattern spells out). Used to build
     /// training features that match what scoring will look up.
-    pub fn term_texts(&self, text: &str, vocabulary: &Vocabulary) -> Vec<String> {
+    pub fn term_texts(
+        &self,
+        language: &Language,
+        text: &str,
+        vocabulary: &Vocabulary,
+    ) -> Vec<String> {
         let mut out = Vec::with_capacity(self.terms.len());
         let mut previous: Option<u32> = None;
         for term in &self.terms {
@@ -221,15 +271,15 @@ impl Lexed {
             let raw = &text[tok.start..tok.end];
             out.push(match tok.kind {
                 TokenKind::Word => {
-                    let (a, b) = expand_contraction(self.norm(term.token as usize));
+                    let (a, b) = language.expand_contraction(self.norm(term.token as usize));
                     match (second, b) {
                         (true, Some(b)) => b.to_string(),
                         _ => a.to_string(),
                     }
                 }
-                TokenKind::Number if vocabulary.get(raw).is_some() => raw.to_string(),
+                TokenKind::Number if vocabulary.is_known(vocabulary.lookup(raw)) => raw.to_string(),
                 TokenKind::Number => "<#NUMBER>".to_string(),
-                kind => normalize_other(raw, kind).into_owned(),
+                kind => normalize_other(language, raw, kind).into_owned(),
             });
         }
         out
@@ -237,9 +287,9 @@ impl Lexed {
 }
 
 /// Tokenizes `text` and maps it to terms and sentences.
-pub(crate) fn lex(text: &str, vocabulary: &Vocabulary, lexed: &mut Lexed) {
+pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexed: &mut Lexed) {
     lexed.clear();
-    scan(text, &mut lexed.tokens);
+    scan(language, text, &mut lexed.tokens);
     let mut buf = String::new();
     let mut negation_left = 0usize;
     let mut sentence = u32::MAX;
@@ -264,14 +314,21 @@ pub(crate) fn lex(text: &str, vocabulary: &Vocabulary, lexed: &mut Lexed) {
             TokenKind::Word => {
                 lexed.words += 1;
                 normalize_word(token_text, 2, &mut buf);
-                let (a, b) = expand_contraction(&buf);
-                ids[0] = vocabulary.lookup(a);
-                if let Some(b) = b {
-                    ids[1] = vocabulary.lookup(b);
+                let id = vocabulary.lookup(&buf);
+                if let Some((first, second)) = vocabulary.contraction(id) {
+                    ids = [first, second];
                     count = 2;
-                } else if tok.elongated && ids[0] == UNKNOWN {
-                    normalize_word(token_text, 1, &mut buf);
-                    ids[0] = vocabulary.lookup(&buf);
+                } else if let Some((first, second)) = language.split_suffix(&buf) {
+                    ids = [vocabulary.lookup(first), vocabulary.lookup(second)];
+                    count = 2;
+                } else {
+                    ids[0] = id;
+                    // An elongation no pattern knows may be one letter
+                    // too long still ("sooo" → "soo" → "so").
+                    if tok.elongated && !vocabulary.is_known(id) {
+                        normalize_word(token_text, 1, &mut buf);
+                        ids[0] = vocabulary.lookup(&buf);
+                    }
                 }
                 lexed.norms.push_str(&buf);
             }
@@ -280,11 +337,11 @@ pub(crate) fn lex(text: &str, vocabulary: &Vocabulary, lexed: &mut Lexed) {
                 // any other number matches `<#NUMBER>`.
                 lexed.words += 1;
                 ids[0] = match vocabulary.lookup(token_text) {
-                    UNKNOWN => vocabulary.lookup("<#NUMBER>"),
-                    id => id,
+                    id if vocabulary.is_known(id) => id,
+                    _ => vocabulary.lookup("<#NUMBER>"),
                 };
             }
-            kind => ids[0] = vocabulary.lookup(&normalize_other(token_text, kind)),
+            kind => ids[0] = vocabulary.lookup(&normalize_other(language, token_text, kind)),
         }
         lexed
             .norm_spans
@@ -308,7 +365,7 @@ pub(crate) fn lex(text: &str, vocabulary: &Vocabulary, lexed: &mut Lexed) {
                 false
             };
             if flags & NEGATOR != 0 {
-                negation_left = normalize::NEGATION_REACH;
+                negation_left = language.negation_reach;
             }
             let content = !matches!(
                 tok.kind,

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+pub(crate) mod language;
 pub(crate) mod lex;
 pub(crate) mod normalize;
 pub(crate) mod scan;

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::text::scan::{is_terminal, EMOTICONS};
+use crate::text::language::Language;
 use crate::text::TokenKind;
 
 /// Class names for tokens that match as a class, not by their text.
@@ -83,9 +83,13 @@ fn only_case_to_fold(word: &[u8], keep: usize) -> bool {
 }
 
 /// Normalized form of a non-word token (punctuation, emoji, emoticon).
-pub(crate) fn normalize_other<'a>(text: &'a str, kind: TokenKind) -> Cow<'a, str> {
+pub(crate) fn normalize_other<'a>(
+    language: &Language,
+    text: &'a str,
+    kind: TokenKind,
+) -> Cow<'a, str> {
     match kind {
-        TokenKind::Punct if is_terminal(text) => {
+        TokenKind::Punct if language.is_terminal(text) => {
             if text.contains(['?', '？', '⁉']) {
                 Cow::Borrowed("?")
             } else if text.contains(['!', '！', '‼']) {
@@ -129,154 +133,22 @@ pub(crate) fn normalize_other<'a>(text: &'a str, kind: TokenKind) -> Cow<'a, str
     }
 }
 
-/// Whether `term` is the normalized form of an emoticon (`:d` for `:D`).
-pub(crate) fn is_emoticon_term(term: &str) -> bool {
-    EMOTICONS
-        .iter()
-        .any(|e| normalize_other(e, TokenKind::Emoticon) == term)
+/// Whether `term` is the normalized form of one of the language's
+/// emoticons (`:d` for `:D`).
+pub(crate) fn is_emoticon_term(language: &Language, term: &str) -> bool {
+    language
+        .emoticons()
+        .any(|e| normalize_other(language, e, TokenKind::Emoticon) == term)
 }
-
-/// Splits a normalized word into the one or two terms it stands for
-/// (`i'm` → `i`, `am`; `dont` → `do`, `not`).
-pub(crate) fn expand_contraction(norm: &str) -> (&str, Option<&'static str>) {
-    // Words are short: a plain loop beats a call to memrchr here.
-    let Some(apos) = norm.bytes().rposition(|b| b == b'\'') else {
-        if let Some(expanded) = bare_contraction(norm) {
-            return (expanded.0, Some(expanded.1));
-        }
-        return (norm, None);
-    };
-    if apos == 0 || apos + 1 == norm.len() {
-        return (norm, None);
-    }
-    let (base, suffix) = (&norm[..apos], &norm[apos..]);
-    if suffix == "'t" && base.ends_with('n') {
-        let stem = &base[..base.len() - 1];
-        let stem = match stem {
-            "ca" => "can",
-            "wo" => "will",
-            "sha" => "shall",
-            "ai" => "is",
-            "" => return (norm, None),
-            s => s,
-        };
-        return (stem, Some("not"));
-    }
-    let second = match suffix {
-        "'m" => "am",
-        "'re" => "are",
-        "'ve" => "have",
-        "'ll" => "will",
-        "'d" => "would",
-        "'s" => match base {
-            "let" => "us",
-            "it" | "that" | "what" | "there" | "here" | "he" | "she" | "who" | "where" | "how"
-            | "when" | "why" | "everything" | "nothing" | "something" | "this" | "everyone"
-            | "someone" | "nobody" | "life" => "is",
-            _ => "'s",
-        },
-        _ => return (norm, None),
-    };
-    (base, Some(second))
-}
-
-fn bare_contraction(w: &str) -> Option<(&'static str, &'static str)> {
-    if !(2..=8).contains(&w.len()) {
-        return None;
-    }
-    // Every word below ends in one of these: most words are out at once.
-    if !matches!(
-        w.as_bytes()[w.len() - 1],
-        b'm' | b'e' | b't' | b'l' | b's' | b'a'
-    ) {
-        return None;
-    }
-    Some(match w {
-        "im" => ("i", "am"),
-        "ive" => ("i", "have"),
-        "dont" => ("do", "not"),
-        "cant" | "cannot" => ("can", "not"),
-        "wont" => ("will", "not"),
-        "didnt" => ("did", "not"),
-        "doesnt" => ("does", "not"),
-        "isnt" => ("is", "not"),
-        "wasnt" => ("was", "not"),
-        "werent" => ("were", "not"),
-        "arent" => ("are", "not"),
-        "couldnt" => ("could", "not"),
-        "wouldnt" => ("would", "not"),
-        "shouldnt" => ("should", "not"),
-        "havent" => ("have", "not"),
-        "hasnt" => ("has", "not"),
-        "hadnt" => ("had", "not"),
-        "aint" => ("is", "not"),
-        "youre" => ("you", "are"),
-        "youve" => ("you", "have"),
-        "youll" => ("you", "will"),
-        "theyre" => ("they", "are"),
-        "theyve" => ("they", "have"),
-        "weve" => ("we", "have"),
-        "thats" => ("that", "is"),
-        "whats" => ("what", "is"),
-        "theres" => ("there", "is"),
-        "gonna" => ("going", "to"),
-        "wanna" => ("want", "to"),
-        "gotta" => ("got", "to"),
-        _ => return None,
-    })
-}
-
-/// Terms that open a negation scope.
-pub(crate) fn is_negator(term: &str) -> bool {
-    matches!(
-        term,
-        "not"
-            | "no"
-            | "never"
-            | "nothing"
-            | "nobody"
-            | "none"
-            | "neither"
-            | "nor"
-            | "without"
-            | "hardly"
-            | "barely"
-            | "nowhere"
-            | "n't"
-    )
-}
-
-/// Terms that close a negation scope (clause boundaries).
-pub(crate) fn ends_clause(term: &str) -> bool {
-    matches!(
-        term,
-        "," | ";"
-            | ":"
-            | "."
-            | "!"
-            | "?"
-            | "…"
-            | "—"
-            | "-"
-            | "but"
-            | "however"
-            | "although"
-            | "though"
-            | "yet"
-            | "("
-            | ")"
-    )
-}
-
-/// How many terms a negation reaches, at most, inside its clause.
-pub(crate) const NEGATION_REACH: usize = 5;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::language::Language;
 
     #[test]
     fn contractions() {
+        let en = Language::english();
         let cases = [
             ("i'm", ("i", Some("am"))),
             ("can't", ("can", Some("not"))),
@@ -297,17 +169,21 @@ mod tests {
             ("hello", ("hello", None)),
         ];
         for (input, want) in cases {
-            assert_eq!(expand_contraction(input), want, "{input}");
+            assert_eq!(en.expand_contraction(input), want, "{input}");
         }
     }
 
     #[test]
     fn punctuation_normalization() {
-        assert_eq!(normalize_other("!!!", TokenKind::Punct), "!");
-        assert_eq!(normalize_other("?!", TokenKind::Punct), "?");
-        assert_eq!(normalize_other("...", TokenKind::Punct), "…");
-        assert_eq!(normalize_other("–", TokenKind::Punct), "—");
-        assert_eq!(normalize_other("https://x.y", TokenKind::Url), "<#URL>");
+        let en = Language::english();
+        assert_eq!(normalize_other(&en, "!!!", TokenKind::Punct), "!");
+        assert_eq!(normalize_other(&en, "?!", TokenKind::Punct), "?");
+        assert_eq!(normalize_other(&en, "...", TokenKind::Punct), "…");
+        assert_eq!(normalize_other(&en, "–", TokenKind::Punct), "—");
+        assert_eq!(
+            normalize_other(&en, "https://x.y", TokenKind::Url),
+            "<#URL>"
+        );
     }
 
     proptest::proptest! {

@@ -2,6 +2,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::text::language::Language;
 use crate::text::TokenKind;
 
 /// A token as the scanner produces it: offsets and shape, no normalization.
@@ -16,20 +17,14 @@ pub(crate) struct RawToken {
     pub emphatic: bool,
 }
 
-pub(crate) const EMOTICONS: &[&str] = &[
-    ":'(", ":’(", ":-(", ":(", ":-)", ":)", ":-D", ":D", ";-)", ";)", ":-/", ":/", ":-P", ":P",
-    ":p", ":|", "</3", "<3", "&lt;3", "xD", "XD", ":-o", ":o", ":O", "D:", "T_T", ";_;", "^_^",
-    ":-*",
-];
-
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "jr", "sr", "approx", "dept", "inc",
-    "ltd", "co", "no", "min", "hr", "hrs", "p.s",
-];
-
 /// Cuts `text` into raw tokens, appending them to `out`.
-pub(crate) fn scan(text: &str, out: &mut Vec<RawToken>) {
-    let mut state = SentenceState::default();
+pub(crate) fn scan(language: &Language, text: &str, out: &mut Vec<RawToken>) {
+    let mut state = SentenceState {
+        language,
+        sentence: 0,
+        open: false,
+        pending: false,
+    };
     let mut pos = 0;
     while pos < text.len() {
         // Whitespace between chunks; a line break ends the sentence.
@@ -51,8 +46,8 @@ pub(crate) fn scan(text: &str, out: &mut Vec<RawToken>) {
     }
 }
 
-#[derive(Default)]
-struct SentenceState {
+struct SentenceState<'l> {
+    language: &'l Language,
     sentence: u32,
     /// Tokens have been emitted in the current sentence.
     open: bool,
@@ -60,7 +55,7 @@ struct SentenceState {
     pending: bool,
 }
 
-impl SentenceState {
+impl SentenceState<'_> {
     fn line_break(&mut self) {
         if self.open {
             self.pending = true;
@@ -68,7 +63,7 @@ impl SentenceState {
     }
 
     fn push(&mut self, out: &mut Vec<RawToken>, mut tok: RawToken, text: &str) {
-        let starts_new = self.pending && !attaches_to_previous(&tok, text);
+        let starts_new = self.pending && !attaches_to_previous(self.language, &tok, text);
         if starts_new {
             self.sentence += 1;
             self.pending = false;
@@ -76,14 +71,12 @@ impl SentenceState {
         }
         tok.sentence = self.sentence;
         self.open = true;
-        if tok.kind == TokenKind::Punct && is_terminal(&text[tok.start..tok.end]) {
+        if tok.kind == TokenKind::Punct && self.language.is_terminal(&text[tok.start..tok.end]) {
             let abbreviation = out.last().is_some_and(|prev| {
                 prev.end == tok.start
                     && prev.kind == TokenKind::Word
                     && &text[tok.start..tok.end] == "."
-                    && ABBREVIATIONS
-                        .iter()
-                        .any(|a| text[prev.start..prev.end].eq_ignore_ascii_case(a))
+                    && self.language.is_abbreviation(&text[prev.start..prev.end])
             });
             if !abbreviation {
                 self.pending = true;
@@ -94,20 +87,15 @@ impl SentenceState {
 }
 
 /// Closing marks and emoji after a full stop belong to the sentence it ends.
-fn attaches_to_previous(tok: &RawToken, text: &str) -> bool {
+fn attaches_to_previous(language: &Language, tok: &RawToken, text: &str) -> bool {
     match tok.kind {
         TokenKind::Emoji | TokenKind::Emoticon => true,
         TokenKind::Punct => {
             let s = &text[tok.start..tok.end];
-            is_terminal(s) || matches!(s, ")" | "]" | "\"" | "'" | "’" | "”" | "»" | "」")
+            language.is_terminal(s) || matches!(s, ")" | "]" | "\"" | "'" | "’" | "”" | "»" | "」")
         }
         _ => false,
     }
-}
-
-pub(crate) fn is_terminal(s: &str) -> bool {
-    s.chars()
-        .all(|c| matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？' | '‼' | '⁉'))
 }
 
 fn raw(start: usize, end: usize, kind: TokenKind) -> RawToken {
@@ -159,15 +147,7 @@ fn scan_chunk(
         state.push(out, raw(start, start + len, TokenKind::Email), text);
         return scan_words(text, start + len, end, state, out);
     }
-    // Emoticons start with a mark, or are tiny (`xD`, `D:`, `T_T`).
-    let maybe_emoticon = matches!(b[0], b':' | b';' | b'<' | b'^' | b'&')
-        || (matches!(b[0], b'x' | b'X' | b'D' | b'T') && b.len() <= 4);
-    if let Some(e) = EMOTICONS.iter().filter(|_| maybe_emoticon).find(|e| {
-        chunk.starts_with(**e)
-            && chunk[e.len()..]
-                .chars()
-                .all(|c| c.is_ascii_punctuation() && !matches!(c, '(' | ')' | ':'))
-    }) {
+    if let Some(e) = state.language.emoticon_at(chunk) {
         state.push(out, raw(start, start + e.len(), TokenKind::Emoticon), text);
         return scan_words(text, start + e.len(), end, state, out);
     }
@@ -240,7 +220,7 @@ fn scan_words(
     for (offset, segment) in segments {
         let seg_start = start + offset;
         let seg_end = seg_start + segment.len();
-        let Some(kind) = classify(segment) else {
+        let Some(kind) = classify(state.language, segment) else {
             continue;
         };
         // Merge runs of the same punctuation (`!!!`, `?!`, `...`, `--`).
@@ -248,7 +228,7 @@ fn scan_words(
             if let Some(prev) = out.last_mut() {
                 if prev.kind == TokenKind::Punct && prev.end == seg_start {
                     let last = text[prev.start..prev.end].chars().next_back();
-                    if last.is_some_and(|c| mergeable(c, segment)) {
+                    if last.is_some_and(|c| mergeable(state.language, c, segment)) {
                         prev.end = seg_end;
                         // Look at the head of the run only: a run of a million
                         // marks must not be rescanned at every merge.
@@ -318,9 +298,9 @@ impl<'a> Iterator for AsciiWords<'a> {
     }
 }
 
-fn mergeable(last: char, next: &str) -> bool {
-    let terminal = |c: char| is_terminal(c.encode_utf8(&mut [0; 4]));
-    (terminal(last) && is_terminal(next)) || next.chars().all(|d| d == last)
+fn mergeable(language: &Language, last: char, next: &str) -> bool {
+    (language.is_sentence_end(last) && language.is_terminal(next))
+        || next.chars().all(|d| d == last)
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -330,7 +310,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn classify(segment: &str) -> Option<TokenKind> {
+fn classify(language: &Language, segment: &str) -> Option<TokenKind> {
     let first = segment.chars().next()?;
     if segment
         .chars()
@@ -347,7 +327,7 @@ fn classify(segment: &str) -> Option<TokenKind> {
     if segment.chars().any(char::is_numeric) {
         return Some(TokenKind::Number);
     }
-    if is_punct(first) {
+    if is_punct(first) || language.is_sentence_end(first) {
         return Some(TokenKind::Punct);
     }
     Some(TokenKind::Symbol)
@@ -407,7 +387,7 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<(String, TokenKind, u32)> {
         let mut out = Vec::new();
-        scan(text, &mut out);
+        scan(&Language::english(), text, &mut out);
         out.iter()
             .map(|t| (text[t.start..t.end].to_string(), t.kind, t.sentence))
             .collect()
@@ -455,14 +435,23 @@ mod tests {
                 ("👍🏽", TokenKind::Emoji),
             ]
         );
-        assert_eq!(normalize_other("❤️", TokenKind::Emoji), "❤");
+        assert_eq!(
+            normalize_other(&Language::english(), "❤️", TokenKind::Emoji),
+            "❤"
+        );
         let escaped = kinds("hugs &lt;3");
         assert_eq!(
             (escaped[1].0.as_str(), escaped[1].1),
             ("&lt;3", TokenKind::Emoticon)
         );
-        assert_eq!(normalize_other("&lt;3", TokenKind::Emoticon), "<3");
-        assert_eq!(normalize_other("👍🏽", TokenKind::Emoji), "👍");
+        assert_eq!(
+            normalize_other(&Language::english(), "&lt;3", TokenKind::Emoticon),
+            "<3"
+        );
+        assert_eq!(
+            normalize_other(&Language::english(), "👍🏽", TokenKind::Emoji),
+            "👍"
+        );
     }
 
     #[test]

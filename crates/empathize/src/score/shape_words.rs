@@ -1,0 +1,280 @@
+//! The words sentence shapes are read from: the shape lexicons of the pack,
+//! compiled. Word lists become classes of vocabulary terms (bits), so the
+//! lookup lexing does anyway tells what a word is; word sequences and stem
+//! suffixes are kept as lists. Also the customer's content words a reply
+//! can echo.
+
+use std::sync::Arc;
+
+use crate::error::RulePackError;
+use crate::rules::pack::{LexiconEntry, MergedPack};
+use crate::text::lex::{Lexed, Vocabulary};
+use crate::text::TokenKind;
+
+/// Most words in an entry of a sequence lexicon (`ADVICE`, …).
+const MAX_SEQUENCE_WORDS: usize = 8;
+/// Most content words kept from a customer message (bounds the cost of overlap).
+const MAX_KEYWORDS: usize = 512;
+/// Shorter words are never keywords: they are function words in any
+/// language closely enough, and too short to stem.
+pub(crate) const MIN_KEYWORD_BYTES: usize = 3;
+/// A stem suffix is cut only when more than this many bytes remain.
+const MIN_STEM_BYTES: usize = 3;
+
+/// Bits of a word's classes, one per word-list lexicon.
+pub(crate) mod class {
+    pub const STOPWORD: u32 = 1 << 0;
+    pub const CONTRAST: u32 = 1 << 1;
+    pub const SECOND_PERSON: u32 = 1 << 2;
+    pub const FIRST_PERSON: u32 = 1 << 3;
+    pub const FIRST_PERSON_SUBJECT: u32 = 1 << 4;
+    pub const FIRST_PERSON_OWN: u32 = 1 << 5;
+    pub const SHARED: u32 = 1 << 6;
+    pub const HEDGE: u32 = 1 << 7;
+    pub const THIRD_PERSON: u32 = 1 << 8;
+    pub const RHETORICAL: u32 = 1 << 9;
+    pub const DISCOURSE_MARKER: u32 = 1 << 10;
+    pub const INTERJECTION: u32 = 1 << 11;
+    pub const QUESTION_WORD: u32 = 1 << 12;
+    pub const QUESTION_WORD_MODIFIER: u32 = 1 << 13;
+    pub const AUXILIARY: u32 = 1 << 14;
+    pub const QUESTION_SUBJECT: u32 = 1 << 15;
+    pub const RESTATEMENT_OPENER: u32 = 1 << 16;
+    pub const STATEMENT_SUBJECT: u32 = 1 << 17;
+    pub const ASKING_VERB: u32 = 1 << 18;
+    pub const VERB_ADVERB: u32 = 1 << 19;
+    pub const OPINION_VERB: u32 = 1 << 20;
+    pub const EXPERIENCE_VERB: u32 = 1 << 21;
+    /// Any first-person word.
+    pub const SELF: u32 = FIRST_PERSON | FIRST_PERSON_SUBJECT | FIRST_PERSON_OWN;
+}
+
+/// The word-list lexicons and the class each gives its words.
+const WORD_LISTS: &[(&str, u32)] = &[
+    ("STOPWORDS", class::STOPWORD),
+    ("CONTRAST", class::CONTRAST),
+    ("SECOND_PERSON", class::SECOND_PERSON),
+    ("FIRST_PERSON", class::FIRST_PERSON),
+    ("FIRST_PERSON_SUBJECT", class::FIRST_PERSON_SUBJECT),
+    ("FIRST_PERSON_OWN", class::FIRST_PERSON_OWN),
+    ("SHARED_EXPERIENCE", class::SHARED),
+    ("HEDGES", class::HEDGE),
+    ("THIRD_PERSON", class::THIRD_PERSON),
+    ("RHETORICAL_QUESTION_WORDS", class::RHETORICAL),
+    ("DISCOURSE_MARKERS", class::DISCOURSE_MARKER),
+    ("INTERJECTIONS", class::INTERJECTION),
+    ("QUESTION_WORDS", class::QUESTION_WORD),
+    ("QUESTION_WORD_MODIFIERS", class::QUESTION_WORD_MODIFIER),
+    ("AUXILIARIES", class::AUXILIARY),
+    ("QUESTION_SUBJECTS", class::QUESTION_SUBJECT),
+    ("RESTATEMENT_OPENERS", class::RESTATEMENT_OPENER),
+    ("STATEMENT_SUBJECTS", class::STATEMENT_SUBJECT),
+    ("ASKING_VERBS", class::ASKING_VERB),
+    ("VERB_ADVERBS", class::VERB_ADVERB),
+    ("OPINION_VERBS", class::OPINION_VERB),
+    ("EXPERIENCE_VERBS", class::EXPERIENCE_VERB),
+];
+
+/// The lexicons of word sequences and suffixes (a test checks each is documented).
+#[cfg(test)]
+pub(crate) const SHAPE_LEXICONS: &[&str] = &[
+    "SUGGESTIVE_OPENERS",
+    "QUESTION_TAGS",
+    "CONFIRMING_TAGS",
+    "ADVICE",
+    "OPINION_PHRASES",
+    "STEM_SUFFIXES",
+];
+
+/// A sequence of words, as a lexicon entry gives it.
+pub(crate) type Words = Vec<Box<str>>;
+
+/// The sequence lexicons of the sentence shapes, compiled (their word
+/// lists live in the vocabulary as word classes).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ShapeLexicons {
+    pub suggestive_openers: Vec<Words>,
+    pub question_tags: Vec<Words>,
+    pub confirming_tags: Vec<Words>,
+    /// `ADVICE` grouped by first word: a position is tried once per group.
+    pub advice: Vec<(Box<str>, Vec<Words>)>,
+    pub opinion_phrases: Vec<Words>,
+    stem_suffixes: Vec<Box<str>>,
+}
+
+impl ShapeLexicons {
+    /// Compiles the shape lexicons of `merged`, giving the words of its
+    /// word lists their classes in `vocabulary`.
+    pub fn compile(
+        merged: &MergedPack,
+        vocabulary: &mut Vocabulary,
+    ) -> Result<ShapeLexicons, RulePackError> {
+        let mut out = ShapeLexicons::default();
+        for &(name, bit) in WORD_LISTS {
+            for entry in merged.lexicon(name) {
+                vocabulary.add_classes(one_word(entry, name)?, bit);
+            }
+        }
+        let sequences = |name: &str| -> Result<Vec<Words>, RulePackError> {
+            merged
+                .looped_lexicon(name)?
+                .iter()
+                .map(|entry| {
+                    let words: Words = entry.pattern.split_whitespace().map(Box::from).collect();
+                    match words.len() {
+                        0 => Err(entry.error(name, "an entry needs at least one word")),
+                        n if n > MAX_SEQUENCE_WORDS => Err(entry.error(
+                            name,
+                            format!("an entry has at most {MAX_SEQUENCE_WORDS} words"),
+                        )),
+                        _ => {
+                            for w in &words {
+                                check_normalized(entry, name, w)?;
+                            }
+                            Ok(words)
+                        }
+                    }
+                })
+                .collect()
+        };
+        out.suggestive_openers = sequences("SUGGESTIVE_OPENERS")?;
+        out.question_tags = sequences("QUESTION_TAGS")?;
+        out.confirming_tags = sequences("CONFIRMING_TAGS")?;
+        for mut entry in sequences("ADVICE")? {
+            let first = entry.remove(0);
+            match out.advice.iter_mut().find(|(f, _)| *f == first) {
+                Some((_, rests)) => rests.push(entry),
+                None => out.advice.push((first, vec![entry])),
+            }
+        }
+        out.opinion_phrases = sequences("OPINION_PHRASES")?;
+        for entry in merged.looped_lexicon("STEM_SUFFIXES")? {
+            out.stem_suffixes
+                .push(one_word(entry, "STEM_SUFFIXES")?.into());
+        }
+        Ok(out)
+    }
+
+    /// A crude stem so "worried"/"worry"/"worrying" meet: the first suffix
+    /// of `STEM_SUFFIXES` that fits is cut.
+    pub fn stem<'w>(&self, w: &'w str) -> &'w str {
+        for suffix in &self.stem_suffixes {
+            if w.len() > suffix.len() + MIN_STEM_BYTES {
+                if let Some(base) = w.strip_suffix(&**suffix) {
+                    return base;
+                }
+            }
+        }
+        w
+    }
+}
+
+/// An entry that must be one word in normalized form.
+fn one_word<'e>(entry: &'e LexiconEntry, lexicon: &str) -> Result<&'e str, RulePackError> {
+    let w = entry.pattern.as_str();
+    if w.is_empty() || w.contains(char::is_whitespace) {
+        return Err(entry.error(lexicon, "each entry is one word, without spaces"));
+    }
+    check_normalized(entry, lexicon, w)?;
+    Ok(w)
+}
+
+fn check_normalized(entry: &LexiconEntry, lexicon: &str, w: &str) -> Result<(), RulePackError> {
+    if w.chars()
+        .any(|c| c.is_uppercase() || matches!(c, '’' | '‘'))
+    {
+        return Err(entry.error(
+            lexicon,
+            format!(
+                "`{w}` is not in normalized form (lower case, straight apostrophes, contractions expanded)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The content words of lexed text (lower case, stemmed, deduplicated, sorted).
+pub(crate) fn keywords(
+    vocabulary: &Vocabulary,
+    lexicons: &ShapeLexicons,
+    lexed: &Lexed,
+) -> Arc<[Box<str>]> {
+    let mut out: Vec<Box<str>> = Vec::new();
+    for (k, term) in lexed.terms.iter().enumerate() {
+        let i = term.token as usize;
+        let second_term = k > 0 && lexed.terms[k - 1].token == term.token;
+        if second_term || lexed.tokens[i].kind != TokenKind::Word {
+            continue;
+        }
+        let w = lexed.norm(i);
+        if w.len() < MIN_KEYWORD_BYTES || w.contains('\'') {
+            continue;
+        }
+        // A word kept whole has the id of its norm; a contraction's norm
+        // was never looked up.
+        let two_terms = lexed
+            .terms
+            .get(k + 1)
+            .is_some_and(|t| t.token == term.token);
+        let classes = if two_terms {
+            vocabulary.classes_of(w)
+        } else {
+            vocabulary.classes(lexed.ids[k])
+        };
+        if classes & class::STOPWORD != 0 {
+            continue;
+        }
+        out.push(lexicons.stem(w).into());
+        if out.len() >= MAX_KEYWORDS * 4 {
+            break;
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.truncate(MAX_KEYWORDS);
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn english() -> ShapeLexicons {
+        let mut merged = MergedPack::default();
+        let mut vocabulary = Vocabulary::default();
+        let compiled = merged
+            .add(crate::DEFAULT_PACK, "en")
+            .and_then(|()| ShapeLexicons::compile(&merged, &mut vocabulary));
+        match compiled {
+            Ok(lexicons) => lexicons,
+            Err(e) => panic!("the English pack's lexicons: {e}"),
+        }
+    }
+
+    #[test]
+    fn every_language_lexicon_is_documented_and_in_the_english_pack() {
+        let docs = include_str!("../../../../docs/rules.md");
+        let mut merged = MergedPack::default();
+        if let Err(e) = merged.add(crate::DEFAULT_PACK, "en") {
+            panic!("{e}");
+        }
+        let names = crate::text::language::TEXT_LEXICONS
+            .iter()
+            .chain(SHAPE_LEXICONS)
+            .chain(WORD_LISTS.iter().map(|(name, _)| name));
+        for name in names {
+            assert!(
+                docs.contains(&format!("`{name}`")),
+                "{name} in docs/rules.md"
+            );
+            assert!(!merged.lexicon(name).is_empty(), "{name} in en.toml");
+        }
+    }
+
+    #[test]
+    fn stems_meet() {
+        let en = english();
+        assert_eq!(en.stem("worried"), en.stem("worries"));
+        assert_eq!(en.stem("charged"), en.stem("charges"));
+    }
+}
