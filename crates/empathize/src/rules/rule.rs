@@ -11,7 +11,9 @@ use crate::rules::pack::Lines;
 /// A rule of the active packs, as `empathize rules list` shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schema", schemars(rename = "RuleInfo"))]
+// Its public name (`RuleInfo`) is the name serializers and the bindings'
+// generated types see.
+#[serde(rename = "RuleInfo")]
 #[non_exhaustive]
 pub struct Rule {
     /// The rule id.
