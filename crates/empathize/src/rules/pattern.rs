@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::error::RulePackError;
 use crate::rules::pack::LexiconEntry;
 use crate::text::language::Language;
@@ -34,8 +36,9 @@ pub(crate) enum Node {
     Gap(u8, u8),
 }
 
-/// A term sequence, one entry of an expansion.
-pub(crate) type Sequence = Vec<String>;
+/// A term sequence, one entry of an expansion: symbols of the
+/// [`Expander`] that made it (see [`Expander::term`]).
+pub(crate) type Sequence = Vec<u32>;
 
 /// A pattern split at its gaps: segments and the gaps between them.
 #[derive(Debug, Clone)]
@@ -297,6 +300,10 @@ pub(crate) struct Expander<'a> {
     language: &'a Language,
     memo: BTreeMap<String, std::rc::Rc<Vec<Sequence>>>,
     stack: Vec<String>,
+    /// The term of each symbol; sequences hold symbols, so that expanding
+    /// copies integers, not strings.
+    terms: Vec<String>,
+    symbols: FxHashMap<String, u32>,
 }
 
 impl<'a> Expander<'a> {
@@ -306,7 +313,36 @@ impl<'a> Expander<'a> {
             language,
             memo: BTreeMap::new(),
             stack: Vec::new(),
+            terms: Vec::new(),
+            symbols: FxHashMap::default(),
         }
+    }
+
+    /// The term symbol `symbol` stands for.
+    pub fn term(&self, symbol: u32) -> &str {
+        &self.terms[symbol as usize]
+    }
+
+    fn symbol(&mut self, term: &str) -> u32 {
+        if let Some(&symbol) = self.symbols.get(term) {
+            return symbol;
+        }
+        let symbol = self.terms.len() as u32;
+        self.terms.push(term.to_string());
+        self.symbols.insert(term.to_string(), symbol);
+        symbol
+    }
+
+    /// Sorts sequences in the order of their terms' text (what sorting
+    /// sequences of strings gave) and drops duplicates.
+    fn sort_dedup(&self, seqs: &mut Vec<Sequence>) {
+        let terms = &self.terms;
+        seqs.sort_by(|a, b| {
+            a.iter()
+                .map(|&s| terms[s as usize].as_str())
+                .cmp(b.iter().map(|&s| terms[s as usize].as_str()))
+        });
+        seqs.dedup();
     }
 
     /// Splits a top-level pattern at its gaps and expands each segment.
@@ -345,7 +381,7 @@ impl<'a> Expander<'a> {
 
     fn expand(&mut self, node: &Node) -> Result<Vec<Sequence>, RulePackError> {
         let out = match node {
-            Node::Term(t) => vec![vec![t.clone()]],
+            Node::Term(t) => vec![vec![self.symbol(t)]],
             Node::Lexicon(name) => (*self.lexicon(name)?).clone(),
             Node::Opt(inner) => {
                 let mut v = vec![Vec::new()];
@@ -369,7 +405,7 @@ impl<'a> Expander<'a> {
                     for a in &acc {
                         for n in &next {
                             let mut s = a.clone();
-                            s.extend(n.iter().cloned());
+                            s.extend_from_slice(n);
                             if s.len() > MAX_SEQUENCE {
                                 return Err(RulePackError::new(format!(
                                     "a pattern expands to a sequence longer than {MAX_SEQUENCE} tokens"
@@ -387,8 +423,7 @@ impl<'a> Expander<'a> {
             }
         };
         let mut out = out;
-        out.sort();
-        out.dedup();
+        self.sort_dedup(&mut out);
         Ok(out)
     }
 
@@ -446,8 +481,7 @@ impl<'a> Expander<'a> {
             }
         }
         self.stack.pop();
-        all.sort();
-        all.dedup();
+        self.sort_dedup(&mut all);
         let rc = std::rc::Rc::new(all);
         self.memo.insert(name.to_string(), rc.clone());
         Ok(rc)
@@ -487,12 +521,18 @@ mod tests {
         )]);
         let en = Language::english();
         let node = parse(src, true, &en).unwrap();
-        let plan = Expander::new(&lex, &en).plan(&node).unwrap();
+        let mut expander = Expander::new(&lex, &en);
+        let plan = expander.plan(&node).unwrap();
         plan.segments
             .iter()
             .map(|seg| {
                 seg.iter()
-                    .map(|s| s.join(" "))
+                    .map(|s| {
+                        s.iter()
+                            .map(|&t| expander.term(t))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
                     .collect::<Vec<_>>()
                     .join(" | ")
             })
