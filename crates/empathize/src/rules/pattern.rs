@@ -1,5 +1,6 @@
 //! Pattern syntax: parsing and expansion into finite sets of term sequences.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
@@ -303,6 +304,9 @@ pub(crate) struct Expander<'a> {
     /// The term of each symbol; sequences hold symbols, so that expanding
     /// copies integers, not strings.
     terms: Vec<String>,
+    /// The first eight bytes of each term, big-endian and zero-padded:
+    /// when two differ they order the terms as their text does.
+    prefixes: Vec<u64>,
     symbols: FxHashMap<String, u32>,
 }
 
@@ -314,6 +318,7 @@ impl<'a> Expander<'a> {
             memo: BTreeMap::new(),
             stack: Vec::new(),
             terms: Vec::new(),
+            prefixes: Vec::new(),
             symbols: FxHashMap::default(),
         }
     }
@@ -328,6 +333,10 @@ impl<'a> Expander<'a> {
             return symbol;
         }
         let symbol = self.terms.len() as u32;
+        let mut prefix = [0u8; 8];
+        let head = &term.as_bytes()[..term.len().min(8)];
+        prefix[..head.len()].copy_from_slice(head);
+        self.prefixes.push(u64::from_be_bytes(prefix));
         self.terms.push(term.to_string());
         self.symbols.insert(term.to_string(), symbol);
         symbol
@@ -336,11 +345,22 @@ impl<'a> Expander<'a> {
     /// Sorts sequences in the order of their terms' text (what sorting
     /// sequences of strings gave) and drops duplicates.
     fn sort_dedup(&self, seqs: &mut Vec<Sequence>) {
-        let terms = &self.terms;
+        let (terms, prefixes) = (&self.terms, &self.prefixes);
+        let term_order = |a: u32, b: u32| {
+            if a == b {
+                return Ordering::Equal;
+            }
+            let (a, b) = (a as usize, b as usize);
+            prefixes[a]
+                .cmp(&prefixes[b])
+                .then_with(|| terms[a].cmp(&terms[b]))
+        };
         seqs.sort_by(|a, b| {
             a.iter()
-                .map(|&s| terms[s as usize].as_str())
-                .cmp(b.iter().map(|&s| terms[s as usize].as_str()))
+                .zip(b)
+                .map(|(&x, &y)| term_order(x, y))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| a.len().cmp(&b.len()))
         });
         seqs.dedup();
     }
@@ -537,6 +557,34 @@ mod tests {
                     .join(" | ")
             })
             .collect()
+    }
+
+    proptest::proptest! {
+        /// Sequences of symbols sort as the sequences of their terms would.
+        #[test]
+        fn symbol_order_is_term_order(
+            seqs in proptest::collection::vec(
+                proptest::collection::vec("(abcdefgh|abcdefg|ab|b|\u{0}|é)(\u{0}|a|z|é){0,3}", 0..4),
+                0..12,
+            )
+        ) {
+            let lex = BTreeMap::new();
+            let en = Language::english();
+            let mut expander = Expander::new(&lex, &en);
+            let mut symbols: Vec<Sequence> = seqs
+                .iter()
+                .map(|seq| seq.iter().map(|t| expander.symbol(t)).collect())
+                .collect();
+            expander.sort_dedup(&mut symbols);
+            let got: Vec<Vec<String>> = symbols
+                .iter()
+                .map(|seq| seq.iter().map(|&s| expander.term(s).to_string()).collect())
+                .collect();
+            let mut want = seqs.clone();
+            want.sort();
+            want.dedup();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     #[test]
