@@ -424,7 +424,8 @@ impl<'a> Expander<'a> {
                     let mut joined = Vec::with_capacity(acc.len() * next.len());
                     for a in &acc {
                         for n in &next {
-                            let mut s = a.clone();
+                            let mut s = Vec::with_capacity(a.len() + n.len());
+                            s.extend_from_slice(a);
                             s.extend_from_slice(n);
                             if s.len() > MAX_SEQUENCE {
                                 return Err(RulePackError::new(format!(
