@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::RulePackError;
 use crate::report::Category;
@@ -20,8 +20,9 @@ use crate::rules::rule::Rule;
 use crate::score::params::Scoring;
 use crate::score::shape_words::ShapeLexicons;
 use crate::text::language::Language;
-use crate::text::lex::{Lexed, Vocabulary};
+use crate::text::lex::{Lexed, Vocabulary, UNKNOWN};
 use crate::text::normalize;
+use crate::text::TokenKind;
 
 /// Most sequences a whole pack may expand to.
 pub(crate) const MAX_PACK_SEQUENCES: usize = 2_000_000;
@@ -178,6 +179,12 @@ impl Compiled {
         let mut vocab = Vocabulary::default();
         let mut intern = |term: &str| -> u32 { vocab.intern(term) };
         let mut expander = Expander::new(&merged.lexicons, &language);
+        // The vocabulary id of each expander symbol, once interned.
+        let mut symbol_ids: Vec<u32> = Vec::new();
+        let emoticon_terms: FxHashSet<String> = language
+            .emoticons()
+            .map(|e| normalize::normalize_other(&language, e, TokenKind::Emoticon).into_owned())
+            .collect();
         let mut sequences: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
         let mut seq_refs: Vec<Vec<SegmentRef>> = Vec::new();
         let mut plans = Vec::new();
@@ -203,7 +210,19 @@ impl Compiled {
                         ))));
                     }
                     for seq in seqs {
-                        let ids: Vec<u32> = seq.iter().map(|t| intern(t)).collect();
+                        let ids: Vec<u32> = seq
+                            .iter()
+                            .map(|&symbol| {
+                                let slot = symbol as usize;
+                                if symbol_ids.len() <= slot {
+                                    symbol_ids.resize(slot + 1, UNKNOWN);
+                                }
+                                if symbol_ids[slot] == UNKNOWN {
+                                    symbol_ids[slot] = intern(expander.term(symbol));
+                                }
+                                symbol_ids[slot]
+                            })
+                            .collect();
                         let next = seq_refs.len() as u32;
                         let p = *sequences.entry(ids).or_insert(next);
                         if p == next {
@@ -239,7 +258,7 @@ impl Compiled {
                             .with_line(*line)
                             .with_pack(src.pack.clone())
                     };
-                    let terms = ngram_terms(&language, ngram).map_err(locate)?;
+                    let terms = ngram_terms(&language, &emoticon_terms, ngram).map_err(locate)?;
                     let ids: Vec<u32> = terms.iter().map(|t| intern(t)).collect();
                     if let Some(first) = seen.insert(ids.clone(), *line) {
                         return Err(locate(format!(
@@ -482,7 +501,11 @@ impl Compiled {
 
 /// The terms of an n-gram of a learned table, which must be written in
 /// normalized form (what [`Compiled::term_texts`] gives), one space apart.
-fn ngram_terms(language: &Language, ngram: &str) -> Result<Vec<String>, String> {
+fn ngram_terms(
+    language: &Language,
+    emoticon_terms: &FxHashSet<String>,
+    ngram: &str,
+) -> Result<Vec<String>, String> {
     let pieces: Vec<&str> = ngram.split(' ').collect();
     if pieces.is_empty() || pieces.len() > 8 || pieces.iter().any(|p| p.is_empty()) {
         return Err(format!(
@@ -492,9 +515,7 @@ fn ngram_terms(language: &Language, ngram: &str) -> Result<Vec<String>, String> 
     let mut normalized = Vec::with_capacity(pieces.len());
     let mut buf = String::new();
     for piece in &pieces {
-        if (piece.starts_with("<#") && piece.ends_with('>'))
-            || normalize::is_emoticon_term(language, piece)
-        {
+        if (piece.starts_with("<#") && piece.ends_with('>')) || emoticon_terms.contains(*piece) {
             normalized.push(piece.to_string());
             continue;
         }

@@ -1,6 +1,9 @@
 //! Pattern syntax: parsing and expansion into finite sets of term sequences.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use crate::error::RulePackError;
 use crate::rules::pack::LexiconEntry;
@@ -34,8 +37,9 @@ pub(crate) enum Node {
     Gap(u8, u8),
 }
 
-/// A term sequence, one entry of an expansion.
-pub(crate) type Sequence = Vec<String>;
+/// A term sequence, one entry of an expansion: symbols of the
+/// [`Expander`] that made it (see [`Expander::term`]).
+pub(crate) type Sequence = Vec<u32>;
 
 /// A pattern split at its gaps: segments and the gaps between them.
 #[derive(Debug, Clone)]
@@ -297,6 +301,13 @@ pub(crate) struct Expander<'a> {
     language: &'a Language,
     memo: BTreeMap<String, std::rc::Rc<Vec<Sequence>>>,
     stack: Vec<String>,
+    /// The term of each symbol; sequences hold symbols, so that expanding
+    /// copies integers, not strings.
+    terms: Vec<String>,
+    /// The first eight bytes of each term, big-endian and zero-padded:
+    /// when two differ they order the terms as their text does.
+    prefixes: Vec<u64>,
+    symbols: FxHashMap<String, u32>,
 }
 
 impl<'a> Expander<'a> {
@@ -306,7 +317,52 @@ impl<'a> Expander<'a> {
             language,
             memo: BTreeMap::new(),
             stack: Vec::new(),
+            terms: Vec::new(),
+            prefixes: Vec::new(),
+            symbols: FxHashMap::default(),
         }
+    }
+
+    /// The term symbol `symbol` stands for.
+    pub fn term(&self, symbol: u32) -> &str {
+        &self.terms[symbol as usize]
+    }
+
+    fn symbol(&mut self, term: &str) -> u32 {
+        if let Some(&symbol) = self.symbols.get(term) {
+            return symbol;
+        }
+        let symbol = self.terms.len() as u32;
+        let mut prefix = [0u8; 8];
+        let head = &term.as_bytes()[..term.len().min(8)];
+        prefix[..head.len()].copy_from_slice(head);
+        self.prefixes.push(u64::from_be_bytes(prefix));
+        self.terms.push(term.to_string());
+        self.symbols.insert(term.to_string(), symbol);
+        symbol
+    }
+
+    /// Sorts sequences in the order of their terms' text (what sorting
+    /// sequences of strings gave) and drops duplicates.
+    fn sort_dedup(&self, seqs: &mut Vec<Sequence>) {
+        let (terms, prefixes) = (&self.terms, &self.prefixes);
+        let term_order = |a: u32, b: u32| {
+            if a == b {
+                return Ordering::Equal;
+            }
+            let (a, b) = (a as usize, b as usize);
+            prefixes[a]
+                .cmp(&prefixes[b])
+                .then_with(|| terms[a].cmp(&terms[b]))
+        };
+        seqs.sort_by(|a, b| {
+            a.iter()
+                .zip(b)
+                .map(|(&x, &y)| term_order(x, y))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| a.len().cmp(&b.len()))
+        });
+        seqs.dedup();
     }
 
     /// Splits a top-level pattern at its gaps and expands each segment.
@@ -345,7 +401,7 @@ impl<'a> Expander<'a> {
 
     fn expand(&mut self, node: &Node) -> Result<Vec<Sequence>, RulePackError> {
         let out = match node {
-            Node::Term(t) => vec![vec![t.clone()]],
+            Node::Term(t) => vec![vec![self.symbol(t)]],
             Node::Lexicon(name) => (*self.lexicon(name)?).clone(),
             Node::Opt(inner) => {
                 let mut v = vec![Vec::new()];
@@ -368,8 +424,9 @@ impl<'a> Expander<'a> {
                     let mut joined = Vec::with_capacity(acc.len() * next.len());
                     for a in &acc {
                         for n in &next {
-                            let mut s = a.clone();
-                            s.extend(n.iter().cloned());
+                            let mut s = Vec::with_capacity(a.len() + n.len());
+                            s.extend_from_slice(a);
+                            s.extend_from_slice(n);
                             if s.len() > MAX_SEQUENCE {
                                 return Err(RulePackError::new(format!(
                                     "a pattern expands to a sequence longer than {MAX_SEQUENCE} tokens"
@@ -387,8 +444,7 @@ impl<'a> Expander<'a> {
             }
         };
         let mut out = out;
-        out.sort();
-        out.dedup();
+        self.sort_dedup(&mut out);
         Ok(out)
     }
 
@@ -446,8 +502,7 @@ impl<'a> Expander<'a> {
             }
         }
         self.stack.pop();
-        all.sort();
-        all.dedup();
+        self.sort_dedup(&mut all);
         let rc = std::rc::Rc::new(all);
         self.memo.insert(name.to_string(), rc.clone());
         Ok(rc)
@@ -487,16 +542,50 @@ mod tests {
         )]);
         let en = Language::english();
         let node = parse(src, true, &en).unwrap();
-        let plan = Expander::new(&lex, &en).plan(&node).unwrap();
+        let mut expander = Expander::new(&lex, &en);
+        let plan = expander.plan(&node).unwrap();
         plan.segments
             .iter()
             .map(|seg| {
                 seg.iter()
-                    .map(|s| s.join(" "))
+                    .map(|s| {
+                        s.iter()
+                            .map(|&t| expander.term(t))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
                     .collect::<Vec<_>>()
                     .join(" | ")
             })
             .collect()
+    }
+
+    proptest::proptest! {
+        /// Sequences of symbols sort as the sequences of their terms would.
+        #[test]
+        fn symbol_order_is_term_order(
+            seqs in proptest::collection::vec(
+                proptest::collection::vec("(abcdefgh|abcdefg|ab|b|\u{0}|é)(\u{0}|a|z|é){0,3}", 0..4),
+                0..12,
+            )
+        ) {
+            let lex = BTreeMap::new();
+            let en = Language::english();
+            let mut expander = Expander::new(&lex, &en);
+            let mut symbols: Vec<Sequence> = seqs
+                .iter()
+                .map(|seq| seq.iter().map(|t| expander.symbol(t)).collect())
+                .collect();
+            expander.sort_dedup(&mut symbols);
+            let got: Vec<Vec<String>> = symbols
+                .iter()
+                .map(|seq| seq.iter().map(|&s| expander.term(s).to_string()).collect())
+                .collect();
+            let mut want = seqs.clone();
+            want.sort();
+            want.dedup();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     #[test]

@@ -133,14 +133,6 @@ pub(crate) fn normalize_other<'a>(
     }
 }
 
-/// Whether `term` is the normalized form of one of the language's
-/// emoticons (`:d` for `:D`).
-pub(crate) fn is_emoticon_term(language: &Language, term: &str) -> bool {
-    language
-        .emoticons()
-        .any(|e| normalize_other(language, e, TokenKind::Emoticon) == term)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

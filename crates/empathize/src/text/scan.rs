@@ -29,10 +29,7 @@ pub(crate) fn scan(language: &Language, text: &str, out: &mut Vec<RawToken>) {
     while pos < text.len() {
         // Whitespace between chunks; a line break ends the sentence.
         let rest = &text[pos..];
-        let ws = rest
-            .char_indices()
-            .find(|&(_, c)| !c.is_whitespace())
-            .map_or(rest.len(), |(i, _)| i);
+        let ws = run_len(rest, true);
         if ws > 0 {
             if rest[..ws].contains('\n') {
                 state.line_break();
@@ -40,10 +37,39 @@ pub(crate) fn scan(language: &Language, text: &str, out: &mut Vec<RawToken>) {
             pos += ws;
             continue;
         }
-        let chunk_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let chunk_len = run_len(rest, false);
         scan_chunk(text, pos, pos + chunk_len, &mut state, out);
         pos += chunk_len;
     }
+}
+
+/// Length of the run of whitespace (`space`) or of non-whitespace that
+/// starts `s`, as `char::is_whitespace` sees it; ASCII bytes are read
+/// without decoding.
+fn run_len(s: &str, space: bool) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let (white, len) = if c.is_ascii() {
+            (is_ascii_space(c), 1)
+        } else {
+            let Some(ch) = s[i..].chars().next() else {
+                break;
+            };
+            (ch.is_whitespace(), ch.len_utf8())
+        };
+        if white != space {
+            return i;
+        }
+        i += len;
+    }
+    b.len()
+}
+
+/// `char::is_whitespace` for an ASCII byte (which, unlike
+/// `u8::is_ascii_whitespace`, includes the vertical tab).
+fn is_ascii_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t'..=b'\r')
 }
 
 struct SentenceState<'l> {
@@ -207,7 +233,8 @@ fn scan_words(
     let slice = &text[start..end];
     let mut ascii;
     let mut unicode;
-    let segments: &mut dyn Iterator<Item = (usize, &str)> = if slice.is_ascii() {
+    let is_ascii = slice.is_ascii();
+    let segments: &mut dyn Iterator<Item = (usize, &str)> = if is_ascii {
         ascii = AsciiWords {
             text: slice,
             pos: 0,
@@ -220,7 +247,12 @@ fn scan_words(
     for (offset, segment) in segments {
         let seg_start = start + offset;
         let seg_end = seg_start + segment.len();
-        let Some(kind) = classify(state.language, segment) else {
+        let kind = if is_ascii {
+            classify_ascii(state.language, segment.as_bytes())
+        } else {
+            classify(state.language, segment)
+        };
+        let Some(kind) = kind else {
             continue;
         };
         // Merge runs of the same punctuation (`!!!`, `?!`, `...`, `--`).
@@ -243,7 +275,11 @@ fn scan_words(
         }
         let mut tok = raw(seg_start, seg_end, kind);
         if kind == TokenKind::Word {
-            let (caps, elongated) = word_shape(segment);
+            let (caps, elongated) = if is_ascii {
+                word_shape_ascii(segment.as_bytes())
+            } else {
+                word_shape(segment)
+            };
             tok.caps = caps;
             tok.elongated = elongated;
         }
@@ -333,6 +369,25 @@ fn classify(language: &Language, segment: &str) -> Option<TokenKind> {
     Some(TokenKind::Symbol)
 }
 
+/// [`classify`] for an ASCII segment, byte by byte.
+fn classify_ascii(language: &Language, segment: &[u8]) -> Option<TokenKind> {
+    let &first = segment.first()?;
+    // ASCII whitespace and controls are all invisible; no ASCII is emoji.
+    if segment.iter().all(|&c| c == b' ' || c.is_ascii_control()) {
+        return None;
+    }
+    if segment.iter().any(u8::is_ascii_alphabetic) {
+        return Some(TokenKind::Word);
+    }
+    if segment.iter().any(u8::is_ascii_digit) {
+        return Some(TokenKind::Number);
+    }
+    if first.is_ascii_punctuation() || language.is_sentence_end(char::from(first)) {
+        return Some(TokenKind::Punct);
+    }
+    Some(TokenKind::Symbol)
+}
+
 /// Format and control characters that carry no content on their own.
 fn is_invisible(c: char) -> bool {
     c.is_control()
@@ -362,6 +417,35 @@ fn word_shape(word: &str) -> (bool, bool) {
         if c.is_alphabetic() {
             letters += 1;
             if !c.is_uppercase() {
+                upper = false;
+            }
+            if c == prev {
+                run += 1;
+                if run >= 3 {
+                    elongated = true;
+                }
+            } else {
+                run = 1;
+            }
+        } else {
+            run = 0;
+        }
+        prev = c;
+    }
+    (letters >= 2 && upper, elongated)
+}
+
+/// [`word_shape`] for an ASCII word, byte by byte.
+fn word_shape_ascii(word: &[u8]) -> (bool, bool) {
+    let mut letters = 0;
+    let mut upper = true;
+    let mut run = 0;
+    let mut prev = 0u8;
+    let mut elongated = false;
+    for &c in word {
+        if c.is_ascii_alphabetic() {
+            letters += 1;
+            if !c.is_ascii_uppercase() {
                 upper = false;
             }
             if c == prev {
@@ -491,6 +575,33 @@ mod tests {
             let fast: Vec<(usize, &str)> = AsciiWords { text: &text, pos: 0 }.collect();
             let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
             proptest::prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn ascii_byte_paths_agree_with_char_paths(text in "[\\x00-\\x7f]{0,12}") {
+            let en = Language::english();
+            proptest::prop_assert_eq!(classify_ascii(&en, text.as_bytes()), classify(&en, &text));
+            proptest::prop_assert_eq!(word_shape_ascii(text.as_bytes()), word_shape(&text));
+            for space in [true, false] {
+                let slow = if space {
+                    text.find(|c: char| !c.is_whitespace())
+                } else {
+                    text.find(char::is_whitespace)
+                };
+                proptest::prop_assert_eq!(run_len(&text, space), slow.unwrap_or(text.len()));
+            }
+        }
+
+        #[test]
+        fn run_len_agrees_on_any_text(text in "\\PC{0,12}") {
+            for space in [true, false] {
+                let slow = if space {
+                    text.find(|c: char| !c.is_whitespace())
+                } else {
+                    text.find(char::is_whitespace)
+                };
+                proptest::prop_assert_eq!(run_len(&text, space), slow.unwrap_or(text.len()));
+            }
         }
 
         #[test]
