@@ -209,7 +209,7 @@ impl Compiled {
                             "the pack expands to more than {MAX_PACK_SEQUENCES} sequences"
                         ))));
                     }
-                    for seq in seqs {
+                    for seq in seqs.iter() {
                         let ids: Vec<u32> = seq
                             .iter()
                             .map(|&symbol| {

@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
@@ -44,7 +45,7 @@ pub(crate) type Sequence = Vec<u32>;
 /// A pattern split at its gaps: segments and the gaps between them.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
-    pub segments: Vec<Vec<Sequence>>,
+    pub segments: Vec<Rc<Vec<Sequence>>>,
     pub gaps: Vec<(u8, u8)>,
 }
 
@@ -299,7 +300,7 @@ pub(crate) fn literal_terms(language: &Language, literal: &str) -> Result<Vec<St
 pub(crate) struct Expander<'a> {
     lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>,
     language: &'a Language,
-    memo: BTreeMap<String, std::rc::Rc<Vec<Sequence>>>,
+    memo: BTreeMap<String, Rc<Vec<Sequence>>>,
     stack: Vec<String>,
     /// The term of each symbol; sequences hold symbols, so that expanding
     /// copies integers, not strings.
@@ -399,23 +400,32 @@ impl<'a> Expander<'a> {
         })
     }
 
-    fn expand(&mut self, node: &Node) -> Result<Vec<Sequence>, RulePackError> {
-        let out = match node {
-            Node::Term(t) => vec![vec![self.symbol(t)]],
-            Node::Lexicon(name) => (*self.lexicon(name)?).clone(),
+    /// The sequences `node` expands to, sorted and deduplicated. A
+    /// lexicon's (or a one-item sequence's) expansion is shared, not copied.
+    fn expand(&mut self, node: &Node) -> Result<Rc<Vec<Sequence>>, RulePackError> {
+        let mut out = match node {
+            Node::Term(t) => return Ok(Rc::new(vec![vec![self.symbol(t)]])),
+            Node::Lexicon(name) => return self.lexicon(name),
             Node::Opt(inner) => {
-                let mut v = vec![Vec::new()];
-                v.extend(self.expand(inner)?);
-                v
+                let inner = self.expand(inner)?;
+                // The empty sequence sorts first; the rest is sorted already.
+                if inner.first().is_some_and(Vec::is_empty) {
+                    return Ok(inner);
+                }
+                let mut v = Vec::with_capacity(inner.len() + 1);
+                v.push(Vec::new());
+                v.extend(inner.iter().cloned());
+                return Ok(Rc::new(v));
             }
             Node::Alt(branches) => {
                 let mut v = Vec::new();
                 for b in branches {
-                    v.extend(self.expand(b)?);
+                    v.extend(self.expand(b)?.iter().cloned());
                     check_size(v.len())?;
                 }
                 v
             }
+            Node::Seq(items) if items.len() == 1 => return self.expand(&items[0]),
             Node::Seq(items) => {
                 let mut acc: Vec<Sequence> = vec![Vec::new()];
                 for item in items {
@@ -423,7 +433,7 @@ impl<'a> Expander<'a> {
                     check_size(acc.len().saturating_mul(next.len()))?;
                     let mut joined = Vec::with_capacity(acc.len() * next.len());
                     for a in &acc {
-                        for n in &next {
+                        for n in next.iter() {
                             let mut s = Vec::with_capacity(a.len() + n.len());
                             s.extend_from_slice(a);
                             s.extend_from_slice(n);
@@ -443,12 +453,11 @@ impl<'a> Expander<'a> {
                 return Err(RulePackError::new("gaps are allowed only at the top level"))
             }
         };
-        let mut out = out;
         self.sort_dedup(&mut out);
-        Ok(out)
+        Ok(Rc::new(out))
     }
 
-    fn lexicon(&mut self, name: &str) -> Result<std::rc::Rc<Vec<Sequence>>, RulePackError> {
+    fn lexicon(&mut self, name: &str) -> Result<Rc<Vec<Sequence>>, RulePackError> {
         if let Some(done) = self.memo.get(name) {
             return Ok(done.clone());
         }
@@ -492,7 +501,7 @@ impl<'a> Expander<'a> {
                             .with_field("lexicons")
                             .with_line(entry.line));
                     }
-                    all.extend(seqs);
+                    all.extend(seqs.iter().cloned());
                     check_size(all.len()).map_err(|e| e.with_rule(name).with_field("lexicons"))?;
                 }
                 Err(e) => {
@@ -503,7 +512,7 @@ impl<'a> Expander<'a> {
         }
         self.stack.pop();
         self.sort_dedup(&mut all);
-        let rc = std::rc::Rc::new(all);
+        let rc = Rc::new(all);
         self.memo.insert(name.to_string(), rc.clone());
         Ok(rc)
     }
