@@ -186,7 +186,9 @@ impl Compiled {
             .map(|e| normalize::normalize_other(&language, e, TokenKind::Emoticon).into_owned())
             .collect();
         let mut sequences: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
-        let mut seq_refs: Vec<Vec<SegmentRef>> = Vec::new();
+        // `(sequence, ref)` pairs, grouped by sequence at the end.
+        let mut seq_refs: Vec<(u32, SegmentRef)> = Vec::new();
+        let mut ids: Vec<u32> = Vec::new();
         let mut plans = Vec::new();
         let mut total = 0usize;
 
@@ -210,28 +212,32 @@ impl Compiled {
                         ))));
                     }
                     for seq in seqs.iter() {
-                        let ids: Vec<u32> = seq
-                            .iter()
-                            .map(|&symbol| {
-                                let slot = symbol as usize;
-                                if symbol_ids.len() <= slot {
-                                    symbol_ids.resize(slot + 1, UNKNOWN);
-                                }
-                                if symbol_ids[slot] == UNKNOWN {
-                                    symbol_ids[slot] = intern(expander.term(symbol));
-                                }
-                                symbol_ids[slot]
-                            })
-                            .collect();
-                        let next = seq_refs.len() as u32;
-                        let p = *sequences.entry(ids).or_insert(next);
-                        if p == next {
-                            seq_refs.push(Vec::new());
-                        }
-                        seq_refs[p as usize].push(SegmentRef {
-                            plan: plan_index,
-                            segment: segment as u8,
-                        });
+                        ids.clear();
+                        ids.extend(seq.iter().map(|&symbol| {
+                            let slot = symbol as usize;
+                            if symbol_ids.len() <= slot {
+                                symbol_ids.resize(slot + 1, UNKNOWN);
+                            }
+                            if symbol_ids[slot] == UNKNOWN {
+                                symbol_ids[slot] = intern(expander.term(symbol));
+                            }
+                            symbol_ids[slot]
+                        }));
+                        let p = match sequences.get(ids.as_slice()) {
+                            Some(&p) => p,
+                            None => {
+                                let next = sequences.len() as u32;
+                                sequences.insert(ids.clone(), next);
+                                next
+                            }
+                        };
+                        seq_refs.push((
+                            p,
+                            SegmentRef {
+                                plan: plan_index,
+                                segment: segment as u8,
+                            },
+                        ));
                     }
                 }
                 plans.push(PlanInfo {
@@ -242,7 +248,8 @@ impl Compiled {
         }
 
         // Learned n-grams go into the same trie: a text is matched once.
-        let mut seq_learned: Vec<Vec<u32>> = vec![Vec::new(); seq_refs.len()];
+        // `(sequence, entry)` pairs, grouped by sequence at the end.
+        let mut seq_learned: Vec<(u32, u32)> = Vec::new();
         let mut entries = Vec::new();
         let mut tables = Vec::with_capacity(merged.tables.len());
         for (table_index, src) in merged.tables.iter().enumerate() {
@@ -266,13 +273,9 @@ impl Compiled {
                             first.map_or("?".to_string(), |l| l.to_string())
                         )));
                     }
-                    let next = seq_refs.len() as u32;
+                    let next = sequences.len() as u32;
                     let p = *sequences.entry(ids).or_insert(next);
-                    if p == next {
-                        seq_refs.push(Vec::new());
-                        seq_learned.push(Vec::new());
-                    }
-                    seq_learned[p as usize].push(entries.len() as u32);
+                    seq_learned.push((p, entries.len() as u32));
                     entries.push(LearnedEntry {
                         table: table_index as u32,
                         target: target_index as u32,
@@ -309,20 +312,8 @@ impl Compiled {
         for (ids, &p) in &sequences {
             trie.insert(ids, p);
         }
-        let mut ref_start = Vec::with_capacity(seq_refs.len() + 1);
-        let mut refs = Vec::new();
-        for r in &seq_refs {
-            ref_start.push(refs.len() as u32);
-            refs.extend_from_slice(r);
-        }
-        ref_start.push(refs.len() as u32);
-        let mut learned_start = Vec::with_capacity(seq_learned.len() + 1);
-        let mut learned = Vec::new();
-        for l in &seq_learned {
-            learned_start.push(learned.len() as u32);
-            learned.extend_from_slice(l);
-        }
-        learned_start.push(learned.len() as u32);
+        let (ref_start, refs) = group_by_sequence(sequences.len(), &seq_refs);
+        let (learned_start, learned) = group_by_sequence(sequences.len(), &seq_learned);
 
         Ok(Compiled {
             name: merged.name.clone(),
@@ -497,6 +488,27 @@ impl Compiled {
             group_start = group_end;
         }
     }
+}
+
+/// Groups `(sequence, item)` pairs by sequence (a stable counting sort):
+/// `items[start[p]..start[p + 1]]` are the items of sequence `p`, in the
+/// order the pairs gave them.
+fn group_by_sequence<T: Copy>(sequences: usize, pairs: &[(u32, T)]) -> (Vec<u32>, Vec<T>) {
+    let mut start = vec![0u32; sequences + 1];
+    for &(p, _) in pairs {
+        start[p as usize + 1] += 1;
+    }
+    for i in 0..sequences {
+        start[i + 1] += start[i];
+    }
+    let mut next = start.clone();
+    let mut items: Vec<Option<T>> = vec![None; pairs.len()];
+    for &(p, item) in pairs {
+        let slot = &mut next[p as usize];
+        items[*slot as usize] = Some(item);
+        *slot += 1;
+    }
+    (start, items.into_iter().flatten().collect())
 }
 
 /// The terms of an n-gram of a learned table, which must be written in
