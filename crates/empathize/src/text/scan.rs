@@ -408,58 +408,45 @@ fn is_punct(c: char) -> bool {
 
 /// (all caps with ≥ 2 letters, a letter repeated ≥ 3 times in a row)
 fn word_shape(word: &str) -> (bool, bool) {
-    let mut letters = 0;
-    let mut upper = true;
-    let mut run = 0;
-    let mut prev = '\0';
-    let mut elongated = false;
-    for c in word.chars() {
-        if c.is_alphabetic() {
-            letters += 1;
-            if !c.is_uppercase() {
-                upper = false;
-            }
-            if c == prev {
-                run += 1;
-                if run >= 3 {
-                    elongated = true;
-                }
-            } else {
-                run = 1;
-            }
-        } else {
-            run = 0;
-        }
-        prev = c;
-    }
-    (letters >= 2 && upper, elongated)
+    shape(
+        word.chars()
+            .map(|c| (c.is_alphabetic(), c.is_uppercase(), u32::from(c))),
+    )
 }
 
 /// [`word_shape`] for an ASCII word, byte by byte.
 fn word_shape_ascii(word: &[u8]) -> (bool, bool) {
+    shape(word.iter().map(|&c| {
+        (
+            c.is_ascii_alphabetic(),
+            c.is_ascii_uppercase(),
+            u32::from(c),
+        )
+    }))
+}
+
+/// The shape of a word given as `(is letter, is upper case, code)` per character.
+#[inline]
+fn shape(chars: impl Iterator<Item = (bool, bool, u32)>) -> (bool, bool) {
     let mut letters = 0;
     let mut upper = true;
     let mut run = 0;
-    let mut prev = 0u8;
+    let mut prev = None;
     let mut elongated = false;
-    for &c in word {
-        if c.is_ascii_alphabetic() {
+    for (letter, is_upper, code) in chars {
+        if letter {
             letters += 1;
-            if !c.is_ascii_uppercase() {
-                upper = false;
-            }
-            if c == prev {
+            upper &= is_upper;
+            if prev == Some(code) {
                 run += 1;
-                if run >= 3 {
-                    elongated = true;
-                }
+                elongated |= run >= 3;
             } else {
                 run = 1;
             }
         } else {
             run = 0;
         }
-        prev = c;
+        prev = Some(code);
     }
     (letters >= 2 && upper, elongated)
 }
