@@ -14,6 +14,9 @@ use std::path::PathBuf;
 
 use empathize::{Analyzer, OffsetUnit, Turn};
 
+/// Adds the output of one kind for one (customer, reply) pair to a digest.
+type Kind<'a> = &'a dyn Fn(&(String, String), &mut Digest);
+
 fn corpus() -> Vec<(String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     let mut pairs = Vec::new();
@@ -88,7 +91,7 @@ fn main() {
             .offsets(unit)
             .build()
             .expect("the default pack builds");
-        let kinds: [(&str, &dyn Fn(&(String, String), &mut Digest)); 5] = [
+        let kinds: [(&str, Kind); 5] = [
             ("tokenize", &|(_, reply), d| {
                 d.add(&analyzer.tokenize(reply))
             }),
