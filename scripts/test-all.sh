@@ -46,7 +46,9 @@ cargo_doc() {
 # venv and run in the Python step.
 say "Lint: cargo fmt --check, cargo clippy -D warnings, cargo doc -D warnings"
 lint_check "cargo fmt --check" cargo fmt --all -- --check
-lint_check "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
+# With the bindings' `testing` feature, so that their test hooks are linted too.
+lint_check "cargo clippy -D warnings" cargo clippy --workspace --all-targets \
+  --features empathize-python/testing,empathize-node/testing -- -D warnings
 lint_check "cargo doc -D warnings" cargo_doc
 
 # --- Rust -------------------------------------------------------------------
