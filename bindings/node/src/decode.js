@@ -4,10 +4,11 @@
 // environment (main thread, each worker) by `napi_run_script`; this
 // expression evaluates to the `decode` function.
 //
-// A segment is four values: `nums` (Float64Array: the numbers that are not
-// small integers, in order), `ops` (Uint32Array: one op per value, `payload << 4 | tag`),
-// `strings` (the JSON text of an array of the segment's distinct strings) and
-// `count` (how many top-level values). Struct objects are built by one
+// A segment is four values: an ArrayBuffer holding `nums` (f64: the numbers
+// that are not small integers, in order) then `ops` (u32: one op per value,
+// `payload << 4 | tag`); the number of `nums`; `strings` (the JSON text of
+// an array of the segment's distinct strings); `count` (how many top-level
+// values). Struct objects are built by one
 // generated object literal per shape (field names in serde order), so every
 // report of a kind has the same hidden class and the keys come out in the
 // order `JSON.parse` gives.
@@ -25,6 +26,7 @@
   const MAP = 8 // key, value pairs until END
   const END = 9
   const NEG_INT = 10 // the payload is minus the number
+  const ITEMS = 11 // an array of `payload` values
 
   const parse = JSON.parse
   const defineProperty = Object.defineProperty
@@ -57,6 +59,14 @@
         const array = []
         while (ops[o] !== END) array[array.length] = value()
         o++
+        return array
+      }
+      case ITEMS: {
+        const length = op >>> 4
+        // Allocated at its size (as JSON.parse does), except very long ones,
+        // which `new Array(n)` would make sparse.
+        const array = length <= 1024 ? new Array(length) : []
+        for (let i = 0; i < length; i++) array[i] = value()
         return array
       }
       case STRUCT:
@@ -93,9 +103,9 @@
     }
   }
 
-  function start(segmentNums, segmentOps, segmentStrings) {
-    nums = segmentNums
-    ops = segmentOps
+  function start(buffer, numbers, segmentStrings) {
+    nums = new Float64Array(buffer, 0, numbers)
+    ops = new Uint32Array(buffer, numbers * 8)
     strings = parse(segmentStrings)
     n = 0
     o = 0
@@ -103,17 +113,17 @@
 
   /**
    * `newShapes`: null, or the JSON text of the key lists of the shapes with
-   * ids `firstShape`, `firstShape + 1`, …. Then the first segment (`nums`,
-   * `ops`, `strings`, `count`) and `more`: null or the other segments, four
+   * ids `firstShape`, `firstShape + 1`, …. Then the first segment (`buffer`,
+   * `numbers`, `strings`, `count`) and `more`: null or the other segments, four
    * entries each. `single`: return the one value instead of an array.
    */
-  return function decode(firstShape, newShapes, single, segmentNums, segmentOps, segmentStrings, count, more) {
+  return function decode(firstShape, newShapes, single, buffer, numbers, segmentStrings, count, more) {
     if (newShapes !== null) {
       const lists = parse(newShapes)
       for (let i = 0; i < lists.length; i++) shapes[firstShape + i] = shape(lists[i])
     }
     try {
-      start(segmentNums, segmentOps, segmentStrings)
+      start(buffer, numbers, segmentStrings)
       if (single) return value()
       const out = []
       for (let i = count; i > 0; i--) out[out.length] = value()

@@ -53,6 +53,8 @@ enum Tag {
     End = 9,
     /// The payload is minus the value (a negative integer above −2^28).
     NegInt = 10,
+    /// The payload is the number of values that follow (no `End`).
+    Items = 11,
 }
 
 /// Payloads are 28 bits (`op >>> 4` in JS stays a small integer).
@@ -71,6 +73,21 @@ pub(crate) struct Segment {
     pub(crate) strings: String,
     /// Top-level values.
     pub(crate) count: u32,
+}
+
+impl Segment {
+    /// The numbers then the ops, in native byte order: one `ArrayBuffer`
+    /// that JS reads through a `Float64Array` and a `Uint32Array`.
+    pub(crate) fn bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(self.nums.len() * 8 + self.ops.len() * 4);
+        for num in &self.nums {
+            bytes.extend_from_slice(&num.to_ne_bytes());
+        }
+        for op in &self.ops {
+            bytes.extend_from_slice(&op.to_ne_bytes());
+        }
+        bytes
+    }
 }
 
 /// The error of the encoder (serde needs one of its own).
@@ -384,16 +401,41 @@ impl Struct<'_> {
     }
 }
 
-/// An open array or map (closed by an `End` op); `wrapped` also closes a
-/// `{variant: …}` wrapper.
+/// An open array or map; `wrapped` also closes a `{variant: …}` wrapper.
+/// An array's op becomes `Items` with its length (JS allocates it at its
+/// size); a map (or an array too long for a payload) ends with an `End` op.
 pub(crate) struct Open<'a> {
     enc: &'a mut Encoder,
     wrapped: bool,
+    /// Index of an array's op (`None` for a map).
+    at: Option<usize>,
+    items: u64,
 }
 
-impl Open<'_> {
+impl<'a> Open<'a> {
+    fn array(enc: &'a mut Encoder, wrapped: bool) -> Open<'a> {
+        let at = Some(enc.seg.ops.len());
+        enc.tag(Tag::Array);
+        Open {
+            enc,
+            wrapped,
+            at,
+            items: 0,
+        }
+    }
+
+    fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+        self.items += 1;
+        value.serialize(&mut *self.enc)
+    }
+
     fn close(self) -> Res {
-        self.enc.tag(Tag::End);
+        match self.at {
+            Some(at) if self.items < PAYLOAD_LIMIT => {
+                self.enc.seg.ops[at] = (self.items as u32) << 4 | Tag::Items as u32;
+            }
+            _ => self.enc.tag(Tag::End),
+        }
         if self.wrapped {
             self.enc.tag(Tag::End);
         }
@@ -551,11 +593,7 @@ impl<'a> Serializer for &'a mut Encoder {
     }
 
     fn serialize_seq(self, _len: Option<usize>) -> Res<Open<'a>> {
-        self.tag(Tag::Array);
-        Ok(Open {
-            enc: self,
-            wrapped: false,
-        })
+        Ok(Open::array(self, false))
     }
 
     fn serialize_tuple(self, len: usize) -> Res<Open<'a>> {
@@ -575,11 +613,7 @@ impl<'a> Serializer for &'a mut Encoder {
     ) -> Res<Open<'a>> {
         self.tag(Tag::Map);
         self.string(variant)?;
-        self.tag(Tag::Array);
-        Ok(Open {
-            enc: self,
-            wrapped: true,
-        })
+        Ok(Open::array(self, true))
     }
 
     fn serialize_map(self, _len: Option<usize>) -> Res<Open<'a>> {
@@ -587,6 +621,8 @@ impl<'a> Serializer for &'a mut Encoder {
         Ok(Open {
             enc: self,
             wrapped: false,
+            at: None,
+            items: 0,
         })
     }
 
@@ -625,7 +661,7 @@ macro_rules! elements {
             type Error = TapeError;
 
             fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
-                value.serialize(&mut *self.enc)
+                self.item(value)
             }
 
             fn end(self) -> Res {
@@ -866,6 +902,16 @@ mod tests {
                 }
                 1 => out.push_str(&payload.to_string()),
                 10 => out.push_str(&format!("-{payload}")),
+                11 => {
+                    out.push('[');
+                    for i in 0..payload {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        self.value(out);
+                    }
+                    out.push(']');
+                }
                 2 => out.push_str(&serde_json::to_string(&self.strings[payload]).unwrap()),
                 3 => out.push_str("null"),
                 4 => out.push_str("false"),
@@ -1037,7 +1083,7 @@ mod tests {
             ]
         );
         assert_eq!(seg.ops[4], ((1 << 28) - 1) << 4 | Tag::Int as u32);
-        assert_eq!(seg.ops[9], ((1 << 28) - 1) << 4 | Tag::NegInt as u32);
+        assert_eq!(seg.ops[8], ((1 << 28) - 1) << 4 | Tag::NegInt as u32);
     }
 
     #[test]

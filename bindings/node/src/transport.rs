@@ -9,9 +9,7 @@
 //! against. For batches the encoding runs on all cores (on the pool for
 //! `scoreManyAsync`): the JS thread only decodes.
 
-use napi::bindgen_prelude::{
-    Array, Float64ArraySlice, FnArgs, FromNapiValue, Function, Uint32ArraySlice, Unknown,
-};
+use napi::bindgen_prelude::{Array, ArrayBuffer, FnArgs, FromNapiValue, Function, Unknown};
 use napi::Env;
 use napi::UnknownRef;
 use rayon::prelude::*;
@@ -124,8 +122,8 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
         let mut more = env.create_array(0)?;
         let mut index = 0u32;
         for segment in segments {
-            more.set(index, Float64ArraySlice::copy_from(env, &segment.nums)?)?;
-            more.set(index + 1, Uint32ArraySlice::copy_from(env, &segment.ops)?)?;
+            more.set(index, ArrayBuffer::copy_from(env, segment.bytes())?)?;
+            more.set(index + 1, segment.nums.len() as f64)?;
             more.set(index + 2, segment.strings)?;
             more.set(index + 3, segment.count)?;
             index += 4;
@@ -139,8 +137,8 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
             first,
             new_shapes,
             encoded.single,
-            Float64ArraySlice::copy_from(env, &head.nums)?,
-            Uint32ArraySlice::copy_from(env, &head.ops)?,
+            ArrayBuffer::copy_from(env, head.bytes())?,
+            head.nums.len() as f64,
             head.strings,
             head.count,
             more,
@@ -152,13 +150,13 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
     Ok(value)
 }
 
-/// `decode(firstShape, newShapes, single, nums, ops, strings, count, more)`.
+/// `decode(firstShape, newShapes, single, buffer, numbers, strings, count, more)`.
 type DecodeArgs<'env> = (
     u32,
     Option<String>,
     bool,
-    Float64ArraySlice<'env>,
-    Uint32ArraySlice<'env>,
+    ArrayBuffer<'env>,
+    f64,
     String,
     u32,
     Option<Array<'env>>,
