@@ -28,8 +28,11 @@
   const NEG_INT = 10 // the payload is minus the number
   const ITEMS = 11 // an array of `payload` values
 
+  // Taken once, so that later changes to these globals do not reach the decoder.
   const parse = JSON.parse
   const defineProperty = Object.defineProperty
+  const F64 = Float64Array
+  const U32 = Uint32Array
   /** Object builders by shape id. */
   const shapes = []
   let nums = null
@@ -104,8 +107,8 @@
   }
 
   function start(buffer, numbers, segmentStrings) {
-    nums = new Float64Array(buffer, 0, numbers)
-    ops = new Uint32Array(buffer, numbers * 8)
+    nums = new F64(buffer, 0, numbers)
+    ops = new U32(buffer, numbers * 8)
     strings = parse(segmentStrings)
     n = 0
     o = 0
