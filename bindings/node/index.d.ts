@@ -510,8 +510,9 @@ export declare function _referenceJson(method: string, first?: unknown | undefin
 
 /**
  * `new Analyzer().scoreMany(texts)` with the transfer cut into segments of
- * about `limit` string bytes each (the real limit is 128 MB), for the tests
- * of multi-segment decoding: `[segments, reports]`.
+ * about `limit` string bytes or `limit` ops each (the real limits are 128 MB
+ * and 16 M ops), for the tests of multi-segment decoding:
+ * `[segments, reports]`.
  */
 export declare function _scoreManyInSegments(texts: Array<string>, limit: number): Array<unknown>
 

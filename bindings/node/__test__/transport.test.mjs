@@ -76,9 +76,13 @@ describe('the transfer gives what JSON.parse of the core JSON gave', () => {
 
   test('a batch cut into many segments (each with its own strings)', () => {
     const texts = Array.from({ length: 300 }, (_, i) => `${STRESS[i % STRESS.length]} #${i}`)
-    const [segments, reports] = _scoreManyInSegments(texts, 200)
-    assert.ok(segments > 10, `${segments} segments`)
-    assertSame(reports, reference('scoreMany', texts), 'segmented scoreMany')
+    const expected = reference('scoreMany', texts)
+    // Segments of a few reports each (both limits small).
+    for (const limit of [200, 1000]) {
+      const [segments, reports] = _scoreManyInSegments(texts, limit)
+      assert.ok(segments > 10, `${segments} segments`)
+      assertSame(reports, expected, `segmented scoreMany (${limit})`)
+    }
   })
 
   test('the real corpus: every report of scoreMany, scoreManyAsync and score', { skip: !haveCorpus && `no corpus at ${DEFAULT_DATA}` }, async () => {

@@ -64,6 +64,10 @@ const PAYLOAD_LIMIT: u64 = 1 << 28;
 /// one V8 string (at most 2^29 − 24 UTF-16 units), so stay well below.
 pub(crate) const SEGMENT_STRING_BYTES: usize = 1 << 27;
 
+/// The most ops in one segment before it is cut (64 MB of ops, about
+/// 100 000 reports): big batches cross in several buffers, not one huge one.
+pub(crate) const SEGMENT_OPS: usize = 1 << 24;
+
 /// Encoded values, ready for `decode.js`.
 #[derive(Debug, Default)]
 pub(crate) struct Segment {
@@ -224,18 +228,20 @@ pub(crate) struct Encoder {
     scratch: Box<Scratch>,
     /// The field names of the open structs, innermost last.
     keys: Vec<&'static str>,
-    /// Cut segments when their strings pass this many bytes.
+    /// Cut segments when their strings pass this many bytes…
     limit: usize,
+    /// …or their ops this many.
+    ops_limit: usize,
 }
 
 impl Encoder {
     pub(crate) fn new() -> Encoder {
-        Encoder::with_limit(SEGMENT_STRING_BYTES)
+        Encoder::with_limits(SEGMENT_STRING_BYTES, SEGMENT_OPS)
     }
 
-    /// An encoder that cuts segments at `limit` string bytes (tests use
-    /// small limits).
-    pub(crate) fn with_limit(limit: usize) -> Encoder {
+    /// An encoder that cuts segments at `limit` string bytes or `ops_limit`
+    /// ops (tests use small limits).
+    pub(crate) fn with_limits(limit: usize, ops_limit: usize) -> Encoder {
         let mut scratch = SCRATCH.with(|cell| cell.take()).unwrap_or_default();
         scratch.clear_strings();
         let (seg, strings) = scratch.segment();
@@ -246,15 +252,16 @@ impl Encoder {
             scratch,
             keys: Vec::new(),
             limit,
+            ops_limit,
         }
     }
 
     /// Appends one top-level value; starts a new segment after it when the
-    /// strings grow too long for one JS string.
+    /// strings grow too long for one JS string (or the ops too many).
     pub(crate) fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Outcome<()> {
         value.serialize(&mut *self)?;
         self.seg.count += 1;
-        if self.strings.len() > self.limit {
+        if self.strings.len() > self.limit || self.seg.ops.len() > self.ops_limit {
             self.cut(true)?;
         }
         Ok(())
@@ -1087,16 +1094,18 @@ mod tests {
     }
 
     #[test]
-    fn segments_are_cut_at_the_string_limit() {
-        let mut encoder = Encoder::with_limit(64);
-        for i in 0..20 {
-            encoder.push(&sample(i)).unwrap();
+    fn segments_are_cut_at_the_string_and_op_limits() {
+        for (limit, ops_limit) in [(64, usize::MAX), (usize::MAX, 100)] {
+            let mut encoder = Encoder::with_limits(limit, ops_limit);
+            for i in 0..20 {
+                encoder.push(&sample(i)).unwrap();
+            }
+            let segments = encoder.finish().unwrap();
+            assert!(segments.len() > 5, "{} segments", segments.len());
+            assert_eq!(segments.iter().map(|s| s.count).sum::<u32>(), 20);
+            let expected: Vec<String> = (0..20).map(|i| to_json(&sample(i)).unwrap()).collect();
+            assert_eq!(read(&segments), expected);
         }
-        let segments = encoder.finish().unwrap();
-        assert!(segments.len() > 1, "{} segments", segments.len());
-        assert_eq!(segments.iter().map(|s| s.count).sum::<u32>(), 20);
-        let expected: Vec<String> = (0..20).map(|i| to_json(&sample(i)).unwrap()).collect();
-        assert_eq!(read(&segments), expected);
     }
 
     #[test]

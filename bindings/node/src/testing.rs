@@ -175,8 +175,9 @@ pub fn bench_many_stage<'env>(
 }
 
 /// `new Analyzer().scoreMany(texts)` with the transfer cut into segments of
-/// about `limit` string bytes each (the real limit is 128 MB), for the tests
-/// of multi-segment decoding: `[segments, reports]`.
+/// about `limit` string bytes or `limit` ops each (the real limits are 128 MB
+/// and 16 M ops), for the tests of multi-segment decoding:
+/// `[segments, reports]`.
 #[napi(js_name = "_scoreManyInSegments")]
 pub fn score_many_in_segments<'env>(
     env: &'env Env,
@@ -186,7 +187,8 @@ pub fn score_many_in_segments<'env>(
     run(env, || {
         let texts = args::strings(texts, "texts")?;
         let reports = score_reports(&default_analyzer(), &texts, None)?;
-        let encoded = crate::transport::encode_batch_cut_at(&reports, limit as usize)?;
+        let encoded =
+            crate::transport::encode_batch_cut_at(&reports, limit as usize, limit as usize)?;
         let segments = env.create_double(encoded.segments() as f64)?.to_unknown();
         Ok(vec![segments, crate::transport::to_js(env, encoded)?])
     })

@@ -40,13 +40,15 @@ pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Outcome<Encoded> {
 
 /// Encodes many values, in parallel, for one JS array.
 pub(crate) fn encode_batch<T: Serialize + Sync>(values: &[T]) -> Outcome<Encoded> {
-    encode_batch_cut_at(values, tape::SEGMENT_STRING_BYTES)
+    encode_batch_cut_at(values, tape::SEGMENT_STRING_BYTES, tape::SEGMENT_OPS)
 }
 
-/// [`encode_batch`], cutting segments at `limit` string bytes.
+/// [`encode_batch`], cutting segments at `limit` string bytes or
+/// `ops_limit` ops.
 pub(crate) fn encode_batch_cut_at<T: Serialize + Sync>(
     values: &[T],
     limit: usize,
+    ops_limit: usize,
 ) -> Outcome<Encoded> {
     // A few pieces per worker (reports differ in size); each piece has its
     // own strings, so not too small.
@@ -55,7 +57,7 @@ pub(crate) fn encode_batch_cut_at<T: Serialize + Sync>(
     let parts: Vec<Vec<Segment>> = values
         .par_chunks(size)
         .map(|chunk| {
-            let mut encoder = Encoder::with_limit(limit);
+            let mut encoder = Encoder::with_limits(limit, ops_limit);
             for value in chunk {
                 encoder.push(value)?;
             }
