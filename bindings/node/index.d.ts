@@ -480,10 +480,41 @@ export declare class Analyzer {
 }
 
 /**
+ * `scoreMany` cut short after a stage, as [`bench_stage`]: `0` scores
+ * (returns the number of reports), `1` also encodes (returns the number of
+ * ops), `2` also decodes (returns the reports, as `scoreMany`).
+ */
+export declare function _benchManyStage(analyzer: Analyzer, texts: Array<string>, stage: number): unknown
+
+/**
  * Seconds to score `texts` natively `iterations` times on all cores (no
  * JS objects): the baseline the binding benchmarks compare against.
  */
 export declare function _benchNative(texts: Array<string>, iterations: number): number
+
+/**
+ * One `score` call cut short after a stage, for the benchmarks: `0` scores
+ * (returns the score), `1` also encodes (returns the number of ops), `2`
+ * also decodes (returns the report, as `score`); `3` sends only the score
+ * through the transfer (its fixed cost).
+ */
+export declare function _benchStage(analyzer: Analyzer, text: string, stage: number): unknown
+
+/**
+ * The reference transfer: what `new Analyzer()[method](first, second)`
+ * returns, as the JSON text of the core's serde output with camelCase
+ * fields (one `JSON.parse` gives the objects). The tests compare the
+ * binding's reports with it.
+ */
+export declare function _referenceJson(method: string, first?: unknown | undefined | null, second?: unknown | undefined | null): string
+
+/**
+ * `new Analyzer().scoreMany(texts)` with the transfer cut into segments of
+ * about `limit` string bytes or `limit` ops each (the real limits are 128 MB
+ * and 16 M ops), for the tests of multi-segment decoding:
+ * `[segments, reports]`.
+ */
+export declare function _scoreManyInSegments(texts: Array<string>, limit: number): Array<unknown>
 
 /**
  * Panics on the JS thread (or on a pool worker): the error must reach JS

@@ -1,8 +1,9 @@
 //! Node.js bindings for `empathize` (the npm package `empathize`).
 //!
 //! A thin layer: arguments are read from JS (`args.rs`), the core does all the
-//! work with spans in UTF-16 code units, and reports reach JS as the core's
-//! serde output with camelCase fields (`camel.rs`, `transport.rs`). Failures
+//! work with spans in UTF-16 code units, and reports reach JS as the objects
+//! `JSON.parse` would make of the core's serde output with camelCase fields,
+//! through an op tape and a JS decoder (`tape.rs`, `transport.rs`). Failures
 //! become JS errors with a `code` (`errors.rs`); panics are caught at every
 //! entry point. The module functions (`score`, …) are JS over a default
 //! `Analyzer` (see `index.js`); the TypeScript types of the reports are
@@ -11,6 +12,9 @@
 mod args;
 mod camel;
 mod errors;
+#[cfg(any(test, feature = "testing"))]
+mod reference;
+mod tape;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod transport;
@@ -21,16 +25,25 @@ use napi::{Env, ScopedTask};
 use napi_derive::napi;
 
 use crate::errors::{catch, run, Failure, Outcome};
-use crate::transport::JsonBatch;
+use crate::transport::Encoded;
 
 /// Scores `texts` (against `customers`, one per text, when given) on all
-/// cores, as JSON ready for one `JSON.parse`.
+/// cores, encoded for one JS array.
 fn score_many(
     analyzer: &core::Analyzer,
     texts: &[String],
     customers: Option<&[String]>,
-) -> Outcome<JsonBatch> {
-    let reports = match customers {
+) -> Outcome<Encoded> {
+    transport::encode_batch(&score_reports(analyzer, texts, customers)?)
+}
+
+/// The reports of [`score_many`].
+pub(crate) fn score_reports(
+    analyzer: &core::Analyzer,
+    texts: &[String],
+    customers: Option<&[String]>,
+) -> Outcome<Vec<core::MessageReport>> {
+    Ok(match customers {
         None => analyzer.score_batch(texts),
         Some(customers) if customers.len() == texts.len() => {
             let pairs: Vec<(&str, &str)> = customers
@@ -47,8 +60,7 @@ fn score_many(
             texts.len()
         )))
         }
-    };
-    JsonBatch::new(&reports)
+    })
 }
 
 fn text_arg(value: Unknown<'_>, name: &'static str) -> Outcome<String> {
@@ -133,7 +145,7 @@ impl Analyzer {
                 Some(customer) => self.inner.score_reply(&customer, &text),
                 None => self.inner.score(&text),
             };
-            transport::parse(env, transport::to_json(&report)?)
+            transport::to_js(env, transport::encode(&report)?)
         })
     }
 
@@ -149,7 +161,7 @@ impl Analyzer {
             let customer = text_arg(customer, "customer")?;
             let reply = text_arg(reply, "reply")?;
             let report = self.inner.score_reply(&customer, &reply);
-            transport::parse(env, transport::to_json(&report)?)
+            transport::to_js(env, transport::encode(&report)?)
         })
     }
 
@@ -166,7 +178,7 @@ impl Analyzer {
             let texts = args::strings(texts, "texts")?;
             let customers = args::context_option(options, "scoreMany", "customers")?;
             let customers = args::optional_strings(customers, "customers")?;
-            transport::parse_batch(env, score_many(&self.inner, &texts, customers.as_deref())?)
+            transport::to_js(env, score_many(&self.inner, &texts, customers.as_deref())?)
         })
     }
 
@@ -201,7 +213,7 @@ impl Analyzer {
         run(env, || {
             let text = text_arg(text, "text")?;
             let report = self.inner.analyze_customer(&text);
-            transport::parse(env, transport::to_json(&report)?)
+            transport::to_js(env, transport::encode(&report)?)
         })
     }
 
@@ -216,7 +228,7 @@ impl Analyzer {
         run(env, || {
             let turns = args::turns(turns)?;
             let report = self.inner.analyze_conversation(&turns);
-            transport::parse(env, transport::to_json(&report)?)
+            transport::to_js(env, transport::encode(&report)?)
         })
     }
 
@@ -231,7 +243,7 @@ impl Analyzer {
         run(env, || {
             let text = text_arg(text, "text")?;
             let tokens = self.inner.tokenize(&text);
-            transport::parse(env, transport::to_json(&tokens)?)
+            transport::to_js(env, transport::encode(&tokens)?)
         })
     }
 
@@ -239,12 +251,12 @@ impl Analyzer {
     #[napi(ts_return_type = "Array<RuleInfo>")]
     pub fn rules<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
         run(env, || {
-            transport::parse(env, transport::to_json(&self.inner.rules())?)
+            transport::to_js(env, transport::encode(&self.inner.rules())?)
         })
     }
 }
 
-/// `scoreManyAsync`: scores on the pool, parses on the JS thread.
+/// `scoreManyAsync`: scores and encodes on the pool, decodes on the JS thread.
 pub struct ScoreMany {
     analyzer: core::Analyzer,
     texts: Vec<String>,
@@ -267,7 +279,7 @@ impl ScoreMany {
 }
 
 impl<'task> ScopedTask<'task> for ScoreMany {
-    type Output = Outcome<JsonBatch>;
+    type Output = Outcome<Encoded>;
     type JsValue = Unknown<'task>;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
@@ -286,6 +298,6 @@ impl<'task> ScopedTask<'task> for ScoreMany {
 
     fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
         // Errors are built here, on the JS thread, where JS objects can be made.
-        run(env, || transport::parse_batch(env, output?))
+        run(env, || transport::to_js(env, output?))
     }
 }

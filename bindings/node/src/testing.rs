@@ -5,12 +5,66 @@ use std::time::Instant;
 
 use empathize as core;
 use napi::bindgen_prelude::{AsyncTask, Unknown};
-use napi::Env;
+use napi::{Env, JsValue};
 use napi_derive::napi;
 use rayon::prelude::*;
 
-use crate::errors::run;
-use crate::{args, ScoreMany};
+use crate::errors::{run, Failure};
+use crate::reference::to_json;
+use crate::{args, score_reports, ScoreMany};
+
+/// What `new Analyzer()` builds.
+fn default_analyzer() -> core::Analyzer {
+    core::Analyzer::builder()
+        .offsets(core::OffsetUnit::Utf16)
+        .build()
+        .expect("the default pack builds")
+}
+
+/// The reference transfer: what `new Analyzer()[method](first, second)`
+/// returns, as the JSON text of the core's serde output with camelCase
+/// fields (one `JSON.parse` gives the objects). The tests compare the
+/// binding's reports with it.
+#[napi(js_name = "_referenceJson")]
+pub fn reference_json(
+    env: &Env,
+    method: String,
+    first: Option<Unknown<'_>>,
+    second: Option<Unknown<'_>>,
+) -> napi::Result<String> {
+    run(env, || {
+        let analyzer = default_analyzer();
+        fn arg<'v>(value: Option<Unknown<'v>>) -> Result<Unknown<'v>, Failure> {
+            value.ok_or_else(|| Failure::Value("the method needs an argument".into()))
+        }
+        match method.as_str() {
+            "score" => {
+                let text = args::string(arg(first)?, || "text".into())?;
+                let customer = args::optional_string(second, || "customer".into())?;
+                match customer {
+                    Some(customer) => to_json(&analyzer.score_reply(&customer, &text)),
+                    None => to_json(&analyzer.score(&text)),
+                }
+            }
+            "scoreMany" => {
+                let texts = args::strings(arg(first)?, "texts")?;
+                let customers = args::optional_strings(second, "customers")?;
+                to_json(&score_reports(&analyzer, &texts, customers.as_deref())?)
+            }
+            "analyzeCustomer" => {
+                to_json(&analyzer.analyze_customer(&args::string(arg(first)?, || "text".into())?))
+            }
+            "analyzeConversation" => {
+                to_json(&analyzer.analyze_conversation(&args::turns(arg(first)?)?))
+            }
+            "tokenize" => {
+                to_json(&analyzer.tokenize(&args::string(arg(first)?, || "text".into())?))
+            }
+            "rules" => to_json(&analyzer.rules()),
+            other => Err(Failure::Value(format!("no reference for {other}"))),
+        }
+    })
+}
 
 /// Seconds to score `texts` natively `iterations` times on all cores (no
 /// JS objects): the baseline the binding benchmarks compare against.
@@ -70,4 +124,72 @@ pub(crate) fn injected_panic(in_pool: bool) -> ! {
         });
     }
     panic!("test panic")
+}
+
+/// One `score` call cut short after a stage, for the benchmarks: `0` scores
+/// (returns the score), `1` also encodes (returns the number of ops), `2`
+/// also decodes (returns the report, as `score`); `3` sends only the score
+/// through the transfer (its fixed cost).
+#[napi(js_name = "_benchStage")]
+pub fn bench_stage<'env>(
+    env: &'env Env,
+    analyzer: &crate::Analyzer,
+    text: String,
+    stage: u32,
+) -> napi::Result<Unknown<'env>> {
+    run(env, || {
+        let report = analyzer.inner.score(&text);
+        Ok(match stage {
+            0 => env.create_double(report.score)?.to_unknown(),
+            1 => {
+                let ops = crate::transport::encode(&report)?.ops();
+                env.create_double(ops as f64)?.to_unknown()
+            }
+            3 => crate::transport::to_js(env, crate::transport::encode(&report.score)?)?,
+            _ => crate::transport::to_js(env, crate::transport::encode(&report)?)?,
+        })
+    })
+}
+
+/// `scoreMany` cut short after a stage, as [`bench_stage`]: `0` scores
+/// (returns the number of reports), `1` also encodes (returns the number of
+/// ops), `2` also decodes (returns the reports, as `scoreMany`).
+#[napi(js_name = "_benchManyStage")]
+pub fn bench_many_stage<'env>(
+    env: &'env Env,
+    analyzer: &crate::Analyzer,
+    texts: Vec<String>,
+    stage: u32,
+) -> napi::Result<Unknown<'env>> {
+    run(env, || {
+        let reports = score_reports(&analyzer.inner, &texts, None)?;
+        Ok(match stage {
+            0 => env.create_double(reports.len() as f64)?.to_unknown(),
+            1 => {
+                let ops = crate::transport::encode_batch(&reports)?.ops();
+                env.create_double(ops as f64)?.to_unknown()
+            }
+            _ => crate::transport::to_js(env, crate::transport::encode_batch(&reports)?)?,
+        })
+    })
+}
+
+/// `new Analyzer().scoreMany(texts)` with the transfer cut into segments of
+/// about `limit` string bytes or `limit` ops each (the real limits are 128 MB
+/// and 16 M ops), for the tests of multi-segment decoding:
+/// `[segments, reports]`.
+#[napi(js_name = "_scoreManyInSegments")]
+pub fn score_many_in_segments<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "Array<string>")] texts: Unknown<'_>,
+    limit: u32,
+) -> napi::Result<Vec<Unknown<'env>>> {
+    run(env, || {
+        let texts = args::strings(texts, "texts")?;
+        let reports = score_reports(&default_analyzer(), &texts, None)?;
+        let encoded =
+            crate::transport::encode_batch_cut_at(&reports, limit as usize, limit as usize)?;
+        let segments = env.create_double(encoded.segments() as f64)?.to_unknown();
+        Ok(vec![segments, crate::transport::to_js(env, encoded)?])
+    })
 }

@@ -1,88 +1,165 @@
 //! Moving reports into JS.
 //!
-//! A report is serialized to JSON in Rust (the core's serde output with
-//! camelCase fields, `null` for absent values) and materialized by one `JSON.parse` call. V8 builds objects from
-//! JSON several times faster than property-by-property creation through
-//! Node-API, and for batches the serialization runs on all cores (off the main
-//! thread for `scoreManyAsync`): the JS thread only parses.
+//! A report is encoded in Rust as an op tape (`tape.rs`: numbers as `f64`,
+//! each distinct string once, struct fields as a shape id) and turned into
+//! plain objects by a small JS decoder (`decode.js`), compiled once per Node
+//! environment. The objects are those `JSON.parse` makes of the core's serde
+//! JSON with camelCase fields (same keys, key order, values and prototypes):
+//! `testing.rs` keeps that JSON path as the reference the tests compare
+//! against. For batches the encoding runs on all cores (on the pool for
+//! `scoreManyAsync`): the JS thread only decodes.
 
-use napi::bindgen_prelude::{Array, FromNapiValue, Function, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{Array, ArrayBuffer, FnArgs, FromNapiValue, Function, Unknown};
 use napi::Env;
-use napi::JsValue;
+use napi::UnknownRef;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::camel::Camel;
 use crate::errors::{Failure, Outcome};
+use crate::tape::{self, Encoder, Segment};
 
-/// The largest JSON text handed to one `JSON.parse` call: V8 strings hold at
-/// most 2^29 − 24 UTF-16 units, so batches are parsed in chunks well below.
-const CHUNK_BYTES: usize = 1 << 27;
+/// The decoder's source: an expression that evaluates to `decode`.
+const DECODER: &str = include_str!("decode.js");
 
-/// Serializes one value (a report of the core) with camelCase fields.
-pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Outcome<String> {
-    serde_json::to_string(&Camel(value))
-        .map_err(|e| Failure::Internal(format!("serializing a report: {e}")))
+/// Reports encoded for [`to_js`].
+pub struct Encoded {
+    segments: Vec<Segment>,
+    /// One value (not an array of them).
+    single: bool,
 }
 
-/// Many values as JSON arrays of at most [`CHUNK_BYTES`] each, serialized in
-/// parallel.
-pub struct JsonBatch {
-    chunks: Vec<String>,
-    len: usize,
+/// Encodes one value (a report of the core).
+pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Outcome<Encoded> {
+    let mut encoder = Encoder::new();
+    encoder.push(value)?;
+    Ok(Encoded {
+        segments: encoder.finish()?,
+        single: true,
+    })
 }
 
-impl JsonBatch {
-    pub(crate) fn new<T: Serialize + Sync>(values: &[T]) -> Outcome<JsonBatch> {
-        let items: Vec<String> = values.par_iter().map(to_json).collect::<Outcome<_>>()?;
-        let mut chunks = Vec::new();
-        let mut chunk = String::from("[");
-        for item in items {
-            if chunk.len() > 1 && chunk.len() + item.len() > CHUNK_BYTES {
-                chunk.push(']');
-                chunks.push(std::mem::replace(&mut chunk, String::from("[")));
+/// Encodes many values, in parallel, for one JS array.
+pub(crate) fn encode_batch<T: Serialize + Sync>(values: &[T]) -> Outcome<Encoded> {
+    encode_batch_cut_at(values, tape::SEGMENT_STRING_BYTES, tape::SEGMENT_OPS)
+}
+
+/// [`encode_batch`], cutting segments at `limit` string bytes or
+/// `ops_limit` ops.
+pub(crate) fn encode_batch_cut_at<T: Serialize + Sync>(
+    values: &[T],
+    limit: usize,
+    ops_limit: usize,
+) -> Outcome<Encoded> {
+    // A few pieces per worker (reports differ in size); each piece has its
+    // own strings, so not too small.
+    let pieces = rayon::current_num_threads().max(1) * 2;
+    let size = values.len().div_ceil(pieces).max(256);
+    let parts: Vec<Vec<Segment>> = values
+        .par_chunks(size)
+        .map(|chunk| {
+            let mut encoder = Encoder::with_limits(limit, ops_limit);
+            for value in chunk {
+                encoder.push(value)?;
             }
-            if chunk.len() > 1 {
-                chunk.push(',');
-            }
-            chunk.push_str(&item);
-        }
-        chunk.push(']');
-        chunks.push(chunk);
-        Ok(JsonBatch {
-            chunks,
-            len: values.len(),
+            encoder.finish()
         })
+        .collect::<Outcome<_>>()?;
+    Ok(Encoded {
+        segments: parts.into_iter().flatten().collect(),
+        single: false,
+    })
+}
+
+impl Encoded {
+    /// How many ops (values) were written (for the benchmarks).
+    #[cfg(feature = "testing")]
+    pub(crate) fn ops(&self) -> usize {
+        self.segments.iter().map(|s| s.ops.len()).sum()
+    }
+
+    /// How many segments (for the tests).
+    #[cfg(feature = "testing")]
+    pub(crate) fn segments(&self) -> usize {
+        self.segments.len()
     }
 }
 
-fn json_parse<'env>(env: &'env Env) -> napi::Result<Function<'env, String, Unknown<'env>>> {
-    let json: Object<'env> = env.get_global()?.get_named_property("JSON")?;
-    json.get_named_property("parse")
+/// The decoder of this Node environment and how many shapes it knows.
+struct Decoder {
+    decode: UnknownRef,
+    known_shapes: usize,
 }
 
-/// Materializes one JSON text as a JS value.
-pub(crate) fn parse(env: &Env, json: String) -> Outcome<Unknown<'_>> {
-    Ok(json_parse(env)?.call(json)?)
-}
-
-/// Materializes a batch as one JS array.
-pub(crate) fn parse_batch(env: &Env, batch: JsonBatch) -> Outcome<Unknown<'_>> {
-    let parse = json_parse(env)?;
-    let mut chunks = batch.chunks.into_iter();
-    if chunks.len() == 1 {
-        return Ok(parse.call(chunks.next().unwrap_or_default())?);
+fn decoder(env: &Env) -> Outcome<&'static mut Decoder> {
+    if env.get_instance_data::<Decoder>()?.is_none() {
+        let decode: Unknown<'_> = env.run_script(DECODER)?;
+        let decoder = Decoder {
+            decode: decode.create_ref()?,
+            known_shapes: 0,
+        };
+        // At teardown the environment frees its references itself.
+        env.set_instance_data(decoder, (), |context| std::mem::forget(context.value))?;
     }
-    let mut out = env.create_array(u32::try_from(batch.len).unwrap_or(u32::MAX))?;
-    let mut index = 0u32;
-    for chunk in chunks {
-        let part = Array::from_unknown(parse.call(chunk)?)?;
-        for i in 0..part.len() {
-            if let Some(item) = part.get::<Unknown<'_>>(i)? {
-                out.set(index, item)?;
-            }
-            index += 1;
+    env.get_instance_data::<Decoder>()?
+        .ok_or_else(|| Failure::Internal("the report decoder is not installed".into()))
+}
+
+/// Materializes encoded values as JS values (on the JS thread).
+pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
+    let decoder = decoder(env)?;
+    let shapes = tape::shape_count();
+    let first = u32::try_from(decoder.known_shapes)
+        .map_err(|_| Failure::Internal("too many struct shapes".into()))?;
+    let new_shapes =
+        (shapes > decoder.known_shapes).then(|| tape::shapes_json(decoder.known_shapes, shapes));
+    let mut segments = encoded.segments.into_iter();
+    // An empty batch has no segment.
+    let head = segments.next().unwrap_or_else(|| Segment {
+        strings: "[]".into(),
+        ..Segment::default()
+    });
+    let more = if segments.len() == 0 {
+        None
+    } else {
+        let mut more = env.create_array(0)?;
+        let mut index = 0u32;
+        for segment in segments {
+            more.set(index, ArrayBuffer::copy_from(env, segment.bytes())?)?;
+            more.set(index + 1, segment.nums.len() as f64)?;
+            more.set(index + 2, segment.strings)?;
+            more.set(index + 3, segment.count)?;
+            index += 4;
         }
-    }
-    Ok(out.to_unknown())
+        Some(more)
+    };
+    let decode: Function<'_, FnArgs<DecodeArgs<'_>>> =
+        Function::from_unknown(decoder.decode.get_value(env)?)?;
+    let value = decode.call(
+        (
+            first,
+            new_shapes,
+            encoded.single,
+            ArrayBuffer::copy_from(env, head.bytes())?,
+            head.nums.len() as f64,
+            head.strings,
+            head.count,
+            more,
+        )
+            .into(),
+    )?;
+    // Only now: after a failed call the shapes are sent again (to the same ids).
+    decoder.known_shapes = shapes;
+    Ok(value)
 }
+
+/// `decode(firstShape, newShapes, single, buffer, numbers, strings, count, more)`.
+type DecodeArgs<'env> = (
+    u32,
+    Option<String>,
+    bool,
+    ArrayBuffer<'env>,
+    f64,
+    String,
+    u32,
+    Option<Array<'env>>,
+);

@@ -1,0 +1,144 @@
+// The JS half of the report transfer (see transport.rs): turns the op tape
+// that the Rust encoder writes into plain objects, as `JSON.parse` of the
+// core's serde JSON (camelCase fields) would. Compiled once per Node
+// environment (main thread, each worker) by `napi_run_script`; this
+// expression evaluates to the `decode` function.
+//
+// A segment is four values: an ArrayBuffer holding `nums` (f64: the numbers
+// that are not small integers, in order) then `ops` (u32: one op per value,
+// `payload << 4 | tag`); the number of `nums`; `strings` (the JSON text of
+// an array of the segment's distinct strings); `count` (how many top-level
+// values). Struct objects are built by one
+// generated object literal per shape (field names in serde order), so every
+// report of a kind has the same hidden class and the keys come out in the
+// order `JSON.parse` gives.
+;(function () {
+  'use strict'
+  // Tags: the low four bits of an op (transport.rs `Tag`).
+  const NUM = 0 // the next entry of `nums`
+  const INT = 1 // the payload is the number (an integer below 2^28)
+  const STR = 2 // the payload indexes the segment's strings
+  const NULL = 3
+  const FALSE = 4
+  const TRUE = 5
+  const ARRAY = 6 // values until END
+  const STRUCT = 7 // the payload is a shape id; one value per field follows
+  const MAP = 8 // key, value pairs until END
+  const END = 9
+  const NEG_INT = 10 // the payload is minus the number
+  const ITEMS = 11 // an array of `payload` values
+
+  // Taken once, so that later changes to these globals do not reach the decoder.
+  const parse = JSON.parse
+  const defineProperty = Object.defineProperty
+  const F64 = Float64Array
+  const U32 = Uint32Array
+  /** Object builders by shape id. */
+  const shapes = []
+  let nums = null
+  let ops = null
+  let strings = null
+  let n = 0
+  let o = 0
+
+  function value() {
+    const op = ops[o++]
+    switch (op & 15) {
+      case NUM:
+        return nums[n++]
+      case INT:
+        return op >>> 4
+      case NEG_INT:
+        return -(op >>> 4)
+      case STR:
+        return strings[op >>> 4]
+      case NULL:
+        return null
+      case FALSE:
+        return false
+      case TRUE:
+        return true
+      case ARRAY: {
+        const array = []
+        while (ops[o] !== END) array[array.length] = value()
+        o++
+        return array
+      }
+      case ITEMS: {
+        const length = op >>> 4
+        // Allocated at its size (as JSON.parse does), except very long ones,
+        // which `new Array(n)` would make sparse.
+        const array = length <= 1024 ? new Array(length) : []
+        for (let i = 0; i < length; i++) array[i] = value()
+        return array
+      }
+      case STRUCT:
+        return shapes[op >>> 4]()
+      case MAP: {
+        const map = {}
+        while (ops[o] !== END) {
+          const key = value()
+          const item = value()
+          // As JSON.parse: an own property, even for "__proto__".
+          if (key === '__proto__') defineProperty(map, key, { value: item, writable: true, enumerable: true, configurable: true })
+          else map[key] = item
+        }
+        o++
+        return map
+      }
+    }
+    throw new Error(`empathize: corrupt report transfer (op ${op} at ${o - 1})`)
+  }
+
+  /** A builder for objects with these keys, in this order. */
+  function shape(keys) {
+    const literal = keys.map((key) => `${JSON.stringify(key)}: value()`).join(', ')
+    try {
+      return new Function('value', `return function () { return { ${literal} } }`)(value)
+    } catch {
+      // Code generation from strings is disabled (--disallow-code-generation-from-strings):
+      // the same objects, one property at a time.
+      return function () {
+        const object = {}
+        for (let i = 0; i < keys.length; i++) object[keys[i]] = value()
+        return object
+      }
+    }
+  }
+
+  function start(buffer, numbers, segmentStrings) {
+    nums = new F64(buffer, 0, numbers)
+    ops = new U32(buffer, numbers * 8)
+    strings = parse(segmentStrings)
+    n = 0
+    o = 0
+  }
+
+  /**
+   * `newShapes`: null, or the JSON text of the key lists of the shapes with
+   * ids `firstShape`, `firstShape + 1`, …. Then the first segment (`buffer`,
+   * `numbers`, `strings`, `count`) and `more`: null or the other segments, four
+   * entries each. `single`: return the one value instead of an array.
+   */
+  return function decode(firstShape, newShapes, single, buffer, numbers, segmentStrings, count, more) {
+    if (newShapes !== null) {
+      const lists = parse(newShapes)
+      for (let i = 0; i < lists.length; i++) shapes[firstShape + i] = shape(lists[i])
+    }
+    try {
+      start(buffer, numbers, segmentStrings)
+      if (single) return value()
+      const out = []
+      for (let i = count; i > 0; i--) out[out.length] = value()
+      if (more !== null) {
+        for (let at = 0; at < more.length; at += 4) {
+          start(more[at], more[at + 1], more[at + 2])
+          for (let i = more[at + 3]; i > 0; i--) out[out.length] = value()
+        }
+      }
+      return out
+    } finally {
+      nums = ops = strings = null
+    }
+  }
+})()

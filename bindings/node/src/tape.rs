@@ -1,0 +1,1128 @@
+//! The Rust half of the report transfer: a serde `Serializer` that writes a
+//! value as an op tape that `decode.js` turns into the objects `JSON.parse`
+//! would make of the core's serde JSON with camelCase fields (`camel.rs`).
+//!
+//! A [`Segment`] holds the ops (one `u32` per value: `payload << 4 | tag`),
+//! the numbers that are not small integers (`f64`, bit for bit) and the
+//! distinct strings as the JSON text of one array (one `JSON.parse` on the JS
+//! side makes fresh, flat strings). Structs are written as a shape id, then
+//! their fields' values: the shapes (struct field names, camelCased, in serde
+//! order) are registered once per process and sent to each JS environment
+//! once, so the JS side builds every report of a kind with one object literal.
+//! Compared with JSON text, nothing is formatted or parsed as decimal, the
+//! keys are not repeated per object, and each distinct string is sent once
+//! per segment.
+//!
+//! What the JSON path did is kept: non-finite floats become `null` (as
+//! serde_json writes them), an `f32` becomes the `f64` its shortest decimal
+//! form parses to, enums are externally tagged, map keys must be strings
+//! (integers are written as their decimal text).
+
+use std::fmt::Display;
+use std::hash::BuildHasher;
+use std::sync::{Mutex, OnceLock};
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use serde::ser::{
+    self, Serialize, SerializeMap, SerializeSeq, SerializeStruct, SerializeStructVariant,
+    SerializeTuple, SerializeTupleStruct, SerializeTupleVariant, Serializer,
+};
+
+use crate::camel::camel;
+use crate::errors::{Failure, Outcome};
+
+/// The low four bits of an op (`decode.js` has the same table).
+#[derive(Clone, Copy)]
+#[repr(u32)]
+enum Tag {
+    /// The next entry of `nums`.
+    Num = 0,
+    /// The payload is the value (an integer below [`PAYLOAD_LIMIT`]).
+    Int = 1,
+    /// The payload indexes the segment's strings.
+    Str = 2,
+    Null = 3,
+    False = 4,
+    True = 5,
+    /// Values until [`Tag::End`].
+    Array = 6,
+    /// The payload is a shape id; one value per field follows.
+    Struct = 7,
+    /// Key, value pairs until [`Tag::End`].
+    Map = 8,
+    End = 9,
+    /// The payload is minus the value (a negative integer above −2^28).
+    NegInt = 10,
+    /// The payload is the number of values that follow (no `End`).
+    Items = 11,
+}
+
+/// Payloads are 28 bits (`op >>> 4` in JS stays a small integer).
+const PAYLOAD_LIMIT: u64 = 1 << 28;
+
+/// The most string bytes in one segment: the JSON text of the strings becomes
+/// one V8 string (at most 2^29 − 24 UTF-16 units), so stay well below.
+pub(crate) const SEGMENT_STRING_BYTES: usize = 1 << 27;
+
+/// The most ops in one segment before it is cut (64 MB of ops, about
+/// 100 000 reports): big batches cross in several buffers, not one huge one.
+pub(crate) const SEGMENT_OPS: usize = 1 << 24;
+
+/// Encoded values, ready for `decode.js`.
+#[derive(Debug, Default)]
+pub(crate) struct Segment {
+    pub(crate) nums: Vec<f64>,
+    pub(crate) ops: Vec<u32>,
+    /// The JSON text of an array of the distinct strings.
+    pub(crate) strings: String,
+    /// Top-level values.
+    pub(crate) count: u32,
+}
+
+impl Segment {
+    /// The numbers then the ops, in native byte order: one `ArrayBuffer`
+    /// that JS reads through a `Float64Array` and a `Uint32Array`.
+    pub(crate) fn bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(self.nums.len() * 8 + self.ops.len() * 4);
+        for num in &self.nums {
+            bytes.extend_from_slice(&num.to_ne_bytes());
+        }
+        for op in &self.ops {
+            bytes.extend_from_slice(&op.to_ne_bytes());
+        }
+        bytes
+    }
+}
+
+/// The error of the encoder (serde needs one of its own).
+#[derive(Debug)]
+pub(crate) struct TapeError(String);
+
+impl Display for TapeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TapeError {}
+
+impl ser::Error for TapeError {
+    fn custom<T: Display>(msg: T) -> Self {
+        TapeError(msg.to_string())
+    }
+}
+
+impl From<TapeError> for Failure {
+    fn from(err: TapeError) -> Self {
+        Failure::Internal(format!("encoding a report: {err}"))
+    }
+}
+
+type Res<T = ()> = Result<T, TapeError>;
+
+/// A struct's name and field names (as serde gives them), process-wide.
+struct Shape {
+    name: &'static str,
+    keys: Vec<&'static str>,
+}
+
+fn registry() -> &'static Mutex<Vec<Shape>> {
+    static SHAPES: OnceLock<Mutex<Vec<Shape>>> = OnceLock::new();
+    SHAPES.get_or_init(Default::default)
+}
+
+/// The id of a shape, registering it if new.
+fn register(name: &'static str, keys: &[&'static str]) -> Res<u32> {
+    let mut shapes = registry()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let found = shapes.iter().position(|s| s.name == name && s.keys == keys);
+    let id = match found {
+        Some(id) => id,
+        None => {
+            shapes.push(Shape {
+                name,
+                keys: keys.to_vec(),
+            });
+            shapes.len() - 1
+        }
+    };
+    if id as u64 >= PAYLOAD_LIMIT {
+        return Err(TapeError("too many struct shapes".into()));
+    }
+    Ok(id as u32)
+}
+
+/// How many shapes are registered.
+pub(crate) fn shape_count() -> usize {
+    registry()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .len()
+}
+
+/// The JSON text of the camelCased key lists of shapes `from..to`.
+pub(crate) fn shapes_json(from: usize, to: usize) -> String {
+    let shapes = registry()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let lists: Vec<Vec<&str>> = shapes[from..to.min(shapes.len())]
+        .iter()
+        .map(|s| s.keys.iter().map(|k| camel(k)).collect())
+        .collect();
+    // Vectors of strings always serialize.
+    serde_json::to_string(&lists).unwrap_or_default()
+}
+
+/// What an encoder keeps between uses on one thread: the shapes it has
+/// looked up and the (cleared) string table, with their capacity.
+#[derive(Default)]
+struct Scratch {
+    /// Shapes seen on this thread: (name, keys, id).
+    shapes: Vec<(&'static str, Vec<&'static str>, u32)>,
+    /// The distinct strings of the segment, one after the other.
+    arena: String,
+    /// Where each distinct string is in `arena`.
+    spans: Vec<(usize, usize)>,
+    /// A string's hash → its index.
+    index: FxHashMap<u64, u32>,
+    /// The sizes of the last segment (ops, nums, string bytes), capped: the
+    /// next one starts with that capacity instead of growing step by step.
+    hint: (usize, usize, usize),
+}
+
+/// The most capacity a hint asks for.
+const HINT_CAP: usize = 1 << 14;
+
+impl Scratch {
+    fn segment(&self) -> (Segment, Vec<u8>) {
+        let (ops, nums, strings) = self.hint;
+        let segment = Segment {
+            nums: Vec::with_capacity(nums),
+            ops: Vec::with_capacity(ops),
+            strings: String::new(),
+            count: 0,
+        };
+        let mut text = Vec::with_capacity(strings.max(2));
+        text.push(b'[');
+        (segment, text)
+    }
+
+    fn clear_strings(&mut self) {
+        self.arena.clear();
+        self.spans.clear();
+        self.index.clear();
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Writes values into segments.
+pub(crate) struct Encoder {
+    done: Vec<Segment>,
+    seg: Segment,
+    /// The JSON array text of the strings, without its closing bracket.
+    strings: Vec<u8>,
+    scratch: Box<Scratch>,
+    /// The field names of the open structs, innermost last.
+    keys: Vec<&'static str>,
+    /// Cut segments when their strings pass this many bytes…
+    limit: usize,
+    /// …or their ops this many.
+    ops_limit: usize,
+}
+
+impl Encoder {
+    pub(crate) fn new() -> Encoder {
+        Encoder::with_limits(SEGMENT_STRING_BYTES, SEGMENT_OPS)
+    }
+
+    /// An encoder that cuts segments at `limit` string bytes or `ops_limit`
+    /// ops (tests use small limits).
+    pub(crate) fn with_limits(limit: usize, ops_limit: usize) -> Encoder {
+        let mut scratch = SCRATCH.with(|cell| cell.take()).unwrap_or_default();
+        scratch.clear_strings();
+        let (seg, strings) = scratch.segment();
+        Encoder {
+            done: Vec::new(),
+            seg,
+            strings,
+            scratch,
+            keys: Vec::new(),
+            limit,
+            ops_limit,
+        }
+    }
+
+    /// Appends one top-level value; starts a new segment after it when the
+    /// strings grow too long for one JS string (or the ops too many).
+    pub(crate) fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Outcome<()> {
+        value.serialize(&mut *self)?;
+        self.seg.count += 1;
+        if self.strings.len() > self.limit || self.seg.ops.len() > self.ops_limit {
+            self.cut(true)?;
+        }
+        Ok(())
+    }
+
+    /// Closes the current segment (and opens the next when `more`).
+    fn cut(&mut self, more: bool) -> Outcome<()> {
+        self.scratch.hint = (
+            self.seg.ops.len().min(HINT_CAP),
+            self.seg.nums.len().min(HINT_CAP),
+            self.strings.len().min(HINT_CAP) + 1,
+        );
+        let (next, text) = if more {
+            self.scratch.segment()
+        } else {
+            Default::default()
+        };
+        let mut strings = std::mem::replace(&mut self.strings, text);
+        strings.push(b']');
+        let mut seg = std::mem::replace(&mut self.seg, next);
+        seg.strings = String::from_utf8(strings)
+            .map_err(|e| Failure::Internal(format!("encoding a report: {e}")))?;
+        self.scratch.clear_strings();
+        self.done.push(seg);
+        Ok(())
+    }
+
+    /// The segments written.
+    pub(crate) fn finish(mut self) -> Outcome<Vec<Segment>> {
+        if self.seg.count > 0 || self.done.is_empty() {
+            self.cut(false)?;
+        }
+        let scratch = std::mem::take(&mut self.scratch);
+        SCRATCH.with(|cell| cell.set(Some(scratch)));
+        Ok(self.done)
+    }
+
+    fn op(&mut self, tag: Tag, payload: u32) {
+        self.seg.ops.push(payload << 4 | tag as u32);
+    }
+
+    fn tag(&mut self, tag: Tag) {
+        self.op(tag, 0);
+    }
+
+    fn uint(&mut self, v: u64) {
+        if v < PAYLOAD_LIMIT {
+            self.op(Tag::Int, v as u32);
+        } else {
+            self.num(v as f64);
+        }
+    }
+
+    fn int(&mut self, v: i64) {
+        if v >= 0 {
+            self.uint(v as u64);
+        } else if v.unsigned_abs() < PAYLOAD_LIMIT {
+            self.op(Tag::NegInt, v.unsigned_abs() as u32);
+        } else {
+            self.num(v as f64);
+        }
+    }
+
+    fn num(&mut self, v: f64) {
+        if v.is_finite() {
+            self.tag(Tag::Num);
+            self.seg.nums.push(v);
+        } else {
+            // serde_json writes NaN and ±infinity as null.
+            self.tag(Tag::Null);
+        }
+    }
+
+    /// Writes a string op; each distinct string goes to the table once (a
+    /// hash collision only costs a second copy).
+    fn string(&mut self, s: &str) -> Res {
+        let hash = FxBuildHasher.hash_one(s);
+        let scratch = &mut *self.scratch;
+        if let Some(&index) = scratch.index.get(&hash) {
+            let (start, end) = scratch.spans[index as usize];
+            if &scratch.arena[start..end] == s {
+                self.op(Tag::Str, index);
+                return Ok(());
+            }
+        }
+        let index = scratch.spans.len() as u64;
+        if index >= PAYLOAD_LIMIT {
+            return Err(TapeError("too many distinct strings".into()));
+        }
+        let index = index as u32;
+        let start = scratch.arena.len();
+        scratch.arena.push_str(s);
+        scratch.spans.push((start, scratch.arena.len()));
+        scratch.index.entry(hash).or_insert(index);
+        if index > 0 {
+            self.strings.push(b',');
+        }
+        serde_json::to_writer(&mut self.strings, s).map_err(|e| TapeError(e.to_string()))?;
+        self.op(Tag::Str, index);
+        Ok(())
+    }
+
+    fn shape_id(&mut self, name: &'static str, mark: usize) -> Res<u32> {
+        let keys = &self.keys[mark..];
+        let shapes = &mut self.scratch.shapes;
+        if let Some(&(_, _, id)) = shapes
+            .iter()
+            .find(|(n, k, _)| *n == name && k.as_slice() == keys)
+        {
+            return Ok(id);
+        }
+        let id = register(name, keys)?;
+        shapes.push((name, keys.to_vec(), id));
+        Ok(id)
+    }
+}
+
+/// An open struct: its op is written when its fields are known.
+pub(crate) struct Struct<'a> {
+    enc: &'a mut Encoder,
+    name: &'static str,
+    /// Index of its op.
+    at: usize,
+    /// Where its field names start in `enc.keys`.
+    mark: usize,
+    /// A struct variant: close the `{variant: …}` wrapper too.
+    variant: bool,
+}
+
+impl Struct<'_> {
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
+        self.enc.keys.push(key);
+        value.serialize(&mut *self.enc)
+    }
+
+    fn close(self) -> Res {
+        let id = self.enc.shape_id(self.name, self.mark)?;
+        self.enc.keys.truncate(self.mark);
+        self.enc.seg.ops[self.at] = id << 4 | Tag::Struct as u32;
+        if self.variant {
+            self.enc.tag(Tag::End);
+        }
+        Ok(())
+    }
+}
+
+/// An open array or map; `wrapped` also closes a `{variant: …}` wrapper.
+/// An array's op becomes `Items` with its length (JS allocates it at its
+/// size); a map (or an array too long for a payload) ends with an `End` op.
+pub(crate) struct Open<'a> {
+    enc: &'a mut Encoder,
+    wrapped: bool,
+    /// Index of an array's op (`None` for a map).
+    at: Option<usize>,
+    items: u64,
+}
+
+impl<'a> Open<'a> {
+    fn array(enc: &'a mut Encoder, wrapped: bool) -> Open<'a> {
+        let at = Some(enc.seg.ops.len());
+        enc.tag(Tag::Array);
+        Open {
+            enc,
+            wrapped,
+            at,
+            items: 0,
+        }
+    }
+
+    fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+        self.items += 1;
+        value.serialize(&mut *self.enc)
+    }
+
+    fn close(self) -> Res {
+        match self.at {
+            Some(at) if self.items < PAYLOAD_LIMIT => {
+                self.enc.seg.ops[at] = (self.items as u32) << 4 | Tag::Items as u32;
+            }
+            _ => self.enc.tag(Tag::End),
+        }
+        if self.wrapped {
+            self.enc.tag(Tag::End);
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Serializer for &'a mut Encoder {
+    type Ok = ();
+    type Error = TapeError;
+    type SerializeSeq = Open<'a>;
+    type SerializeTuple = Open<'a>;
+    type SerializeTupleStruct = Open<'a>;
+    type SerializeTupleVariant = Open<'a>;
+    type SerializeMap = Open<'a>;
+    type SerializeStruct = Struct<'a>;
+    type SerializeStructVariant = Struct<'a>;
+
+    fn serialize_bool(self, v: bool) -> Res {
+        self.tag(if v { Tag::True } else { Tag::False });
+        Ok(())
+    }
+
+    fn serialize_i8(self, v: i8) -> Res {
+        self.int(v.into());
+        Ok(())
+    }
+
+    fn serialize_i16(self, v: i16) -> Res {
+        self.int(v.into());
+        Ok(())
+    }
+
+    fn serialize_i32(self, v: i32) -> Res {
+        self.int(v.into());
+        Ok(())
+    }
+
+    fn serialize_i64(self, v: i64) -> Res {
+        self.int(v);
+        Ok(())
+    }
+
+    fn serialize_i128(self, v: i128) -> Res {
+        self.num(v as f64);
+        Ok(())
+    }
+
+    fn serialize_u8(self, v: u8) -> Res {
+        self.uint(v.into());
+        Ok(())
+    }
+
+    fn serialize_u16(self, v: u16) -> Res {
+        self.uint(v.into());
+        Ok(())
+    }
+
+    fn serialize_u32(self, v: u32) -> Res {
+        self.uint(v.into());
+        Ok(())
+    }
+
+    fn serialize_u64(self, v: u64) -> Res {
+        self.uint(v);
+        Ok(())
+    }
+
+    fn serialize_u128(self, v: u128) -> Res {
+        self.num(v as f64);
+        Ok(())
+    }
+
+    fn serialize_f32(self, v: f32) -> Res {
+        // JSON has the f32's shortest decimal form, which JS reads as an f64.
+        let wide = if v.is_finite() {
+            v.to_string().parse::<f64>().unwrap_or(f64::from(v))
+        } else {
+            f64::NAN
+        };
+        self.num(wide);
+        Ok(())
+    }
+
+    fn serialize_f64(self, v: f64) -> Res {
+        self.num(v);
+        Ok(())
+    }
+
+    fn serialize_char(self, v: char) -> Res {
+        self.string(v.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_str(self, v: &str) -> Res {
+        self.string(v)
+    }
+
+    fn serialize_bytes(self, v: &[u8]) -> Res {
+        self.tag(Tag::Array);
+        for &b in v {
+            self.uint(b.into());
+        }
+        self.tag(Tag::End);
+        Ok(())
+    }
+
+    fn serialize_none(self) -> Res {
+        self.tag(Tag::Null);
+        Ok(())
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Res {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Res {
+        self.tag(Tag::Null);
+        Ok(())
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Res {
+        self.tag(Tag::Null);
+        Ok(())
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Res {
+        self.string(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Res {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Res {
+        self.tag(Tag::Map);
+        self.string(variant)?;
+        value.serialize(&mut *self)?;
+        self.tag(Tag::End);
+        Ok(())
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Res<Open<'a>> {
+        Ok(Open::array(self, false))
+    }
+
+    fn serialize_tuple(self, len: usize) -> Res<Open<'a>> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Res<Open<'a>> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Res<Open<'a>> {
+        self.tag(Tag::Map);
+        self.string(variant)?;
+        Ok(Open::array(self, true))
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Res<Open<'a>> {
+        self.tag(Tag::Map);
+        Ok(Open {
+            enc: self,
+            wrapped: false,
+            at: None,
+            items: 0,
+        })
+    }
+
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Res<Struct<'a>> {
+        let at = self.seg.ops.len();
+        self.tag(Tag::Struct);
+        let mark = self.keys.len();
+        Ok(Struct {
+            enc: self,
+            name,
+            at,
+            mark,
+            variant: false,
+        })
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Res<Struct<'a>> {
+        self.tag(Tag::Map);
+        self.string(variant)?;
+        let mut open = self.serialize_struct(variant, len)?;
+        open.variant = true;
+        Ok(open)
+    }
+}
+
+macro_rules! elements {
+    ($($trait:ident :: $method:ident;)*) => {$(
+        impl $trait for Open<'_> {
+            type Ok = ();
+            type Error = TapeError;
+
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+                self.item(value)
+            }
+
+            fn end(self) -> Res {
+                self.close()
+            }
+        }
+    )*};
+}
+
+elements! {
+    SerializeSeq::serialize_element;
+    SerializeTuple::serialize_element;
+    SerializeTupleStruct::serialize_field;
+    SerializeTupleVariant::serialize_field;
+}
+
+impl SerializeMap for Open<'_> {
+    type Ok = ();
+    type Error = TapeError;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Res {
+        key.serialize(MapKey(&mut *self.enc))
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+        value.serialize(&mut *self.enc)
+    }
+
+    fn end(self) -> Res {
+        self.close()
+    }
+}
+
+impl SerializeStruct for Struct<'_> {
+    type Ok = ();
+    type Error = TapeError;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
+        self.field(key, value)
+    }
+
+    fn end(self) -> Res {
+        self.close()
+    }
+}
+
+impl SerializeStructVariant for Struct<'_> {
+    type Ok = ();
+    type Error = TapeError;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
+        self.field(key, value)
+    }
+
+    fn end(self) -> Res {
+        self.close()
+    }
+}
+
+/// Map keys: strings, or integers written as their decimal text, as
+/// serde_json accepts them.
+struct MapKey<'a>(&'a mut Encoder);
+
+fn key_must_be_a_string() -> TapeError {
+    TapeError("key must be a string".into())
+}
+
+macro_rules! integer_keys {
+    ($($method:ident($ty:ty);)*) => {$(
+        fn $method(self, v: $ty) -> Res {
+            self.0.string(&v.to_string())
+        }
+    )*};
+}
+
+macro_rules! refused_keys {
+    ($($method:ident($ty:ty);)*) => {$(
+        fn $method(self, _v: $ty) -> Res {
+            Err(key_must_be_a_string())
+        }
+    )*};
+}
+
+impl Serializer for MapKey<'_> {
+    type Ok = ();
+    type Error = TapeError;
+    type SerializeSeq = ser::Impossible<(), TapeError>;
+    type SerializeTuple = ser::Impossible<(), TapeError>;
+    type SerializeTupleStruct = ser::Impossible<(), TapeError>;
+    type SerializeTupleVariant = ser::Impossible<(), TapeError>;
+    type SerializeMap = ser::Impossible<(), TapeError>;
+    type SerializeStruct = ser::Impossible<(), TapeError>;
+    type SerializeStructVariant = ser::Impossible<(), TapeError>;
+
+    integer_keys! {
+        serialize_i8(i8);
+        serialize_i16(i16);
+        serialize_i32(i32);
+        serialize_i64(i64);
+        serialize_i128(i128);
+        serialize_u8(u8);
+        serialize_u16(u16);
+        serialize_u32(u32);
+        serialize_u64(u64);
+        serialize_u128(u128);
+    }
+
+    refused_keys! {
+        serialize_bool(bool);
+        serialize_f32(f32);
+        serialize_f64(f64);
+        serialize_bytes(&[u8]);
+    }
+
+    fn serialize_char(self, v: char) -> Res {
+        self.0.string(v.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_str(self, v: &str) -> Res {
+        self.0.string(v)
+    }
+
+    fn serialize_none(self) -> Res {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Res {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit(self) -> Res {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Res {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Res {
+        self.0.string(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Res {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Res {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Res<Self::SerializeSeq> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Res<Self::SerializeTuple> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Res<Self::SerializeTupleStruct> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Res<Self::SerializeTupleVariant> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Res<Self::SerializeMap> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Res<Self::SerializeStruct> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Res<Self::SerializeStructVariant> {
+        Err(key_must_be_a_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Serialize;
+
+    use super::*;
+    use crate::reference::to_json;
+
+    /// What `decode.js` does, as JSON text (serde_json's number format).
+    struct Reader<'a> {
+        seg: &'a Segment,
+        strings: Vec<String>,
+        shapes: &'a [Vec<String>],
+        n: usize,
+        o: usize,
+    }
+
+    impl Reader<'_> {
+        fn value(&mut self, out: &mut String) {
+            let op = self.seg.ops[self.o];
+            self.o += 1;
+            let payload = (op >> 4) as usize;
+            match op & 15 {
+                0 => {
+                    out.push_str(&serde_json::to_string(&self.seg.nums[self.n]).unwrap());
+                    self.n += 1;
+                }
+                1 => out.push_str(&payload.to_string()),
+                10 => out.push_str(&format!("-{payload}")),
+                11 => {
+                    out.push('[');
+                    for i in 0..payload {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        self.value(out);
+                    }
+                    out.push(']');
+                }
+                2 => out.push_str(&serde_json::to_string(&self.strings[payload]).unwrap()),
+                3 => out.push_str("null"),
+                4 => out.push_str("false"),
+                5 => out.push_str("true"),
+                6 | 8 => {
+                    let map = op & 15 == 8;
+                    out.push(if map { '{' } else { '[' });
+                    let mut first = true;
+                    while self.seg.ops[self.o] != Tag::End as u32 {
+                        if !first {
+                            out.push(',');
+                        }
+                        first = false;
+                        self.value(out);
+                        if map {
+                            out.push(':');
+                            self.value(out);
+                        }
+                    }
+                    self.o += 1;
+                    out.push(if map { '}' } else { ']' });
+                }
+                7 => {
+                    let keys = &self.shapes[payload];
+                    out.push('{');
+                    for (i, key) in keys.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push_str(&serde_json::to_string(key).unwrap());
+                        out.push(':');
+                        self.value(out);
+                    }
+                    out.push('}');
+                }
+                tag => panic!("bad tag {tag}"),
+            }
+        }
+    }
+
+    /// The values of the segments, as JSON texts.
+    fn read(segments: &[Segment]) -> Vec<String> {
+        let shapes: Vec<Vec<String>> =
+            serde_json::from_str(&shapes_json(0, shape_count())).unwrap();
+        let mut out = Vec::new();
+        for seg in segments {
+            let mut reader = Reader {
+                seg,
+                strings: serde_json::from_str(&seg.strings).unwrap(),
+                shapes: &shapes,
+                n: 0,
+                o: 0,
+            };
+            for _ in 0..seg.count {
+                let mut text = String::new();
+                reader.value(&mut text);
+                out.push(text);
+            }
+            assert_eq!(reader.o, seg.ops.len(), "every op read");
+            assert_eq!(reader.n, seg.nums.len(), "every number read");
+        }
+        out
+    }
+
+    #[derive(Serialize)]
+    enum Kind {
+        Plain,
+        Wrapped(u8),
+        Pair(i32, &'static str),
+        Shaped { follow_up: Option<f64> },
+    }
+
+    #[derive(Serialize)]
+    struct Inner {
+        match_index: Option<u32>,
+        value: f64,
+    }
+
+    #[derive(Serialize)]
+    struct Sample {
+        score: f64,
+        small: f32,
+        negative: i64,
+        zero: f64,
+        flags: Vec<&'static str>,
+        inner_list: Vec<Inner>,
+        counts: BTreeMap<u32, &'static str>,
+        named: BTreeMap<String, bool>,
+        kinds: Vec<Kind>,
+        text: String,
+        letter: char,
+        nothing: (),
+        tuple: (u8, String),
+        not_a_number: f64,
+        infinite: f32,
+    }
+
+    fn sample(i: u32) -> Sample {
+        Sample {
+            score: 1.5499999999999998 * f64::from(i),
+            small: 0.1,
+            negative: -3 - i64::from(i),
+            zero: -0.0,
+            flags: vec!["policy_wall", "non_apology", "policy_wall"],
+            inner_list: vec![
+                Inner {
+                    match_index: None,
+                    value: -0.4,
+                },
+                Inner {
+                    match_index: Some(i),
+                    value: 0.9,
+                },
+            ],
+            counts: BTreeMap::from([(7, "seven"), (i + 100, "more")]),
+            named: BTreeMap::from([("__proto__".to_string(), true), ("b_c".into(), false)]),
+            kinds: vec![
+                Kind::Plain,
+                Kind::Wrapped(4),
+                Kind::Pair(-1, "x"),
+                Kind::Shaped {
+                    follow_up: Some(2.0),
+                },
+            ],
+            text: format!("“quoted” \"{i}\" \\ \u{1} 😀 é"),
+            letter: 'ß',
+            nothing: (),
+            tuple: (255, "t".into()),
+            not_a_number: f64::NAN,
+            infinite: f32::INFINITY,
+        }
+    }
+
+    #[test]
+    fn the_tape_reads_back_as_the_reference_json() {
+        let mut encoder = Encoder::new();
+        for i in 0..3 {
+            encoder.push(&sample(i)).unwrap();
+        }
+        let segments = encoder.finish().unwrap();
+        assert_eq!(segments.len(), 1);
+        let expected: Vec<String> = (0..3).map(|i| to_json(&sample(i)).unwrap()).collect();
+        assert_eq!(read(&segments), expected);
+        // Each distinct string once per segment.
+        let strings: Vec<String> = serde_json::from_str(&segments[0].strings).unwrap();
+        let distinct: std::collections::HashSet<&String> = strings.iter().collect();
+        assert_eq!(distinct.len(), strings.len());
+    }
+
+    #[test]
+    fn large_integers_become_the_nearest_double() {
+        let mut encoder = Encoder::new();
+        encoder
+            .push(&[u64::MAX, (1 << 53) + 1, 1 << 28, (1 << 28) - 1])
+            .unwrap();
+        encoder
+            .push(&[i64::MIN, -(1 << 28), 1 - (1 << 28)])
+            .unwrap();
+        let segments = encoder.finish().unwrap();
+        let seg = &segments[0];
+        assert_eq!(
+            seg.nums,
+            vec![
+                u64::MAX as f64,
+                9007199254740992.0,
+                268435456.0,
+                i64::MIN as f64,
+                -268435456.0
+            ]
+        );
+        assert_eq!(seg.ops[4], ((1 << 28) - 1) << 4 | Tag::Int as u32);
+        assert_eq!(seg.ops[8], ((1 << 28) - 1) << 4 | Tag::NegInt as u32);
+    }
+
+    #[test]
+    fn segments_are_cut_at_the_string_and_op_limits() {
+        for (limit, ops_limit) in [(64, usize::MAX), (usize::MAX, 100)] {
+            let mut encoder = Encoder::with_limits(limit, ops_limit);
+            for i in 0..20 {
+                encoder.push(&sample(i)).unwrap();
+            }
+            let segments = encoder.finish().unwrap();
+            assert!(segments.len() > 5, "{} segments", segments.len());
+            assert_eq!(segments.iter().map(|s| s.count).sum::<u32>(), 20);
+            let expected: Vec<String> = (0..20).map(|i| to_json(&sample(i)).unwrap()).collect();
+            assert_eq!(read(&segments), expected);
+        }
+    }
+
+    #[test]
+    fn map_keys_must_be_strings_or_integers() {
+        let mut encoder = Encoder::new();
+        let bad = BTreeMap::from([(vec![1u8], 1u8)]);
+        assert!(
+            matches!(encoder.push(&bad), Err(Failure::Internal(m)) if m.contains("key must be a string"))
+        );
+        assert!(to_json(&bad).is_err(), "the JSON path refuses it too");
+    }
+
+    #[test]
+    fn an_empty_encoder_gives_one_empty_segment() {
+        let segments = Encoder::new().finish().unwrap();
+        assert_eq!(segments.len(), 1);
+        assert_eq!(segments[0].count, 0);
+        assert_eq!(segments[0].strings, "[]");
+    }
+}
