@@ -172,6 +172,10 @@ struct TrieBuilder {
     sequence: Vec<u32>,
     /// Sequences numbered so far.
     sequences: u32,
+    /// The last sequence inserted and the node after each of its terms:
+    /// expansions come sorted, so the next one mostly shares a prefix with
+    /// it, and that prefix costs no lookup.
+    last: Vec<(u32, u32)>,
 }
 
 impl TrieBuilder {
@@ -181,15 +185,23 @@ impl TrieBuilder {
             edges: FxHashMap::default(),
             sequence: vec![0],
             sequences: 0,
+            last: Vec::new(),
         }
     }
 
     /// The number of the sequence `ids` (not empty), a new one if it is new.
     fn insert(&mut self, ids: &[u32]) -> u32 {
-        let mut node = 0u32;
-        for (depth, &id) in ids.iter().enumerate() {
+        let shared = self
+            .last
+            .iter()
+            .zip(ids)
+            .take_while(|((a, _), b)| a == *b)
+            .count();
+        self.last.truncate(shared);
+        let mut node = self.last.last().map_or(0, |&(_, node)| node);
+        for &id in &ids[shared..] {
             let next = self.sequence.len() as u32;
-            let child = if depth == 0 {
+            let child = if node == 0 {
                 if self.root.len() <= id as usize {
                     self.root.resize(id as usize + 1, 0);
                 }
@@ -208,6 +220,7 @@ impl TrieBuilder {
                 self.sequence.push(0);
             }
             node = child;
+            self.last.push((id, node));
         }
         let slot = &mut self.sequence[node as usize];
         if *slot == 0 {
@@ -243,20 +256,25 @@ impl TrieBuilder {
         drop(self.edges);
         drop(next);
 
-        let mut layout = Layout::default();
+        // The array comes out under twice as long as there are nodes.
+        let mut layout = Layout::with_capacity(nodes * 2);
         layout.occupy(0);
-        let mut slot_of = vec![0u32; nodes];
-        let mut slots = vec![Slot::EMPTY];
-        let mut queue = std::collections::VecDeque::from([0u32]);
-        while let Some(node) = queue.pop_front() {
+        let mut slots = Vec::with_capacity(nodes * 2);
+        slots.push(Slot::EMPTY);
+        // Breadth first: `(node, its slot)`, a node's children placed as it
+        // comes off the queue.
+        let mut queue: Vec<(u32, u32)> = Vec::with_capacity(nodes);
+        queue.push((0, 0));
+        let mut head = 0;
+        while let Some(&(node, parent)) = queue.get(head) {
+            head += 1;
             let kids =
                 &mut children[start[node as usize] as usize..start[node as usize + 1] as usize];
-            if kids.is_empty() {
+            let Some(smallest) = (0..kids.len()).min_by_key(|&i| kids[i].0) else {
                 continue;
-            }
-            kids.sort_unstable();
+            };
+            kids.swap(0, smallest);
             let base = layout.place(kids);
-            let parent = slot_of[node as usize];
             slots[parent as usize].base = base;
             for &(id, child) in kids.iter() {
                 let at = (base + id) as usize;
@@ -268,8 +286,7 @@ impl TrieBuilder {
                     check: parent,
                     sequence: self.sequence[child as usize],
                 };
-                slot_of[child as usize] = at as u32;
-                queue.push_back(child);
+                queue.push((child, at as u32));
             }
         }
         slots.shrink_to_fit();
@@ -278,7 +295,7 @@ impl TrieBuilder {
 }
 
 /// Which slots of a double array under construction are taken.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Layout {
     /// `next_free[i]`: `i` when slot `i` is free, else a later slot to look
     /// at (with path halving, as in union–find); slots past the end are free.
@@ -323,8 +340,15 @@ impl Layout {
         self.next_try[i as usize] = i + 1;
     }
 
-    /// A base at which every child of `kids` (sorted by id) finds its slot
-    /// free; takes those slots.
+    fn with_capacity(slots: usize) -> Layout {
+        Layout {
+            next_free: Vec::with_capacity(slots),
+            next_try: Vec::with_capacity(slots),
+        }
+    }
+
+    /// A base at which every child of `kids` (`(id, node)`, the smallest id
+    /// first) finds its slot free; takes those slots.
     fn place(&mut self, kids: &[(u32, u32)]) -> u32 {
         let first = kids[0].0;
         let base = if kids.len() == 1 {
