@@ -59,11 +59,28 @@ pub(crate) struct LearnedEntry {
     pub weight: f64,
 }
 
-/// Which segment of which pattern a trie sequence stands for.
-#[derive(Debug, Clone, Copy)]
-struct SegmentRef {
-    plan: u32,
-    segment: u8,
+/// What a trie sequence does when it matches, packed in a `u32`: the top
+/// two bits say what, the rest which one.
+///
+/// - a whole pattern of a rule: a hit of rule `value`;
+/// - a segment of a gapped pattern: `value` is `plan << 8 | segment`;
+/// - an n-gram of a learned table: entry `value` of [`Compiled::entries`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Action(u32);
+
+impl Action {
+    const KIND: u32 = 3 << 30;
+    const RULE: u32 = 0;
+    const SEGMENT: u32 = 1 << 30;
+    const LEARNED: u32 = 2 << 30;
+    /// Largest value an action holds.
+    const MAX: u32 = (1 << 30) - 1;
+    /// Largest plan index a segment action holds.
+    const MAX_PLAN: u32 = Self::MAX >> 8;
+
+    fn value(self) -> u32 {
+        self.0 & Self::MAX
+    }
 }
 
 /// A pattern of a rule, split at its gaps.
@@ -88,87 +105,270 @@ pub(crate) struct Compiled {
     /// The words sentence shapes are read from.
     pub shapes: ShapeLexicons,
     trie: Trie,
-    /// `refs[ref_start[p]..ref_start[p + 1]]` for sequence `p`.
-    ref_start: Vec<u32>,
-    refs: Vec<SegmentRef>,
+    /// `actions[action_start[p]..action_start[p + 1]]`: what sequence `p`
+    /// does when it matches — rule hits and segments first, then learned
+    /// entries in the order the tables list them.
+    action_start: Vec<u32>,
+    actions: Vec<Action>,
     plans: Vec<PlanInfo>,
-    /// `learned[learned_start[p]..learned_start[p + 1]]`: the learned
-    /// entries of sequence `p`.
-    learned_start: Vec<u32>,
-    learned: Vec<u32>,
     pub entries: Vec<LearnedEntry>,
     pub tables: Vec<LearnedTable>,
     pub sequences: usize,
 }
 
-/// A trie of term-id sequences.
+/// A trie of term-id sequences, as a double array: the child of node `n`
+/// by term `id` is slot `base(n) + id` when that slot's `check` is `n`. A
+/// step reads two slots — no hashing, no search — and the root (slot 0)
+/// puts its children at their term ids, a dense table. Ids no sequence
+/// holds (0 for unknown terms, the lexicon-only words after the known
+/// ones) land on slots whose `check` names another node, or past the end.
 #[derive(Debug, Default)]
 struct Trie {
+    slots: Vec<Slot>,
+}
+
+/// A slot of the double array.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// Where this node's children start (`base + id`).
+    base: u32,
+    /// The parent of the node in this slot ([`Slot::FREE`] for none).
+    check: u32,
+    /// The sequence ending at this node plus one (0: none).
+    sequence: u32,
+}
+
+impl Slot {
+    const FREE: u32 = u32::MAX;
+    const EMPTY: Slot = Slot {
+        base: 0,
+        check: Slot::FREE,
+        sequence: 0,
+    };
+}
+
+impl Trie {
+    /// The child of `node` by term `id` (0: none; the root is no child).
+    /// [`Compiled::find_hits`] inlines this, carrying the slot it stands on.
+    #[cfg(test)]
+    fn step(&self, node: u32, id: u32) -> u32 {
+        let base = self.slots.get(node as usize).map_or(0, |s| s.base);
+        let at = base as usize + id as usize;
+        match self.slots.get(at) {
+            Some(slot) if slot.check == node => at as u32,
+            _ => 0,
+        }
+    }
+}
+
+/// A trie under construction: nodes numbered as they come, edges in a map.
+#[derive(Debug)]
+struct TrieBuilder {
     /// Child of the root for each term id (0: none).
     root: Vec<u32>,
     /// `(node << 32 | term id)` → child, below the root.
     edges: FxHashMap<u64, u32>,
-    /// For each node, a 64-bit filter of the term ids its children take
-    /// (bit [`Trie::filter_bit`] of each): a walk almost always ends at a
-    /// term no child takes, and the filter tells so without a hash lookup.
-    children: Vec<u64>,
-    /// For each node, the sequence ending there plus one (0: none).
-    terminal: Vec<u32>,
+    /// The sequence ending at each node plus one (0: none).
+    sequence: Vec<u32>,
+    /// Sequences numbered so far.
+    sequences: u32,
+    /// The last sequence inserted and the node after each of its terms:
+    /// expansions come sorted, so the next one mostly shares a prefix with
+    /// it, and that prefix costs no lookup.
+    last: Vec<(u32, u32)>,
 }
 
-impl Trie {
-    fn new(vocabulary: usize) -> Trie {
-        Trie {
-            root: vec![0; vocabulary + 1],
+impl TrieBuilder {
+    fn new() -> TrieBuilder {
+        TrieBuilder {
+            root: Vec::new(),
             edges: FxHashMap::default(),
-            children: vec![0],
-            terminal: vec![0],
+            sequence: vec![0],
+            sequences: 0,
+            last: Vec::new(),
         }
     }
 
-    /// The bit of term `id` in a node's filter (the top 6 bits of a
-    /// multiplicative hash, so ids close together spread out).
-    fn filter_bit(id: u32) -> u64 {
-        1 << (id.wrapping_mul(0x9E37_79B9) >> 26)
-    }
-
-    fn insert(&mut self, ids: &[u32], sequence: u32) {
-        let mut node = 0u32;
-        for (depth, &id) in ids.iter().enumerate() {
-            let next = self.terminal.len() as u32;
-            let child = if depth == 0 {
+    /// The number of the sequence `ids` (not empty), a new one if it is new.
+    fn insert(&mut self, ids: &[u32]) -> u32 {
+        let shared = self
+            .last
+            .iter()
+            .zip(ids)
+            .take_while(|((a, _), b)| a == *b)
+            .count();
+        self.last.truncate(shared);
+        let mut node = self.last.last().map_or(0, |&(_, node)| node);
+        for &id in &ids[shared..] {
+            let next = self.sequence.len() as u32;
+            let child = if node == 0 {
+                if self.root.len() <= id as usize {
+                    self.root.resize(id as usize + 1, 0);
+                }
                 let slot = &mut self.root[id as usize];
                 if *slot == 0 {
                     *slot = next;
                 }
                 *slot
             } else {
-                self.children[node as usize] |= Self::filter_bit(id);
                 *self
                     .edges
                     .entry(u64::from(node) << 32 | u64::from(id))
                     .or_insert(next)
             };
             if child == next {
-                self.terminal.push(0);
-                self.children.push(0);
+                self.sequence.push(0);
             }
             node = child;
+            self.last.push((id, node));
         }
-        self.terminal[node as usize] = sequence + 1;
+        let slot = &mut self.sequence[node as usize];
+        if *slot == 0 {
+            self.sequences += 1;
+            *slot = self.sequences;
+        }
+        *slot - 1
     }
 
-    fn step(&self, node: u32, id: u32) -> u32 {
-        if node == 0 {
-            self.root.get(id as usize).copied().unwrap_or(0)
-        } else if self.children[node as usize] & Self::filter_bit(id) == 0 {
-            0
-        } else {
-            self.edges
-                .get(&(u64::from(node) << 32 | u64::from(id)))
-                .copied()
-                .unwrap_or(0)
+    /// Lays the trie out as a double array, breadth first from the root.
+    fn build(self) -> Trie {
+        let nodes = self.sequence.len();
+        // The children of each node, `(id, child)`, grouped by parent.
+        let mut start = vec![0u32; nodes + 1];
+        start[1] = self.root.iter().filter(|&&c| c != 0).count() as u32;
+        for &key in self.edges.keys() {
+            start[(key >> 32) as usize + 1] += 1;
         }
+        for i in 0..nodes {
+            start[i + 1] += start[i];
+        }
+        let mut next = start.clone();
+        let mut children = vec![(0u32, 0u32); start[nodes] as usize];
+        let root = self.root.iter().enumerate().filter(|(_, &c)| c != 0);
+        let below = self
+            .edges
+            .iter()
+            .map(|(&key, &child)| ((key >> 32) as usize, (key as u32, child)));
+        for (parent, edge) in root.map(|(id, &c)| (0, (id as u32, c))).chain(below) {
+            children[next[parent] as usize] = edge;
+            next[parent] += 1;
+        }
+        drop(self.edges);
+        drop(next);
+
+        // The array comes out under twice as long as there are nodes.
+        let mut layout = Layout::with_capacity(nodes * 2);
+        layout.occupy(0);
+        let mut slots = Vec::with_capacity(nodes * 2);
+        slots.push(Slot::EMPTY);
+        // Breadth first: `(node, its slot)`, a node's children placed as it
+        // comes off the queue.
+        let mut queue: Vec<(u32, u32)> = Vec::with_capacity(nodes);
+        queue.push((0, 0));
+        let mut head = 0;
+        while let Some(&(node, parent)) = queue.get(head) {
+            head += 1;
+            let kids =
+                &mut children[start[node as usize] as usize..start[node as usize + 1] as usize];
+            let Some(smallest) = (0..kids.len()).min_by_key(|&i| kids[i].0) else {
+                continue;
+            };
+            kids.swap(0, smallest);
+            let base = layout.place(kids);
+            slots[parent as usize].base = base;
+            for &(id, child) in kids.iter() {
+                let at = (base + id) as usize;
+                if slots.len() <= at {
+                    slots.resize(at + 1, Slot::EMPTY);
+                }
+                slots[at] = Slot {
+                    base: 0,
+                    check: parent,
+                    sequence: self.sequence[child as usize],
+                };
+                queue.push((child, at as u32));
+            }
+        }
+        slots.shrink_to_fit();
+        Trie { slots }
+    }
+}
+
+/// Which slots of a double array under construction are taken.
+#[derive(Debug)]
+struct Layout {
+    /// `next_free[i]`: `i` when slot `i` is free, else a later slot to look
+    /// at (with path halving, as in union–find); slots past the end are free.
+    next_free: Vec<u32>,
+    /// The same over the slots still worth trying as the first child of a
+    /// node with several children: a slot that failed as such once is left
+    /// to single children. That bounds the search by the number of slots
+    /// (the array comes out about 60% full: trying each slot four times
+    /// makes it 70% full but the build 50 M instructions slower).
+    next_try: Vec<u32>,
+}
+
+impl Layout {
+    /// The first slot from `i` on that `links` does not skip.
+    fn find(links: &mut [u32], mut i: u32) -> u32 {
+        while let Some(&n) = links.get(i as usize) {
+            if n == i {
+                break;
+            }
+            let nn = links.get(n as usize).copied().unwrap_or(n);
+            links[i as usize] = nn;
+            i = nn;
+        }
+        i
+    }
+
+    fn is_free(&self, i: u32) -> bool {
+        self.next_free.get(i as usize).is_none_or(|&n| n == i)
+    }
+
+    fn grow(&mut self, i: u32) {
+        let len = self.next_free.len() as u32;
+        if i >= len {
+            self.next_free.extend(len..=i);
+            self.next_try.extend(len..=i);
+        }
+    }
+
+    fn occupy(&mut self, i: u32) {
+        self.grow(i);
+        self.next_free[i as usize] = i + 1;
+        self.next_try[i as usize] = i + 1;
+    }
+
+    fn with_capacity(slots: usize) -> Layout {
+        Layout {
+            next_free: Vec::with_capacity(slots),
+            next_try: Vec::with_capacity(slots),
+        }
+    }
+
+    /// A base at which every child of `kids` (`(id, node)`, the smallest id
+    /// first) finds its slot free; takes those slots.
+    fn place(&mut self, kids: &[(u32, u32)]) -> u32 {
+        let first = kids[0].0;
+        let base = if kids.len() == 1 {
+            Self::find(&mut self.next_free, first) - first
+        } else {
+            let mut at = Self::find(&mut self.next_try, first);
+            loop {
+                let base = at - first;
+                if kids[1..].iter().all(|&(id, _)| self.is_free(base + id)) {
+                    break base;
+                }
+                self.grow(at);
+                self.next_try[at as usize] = at + 1;
+                at = Self::find(&mut self.next_try, at + 1);
+            }
+        };
+        for &(id, _) in kids {
+            self.occupy(base + id);
+        }
+        base
     }
 }
 
@@ -185,9 +385,9 @@ impl Compiled {
             .emoticons()
             .map(|e| normalize::normalize_other(&language, e, TokenKind::Emoticon).into_owned())
             .collect();
-        let mut sequences: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
-        // `(sequence, ref)` pairs, grouped by sequence at the end.
-        let mut seq_refs: Vec<(u32, SegmentRef)> = Vec::new();
+        let mut trie = TrieBuilder::new();
+        // `(sequence, action)` pairs, grouped by sequence at the end.
+        let mut seq_actions: Vec<(u32, Action)> = Vec::new();
         let mut ids: Vec<u32> = Vec::new();
         let mut plans = Vec::new();
         let mut total = 0usize;
@@ -204,6 +404,10 @@ impl Compiled {
                     .map_err(|m| locate(RulePackError::new(m)))?;
                 let plan = expander.plan(&node).map_err(locate)?;
                 let plan_index = plans.len() as u32;
+                let gapped = !plan.gaps.is_empty();
+                if rule_index > Action::MAX as usize || (gapped && plan_index > Action::MAX_PLAN) {
+                    return Err(locate(RulePackError::new("the pack holds too many rules")));
+                }
                 for (segment, seqs) in plan.segments.iter().enumerate() {
                     total += seqs.len();
                     if total > MAX_PACK_SEQUENCES {
@@ -223,21 +427,12 @@ impl Compiled {
                             }
                             symbol_ids[slot]
                         }));
-                        let p = match sequences.get(ids.as_slice()) {
-                            Some(&p) => p,
-                            None => {
-                                let next = sequences.len() as u32;
-                                sequences.insert(ids.clone(), next);
-                                next
-                            }
+                        let action = if gapped {
+                            Action(Action::SEGMENT | plan_index << 8 | segment as u32)
+                        } else {
+                            Action(Action::RULE | rule_index as u32)
                         };
-                        seq_refs.push((
-                            p,
-                            SegmentRef {
-                                plan: plan_index,
-                                segment: segment as u8,
-                            },
-                        ));
+                        seq_actions.push((trie.insert(&ids), action));
                     }
                 }
                 plans.push(PlanInfo {
@@ -248,15 +443,15 @@ impl Compiled {
         }
 
         // Learned n-grams go into the same trie: a text is matched once.
-        // `(sequence, entry)` pairs, grouped by sequence at the end.
-        let mut seq_learned: Vec<(u32, u32)> = Vec::new();
+        // `(sequence, action)` pairs, grouped by sequence at the end.
+        let mut seq_learned: Vec<(u32, Action)> = Vec::new();
         let mut entries = Vec::new();
         let mut tables = Vec::with_capacity(merged.tables.len());
         for (table_index, src) in merged.tables.iter().enumerate() {
             let mut count = 0;
             let mut targets = Vec::with_capacity(src.targets.len());
             for (target_index, target) in src.targets.iter().enumerate() {
-                let mut seen: FxHashMap<Vec<u32>, Option<usize>> = FxHashMap::default();
+                let mut seen: FxHashMap<u32, Option<usize>> = FxHashMap::default();
                 for (ngram, weight, line) in &target.weights {
                     let locate = |msg: String| {
                         RulePackError::new(msg)
@@ -266,16 +461,19 @@ impl Compiled {
                             .with_pack(src.pack.clone())
                     };
                     let terms = ngram_terms(&language, &emoticon_terms, ngram).map_err(locate)?;
-                    let ids: Vec<u32> = terms.iter().map(|t| intern(t)).collect();
-                    if let Some(first) = seen.insert(ids.clone(), *line) {
+                    ids.clear();
+                    ids.extend(terms.iter().map(|t| intern(t)));
+                    let p = trie.insert(&ids);
+                    if let Some(first) = seen.insert(p, *line) {
                         return Err(locate(format!(
                             "duplicate n-gram `{ngram}` (same terms as line {})",
                             first.map_or("?".to_string(), |l| l.to_string())
                         )));
                     }
-                    let next = sequences.len() as u32;
-                    let p = *sequences.entry(ids).or_insert(next);
-                    seq_learned.push((p, entries.len() as u32));
+                    if entries.len() > Action::MAX as usize {
+                        return Err(locate("the pack holds too many n-grams".to_string()));
+                    }
+                    seq_learned.push((p, Action(Action::LEARNED | entries.len() as u32)));
                     entries.push(LearnedEntry {
                         table: table_index as u32,
                         target: target_index as u32,
@@ -308,12 +506,9 @@ impl Compiled {
             vocab.add_contraction(word, first, second);
         }
 
-        let mut trie = Trie::new(vocab.len());
-        for (ids, &p) in &sequences {
-            trie.insert(ids, p);
-        }
-        let (ref_start, refs) = group_by_sequence(sequences.len(), &seq_refs);
-        let (learned_start, learned) = group_by_sequence(sequences.len(), &seq_learned);
+        let (action_start, actions) =
+            group_actions(trie.sequences as usize, seq_actions, seq_learned);
+        let trie = trie.build();
 
         Ok(Compiled {
             name: merged.name.clone(),
@@ -328,11 +523,9 @@ impl Compiled {
             language,
             shapes,
             trie,
-            ref_start,
-            refs,
+            action_start,
+            actions,
             plans,
-            learned_start,
-            learned,
             entries,
             tables,
             sequences: total,
@@ -359,101 +552,102 @@ impl Compiled {
         scratch.clear();
         learned.clear();
         let ids = &lexed.ids;
+        let slots = &self.trie.slots;
+        let Some(&root) = slots.first() else {
+            return;
+        };
         for start in 0..ids.len() {
-            let mut node = self.trie.step(0, ids[start]);
+            // A walk carries the slot it stands on: a step reads one more.
+            let (mut node, mut slot) = (0u32, root);
             let mut end = start;
-            while node != 0 {
-                end += 1;
-                if let Some(p) = self.trie.terminal[node as usize].checked_sub(1) {
-                    self.emit(p as usize, start as u32, end as u32, scratch, out);
-                    self.emit_learned(p as usize, lexed, start, end, learned);
+            while let Some(&id) = ids.get(end) {
+                let at = slot.base as usize + id as usize;
+                match slots.get(at) {
+                    Some(next) if next.check == node => (node, slot) = (at as u32, *next),
+                    _ => break,
                 }
-                match ids.get(end) {
-                    Some(&id) => node = self.trie.step(node, id),
-                    None => break,
+                end += 1;
+                if let Some(p) = slot.sequence.checked_sub(1) {
+                    self.emit(p as usize, lexed, start, end, scratch, out, learned);
                 }
             }
         }
         if !scratch.is_empty() {
             self.join_segments(lexed, scratch, out);
         }
-        out.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
-        out.dedup_by_key(|h| (h.start, h.end, h.rule));
+        // `Hit` is all key: equal hits are the same, an unstable sort is exact.
+        out.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
+        out.dedup();
     }
 
-    /// Records the hits of sequence `p` over terms `start..end`.
+    /// Records what sequence `p` does over terms `start..end`. A learned
+    /// n-gram counts only inside one sentence and when its first term is
+    /// outside any negation scope.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
     fn emit(
-        &self,
-        p: usize,
-        start: u32,
-        end: u32,
-        scratch: &mut Vec<SegmentHit>,
-        out: &mut Vec<Hit>,
-    ) {
-        let (from, to) = (self.ref_start[p] as usize, self.ref_start[p + 1] as usize);
-        for r in &self.refs[from..to] {
-            let plan = &self.plans[r.plan as usize];
-            if plan.gaps.is_empty() {
-                out.push(Hit {
-                    rule: plan.rule,
-                    start,
-                    end,
-                });
-            } else {
-                scratch.push(SegmentHit {
-                    plan: r.plan,
-                    segment: r.segment,
-                    start,
-                    end,
-                });
-            }
-        }
-    }
-
-    /// Records the learned entries of sequence `p` over terms `start..end`.
-    fn emit_learned(
         &self,
         p: usize,
         lexed: &Lexed,
         start: usize,
         end: usize,
-        out: &mut Vec<LearnedHit>,
+        scratch: &mut Vec<SegmentHit>,
+        out: &mut Vec<Hit>,
+        learned: &mut Vec<LearnedHit>,
     ) {
-        let (from, to) = (
-            self.learned_start[p] as usize,
-            self.learned_start[p + 1] as usize,
-        );
-        if from == to
-            || lexed.terms[start].negated
-            || lexed.terms[start].sentence != lexed.terms[end - 1].sentence
-        {
-            return;
-        }
-        for &entry in &self.learned[from..to] {
-            out.push(LearnedHit {
-                entry,
-                start: start as u32,
-                end: end as u32,
-            });
+        let (from, to) = match (self.action_start.get(p), self.action_start.get(p + 1)) {
+            (Some(&from), Some(&to)) => (from as usize, to as usize),
+            _ => return,
+        };
+        let (start, end) = (start as u32, end as u32);
+        let actions = &self.actions[from..to];
+        for (i, &action) in actions.iter().enumerate() {
+            match action.0 & Action::KIND {
+                Action::RULE => out.push(Hit {
+                    rule: action.value(),
+                    start,
+                    end,
+                }),
+                Action::SEGMENT => scratch.push(SegmentHit {
+                    key: action.value(),
+                    start,
+                    end,
+                }),
+                _ => {
+                    // Learned entries come last: check the span once.
+                    let first = &lexed.terms[start as usize];
+                    if first.negated || first.sentence != lexed.terms[end as usize - 1].sentence {
+                        return;
+                    }
+                    learned.extend(actions[i..].iter().map(|a| LearnedHit {
+                        entry: a.value(),
+                        start,
+                        end,
+                    }));
+                    return;
+                }
+            }
         }
     }
 
     /// Chains segment hits of gapped patterns: each segment must start
     /// within its gap after the previous one, in the same sentence.
     fn join_segments(&self, lexed: &Lexed, hits: &mut [SegmentHit], out: &mut Vec<Hit>) {
-        hits.sort_unstable_by_key(|h| (h.plan, h.segment, h.start, h.end));
+        // Hits come by start, then end: a stable sort by plan and segment
+        // leaves each segment's hits in that order.
+        hits.sort_by_key(|h| h.key);
         let mut group_start = 0;
         while group_start < hits.len() {
-            let plan_id = hits[group_start].plan;
+            let plan_id = hits[group_start].key >> 8;
             let group_end = hits[group_start..]
                 .iter()
-                .position(|h| h.plan != plan_id)
+                .position(|h| h.key >> 8 != plan_id)
                 .map_or(hits.len(), |n| group_start + n);
             let group = &hits[group_start..group_end];
             let plan = &self.plans[plan_id as usize];
             let segment_range = |seg: u8| {
-                let a = group.partition_point(|h| h.segment < seg);
-                let b = group.partition_point(|h| h.segment <= seg);
+                let a = group.partition_point(|h| (h.key as u8) < seg);
+                let b = group.partition_point(|h| h.key as u8 <= seg);
                 &group[a..b]
             };
             for first in segment_range(0) {
@@ -490,25 +684,55 @@ impl Compiled {
     }
 }
 
-/// Groups `(sequence, item)` pairs by sequence (a stable counting sort):
-/// `items[start[p]..start[p + 1]]` are the items of sequence `p`, in the
-/// order the pairs gave them.
-fn group_by_sequence<T: Copy>(sequences: usize, pairs: &[(u32, T)]) -> (Vec<u32>, Vec<T>) {
+/// Groups `(sequence, action)` pairs by sequence (a counting sort):
+/// `actions[start[p]..start[p + 1]]` are the actions of sequence `p`, its
+/// rule hits and segments (sorted, each once: a hit is a hit) then its
+/// learned entries, in the order the pairs gave them.
+fn group_actions(
+    sequences: usize,
+    rules: Vec<(u32, Action)>,
+    learned: Vec<(u32, Action)>,
+) -> (Vec<u32>, Vec<Action>) {
     let mut start = vec![0u32; sequences + 1];
-    for &(p, _) in pairs {
+    for &(p, _) in rules.iter().chain(&learned) {
         start[p as usize + 1] += 1;
     }
     for i in 0..sequences {
         start[i + 1] += start[i];
     }
     let mut next = start.clone();
-    let mut items: Vec<Option<T>> = vec![None; pairs.len()];
-    for &(p, item) in pairs {
+    let mut actions = vec![Action(0); rules.len() + learned.len()];
+    for &(p, action) in rules.iter().chain(&learned) {
         let slot = &mut next[p as usize];
-        items[*slot as usize] = Some(item);
+        actions[*slot as usize] = action;
         *slot += 1;
     }
-    (start, items.into_iter().flatten().collect())
+    drop((rules, learned, next));
+    // Drop repeated rule hits and segments, closing the gaps.
+    let mut kept = 0usize;
+    let mut from = 0usize;
+    for p in 0..sequences {
+        let to = start[p + 1] as usize;
+        let group = &mut actions[from..to];
+        let split = group.partition_point(|a| a.0 & Action::KIND != Action::LEARNED);
+        group[..split].sort_unstable();
+        start[p] = kept as u32;
+        let mut last = None;
+        for i in from..to {
+            let action = actions[i];
+            if i < from + split && last == Some(action) {
+                continue;
+            }
+            last = Some(action);
+            actions[kept] = action;
+            kept += 1;
+        }
+        from = to;
+    }
+    start[sequences] = kept as u32;
+    actions.truncate(kept);
+    actions.shrink_to_fit();
+    (start, actions)
 }
 
 /// The terms of an n-gram of a learned table, which must be written in
@@ -564,8 +788,8 @@ pub(crate) struct LearnedHit {
 /// A hit of one segment of a gapped pattern.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SegmentHit {
-    plan: u32,
-    segment: u8,
+    /// `plan << 8 | segment`.
+    key: u32,
     start: u32,
     end: u32,
 }
@@ -576,4 +800,47 @@ pub(crate) struct Hit {
     pub rule: u32,
     pub start: u32,
     pub end: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The double array holds exactly the sequences put in, each under
+        /// the number `insert` gave it, and no prefix or extension of them.
+        #[test]
+        fn trie_holds_exactly_its_sequences(
+            seqs in proptest::collection::vec(
+                proptest::collection::vec(1u32..40, 1..5),
+                1..60,
+            ),
+            probes in proptest::collection::vec(
+                proptest::collection::vec(0u32..45, 1..6),
+                0..60,
+            ),
+        ) {
+            let mut builder = TrieBuilder::new();
+            let mut want: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
+            for seq in &seqs {
+                let p = builder.insert(seq);
+                let first = *want.entry(seq.clone()).or_insert(p);
+                proptest::prop_assert_eq!(first, p);
+            }
+            let trie = builder.build();
+            let walk = |ids: &[u32]| -> Option<u32> {
+                let mut node = 0;
+                for &id in ids {
+                    node = trie.step(node, id);
+                    if node == 0 {
+                        return None;
+                    }
+                }
+                trie.slots[node as usize].sequence.checked_sub(1)
+            };
+            for seq in seqs.iter().chain(&probes) {
+                proptest::prop_assert_eq!(walk(seq), want.get(seq).copied(), "{:?}", seq);
+            }
+        }
+    }
 }
