@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 
 use crate::text::language::Language;
-use crate::text::normalize::{normalize_other, normalize_word};
+use crate::text::normalize::{fold_short_ascii, normalize_other, normalize_word};
 use crate::text::scan::{scan, RawToken};
 use crate::text::TokenKind;
 
@@ -71,6 +71,13 @@ impl Vocabulary {
             Some(key) => self.short.get(&key).copied(),
             None => self.long.get(term).copied(),
         }
+    }
+
+    /// The id of the short term packed as `key` (see
+    /// [`fold_short_ascii`]), or [`UNKNOWN`].
+    #[inline]
+    pub fn lookup_key(&self, key: u128) -> u32 {
+        self.short.get(&key).copied().unwrap_or(UNKNOWN)
     }
 
     /// The id of `term`, or [`UNKNOWN`].
@@ -313,24 +320,40 @@ pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexe
         match tok.kind {
             TokenKind::Word => {
                 lexed.words += 1;
-                normalize_word(token_text, 2, &mut buf);
-                let id = vocabulary.lookup(&buf);
-                if let Some((first, second)) = vocabulary.contraction(id) {
-                    ids = [first, second];
-                    count = 2;
-                } else if let Some((first, second)) = language.split_suffix(&buf) {
-                    ids = [vocabulary.lookup(first), vocabulary.lookup(second)];
-                    count = 2;
-                } else {
-                    ids[0] = id;
-                    // An elongation no pattern knows may be one letter
-                    // too long still ("sooo" → "soo" → "so").
-                    if tok.elongated && !vocabulary.is_known(id) {
-                        normalize_word(token_text, 1, &mut buf);
-                        ids[0] = vocabulary.lookup(&buf);
+                if let Some(key) =
+                    fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated)
+                {
+                    // Most words: ASCII, short, only to lower-case.
+                    lexed.norms.push_str(token_text);
+                    let norm = &mut lexed.norms[norm_start as usize..];
+                    norm.make_ascii_lowercase();
+                    let norm = &lexed.norms[norm_start as usize..];
+                    let id = vocabulary.lookup_key(key);
+                    if let Some((first, second)) = vocabulary.contraction(id) {
+                        ids = [first, second];
+                        count = 2;
+                    } else if let Some((first, second)) = language
+                        .may_split_key(key)
+                        .then(|| language.split_suffix(norm))
+                        .flatten()
+                    {
+                        ids = [vocabulary.lookup(first), vocabulary.lookup(second)];
+                        count = 2;
+                    } else {
+                        ids[0] = id;
                     }
+                } else {
+                    lex_word(
+                        language,
+                        vocabulary,
+                        token_text,
+                        tok.elongated,
+                        &mut buf,
+                        &mut ids,
+                        &mut count,
+                    );
+                    lexed.norms.push_str(&buf);
                 }
-                lexed.norms.push_str(&buf);
             }
             TokenKind::Number => {
                 // A number some pattern spells out matches as itself;
@@ -387,6 +410,36 @@ pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexe
             });
             lexed.ids.push(id);
             current.end_term = lexed.terms.len() as u32;
+        }
+    }
+}
+
+/// The terms of a word [`fold_short_ascii`] does not take, its normalized
+/// form left in `buf`.
+fn lex_word(
+    language: &Language,
+    vocabulary: &Vocabulary,
+    word: &str,
+    elongated: bool,
+    buf: &mut String,
+    ids: &mut [u32; 2],
+    count: &mut usize,
+) {
+    normalize_word(word, 2, buf);
+    let id = vocabulary.lookup(buf);
+    if let Some((first, second)) = vocabulary.contraction(id) {
+        *ids = [first, second];
+        *count = 2;
+    } else if let Some((first, second)) = language.split_suffix(buf) {
+        *ids = [vocabulary.lookup(first), vocabulary.lookup(second)];
+        *count = 2;
+    } else {
+        ids[0] = id;
+        // An elongation no pattern knows may be one letter too long still
+        // ("sooo" → "soo" → "so").
+        if elongated && !vocabulary.is_known(id) {
+            normalize_word(word, 1, buf);
+            ids[0] = vocabulary.lookup(buf);
         }
     }
 }

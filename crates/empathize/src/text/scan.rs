@@ -221,6 +221,20 @@ impl SentenceState<'_> {
         }
     }
 
+    /// [`SentenceState::push`] for a word or number: it never attaches to
+    /// the sentence before it and never ends one.
+    #[inline]
+    fn push_content(&mut self, out: &mut Vec<RawToken>, mut tok: RawToken) {
+        debug_assert!(matches!(tok.kind, TokenKind::Word | TokenKind::Number));
+        if self.pending {
+            self.sentence += 1;
+            self.pending = false;
+        }
+        tok.sentence = self.sentence;
+        self.open = true;
+        out.push(tok);
+    }
+
     fn push(&mut self, out: &mut Vec<RawToken>, mut tok: RawToken, text: &str) {
         let starts_new = self.pending && !attaches_to_previous(self.language, &tok, text);
         if starts_new {
@@ -401,13 +415,17 @@ fn ascii_words(
     while let Some(&c) = b.get(i) {
         let class = CLASS[usize::from(c)];
         if class & WORD != 0 {
-            let (seg_end, seen) = ascii_segment_end(b, i);
+            let (seg_end, seen, repeat) = ascii_segment_end(b, i);
             if seen & LETTER != 0 {
                 let mut tok = raw(i, seg_end, TokenKind::Word);
-                (tok.caps, tok.elongated) = ascii_shape(&b[i..seg_end]);
-                state.push(out, tok, text);
+                // No capital and no byte three times in a row: the shape
+                // is plain, nothing to count.
+                if seen & UPPER != 0 || repeat {
+                    (tok.caps, tok.elongated) = ascii_shape(&b[i..seg_end]);
+                }
+                state.push_content(out, tok);
             } else if seen & DIGIT != 0 {
-                state.push(out, raw(i, seg_end, TokenKind::Number), text);
+                state.push_content(out, raw(i, seg_end, TokenKind::Number));
             } else if !merge_punct(text, i, seg_end, state.language, out) {
                 // A run of `_`.
                 state.push(out, raw(i, seg_end, TokenKind::Punct), text);
@@ -424,11 +442,15 @@ fn ascii_words(
 }
 
 /// End of the word segment that starts at `b[start]` (a letter, digit or
-/// `_`), and the union of the classes of its bytes.
+/// `_`), the union of the classes of its bytes, and whether a byte of it
+/// comes three times in a row.
 #[inline]
-fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16) {
+fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16, bool) {
     let mut i = start;
     let mut seen = 0;
+    // The two bytes before `b[i]` (0: none), for runs of three.
+    let (mut p1, mut p2) = (0u8, 0u8);
+    let mut repeat = false;
     loop {
         while let Some(&c) = b.get(i) {
             let k = CLASS[usize::from(c)];
@@ -436,26 +458,29 @@ fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16) {
                 break;
             }
             seen |= k;
+            repeat |= c == p1 && c == p2;
+            (p2, p1) = (p1, c);
             i += 1;
         }
         // A mark between two letters or two digits joins them (`I'm`, `3.5`).
         let (Some(&mid), Some(&after)) = (b.get(i), b.get(i + 1)) else {
             break;
         };
-        let (before, mid, after) = (
+        let (before, mid_class, after_class) = (
             CLASS[usize::from(b[i - 1])],
             CLASS[usize::from(mid)],
             CLASS[usize::from(after)],
         );
-        let joins = (mid & MID_LETTER != 0 && before & after & LETTER != 0)
-            || (mid & MID_NUM != 0 && before & after & DIGIT != 0);
+        let joins = (mid_class & MID_LETTER != 0 && before & after_class & LETTER != 0)
+            || (mid_class & MID_NUM != 0 && before & after_class & DIGIT != 0);
         if !joins {
             break;
         }
-        seen |= after;
+        seen |= after_class;
+        (p2, p1) = (mid, after);
         i += 2;
     }
-    (i, seen)
+    (i, seen, repeat)
 }
 
 /// [`word_shape`] of an ASCII word.
@@ -569,7 +594,7 @@ fn is_punct(c: char) -> bool {
 }
 
 /// (all caps with ≥ 2 letters, a letter repeated ≥ 3 times in a row)
-fn word_shape(word: &str) -> (bool, bool) {
+pub(crate) fn word_shape(word: &str) -> (bool, bool) {
     shape(
         word.chars()
             .map(|c| (c.is_alphabetic(), c.is_uppercase(), u32::from(c))),
@@ -714,7 +739,10 @@ mod tests {
         let mut i = 0;
         while i < b.len() {
             let end = if CLASS[usize::from(b[i])] & WORD != 0 {
-                ascii_segment_end(b, i).0
+                let (end, _, repeat) = ascii_segment_end(b, i);
+                // A word with a letter three times in a row is seen as one.
+                assert!(repeat || !ascii_shape(&b[i..end]).1);
+                end
             } else {
                 i + 1
             };
