@@ -309,15 +309,6 @@ impl Lexed {
         (first.start, last.end)
     }
 
-    /// How many terms each token became (0 for tokens lexing skipped).
-    pub fn terms_per_token(&self) -> Vec<u8> {
-        let mut count = vec![0u8; self.tokens.len()];
-        for t in &self.terms {
-            count[t.token as usize] += 1;
-        }
-        count
-    }
-
     /// The normalized form of token `index` of `text` as lexing read it:
     /// a word's terms one space apart (`i am`), any other token's class or
     /// canonical mark.
@@ -334,14 +325,15 @@ impl Lexed {
             return normalize_other(language, raw, tok.kind);
         }
         let norm = self.norm(index);
-        let joined: Cow<'_, str> = match language.expand_contraction(norm) {
-            (a, Some(b)) if terms == 2 => Cow::Owned(format!("{a} {b}")),
-            _ => Cow::Borrowed(norm),
-        };
-        if joined == raw {
+        if terms == 2 {
+            if let (a, Some(b)) = language.expand_contraction(norm) {
+                return Cow::Owned(format!("{a} {b}"));
+            }
+        }
+        if norm == raw {
             Cow::Borrowed(raw)
         } else {
-            Cow::Owned(joined.into_owned())
+            Cow::Owned(norm.to_owned())
         }
     }
 
