@@ -401,9 +401,10 @@ pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexe
                     fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated)
                 {
                     // Most words: ASCII, short, only to lower-case.
-                    lexed.norms.push_str(token_text);
-                    let norm = &mut lexed.norms[norm_start as usize..];
-                    norm.make_ascii_lowercase();
+                    let folded = key.to_le_bytes();
+                    lexed
+                        .norms
+                        .extend(folded[..token_text.len()].iter().map(|&b| char::from(b)));
                     let norm = &lexed.norms[norm_start as usize..];
                     let id = vocabulary.lookup_key(key);
                     if let Some((first, second)) = vocabulary.contraction(id) {

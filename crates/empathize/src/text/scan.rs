@@ -107,9 +107,10 @@ const NON_ASCII: u16 = 1 << 6;
 const MID_LETTER: u16 = 1 << 7;
 /// Between two digits, these do not break a number (MidNum, MidNumLetQ).
 const MID_NUM: u16 = 1 << 8;
-/// First bytes of a whole-chunk shape (URL, mention, hashtag): the chunk
-/// is looked at whole before it is cut.
-const SHAPE: u16 = 1 << 9;
+/// First bytes of a URL (`http://`, `https://`, `www.`).
+const URL_START: u16 = 1 << 9;
+/// First bytes of a mention or a hashtag.
+const TAG_START: u16 = 1 << 11;
 /// `@` anywhere in a chunk may make an e-mail address.
 const AT: u16 = 1 << 10;
 
@@ -144,8 +145,11 @@ const fn byte_classes() -> [u16; 256] {
         if matches!(c, b',' | b';' | b'.' | b'\'') {
             table[i] |= MID_NUM;
         }
-        if matches!(c, b'h' | b'H' | b'w' | b'W' | b'@' | b'#') {
-            table[i] |= SHAPE;
+        if matches!(c, b'h' | b'H' | b'w' | b'W') {
+            table[i] |= URL_START;
+        }
+        if matches!(c, b'@' | b'#') {
+            table[i] |= TAG_START;
         }
         if c == b'@' {
             table[i] |= AT;
@@ -165,8 +169,13 @@ fn scan_ascii_chunk(
     state: &mut SentenceState,
     out: &mut Vec<RawToken>,
 ) {
-    let first = text.as_bytes()[start];
-    if CLASS[usize::from(first)] & SHAPE != 0 || seen & AT != 0 {
+    let first = CLASS[usize::from(text.as_bytes()[start])];
+    // Whole-chunk shapes (URL, mention, hashtag, e-mail) are for the
+    // general path; a chunk that cannot hold one is cut here.
+    if first & TAG_START != 0
+        || seen & AT != 0
+        || (first & URL_START != 0 && url_prefix(&text[start..end]))
+    {
         return scan_chunk(text, start, end, state, out, true);
     }
     if let Some(e) = state.language.emoticon_at(&text[start..end]) {
@@ -294,10 +303,7 @@ fn scan_chunk(
     let chunk = &text[start..end];
     let b = chunk.as_bytes();
     // Whole-chunk shapes first: they would be torn apart by word boundaries.
-    if starts_with_ignore_case(chunk, "http://")
-        || starts_with_ignore_case(chunk, "https://")
-        || starts_with_ignore_case(chunk, "www.")
-    {
+    if url_prefix(chunk) {
         let len = trim_trailing_punct(chunk);
         state.push(out, raw(start, start + len, TokenKind::Url), text);
         return scan_words(text, start + len, end, state, out, fast);
@@ -326,6 +332,13 @@ fn scan_chunk(
         return scan_words(text, start + e.len(), end, state, out, fast);
     }
     scan_words(text, start, end, state, out, fast)
+}
+
+/// Whether `chunk` starts like a URL.
+fn url_prefix(chunk: &str) -> bool {
+    starts_with_ignore_case(chunk, "http://")
+        || starts_with_ignore_case(chunk, "https://")
+        || starts_with_ignore_case(chunk, "www.")
 }
 
 fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
