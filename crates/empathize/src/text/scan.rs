@@ -844,7 +844,7 @@ mod tests {
         }
 
         #[test]
-        fn scan_fast_path_agrees_on_texty_ascii(text in "([A-Za-z]{1,6}|[ \\n]|[.!?,;:'\"()_@#/<>-]|[0-9]{1,3}|www\\.|https?://|:\\(|<3){0,30}") {
+        fn scan_fast_path_agrees_on_texty_ascii(text in "([A-Za-z]{1,6}|[ \\n]|[.!?,;:'\"()_@#/<>-]|[0-9]{1,3}|www\\.|https?://|:\\(|<3|[a-z]{1,3}@[a-z]{1,3}\\.[a-z]{2}|[@#][a-z_]{1,4}){0,30}") {
             let (fast, general) = both_paths(&text);
             proptest::prop_assert_eq!(fast, general);
         }
