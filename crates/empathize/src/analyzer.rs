@@ -285,26 +285,31 @@ impl Analyzer {
         let tokens = with_work(|w| {
             self.compiled.lex(text, &mut w.lexed);
             let lexed = &w.lexed;
-            let mut negated = vec![false; lexed.tokens.len()];
-            for t in &lexed.terms {
-                negated[t.token as usize] |= t.negated;
-            }
-            let terms = lexed.terms_per_token();
+            // Terms come in token order: one walk gives each token its
+            // term count and negation.
+            let mut terms = lexed.terms.iter().peekable();
             lexed
                 .tokens
                 .iter()
                 .enumerate()
-                .map(|(i, t)| Token {
-                    text: &text[t.start..t.end],
-                    start: t.start,
-                    end: t.end,
-                    kind: t.kind,
-                    norm: lexed.token_norm(&self.compiled.language, text, i, terms[i]),
-                    sentence: t.sentence as usize,
-                    caps: t.caps,
-                    elongated: t.elongated,
-                    emphatic: t.emphatic,
-                    negated: negated[i],
+                .map(|(i, t)| {
+                    let (mut count, mut negated) = (0, false);
+                    while let Some(term) = terms.next_if(|term| term.token as usize == i) {
+                        count += 1;
+                        negated |= term.negated;
+                    }
+                    Token {
+                        text: &text[t.start..t.end],
+                        start: t.start,
+                        end: t.end,
+                        kind: t.kind,
+                        norm: lexed.token_norm(&self.compiled.language, text, i, count),
+                        sentence: t.sentence as usize,
+                        caps: t.caps,
+                        elongated: t.elongated,
+                        emphatic: t.emphatic,
+                        negated,
+                    }
                 })
                 .collect()
         });

@@ -292,6 +292,16 @@ impl Language {
             .map(|(suffix, term)| (&norm[..norm.len() - suffix.len()], &**term))
     }
 
+    /// Whether the short term packed as `key` may end in a contraction
+    /// suffix: [`Language::split_suffix`] has nothing to do when not.
+    #[inline]
+    pub fn may_split_key(&self, key: u128) -> bool {
+        match self.suffix_marker {
+            Some(marker) => crate::text::normalize::key_has_byte(key, marker),
+            None => !self.contraction_suffixes.is_empty(),
+        }
+    }
+
     /// Every whole-word contraction: `(word, first, second)`.
     pub fn contractions(&self) -> impl Iterator<Item = (&str, &str, &str)> {
         self.contraction_words

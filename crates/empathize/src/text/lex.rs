@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 
 use crate::text::language::Language;
-use crate::text::normalize::{normalize_other, normalize_word};
+use crate::text::normalize::{fold_short_ascii, normalize_other, normalize_word};
 use crate::text::scan::{scan, RawToken};
 use crate::text::TokenKind;
 
@@ -37,7 +37,7 @@ pub(crate) const CONTRACTION: u32 = 1 << 31;
 /// classes are an array read, while matching still treats it as unknown.
 #[derive(Debug, Default)]
 pub(crate) struct Vocabulary {
-    short: FxHashMap<u128, u32>,
+    short: ShortTerms,
     long: FxHashMap<Box<str>, u32>,
     /// Negator and clause-end flags of each id.
     flags: Vec<u8>,
@@ -68,9 +68,16 @@ impl Vocabulary {
     /// The id of `term`, if the vocabulary holds it.
     pub fn get(&self, term: &str) -> Option<u32> {
         match Self::pack(term) {
-            Some(key) => self.short.get(&key).copied(),
+            Some(key) => self.short.get(key),
             None => self.long.get(term).copied(),
         }
+    }
+
+    /// The id of the short term packed as `key` (see
+    /// [`fold_short_ascii`]), or [`UNKNOWN`].
+    #[inline]
+    pub fn lookup_key(&self, key: u128) -> u32 {
+        self.short.get(key).unwrap_or(UNKNOWN)
     }
 
     /// The id of `term`, or [`UNKNOWN`].
@@ -125,7 +132,7 @@ impl Vocabulary {
     pub fn intern(&mut self, term: &str) -> u32 {
         let next = self.len() as u32 + 1;
         match Self::pack(term) {
-            Some(key) => *self.short.entry(key).or_insert(next),
+            Some(key) => self.short.get_or_insert(key, next),
             None => *self.long.entry(term.into()).or_insert(next),
         }
     }
@@ -153,6 +160,91 @@ impl Vocabulary {
 
     fn flags(&self, id: u32) -> u8 {
         self.flags.get(id as usize).copied().unwrap_or(0)
+    }
+}
+
+/// Short terms (packed keys) → ids: open addressing, linear probing, at
+/// most half full, the slot picked by a multiply-shift hash of the key's
+/// two halves. A lookup is two multiplications and, nearly always, one
+/// slot read; most words of a text miss, and a miss stops at the first
+/// empty slot.
+#[derive(Debug, Default)]
+struct ShortTerms {
+    /// `(low half, high half, id)` of each slot; a zero key is an empty slot
+    /// (every short term but the empty one has a length byte).
+    slots: Vec<(u64, u64, u32)>,
+    /// `64 - log2(slots.len())`.
+    shift: u32,
+    len: usize,
+    /// The id of the empty term, which cannot live in a slot.
+    empty: Option<u32>,
+}
+
+impl ShortTerms {
+    fn len(&self) -> usize {
+        self.len + usize::from(self.empty.is_some())
+    }
+
+    #[inline]
+    fn slot(&self, lo: u64, hi: u64) -> usize {
+        let h = (lo.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ hi).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        (h >> self.shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, key: u128) -> Option<u32> {
+        let (lo, hi) = (key as u64, (key >> 64) as u64);
+        if key == 0 || self.slots.is_empty() {
+            return if key == 0 { self.empty } else { None };
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(lo, hi);
+        loop {
+            let (slot_lo, slot_hi, id) = self.slots[i];
+            if slot_lo == lo && slot_hi == hi {
+                return Some(id);
+            }
+            if slot_lo | slot_hi == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The id of `key`, `id` inserted for it if it is new.
+    fn get_or_insert(&mut self, key: u128, id: u32) -> u32 {
+        if key == 0 {
+            return *self.empty.get_or_insert(id);
+        }
+        if let Some(found) = self.get(key) {
+            return found;
+        }
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        self.place(key as u64, (key >> 64) as u64, id);
+        self.len += 1;
+        id
+    }
+
+    fn place(&mut self, lo: u64, hi: u64, id: u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(lo, hi);
+        while self.slots[i].0 | self.slots[i].1 != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (lo, hi, id);
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); size]);
+        self.shift = 64 - size.trailing_zeros();
+        for (lo, hi, id) in old {
+            if lo | hi != 0 {
+                self.place(lo, hi, id);
+            }
+        }
     }
 }
 
@@ -217,15 +309,6 @@ impl Lexed {
         (first.start, last.end)
     }
 
-    /// How many terms each token became (0 for tokens lexing skipped).
-    pub fn terms_per_token(&self) -> Vec<u8> {
-        let mut count = vec![0u8; self.tokens.len()];
-        for t in &self.terms {
-            count[t.token as usize] += 1;
-        }
-        count
-    }
-
     /// The normalized form of token `index` of `text` as lexing read it:
     /// a word's terms one space apart (`i am`), any other token's class or
     /// canonical mark.
@@ -242,14 +325,15 @@ impl Lexed {
             return normalize_other(language, raw, tok.kind);
         }
         let norm = self.norm(index);
-        let joined: Cow<'_, str> = match language.expand_contraction(norm) {
-            (a, Some(b)) if terms == 2 => Cow::Owned(format!("{a} {b}")),
-            _ => Cow::Borrowed(norm),
-        };
-        if joined == raw {
+        if terms == 2 {
+            if let (a, Some(b)) = language.expand_contraction(norm) {
+                return Cow::Owned(format!("{a} {b}"));
+            }
+        }
+        if norm == raw {
             Cow::Borrowed(raw)
         } else {
-            Cow::Owned(joined.into_owned())
+            Cow::Owned(norm.to_owned())
         }
     }
 
@@ -313,24 +397,41 @@ pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexe
         match tok.kind {
             TokenKind::Word => {
                 lexed.words += 1;
-                normalize_word(token_text, 2, &mut buf);
-                let id = vocabulary.lookup(&buf);
-                if let Some((first, second)) = vocabulary.contraction(id) {
-                    ids = [first, second];
-                    count = 2;
-                } else if let Some((first, second)) = language.split_suffix(&buf) {
-                    ids = [vocabulary.lookup(first), vocabulary.lookup(second)];
-                    count = 2;
-                } else {
-                    ids[0] = id;
-                    // An elongation no pattern knows may be one letter
-                    // too long still ("sooo" → "soo" → "so").
-                    if tok.elongated && !vocabulary.is_known(id) {
-                        normalize_word(token_text, 1, &mut buf);
-                        ids[0] = vocabulary.lookup(&buf);
+                if let Some(key) =
+                    fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated)
+                {
+                    // Most words: ASCII, short, only to lower-case.
+                    let folded = key.to_le_bytes();
+                    lexed
+                        .norms
+                        .extend(folded[..token_text.len()].iter().map(|&b| char::from(b)));
+                    let norm = &lexed.norms[norm_start as usize..];
+                    let id = vocabulary.lookup_key(key);
+                    if let Some((first, second)) = vocabulary.contraction(id) {
+                        ids = [first, second];
+                        count = 2;
+                    } else if let Some((first, second)) = language
+                        .may_split_key(key)
+                        .then(|| language.split_suffix(norm))
+                        .flatten()
+                    {
+                        ids = [vocabulary.lookup(first), vocabulary.lookup(second)];
+                        count = 2;
+                    } else {
+                        ids[0] = id;
                     }
+                } else {
+                    lex_word(
+                        language,
+                        vocabulary,
+                        token_text,
+                        tok.elongated,
+                        &mut buf,
+                        &mut ids,
+                        &mut count,
+                    );
+                    lexed.norms.push_str(&buf);
                 }
-                lexed.norms.push_str(&buf);
             }
             TokenKind::Number => {
                 // A number some pattern spells out matches as itself;
@@ -387,6 +488,61 @@ pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexe
             });
             lexed.ids.push(id);
             current.end_term = lexed.terms.len() as u32;
+        }
+    }
+}
+
+/// The terms of a word [`fold_short_ascii`] does not take, its normalized
+/// form left in `buf`.
+fn lex_word(
+    language: &Language,
+    vocabulary: &Vocabulary,
+    word: &str,
+    elongated: bool,
+    buf: &mut String,
+    ids: &mut [u32; 2],
+    count: &mut usize,
+) {
+    normalize_word(word, 2, buf);
+    let id = vocabulary.lookup(buf);
+    if let Some((first, second)) = vocabulary.contraction(id) {
+        *ids = [first, second];
+        *count = 2;
+    } else if let Some((first, second)) = language.split_suffix(buf) {
+        *ids = [vocabulary.lookup(first), vocabulary.lookup(second)];
+        *count = 2;
+    } else {
+        ids[0] = id;
+        // An elongation no pattern knows may be one letter too long still
+        // ("sooo" → "soo" → "so").
+        if elongated && !vocabulary.is_known(id) {
+            normalize_word(word, 1, buf);
+            ids[0] = vocabulary.lookup(buf);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn vocabulary_finds_what_it_interned(
+            terms in proptest::collection::vec("[a-c'é]{0,17}", 0..300),
+            probes in proptest::collection::vec("[a-c'é]{0,17}", 0..50),
+        ) {
+            let mut vocabulary = Vocabulary::default();
+            let mut reference = std::collections::HashMap::new();
+            for t in &terms {
+                let next = reference.len() as u32 + 1;
+                let id = *reference.entry(t.clone()).or_insert(next);
+                proptest::prop_assert_eq!(vocabulary.intern(t), id);
+            }
+            proptest::prop_assert_eq!(vocabulary.len(), reference.len());
+            for t in terms.iter().chain(&probes) {
+                proptest::prop_assert_eq!(vocabulary.get(t), reference.get(t).copied());
+            }
         }
     }
 }

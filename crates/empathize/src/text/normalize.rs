@@ -30,6 +30,65 @@ pub(crate) fn normalize_word(word: &str, keep: usize, buf: &mut String) {
     normalize_word_by_char(word, keep, buf);
 }
 
+/// Bytes of the vocabulary key of a short term (see [`fold_short_ascii`]).
+pub(crate) const SHORT_TERM: usize = 15;
+
+const LOW_BYTES: u128 = u128::MAX / 0xFF;
+const HIGH_BITS: u128 = LOW_BYTES * 0x80;
+
+/// The normalized form of the word `text[start..end]`, packed as a
+/// vocabulary key (bytes in order, length in the last byte), when that form
+/// is only the word lower-cased: an ASCII word of at most [`SHORT_TERM`]
+/// bytes with nothing to straighten, not `elongated` (no letter three times
+/// in a row). Sixteen bytes are read and lower-cased at once; `None` for any
+/// other word, which [`normalize_word`] handles.
+#[inline]
+pub(crate) fn fold_short_ascii(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    elongated: bool,
+) -> Option<u128> {
+    let len = end.checked_sub(start)?;
+    if elongated || len > SHORT_TERM {
+        return None;
+    }
+    let window = match text.get(start..start + 16) {
+        Some(w) => u128::from_le_bytes(w.try_into().ok()?),
+        None => {
+            let mut buf = [0u8; 16];
+            buf[..len].copy_from_slice(text.get(start..end)?);
+            u128::from_le_bytes(buf)
+        }
+    };
+    let x = window & ((1u128 << (8 * len)) - 1);
+    if x & HIGH_BITS != 0 {
+        return None;
+    }
+    // A backtick is straightened: a zero byte in `x ^ "````…"` (the bytes
+    // past the word are 0x60 there, never zero).
+    let t = x ^ (LOW_BYTES * 0x60);
+    if t.wrapping_sub(LOW_BYTES) & !t & HIGH_BITS != 0 {
+        return None;
+    }
+    // Every byte is below 0x80, so no sum carries into the next byte: the
+    // high bit of a byte of `x + 0x3F…` says `>= 'A'`, of `x + 0x25…` `>= '['`.
+    let upper = (x + LOW_BYTES * 0x3F) & !(x + LOW_BYTES * 0x25) & HIGH_BITS;
+    Some((x | (upper >> 2)) | ((len as u128) << 120))
+}
+
+/// Whether the term packed as `key` (see [`fold_short_ascii`]) holds `byte`.
+#[inline]
+pub(crate) fn key_has_byte(key: u128, byte: u8) -> bool {
+    let len = (key >> 120) as usize;
+    // A zero byte of `t` is a byte equal to `byte`. The test below may also
+    // flag bytes above a true zero byte, never one below it: keeping the
+    // flags of the term's bytes only makes it exact.
+    let t = key ^ (LOW_BYTES * u128::from(byte));
+    let within = HIGH_BITS & ((1u128 << (8 * len.min(SHORT_TERM))) - 1);
+    t.wrapping_sub(LOW_BYTES) & !t & within != 0
+}
+
 /// [`normalize_word`] one character at a time, for any word.
 fn normalize_word_by_char(word: &str, keep: usize, buf: &mut String) {
     buf.clear();
@@ -178,7 +237,39 @@ mod tests {
         );
     }
 
+    /// The key `Vocabulary` packs a term into.
+    fn pack(term: &str) -> u128 {
+        let mut key = [0u8; 16];
+        key[..term.len()].copy_from_slice(term.as_bytes());
+        key[15] = term.len() as u8;
+        u128::from_le_bytes(key)
+    }
+
     proptest::proptest! {
+        #[test]
+        fn folded_keys_agree_with_normalize_word(
+            before in "[a-z ]{0,3}",
+            word in "([a-zA-Z0-9_.:'`@\\[\\]]|\\PC){0,17}",
+            after in "\\PC{0,20}",
+        ) {
+            let text = format!("{before}{word}{after}");
+            let (start, end) = (before.len(), before.len() + word.len());
+            let elongated = crate::text::scan::word_shape(&word).1;
+            let mut slow = String::new();
+            normalize_word(&word, 2, &mut slow);
+            match fold_short_ascii(text.as_bytes(), start, end, elongated) {
+                Some(key) => proptest::prop_assert_eq!(key, pack(&slow)),
+                None => proptest::prop_assert!(
+                    elongated || word.len() > SHORT_TERM || !word.is_ascii() || word.contains('`')
+                ),
+            }
+        }
+
+        #[test]
+        fn key_has_byte_agrees(term in "[\\x00-\\x7f]{0,15}", byte in 0u8..128) {
+            proptest::prop_assert_eq!(key_has_byte(pack(&term), byte), term.as_bytes().contains(&byte));
+        }
+
         #[test]
         fn word_normalization_fast_path_agrees(word in "[a-cA-C`'’é]{0,12}", keep in 1usize..=2) {
             let (mut fast, mut slow) = (String::new(), String::new());

@@ -6,7 +6,7 @@ use crate::text::language::Language;
 use crate::text::TokenKind;
 
 /// A token as the scanner produces it: offsets and shape, no normalization.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RawToken {
     pub start: usize,
     pub end: usize,
@@ -18,15 +18,63 @@ pub(crate) struct RawToken {
 }
 
 /// Cuts `text` into raw tokens, appending them to `out`.
+///
+/// Runs of ASCII are read through one byte-class table ([`CLASS`]): a chunk
+/// of ASCII without whitespace is cut into words and marks in one pass
+/// ([`ascii_words`]). A chunk holding any other byte goes through the
+/// general path (Unicode whitespace, UAX #29 word boundaries). A property
+/// test checks that both paths cut any text alike.
 pub(crate) fn scan(language: &Language, text: &str, out: &mut Vec<RawToken>) {
+    scan_with(language, text, out, true);
+}
+
+/// [`scan`], with the ASCII fast path on or off (off: every chunk goes
+/// through the general path, the reference the fast path is tested against).
+fn scan_with(language: &Language, text: &str, out: &mut Vec<RawToken>, fast: bool) {
     let mut state = SentenceState {
         language,
         sentence: 0,
         open: false,
         pending: false,
     };
+    let b = text.as_bytes();
     let mut pos = 0;
-    while pos < text.len() {
+    while let Some(&first) = b.get(pos) {
+        let class = CLASS[usize::from(first)];
+        if fast && class & SPACE != 0 {
+            // A run of ASCII whitespace; a line break ends the sentence.
+            let mut newline = false;
+            while let Some(&c) = b.get(pos) {
+                if CLASS[usize::from(c)] & SPACE == 0 {
+                    break;
+                }
+                newline |= c == b'\n';
+                pos += 1;
+            }
+            if newline {
+                state.line_break();
+            }
+            continue;
+        }
+        if fast && class & NON_ASCII == 0 {
+            // An ASCII chunk, unless a non-ASCII byte comes before the
+            // next ASCII whitespace.
+            let mut end = pos;
+            let mut seen = 0;
+            while let Some(&c) = b.get(end) {
+                let k = CLASS[usize::from(c)];
+                if k & (SPACE | NON_ASCII) != 0 {
+                    break;
+                }
+                seen |= k;
+                end += 1;
+            }
+            if b.get(end).is_none_or(|&c| c.is_ascii()) {
+                scan_ascii_chunk(text, pos, end, seen, &mut state, out);
+                pos = end;
+                continue;
+            }
+        }
         // Whitespace between chunks; a line break ends the sentence.
         let rest = &text[pos..];
         let ws = run_len(rest, true);
@@ -38,9 +86,103 @@ pub(crate) fn scan(language: &Language, text: &str, out: &mut Vec<RawToken>) {
             continue;
         }
         let chunk_len = run_len(rest, false);
-        scan_chunk(text, pos, pos + chunk_len, &mut state, out);
+        scan_chunk(text, pos, pos + chunk_len, &mut state, out, fast);
         pos += chunk_len;
     }
+}
+
+/// Byte classes of the ASCII fast path, one table for every question the
+/// scanner asks of a byte.
+const SPACE: u16 = 1 << 0;
+const LETTER: u16 = 1 << 1;
+const DIGIT: u16 = 1 << 2;
+/// Letters, digits and `_`: the bytes of a word segment.
+const WORD: u16 = 1 << 3;
+const UPPER: u16 = 1 << 4;
+/// ASCII controls that are not whitespace: skipped.
+const CONTROL: u16 = 1 << 5;
+const NON_ASCII: u16 = 1 << 6;
+/// Between two letters, these do not break a word (UAX #29 MidLetter and
+/// MidNumLetQ, as far as ASCII goes).
+const MID_LETTER: u16 = 1 << 7;
+/// Between two digits, these do not break a number (MidNum, MidNumLetQ).
+const MID_NUM: u16 = 1 << 8;
+/// First bytes of a URL (`http://`, `https://`, `www.`).
+const URL_START: u16 = 1 << 9;
+/// First bytes of a mention or a hashtag.
+const TAG_START: u16 = 1 << 11;
+/// `@` anywhere in a chunk may make an e-mail address.
+const AT: u16 = 1 << 10;
+
+static CLASS: [u16; 256] = byte_classes();
+
+const fn byte_classes() -> [u16; 256] {
+    let mut table = [0u16; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        table[i] = if !c.is_ascii() {
+            NON_ASCII
+        } else if matches!(c, b' ' | b'\t'..=b'\r') {
+            // `char::is_whitespace` for ASCII, with the vertical tab.
+            SPACE
+        } else if c.is_ascii_control() {
+            CONTROL
+        } else if c.is_ascii_uppercase() {
+            LETTER | WORD | UPPER
+        } else if c.is_ascii_lowercase() {
+            LETTER | WORD
+        } else if c.is_ascii_digit() {
+            DIGIT | WORD
+        } else if c == b'_' {
+            WORD
+        } else {
+            0
+        };
+        if matches!(c, b':' | b'.' | b'\'') {
+            table[i] |= MID_LETTER;
+        }
+        if matches!(c, b',' | b';' | b'.' | b'\'') {
+            table[i] |= MID_NUM;
+        }
+        if matches!(c, b'h' | b'H' | b'w' | b'W') {
+            table[i] |= URL_START;
+        }
+        if matches!(c, b'@' | b'#') {
+            table[i] |= TAG_START;
+        }
+        if c == b'@' {
+            table[i] |= AT;
+        }
+        i += 1;
+    }
+    table
+}
+
+/// An ASCII chunk (no whitespace) `text[start..end]`; `seen` is the union
+/// of the classes of its bytes.
+fn scan_ascii_chunk(
+    text: &str,
+    start: usize,
+    end: usize,
+    seen: u16,
+    state: &mut SentenceState,
+    out: &mut Vec<RawToken>,
+) {
+    let first = CLASS[usize::from(text.as_bytes()[start])];
+    // Whole-chunk shapes (URL, mention, hashtag, e-mail) are for the
+    // general path; a chunk that cannot hold one is cut here.
+    if first & TAG_START != 0
+        || seen & AT != 0
+        || (first & URL_START != 0 && url_prefix(&text[start..end]))
+    {
+        return scan_chunk(text, start, end, state, out, true);
+    }
+    if let Some(e) = state.language.emoticon_at(&text[start..end]) {
+        state.push(out, raw(start, start + e.len(), TokenKind::Emoticon), text);
+        return ascii_words(text, start + e.len(), end, state, out);
+    }
+    ascii_words(text, start, end, state, out)
 }
 
 /// Length of the run of whitespace (`space`) or of non-whitespace that
@@ -86,6 +228,20 @@ impl SentenceState<'_> {
         if self.open {
             self.pending = true;
         }
+    }
+
+    /// [`SentenceState::push`] for a word or number: it never attaches to
+    /// the sentence before it and never ends one.
+    #[inline]
+    fn push_content(&mut self, out: &mut Vec<RawToken>, mut tok: RawToken) {
+        debug_assert!(matches!(tok.kind, TokenKind::Word | TokenKind::Number));
+        if self.pending {
+            self.sentence += 1;
+            self.pending = false;
+        }
+        tok.sentence = self.sentence;
+        self.open = true;
+        out.push(tok);
     }
 
     fn push(&mut self, out: &mut Vec<RawToken>, mut tok: RawToken, text: &str) {
@@ -142,17 +298,15 @@ fn scan_chunk(
     end: usize,
     state: &mut SentenceState,
     out: &mut Vec<RawToken>,
+    fast: bool,
 ) {
     let chunk = &text[start..end];
     let b = chunk.as_bytes();
     // Whole-chunk shapes first: they would be torn apart by word boundaries.
-    if starts_with_ignore_case(chunk, "http://")
-        || starts_with_ignore_case(chunk, "https://")
-        || starts_with_ignore_case(chunk, "www.")
-    {
+    if url_prefix(chunk) {
         let len = trim_trailing_punct(chunk);
         state.push(out, raw(start, start + len, TokenKind::Url), text);
-        return scan_words(text, start + len, end, state, out);
+        return scan_words(text, start + len, end, state, out, fast);
     }
     if b.len() > 1 && (b[0] == b'@' || b[0] == b'#') {
         let name = chunk[1..]
@@ -166,18 +320,25 @@ fn scan_chunk(
                 TokenKind::Hashtag
             };
             state.push(out, raw(start, start + 1 + name, kind), text);
-            return scan_words(text, start + 1 + name, end, state, out);
+            return scan_words(text, start + 1 + name, end, state, out, fast);
         }
     }
     if let Some(len) = email_len(chunk) {
         state.push(out, raw(start, start + len, TokenKind::Email), text);
-        return scan_words(text, start + len, end, state, out);
+        return scan_words(text, start + len, end, state, out, fast);
     }
     if let Some(e) = state.language.emoticon_at(chunk) {
         state.push(out, raw(start, start + e.len(), TokenKind::Emoticon), text);
-        return scan_words(text, start + e.len(), end, state, out);
+        return scan_words(text, start + e.len(), end, state, out, fast);
     }
-    scan_words(text, start, end, state, out)
+    scan_words(text, start, end, state, out, fast)
+}
+
+/// Whether `chunk` starts like a URL.
+fn url_prefix(chunk: &str) -> bool {
+    starts_with_ignore_case(chunk, "http://")
+        || starts_with_ignore_case(chunk, "https://")
+        || starts_with_ignore_case(chunk, "www.")
 }
 
 fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
@@ -226,114 +387,172 @@ fn scan_words(
     end: usize,
     state: &mut SentenceState,
     out: &mut Vec<RawToken>,
+    fast: bool,
 ) {
     if start >= end {
         return;
     }
     let slice = &text[start..end];
-    let mut ascii;
-    let mut unicode;
-    let is_ascii = slice.is_ascii();
-    let segments: &mut dyn Iterator<Item = (usize, &str)> = if is_ascii {
-        ascii = AsciiWords {
-            text: slice,
-            pos: 0,
-        };
-        &mut ascii
-    } else {
-        unicode = slice.split_word_bound_indices();
-        &mut unicode
-    };
-    for (offset, segment) in segments {
+    if fast && slice.is_ascii() {
+        return ascii_words(text, start, end, state, out);
+    }
+    for (offset, segment) in slice.split_word_bound_indices() {
         let seg_start = start + offset;
         let seg_end = seg_start + segment.len();
-        let kind = if is_ascii {
-            classify_ascii(state.language, segment.as_bytes())
-        } else {
-            classify(state.language, segment)
-        };
-        let Some(kind) = kind else {
+        let Some(kind) = classify(state.language, segment) else {
             continue;
         };
-        // Merge runs of the same punctuation (`!!!`, `?!`, `...`, `--`).
-        if kind == TokenKind::Punct {
-            if let Some(prev) = out.last_mut() {
-                if prev.kind == TokenKind::Punct && prev.end == seg_start {
-                    let last = text[prev.start..prev.end].chars().next_back();
-                    if last.is_some_and(|c| mergeable(state.language, c, segment)) {
-                        prev.end = seg_end;
-                        // Look at the head of the run only: a run of a million
-                        // marks must not be rescanned at every merge.
-                        let cut = floor_char_boundary(text, prev.end.min(prev.start + 64));
-                        let head = &text[prev.start..cut.max(prev.start)];
-                        prev.emphatic = head.matches(['!', '！']).count() >= 2
-                            || (head.contains(['!', '！']) && head.contains(['?', '？']));
-                        continue;
-                    }
-                }
-            }
+        if kind == TokenKind::Punct && merge_punct(text, seg_start, seg_end, state.language, out) {
+            continue;
         }
         let mut tok = raw(seg_start, seg_end, kind);
         if kind == TokenKind::Word {
-            let (caps, elongated) = if is_ascii {
-                word_shape_ascii(segment.as_bytes())
-            } else {
-                word_shape(segment)
-            };
-            tok.caps = caps;
-            tok.elongated = elongated;
+            (tok.caps, tok.elongated) = word_shape(segment);
         }
         state.push(out, tok, text);
     }
 }
 
-/// Whether punctuation `next` continues a run ending in `last`.
-/// Word boundaries of UAX #29 for ASCII text without whitespace, the common
-/// case, without the general machinery. A property test checks it against
-/// `unicode-segmentation` on arbitrary ASCII.
-struct AsciiWords<'a> {
-    text: &'a str,
-    pos: usize,
-}
-
-impl<'a> Iterator for AsciiWords<'a> {
-    type Item = (usize, &'a str);
-
-    fn next(&mut self) -> Option<(usize, &'a str)> {
-        let b = self.text.as_bytes();
-        let start = self.pos;
-        if start >= b.len() {
-            return None;
-        }
-        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-        let mut i = start + 1;
-        if word(b[start]) {
-            loop {
-                match b.get(i) {
-                    Some(&c) if word(c) => i += 1,
-                    Some(&m) if i + 1 < b.len() => {
-                        let (before, after) = (b[i - 1], b[i + 1]);
-                        let letters = before.is_ascii_alphabetic()
-                            && after.is_ascii_alphabetic()
-                            && matches!(m, b':' | b'.' | b'\'');
-                        let digits = before.is_ascii_digit()
-                            && after.is_ascii_digit()
-                            && matches!(m, b',' | b';' | b'.' | b'\'');
-                        if letters || digits {
-                            i += 2;
-                        } else {
-                            break;
-                        }
-                    }
-                    _ => break,
+/// [`scan_words`] for ASCII without whitespace, one pass over the bytes:
+/// the word boundaries of UAX #29 as far as ASCII goes, the kind and the
+/// shape of each segment from the byte classes.
+fn ascii_words(
+    text: &str,
+    start: usize,
+    end: usize,
+    state: &mut SentenceState,
+    out: &mut Vec<RawToken>,
+) {
+    let b = &text.as_bytes()[..end];
+    let mut i = start;
+    while let Some(&c) = b.get(i) {
+        let class = CLASS[usize::from(c)];
+        if class & WORD != 0 {
+            let (seg_end, seen, repeat) = ascii_segment_end(b, i);
+            if seen & LETTER != 0 {
+                let mut tok = raw(i, seg_end, TokenKind::Word);
+                // No capital and no byte three times in a row: the shape
+                // is plain, nothing to count.
+                if seen & UPPER != 0 || repeat {
+                    (tok.caps, tok.elongated) = ascii_shape(&b[i..seg_end]);
                 }
+                state.push_content(out, tok);
+            } else if seen & DIGIT != 0 {
+                state.push_content(out, raw(i, seg_end, TokenKind::Number));
+            } else if !merge_punct(text, i, seg_end, state.language, out) {
+                // A run of `_`.
+                state.push(out, raw(i, seg_end, TokenKind::Punct), text);
             }
+            i = seg_end;
+        } else {
+            // One byte: a control (skipped) or a mark.
+            if class & CONTROL == 0 && !merge_punct(text, i, i + 1, state.language, out) {
+                state.push(out, raw(i, i + 1, TokenKind::Punct), text);
+            }
+            i += 1;
         }
-        self.pos = i;
-        Some((start, &self.text[start..i]))
     }
 }
 
+/// End of the word segment that starts at `b[start]` (a letter, digit or
+/// `_`), the union of the classes of its bytes, and whether a byte of it
+/// comes three times in a row.
+#[inline]
+fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16, bool) {
+    let mut i = start;
+    let mut seen = 0;
+    // The two bytes before `b[i]` (0: none), for runs of three.
+    let (mut p1, mut p2) = (0u8, 0u8);
+    let mut repeat = false;
+    loop {
+        while let Some(&c) = b.get(i) {
+            let k = CLASS[usize::from(c)];
+            if k & WORD == 0 {
+                break;
+            }
+            seen |= k;
+            repeat |= c == p1 && c == p2;
+            (p2, p1) = (p1, c);
+            i += 1;
+        }
+        // A mark between two letters or two digits joins them (`I'm`, `3.5`).
+        let (Some(&mid), Some(&after)) = (b.get(i), b.get(i + 1)) else {
+            break;
+        };
+        let (before, mid_class, after_class) = (
+            CLASS[usize::from(b[i - 1])],
+            CLASS[usize::from(mid)],
+            CLASS[usize::from(after)],
+        );
+        let joins = (mid_class & MID_LETTER != 0 && before & after_class & LETTER != 0)
+            || (mid_class & MID_NUM != 0 && before & after_class & DIGIT != 0);
+        if !joins {
+            break;
+        }
+        seen |= after_class;
+        (p2, p1) = (mid, after);
+        i += 2;
+    }
+    (i, seen, repeat)
+}
+
+/// [`word_shape`] of an ASCII word.
+#[inline]
+fn ascii_shape(word: &[u8]) -> (bool, bool) {
+    let mut letters = 0;
+    let mut lower = false;
+    let mut run = 0;
+    let mut prev = 0;
+    let mut elongated = false;
+    for &c in word {
+        let k = CLASS[usize::from(c)];
+        if k & LETTER != 0 {
+            letters += 1;
+            lower |= k & UPPER == 0;
+            if c == prev {
+                run += 1;
+                elongated |= run >= 3;
+            } else {
+                run = 1;
+            }
+        } else {
+            run = 0;
+        }
+        prev = c;
+    }
+    (letters >= 2 && !lower, elongated)
+}
+
+/// Merges the mark `text[start..end]` into the punctuation token right
+/// before it when it continues its run (`!!!`, `?!`, `...`, `--`).
+fn merge_punct(
+    text: &str,
+    start: usize,
+    end: usize,
+    language: &Language,
+    out: &mut [RawToken],
+) -> bool {
+    let Some(prev) = out.last_mut() else {
+        return false;
+    };
+    if prev.kind != TokenKind::Punct || prev.end != start {
+        return false;
+    }
+    let last = text[prev.start..prev.end].chars().next_back();
+    if !last.is_some_and(|c| mergeable(language, c, &text[start..end])) {
+        return false;
+    }
+    prev.end = end;
+    // Look at the head of the run only: a run of a million marks must not
+    // be rescanned at every merge.
+    let cut = floor_char_boundary(text, prev.end.min(prev.start + 64));
+    let head = &text[prev.start..cut.max(prev.start)];
+    prev.emphatic = head.matches(['!', '！']).count() >= 2
+        || (head.contains(['!', '！']) && head.contains(['?', '？']));
+    true
+}
+
+/// Whether punctuation `next` continues a run ending in `last`.
 fn mergeable(language: &Language, last: char, next: &str) -> bool {
     (language.is_sentence_end(last) && language.is_terminal(next))
         || next.chars().all(|d| d == last)
@@ -369,25 +588,6 @@ fn classify(language: &Language, segment: &str) -> Option<TokenKind> {
     Some(TokenKind::Symbol)
 }
 
-/// [`classify`] for an ASCII segment, byte by byte.
-fn classify_ascii(language: &Language, segment: &[u8]) -> Option<TokenKind> {
-    let &first = segment.first()?;
-    // ASCII whitespace and controls are all invisible; no ASCII is emoji.
-    if segment.iter().all(|&c| c == b' ' || c.is_ascii_control()) {
-        return None;
-    }
-    if segment.iter().any(u8::is_ascii_alphabetic) {
-        return Some(TokenKind::Word);
-    }
-    if segment.iter().any(u8::is_ascii_digit) {
-        return Some(TokenKind::Number);
-    }
-    if first.is_ascii_punctuation() || language.is_sentence_end(char::from(first)) {
-        return Some(TokenKind::Punct);
-    }
-    Some(TokenKind::Symbol)
-}
-
 /// Format and control characters that carry no content on their own.
 fn is_invisible(c: char) -> bool {
     c.is_control()
@@ -407,22 +607,11 @@ fn is_punct(c: char) -> bool {
 }
 
 /// (all caps with ≥ 2 letters, a letter repeated ≥ 3 times in a row)
-fn word_shape(word: &str) -> (bool, bool) {
+pub(crate) fn word_shape(word: &str) -> (bool, bool) {
     shape(
         word.chars()
             .map(|c| (c.is_alphabetic(), c.is_uppercase(), u32::from(c))),
     )
-}
-
-/// [`word_shape`] for an ASCII word, byte by byte.
-fn word_shape_ascii(word: &[u8]) -> (bool, bool) {
-    shape(word.iter().map(|&c| {
-        (
-            c.is_ascii_alphabetic(),
-            c.is_ascii_uppercase(),
-            u32::from(c),
-        )
-    }))
 }
 
 /// The shape of a word given as `(is letter, is upper case, code)` per character.
@@ -556,19 +745,76 @@ mod tests {
         assert!(!texts.iter().any(|t| t.contains('\u{0000}')));
     }
 
+    /// The word segments of ASCII text as the fast path cuts it.
+    fn ascii_segments(text: &str) -> Vec<(usize, &str)> {
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let end = if CLASS[usize::from(b[i])] & WORD != 0 {
+                let (end, _, repeat) = ascii_segment_end(b, i);
+                // A word with a letter three times in a row is seen as one.
+                assert!(repeat || !ascii_shape(&b[i..end]).1);
+                end
+            } else {
+                i + 1
+            };
+            out.push((i, &text[i..end]));
+            i = end;
+        }
+        out
+    }
+
+    /// Both paths of the scanner on `text`, tokens and sentence states.
+    fn both_paths(text: &str) -> (Vec<RawToken>, Vec<RawToken>) {
+        let en = Language::english();
+        let (mut fast, mut general) = (Vec::new(), Vec::new());
+        scan_with(&en, text, &mut fast, true);
+        scan_with(&en, text, &mut general, false);
+        (fast, general)
+    }
+
+    #[test]
+    fn fast_path_cases() {
+        for text in [
+            "Hi Mr. Smith. Thanks!\nNew line here",
+            "I'm SOOO sorry!!! Really?! ... -- __ a_b 3.5 1,000 x.y.z a:b 'a' a'",
+            "see https://t.co/abc. Mail me@x.com #fail @you :( <3 x:D xD",
+            "tab\there\x0bvt\x0c\r\n\x00ctl\x1fa\x7f.",
+            "mixed caf\u{e9} and\u{a0}nbsp\u{2003}em \u{1F621}!! ok.",
+        ] {
+            let (fast, general) = both_paths(text);
+            assert_eq!(fast, general, "{text:?}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn ascii_fast_path_agrees_with_uax29(text in "[!-~]{0,40}") {
-            let fast: Vec<(usize, &str)> = AsciiWords { text: &text, pos: 0 }.collect();
             let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
-            proptest::prop_assert_eq!(fast, slow);
+            proptest::prop_assert_eq!(ascii_segments(&text), slow);
+        }
+
+        #[test]
+        fn ascii_fast_path_agrees_on_wordy_text(text in "[a-cA-C0-2_.,;:']{0,30}") {
+            let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+            proptest::prop_assert_eq!(ascii_segments(&text), slow);
         }
 
         #[test]
         fn ascii_byte_paths_agree_with_char_paths(text in "[\\x00-\\x7f]{0,12}") {
             let en = Language::english();
-            proptest::prop_assert_eq!(classify_ascii(&en, text.as_bytes()), classify(&en, &text));
-            proptest::prop_assert_eq!(word_shape_ascii(text.as_bytes()), word_shape(&text));
+            let kind = |t: &str| {
+                let (fast, _) = both_paths(t);
+                fast.first().map(|t| t.kind)
+            };
+            let word = CLASS[usize::from(text.as_bytes().first().copied().unwrap_or(b' '))] & WORD != 0;
+            if word && ascii_segments(&text).len() == 1 {
+                // One segment: the fast path's kind and shape are those of
+                // the char path.
+                proptest::prop_assert_eq!(kind(&text), classify(&en, &text));
+            }
+            proptest::prop_assert_eq!(ascii_shape(text.as_bytes()), word_shape(&text));
             for space in [true, false] {
                 let slow = if space {
                     text.find(|c: char| !c.is_whitespace())
@@ -592,10 +838,21 @@ mod tests {
         }
 
         #[test]
-        fn ascii_fast_path_agrees_on_wordy_text(text in "[a-c0-2_.,;:']{0,30}") {
-            let fast: Vec<(usize, &str)> = AsciiWords { text: &text, pos: 0 }.collect();
-            let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
-            proptest::prop_assert_eq!(fast, slow);
+        fn scan_fast_path_agrees_on_ascii(text in "[\\x00-\\x7f]{0,60}") {
+            let (fast, general) = both_paths(&text);
+            proptest::prop_assert_eq!(fast, general);
+        }
+
+        #[test]
+        fn scan_fast_path_agrees_on_texty_ascii(text in "([A-Za-z]{1,6}|[ \\n]|[.!?,;:'\"()_@#/<>-]|[0-9]{1,3}|www\\.|https?://|:\\(|<3|[a-z]{1,3}@[a-z]{1,3}\\.[a-z]{2}|[@#][a-z_]{1,4}){0,30}") {
+            let (fast, general) = both_paths(&text);
+            proptest::prop_assert_eq!(fast, general);
+        }
+
+        #[test]
+        fn scan_fast_path_agrees_on_any_text(text in "(\\PC|[a-z .!?'\n])*") {
+            let (fast, general) = both_paths(&text);
+            proptest::prop_assert_eq!(fast, general);
         }
     }
 }
