@@ -641,8 +641,9 @@ pub struct Evidence {
     /// What it adds to the mechanism's evidence (levels come from thresholds on the sum).
     pub value: f64,
     /// A rule id, or a sentence feature: `question_to_person`, `question`,
-    /// `own_experience`, `shared_experience`, `echoes_customer`. Shared with
-    /// the compiled rule, or with every report that names the same feature.
+    /// `own_experience`, `shared_experience`, `echoes_customer`.
+    // Shared with the compiled rule, or with every report naming the same
+    // feature (a plain comment: the generated bindings' docs stay as they are).
     pub source: Arc<str>,
 }
 
@@ -674,8 +675,9 @@ pub enum TermSource {
 pub struct ScoreTerm {
     /// Where the term comes from.
     pub source: TermSource,
-    /// What it is: a rule id, a flag name or a context name (shared with the
-    /// compiled rule, or with every report that carries the same name).
+    /// What it is: a rule id, a flag name or a context name.
+    // Shared with the compiled rule, or with every report that carries the
+    // same name.
     pub label: Arc<str>,
     /// What it adds to the logit.
     pub value: f64,
