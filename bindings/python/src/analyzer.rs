@@ -103,12 +103,33 @@ impl Batch {
         &self,
         a: &core::Analyzer,
     ) -> Result<Vec<core::MessageReport>, rayon::ThreadPoolBuildError> {
+        self.run_with(|text, customer| match customer {
+            Some(c) => a.score_reply(c, text),
+            None => a.score(text),
+        })
+    }
+
+    /// The summary of every text (GIL released by the caller), in input
+    /// order: what a row of columns holds, without the report's matches,
+    /// evidence and breakdown.
+    fn run_summaries(
+        &self,
+        a: &core::Analyzer,
+    ) -> Result<Vec<core::ReplySummary>, rayon::ThreadPoolBuildError> {
+        self.run_with(|text, customer| match customer {
+            Some(c) => a.score_reply_summary(c, text),
+            None => a.score_summary(text),
+        })
+    }
+
+    /// `score(text, customer)` of every text, in input order.
+    fn run_with<R: Send>(
+        &self,
+        score: impl Fn(&str, Option<&str>) -> R + Sync,
+    ) -> Result<Vec<R>, rayon::ThreadPoolBuildError> {
         let one = |i: usize| {
-            let text = &self.texts[i];
-            match self.customers.as_ref().and_then(|c| c[i].as_deref()) {
-                Some(c) => a.score_reply(c, text),
-                None => a.score(text),
-            }
+            let customer = self.customers.as_ref().and_then(|c| c[i].as_deref());
+            score(&self.texts[i], customer)
         };
         let n = self.texts.len();
         pool::run(self.threads, n, |parallel| {
@@ -318,9 +339,12 @@ impl PyAnalyzer {
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
             let batch = Batch::read(texts, customers, threads)?;
-            let reports = py.detach(|| batch.run(&self.inner)).map_err(pool_error)?;
+            let summaries = py
+                .detach(|| batch.run_summaries(&self.inner))
+                .map_err(pool_error)?;
             let columns = PyDict::new(py);
-            let rows: Vec<Vec<core::Cell>> = reports.iter().map(core::MessageReport::row).collect();
+            let rows: Vec<Vec<core::Cell>> =
+                summaries.iter().map(core::ReplySummary::row).collect();
             for (i, column) in core::row_columns().iter().enumerate() {
                 let cells = rows.iter().map(|row| cell(py, &row[i]));
                 columns.set_item(

@@ -11,8 +11,9 @@
 //!
 //! Scoring runs with the GIL released, in the binding's thread pools
 //! (`pool.rs`), in blocks, so memory stays bounded whatever the length:
-//! each block's reports are reduced to the few fields the columns hold
-//! and dropped.
+//! each text is scored into its summary (`Analyzer::score_summary`: the
+//! fields the columns hold, no matches, evidence or breakdown built),
+//! reduced to a row and dropped.
 //!
 //! Out: one row per input row, in input order, with the columns of
 //! [`schema`]; a null text gives a row of nulls. An array gives a
@@ -274,11 +275,12 @@ fn score_rows(
 ) -> Result<Result<Vec<RecordBatch>, ArrowError>, rayon::ThreadPoolBuildError> {
     let one = |i: usize| -> Option<Vec<core::Cell>> {
         let text = texts[i]?;
-        let report = match customers.and_then(|c| c[i]) {
-            Some(customer) => a.score_reply(customer, text),
-            None => a.score(text),
+        // The row's columns only: no matches, evidence or breakdown built.
+        let summary = match customers.and_then(|c| c[i]) {
+            Some(customer) => a.score_reply_summary(customer, text),
+            None => a.score_summary(text),
         };
-        Some(report.row())
+        Some(summary.row())
     };
     pool::run(threads, texts.len(), |parallel| {
         let mut batches = Vec::with_capacity(chunk_lens.len());

@@ -197,7 +197,7 @@ fn print_terms(
                 let m = &matches[i];
                 format!("{} {:?}", m.rule, m.text)
             }
-            _ => term.label.clone(),
+            _ => term.label.to_string(),
         };
         let source = match term.source {
             TermSource::Bias => "bias",

@@ -120,12 +120,12 @@ pub fn samples(analyzer: &Analyzer, rows: &[Row], m: Mechanism) -> Vec<Sample> {
                 counts: vec![0.0; feats.len()],
             };
             for e in report.evidence.iter().filter(|e| e.mechanism == m) {
-                match feats.iter().position(|(source, _)| *source == e.source) {
+                match feats.iter().position(|(source, _)| *source == &*e.source) {
                     Some(k) => {
                         let w = params.get(feats[k].1).copied().unwrap_or(1.0);
                         sample.counts[k] += unweight(e.value, w);
                     }
-                    None if levels.get(&e.source).copied().unwrap_or(1) >= 2 => {
+                    None if levels.get(&*e.source).copied().unwrap_or(1) >= 2 => {
                         sample.strong += e.value;
                     }
                     None => sample.weak_rules += unweight(e.value, weak_rule_weight),

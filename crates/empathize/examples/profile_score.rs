@@ -22,14 +22,22 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(5);
-    // A second argument `customer` profiles `analyze_customer` instead.
-    let customer = std::env::args().nth(2).is_some_and(|a| a == "customer");
+    // A second argument `customer` profiles `analyze_customer` instead,
+    // `summary` the summary path (`score_summary`, as the Arrow and pandas
+    // rows read it).
+    let mode = std::env::args().nth(2).unwrap_or_default();
     for _ in 0..rounds {
         for t in &texts {
-            if customer {
-                std::hint::black_box(analyzer.analyze_customer(t));
-            } else {
-                std::hint::black_box(analyzer.score(t));
+            match mode.as_str() {
+                "customer" => {
+                    std::hint::black_box(analyzer.analyze_customer(t));
+                }
+                "summary" => {
+                    std::hint::black_box(analyzer.score_summary(t));
+                }
+                _ => {
+                    std::hint::black_box(analyzer.score(t));
+                }
             }
         }
     }

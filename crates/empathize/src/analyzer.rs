@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::error::RulePackError;
 use crate::offsets::{OffsetUnit, ToUnit};
-use crate::report::{CustomerReport, MessageReport};
+use crate::report::{CustomerReport, MessageReport, ReplySummary};
 use crate::rules::compile::Compiled;
 use crate::rules::pack::MergedPack;
 use crate::rules::rule::Rule as RuleInfo;
@@ -196,6 +196,43 @@ impl Analyzer {
     /// ```
     pub fn score_reply_to(&self, customer: &CustomerReport, reply: &str) -> MessageReport {
         self.in_unit(reply, self.reply_in_bytes(reply, Some(customer)))
+    }
+
+    /// The summary of [`score`](Self::score): score, logit, dimensions,
+    /// flags, EPITOME levels, strategies, tips, equal to the report's, with
+    /// no matches, evidence or breakdown built (cheaper when only those
+    /// columns are read, as by a table row).
+    ///
+    /// ```
+    /// use empathize::{Analyzer, ReplySummary};
+    /// let analyzer = Analyzer::new();
+    /// let reply = "Per our policy, we can't refund you.";
+    /// let summary = analyzer.score_summary(reply);
+    /// assert!(summary.has_tip("offer_alternative"));
+    /// assert_eq!(summary, ReplySummary::from(analyzer.score(reply)));
+    /// ```
+    pub fn score_summary(&self, reply: &str) -> ReplySummary {
+        let summary = with_work(|w| score::score_reply_summary(&self.compiled, reply, None, w));
+        self.in_unit(reply, summary)
+    }
+
+    /// The summary of [`score_reply`](Self::score_reply) (see
+    /// [`score_summary`](Self::score_summary)).
+    ///
+    /// ```
+    /// use empathize::{Analyzer, ReplySummary};
+    /// let analyzer = Analyzer::new();
+    /// let (customer, reply) = ("I'm furious, you charged me twice!!", "Refund processed.");
+    /// let summary = analyzer.score_reply_summary(customer, reply);
+    /// assert!(summary.context.is_some_and(|c| c.distress > 0.0));
+    /// assert_eq!(summary, ReplySummary::from(analyzer.score_reply(customer, reply)));
+    /// ```
+    pub fn score_reply_summary(&self, customer: &str, reply: &str) -> ReplySummary {
+        let summary = with_work(|w| {
+            let c = score::analyze_customer(&self.compiled, customer, w, false);
+            score::score_reply_summary(&self.compiled, reply, Some(&c), w)
+        });
+        self.in_unit(reply, summary)
     }
 
     /// A reply report with byte offsets, whatever [`offsets`](Self::offsets) says.

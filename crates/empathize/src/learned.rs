@@ -19,11 +19,13 @@
 use std::ops::Range;
 
 use crate::report::{
-    Category, Evidence, Match, MatchSource, Polarity, ScoreTerm, SentenceStrategy, TermSource,
+    Category, Match, MatchSource, Polarity, ScoreTerm, SentenceStrategy, TermSource,
 };
 use crate::rules::compile::{Compiled, LearnedHit, LearnedTarget};
 use crate::rules::pack::TableOutput;
+use crate::score::epitome::Ev;
 use crate::score::params::sigmoid;
+use crate::score::Label;
 use crate::text::lex::Lexed;
 
 /// A target's logit over a span, and the n-gram hits that went into it.
@@ -48,21 +50,21 @@ impl Logit<'_> {
     ) -> Vec<ScoreTerm> {
         let mut terms = vec![ScoreTerm {
             source: TermSource::Bias,
-            label: format!("{} bias", self.target.label),
+            label: format!("{} bias", self.target.label).into(),
             value: self.target.bias,
             match_index: None,
         }];
         if self.target.rules != 0.0 && rule_evidence != 0.0 {
             terms.push(ScoreTerm {
                 source: TermSource::Rules,
-                label: format!("rules {rule_evidence:.3} × {:.3}", self.target.rules),
+                label: format!("rules {rule_evidence:.3} × {:.3}", self.target.rules).into(),
                 value: self.rules,
                 match_index: None,
             });
         }
         terms.extend(self.hits.iter().zip(positions).map(|(hit, &at)| ScoreTerm {
             source: TermSource::Learned,
-            label: self.target.label.to_string(),
+            label: self.target.label.clone(),
             value: compiled.entries[hit.entry as usize].weight,
             match_index: Some(at),
         }));
@@ -211,10 +213,10 @@ pub(crate) fn apply_to_reply(
     lexed: &Lexed,
     text: &str,
     hits: &[LearnedHit],
-    evidence: &mut Vec<Evidence>,
+    evidence: &mut Vec<Ev>,
     strategies: &mut [SentenceStrategy],
-    rule_matches: Vec<Match>,
-) -> Vec<Match> {
+    rule_matches: Option<Vec<Match>>,
+) -> Option<Vec<Match>> {
     let scoring = &compiled.scoring;
     let has = |o: TableOutput| compiled.tables.iter().any(|t| t.output == o);
     let (epitome, strategy) = (has(TableOutput::Epitome), has(TableOutput::Strategies));
@@ -222,7 +224,8 @@ pub(crate) fn apply_to_reply(
         return rule_matches;
     }
     let mut learned = Vec::new();
-    let rule_evidence: Vec<Evidence> = evidence.clone();
+    let rule_evidence: Vec<Ev> = evidence.clone();
+    let with_matches = rule_matches.is_some();
     for sentence in &lexed.sentences {
         if sentence.end_term == sentence.first_term {
             continue;
@@ -250,18 +253,20 @@ pub(crate) fn apply_to_reply(
                 };
                 let value = scoring.learned_evidence(m) * presence(l.z);
                 if value > 0.0 {
-                    evidence.push(Evidence {
+                    evidence.push(Ev {
                         mechanism: m,
                         start: sentence.start,
                         end: sentence.end,
                         value,
-                        source: "learned".to_string(),
+                        source: Label::Name("learned"),
                     });
-                    learned.extend(
-                        l.hits
-                            .iter()
-                            .map(|h| to_match(compiled, l.target, h, lexed, text)),
-                    );
+                    if with_matches {
+                        learned.extend(
+                            l.hits
+                                .iter()
+                                .map(|h| to_match(compiled, l.target, h, lexed, text)),
+                        );
+                    }
                 }
             }
         }
@@ -287,15 +292,17 @@ pub(crate) fn apply_to_reply(
             if let Some(best) = best {
                 if let Category::Strategy(st) = best.target.category {
                     tagged.strategy = st;
-                    learned.extend(
-                        best.hits
-                            .iter()
-                            .filter(|h| compiled.entries[h.entry as usize].weight > 0.0)
-                            .map(|h| to_match(compiled, best.target, h, lexed, text)),
-                    );
+                    if with_matches {
+                        learned.extend(
+                            best.hits
+                                .iter()
+                                .filter(|h| compiled.entries[h.entry as usize].weight > 0.0)
+                                .map(|h| to_match(compiled, best.target, h, lexed, text)),
+                        );
+                    }
                 }
             }
         }
     }
-    merge(rule_matches, learned).0
+    rule_matches.map(|rule_matches| merge(rule_matches, learned).0)
 }

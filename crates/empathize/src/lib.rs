@@ -81,8 +81,8 @@ pub use field::{field_names, serialize_field};
 pub use offsets::{OffsetMap, OffsetUnit, ToUnit};
 pub use report::{
     Category, Cue, CustomerReport, Dimension, Dimensions, Emotion, Emotions, Epitome, Evidence,
-    Flag, Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ScoreTerm,
-    SentenceStrategy, Strategy, TermSource, Tip,
+    Flag, Match, MatchSource, Mechanism, MessageReport, Polarity, ReplyContext, ReplySummary,
+    ScoreTerm, SentenceStrategy, Strategy, TermSource, Tip,
 };
 pub use row::{row_columns, Cell, Column, ColumnKind};
 pub use rules::rule::Rule as RuleInfo;

@@ -183,6 +183,17 @@ impl ToUnit for crate::MessageReport {
     }
 }
 
+impl ToUnit for crate::ReplySummary {
+    fn to_unit(&mut self, text: &str, unit: OffsetUnit) {
+        let offsets = self.strategies.iter().flat_map(|s| [s.start, s.end]);
+        let map = OffsetMap::new(text, unit, offsets);
+        for s in &mut self.strategies {
+            s.start = map.get(s.start);
+            s.end = map.get(s.end);
+        }
+    }
+}
+
 impl ToUnit for crate::CustomerReport {
     fn to_unit(&mut self, text: &str, unit: OffsetUnit) {
         let map = OffsetMap::new(

@@ -642,7 +642,9 @@ pub struct Evidence {
     pub value: f64,
     /// A rule id, or a sentence feature: `question_to_person`, `question`,
     /// `own_experience`, `shared_experience`, `echoes_customer`.
-    pub source: String,
+    // Shared with the compiled rule, or with every report naming the same
+    // feature (a plain comment: the generated bindings' docs stay as they are).
+    pub source: Arc<str>,
 }
 
 /// Where a term of the score comes from.
@@ -674,7 +676,9 @@ pub struct ScoreTerm {
     /// Where the term comes from.
     pub source: TermSource,
     /// What it is: a rule id, a flag name or a context name.
-    pub label: String,
+    // Shared with the compiled rule, or with every report that carries the
+    // same name.
+    pub label: Arc<str>,
     /// What it adds to the logit.
     pub value: f64,
     /// The index in `matches` when `source` is `match`.
@@ -758,6 +762,94 @@ impl MessageReport {
     /// ```
     pub fn has_tip(&self, code: &str) -> bool {
         self.tips.iter().any(|t| t.code == code)
+    }
+}
+
+/// The summary of an agent reply: the fields of its [`MessageReport`] that
+/// a row of a table holds (see [`row_columns`](crate::row_columns)) and
+/// what they are read from, without the matches, evidence and breakdown,
+/// which are never built. Every field equals the full report's.
+///
+/// ```
+/// use empathize::{Analyzer, ReplySummary};
+/// let analyzer = Analyzer::new();
+/// let reply = "I'm so sorry, I'll sort this out for you today.";
+/// let summary = analyzer.score_summary(reply);
+/// assert_eq!(summary, ReplySummary::from(&analyzer.score(reply)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ReplySummary {
+    /// 0–100: `100 · σ(logit)`.
+    pub score: f64,
+    /// The score logit.
+    pub logit: f64,
+    /// A value 0–1 for each positive quality.
+    pub dimensions: Dimensions,
+    /// Anti-patterns found, in order of first appearance.
+    pub flags: Vec<Flag>,
+    /// EPITOME levels.
+    pub epitome: Epitome,
+    /// A support strategy per sentence.
+    pub strategies: Vec<SentenceStrategy>,
+    /// What is missing, in plain words.
+    pub tips: Vec<Tip>,
+    /// The customer message the reply answered, summarized, if one was given.
+    pub context: Option<ReplyContext>,
+}
+
+impl ReplySummary {
+    /// Whether the summary carries a flag.
+    ///
+    /// ```
+    /// use empathize::{Analyzer, Flag};
+    /// let summary = Analyzer::new().score_summary("Calm down, as I said it's not my department.");
+    /// assert!(summary.has_flag(Flag::Dismissive));
+    /// assert!(!summary.has_flag(Flag::Shouting));
+    /// ```
+    pub fn has_flag(&self, flag: Flag) -> bool {
+        self.flags.contains(&flag)
+    }
+
+    /// Whether the summary carries a tip with this code.
+    ///
+    /// ```
+    /// use empathize::Analyzer;
+    /// let summary = Analyzer::new().score_summary("Per our policy, we can't refund you.");
+    /// assert!(summary.has_tip("offer_alternative"));
+    /// ```
+    pub fn has_tip(&self, code: &str) -> bool {
+        self.tips.iter().any(|t| t.code == code)
+    }
+}
+
+impl From<&MessageReport> for ReplySummary {
+    fn from(r: &MessageReport) -> ReplySummary {
+        ReplySummary {
+            score: r.score,
+            logit: r.logit,
+            dimensions: r.dimensions,
+            flags: r.flags.clone(),
+            epitome: r.epitome,
+            strategies: r.strategies.clone(),
+            tips: r.tips.clone(),
+            context: r.context,
+        }
+    }
+}
+
+impl From<MessageReport> for ReplySummary {
+    fn from(r: MessageReport) -> ReplySummary {
+        ReplySummary {
+            score: r.score,
+            logit: r.logit,
+            dimensions: r.dimensions,
+            flags: r.flags,
+            epitome: r.epitome,
+            strategies: r.strategies,
+            tips: r.tips,
+            context: r.context,
+        }
     }
 }
 

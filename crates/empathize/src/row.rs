@@ -5,7 +5,9 @@
 
 use std::sync::OnceLock;
 
-use crate::report::{Dimension, Mechanism, MessageReport};
+use crate::report::{
+    Dimension, Dimensions, Epitome, Flag, Mechanism, MessageReport, ReplySummary, Tip,
+};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,16 +82,48 @@ impl MessageReport {
     /// assert_eq!(row[0], empathize::Cell::Float(report.score));
     /// ```
     pub fn row(&self) -> Vec<Cell> {
-        let mut row = Vec::with_capacity(row_columns().len());
-        row.push(Cell::Float(self.score));
-        row.extend(self.dimensions.iter().map(|(_, v)| Cell::Float(v)));
-        row.push(Cell::Names(self.flags.iter().map(|f| f.as_str()).collect()));
-        row.push(Cell::Names(self.tips.iter().map(|t| t.code).collect()));
-        row.extend(
-            Mechanism::ALL
-                .iter()
-                .map(|&m| Cell::Level(self.epitome.get(m))),
-        );
-        row
+        row(
+            self.score,
+            &self.dimensions,
+            &self.flags,
+            &self.tips,
+            &self.epitome,
+        )
     }
+}
+
+impl ReplySummary {
+    /// The summary as one row, the same as its report's
+    /// [`MessageReport::row`].
+    ///
+    /// ```
+    /// let analyzer = empathize::Analyzer::new();
+    /// let reply = "Per our policy, no.";
+    /// assert_eq!(analyzer.score_summary(reply).row(), analyzer.score(reply).row());
+    /// ```
+    pub fn row(&self) -> Vec<Cell> {
+        row(
+            self.score,
+            &self.dimensions,
+            &self.flags,
+            &self.tips,
+            &self.epitome,
+        )
+    }
+}
+
+fn row(
+    score: f64,
+    dimensions: &Dimensions,
+    flags: &[Flag],
+    tips: &[Tip],
+    epitome: &Epitome,
+) -> Vec<Cell> {
+    let mut row = Vec::with_capacity(row_columns().len());
+    row.push(Cell::Float(score));
+    row.extend(dimensions.iter().map(|(_, v)| Cell::Float(v)));
+    row.push(Cell::Names(flags.iter().map(|f| f.as_str()).collect()));
+    row.push(Cell::Names(tips.iter().map(|t| t.code).collect()));
+    row.extend(Mechanism::ALL.iter().map(|&m| Cell::Level(epitome.get(m))));
+    row
 }

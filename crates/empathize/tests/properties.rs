@@ -1,6 +1,6 @@
 //! Property tests over arbitrary input.
 
-use empathize::{Analyzer, Role, Turn};
+use empathize::{Analyzer, OffsetUnit, ReplySummary, Role, Turn};
 use proptest::prelude::*;
 
 fn analyzer() -> &'static Analyzer {
@@ -27,8 +27,40 @@ fn texty() -> impl Strategy<Value = String> {
     prop::collection::vec(pieces, 0..12).prop_map(|v| v.join(" "))
 }
 
+/// Analyzers whose summaries must equal their reports': the default, one
+/// with the learned reply tables of `esconv-strategies` (whose n-grams move
+/// evidence and strategies), one counting UTF-16 units.
+fn summary_analyzers() -> &'static [Analyzer] {
+    static A: std::sync::OnceLock<Vec<Analyzer>> = std::sync::OnceLock::new();
+    A.get_or_init(|| {
+        let esconv = empathize::packs::get("esconv-strategies").expect("bundled pack");
+        vec![
+            Analyzer::new(),
+            Analyzer::builder()
+                .extra_pack(esconv)
+                .build()
+                .expect("esconv pack"),
+            Analyzer::builder()
+                .offsets(OffsetUnit::Utf16)
+                .build()
+                .expect("utf-16"),
+        ]
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn summaries_equal_their_reports(customer in texty(), reply in texty()) {
+        for a in summary_analyzers() {
+            prop_assert_eq!(a.score_summary(&reply), ReplySummary::from(a.score(&reply)));
+            prop_assert_eq!(
+                a.score_reply_summary(&customer, &reply),
+                ReplySummary::from(a.score_reply(&customer, &reply))
+            );
+        }
+    }
 
     #[test]
     fn reply_reports_are_well_formed(text in texty()) {

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use empathize::{Analyzer, MessageReport};
+use empathize::{Analyzer, MessageReport, ReplySummary};
 
 fn corpus() -> Option<Vec<(String, String)>> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/epitome");
@@ -73,5 +73,38 @@ fn real_corpus_same_reports_on_1_2_4_threads() {
             None,
             "score_reply_batch on {threads} threads"
         );
+    }
+}
+
+/// The summary path gives the full report's values on every pair of the
+/// corpus, alone and as answers, with the default pack and with the learned
+/// reply tables of `esconv-strategies`.
+#[test]
+fn real_corpus_summaries_equal_reports() {
+    let Some(pairs) = corpus() else {
+        eprintln!("skipped: no corpus under ../shared/data/epitome");
+        return;
+    };
+    let esconv = empathize::packs::get("esconv-strategies").expect("bundled pack");
+    let analyzers = [
+        Analyzer::new(),
+        Analyzer::builder()
+            .extra_pack(esconv)
+            .build()
+            .expect("esconv pack"),
+    ];
+    for analyzer in &analyzers {
+        for (i, (customer, reply)) in pairs.iter().enumerate() {
+            assert_eq!(
+                analyzer.score_summary(reply),
+                ReplySummary::from(analyzer.score(reply)),
+                "score, pair {i}"
+            );
+            assert_eq!(
+                analyzer.score_reply_summary(customer, reply),
+                ReplySummary::from(analyzer.score_reply(customer, reply)),
+                "score_reply, pair {i}"
+            );
+        }
     }
 }

@@ -28,14 +28,22 @@ pub(crate) fn analyze_customer(
     );
     let lexed = &work.lexed;
     let s = &compiled.scoring;
-    let selected = select(compiled, lexed, &work.hits, Side::Customer, None);
-    let rules = RuleReading::of(compiled, &selected);
+    select(
+        compiled,
+        lexed,
+        &work.hits,
+        Side::Customer,
+        None,
+        &mut work.selection,
+    );
+    let selected = &work.selection.kept[..];
+    let rules = RuleReading::of(compiled, selected);
     let emphasis = emphasis(lexed, text);
     let rule_distress = rules.distress(emphasis, s);
     let logits = customer_logits(compiled, work, &rules.emotions, rule_distress);
     let (matches, positions) = if spans {
         learned::with_matches(
-            to_matches(compiled, lexed, text, &selected),
+            to_matches(compiled, lexed, text, selected),
             &logits,
             lexed,
             text,

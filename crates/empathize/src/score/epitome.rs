@@ -11,17 +11,43 @@ use crate::rules::compile::Compiled;
 use crate::score::params::Scoring;
 use crate::score::selection::Selected;
 use crate::score::shapes::{self, FirstPerson, QuestionKind};
+use crate::score::Label;
 use crate::text::lex::Lexed;
 
-/// The evidence of the counted rule matches, and the part of it that
-/// level-2 rules gave (the strong evidence, which no cap limits).
+/// A piece of evidence while a reply is read ([`Evidence`] once reported).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ev {
+    pub mechanism: Mechanism,
+    pub start: usize,
+    pub end: usize,
+    pub value: f64,
+    pub source: Label,
+}
+
+impl Ev {
+    /// The reported evidence.
+    pub fn report(&self, compiled: &Compiled) -> Evidence {
+        Evidence {
+            mechanism: self.mechanism,
+            start: self.start,
+            end: self.end,
+            value: self.value,
+            source: self.source.shared(compiled),
+        }
+    }
+}
+
+/// The evidence of the counted rule matches (into `evidence`, cleared
+/// first), and the part of it that level-2 rules gave (the strong
+/// evidence, which no cap limits).
 pub(crate) fn rule_evidence(
+    evidence: &mut Vec<Ev>,
     compiled: &Compiled,
     lexed: &Lexed,
     selected: &[Selected],
-) -> (Vec<Evidence>, [f64; 3]) {
+) -> [f64; 3] {
     let s = &compiled.scoring;
-    let mut evidence = Vec::new();
+    evidence.clear();
     let mut strong = [0.0f64; 3];
     for sel in selected.iter().filter(|s| s.counts()) {
         let rule = &compiled.rules[sel.hit.rule as usize];
@@ -33,13 +59,21 @@ pub(crate) fn rule_evidence(
             strong[m as usize] += value;
         }
         let sentence = lexed.terms[sel.hit.start as usize].sentence;
-        push_evidence(&mut evidence, lexed, sentence, m, value, &rule.id);
+        push_evidence(
+            evidence,
+            compiled,
+            lexed,
+            sentence,
+            m,
+            value,
+            Label::Rule(sel.hit.rule),
+        );
     }
-    (evidence, strong)
+    strong
 }
 
 /// Each mechanism's level from all its evidence.
-pub(crate) fn levels(evidence: &[Evidence], strong: &[f64; 3], s: &Scoring) -> Epitome {
+pub(crate) fn levels(evidence: &[Ev], strong: &[f64; 3], s: &Scoring) -> Epitome {
     let mut totals = [0.0f64; 3];
     for e in evidence {
         totals[e.mechanism as usize] += e.value;
@@ -79,12 +113,13 @@ fn epitome_evidence(level: u8, contribution: f64, weight: f64, weak: f64) -> f64
 /// Adds evidence for a mechanism in a sentence, merging with the same
 /// source in the same sentence (looked up among that sentence's items only).
 fn push_evidence(
-    evidence: &mut Vec<Evidence>,
+    evidence: &mut Vec<Ev>,
+    compiled: &Compiled,
     lexed: &Lexed,
     sentence: u32,
     mechanism: Mechanism,
     value: f64,
-    source: &str,
+    source: Label,
 ) {
     if value == 0.0 {
         return;
@@ -100,16 +135,24 @@ fn push_evidence(
     let recent = evidence.len() - same_sentence;
     match evidence[recent..]
         .iter_mut()
-        .find(|e| e.mechanism == mechanism && e.source == source)
+        .find(|e| e.mechanism == mechanism && same_source(compiled, e.source, source))
     {
         Some(e) => e.value += value,
-        None => evidence.push(Evidence {
+        None => evidence.push(Ev {
             mechanism,
             start: span.start,
             end: span.end,
             value,
-            source: source.to_string(),
+            source,
         }),
+    }
+}
+
+/// Whether two sources have the same text (a rule id may be any name).
+fn same_source(compiled: &Compiled, a: Label, b: Label) -> bool {
+    match (a, b) {
+        (Label::Rule(x), Label::Rule(y)) if x == y => true,
+        _ => a.as_str(compiled) == b.as_str(compiled),
     }
 }
 
@@ -117,7 +160,8 @@ fn push_evidence(
 /// (explorations), the writer's own experience and echoes of the customer's
 /// words (interpretations).
 pub(crate) fn sentence_evidence(
-    evidence: &mut Vec<Evidence>,
+    evidence: &mut Vec<Ev>,
+    compiled: &Compiled,
     lexed: &Lexed,
     shapes: &[shapes::SentenceShape],
     s: &Scoring,
@@ -136,7 +180,15 @@ pub(crate) fn sentence_evidence(
             QuestionKind::Other => Some((s.ex_question_other, "question")),
         };
         if let Some((value, source)) = question {
-            push_evidence(evidence, lexed, i, Mechanism::Explorations, value, source);
+            push_evidence(
+                evidence,
+                compiled,
+                lexed,
+                i,
+                Mechanism::Explorations,
+                value,
+                Label::Name(source),
+            );
         }
         if shape.words >= 3 {
             let first_person = match shape.first_person {
@@ -148,20 +200,22 @@ pub(crate) fn sentence_evidence(
             if let Some((value, source)) = first_person {
                 push_evidence(
                     evidence,
+                    compiled,
                     lexed,
                     i,
                     Mechanism::Interpretations,
                     value,
-                    source,
+                    Label::Name(source),
                 );
                 if shape.shared {
                     push_evidence(
                         evidence,
+                        compiled,
                         lexed,
                         i,
                         Mechanism::Interpretations,
                         s.ip_shared,
-                        "shared_experience",
+                        Label::Name("shared_experience"),
                     );
                 }
             }
@@ -170,11 +224,12 @@ pub(crate) fn sentence_evidence(
             let value = s.ip_echo * shape.echoes.min(3) as f64;
             push_evidence(
                 evidence,
+                compiled,
                 lexed,
                 i,
                 Mechanism::Interpretations,
                 value,
-                "echoes_customer",
+                Label::Name("echoes_customer"),
             );
         }
     }

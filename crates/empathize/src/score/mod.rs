@@ -26,7 +26,7 @@
 //! pack; `docs/rules.md` lists them all.
 
 mod customer;
-mod epitome;
+pub(crate) mod epitome;
 pub(crate) mod params;
 mod reply;
 mod selection;
@@ -35,18 +35,95 @@ pub(crate) mod shapes;
 mod strategies;
 
 pub(crate) use customer::analyze_customer;
-pub(crate) use reply::score_reply;
+pub(crate) use reply::{score_reply, score_reply_summary};
 
-use crate::rules::compile::{Hit, LearnedHit, SegmentHit};
+use std::collections::HashMap;
+
+use rustc_hash::FxBuildHasher;
+use std::sync::{Arc, OnceLock};
+
+use crate::report::Flag;
+use crate::rules::compile::{Compiled, Hit, LearnedHit, SegmentHit};
 use crate::text::lex::Lexed;
 
-/// Reusable buffers for one scoring call.
+/// Reusable buffers for one scoring call; each thread keeps one, so a call
+/// allocates little more than its report.
 #[derive(Debug, Default)]
 pub(crate) struct Work {
     pub lexed: Lexed,
     pub segments: Vec<SegmentHit>,
     pub hits: Vec<Hit>,
     pub learned: Vec<LearnedHit>,
+    pub selection: selection::Selection,
+    pub reply: reply::ReplyWork,
+}
+
+/// The label of a score term or the source of a piece of evidence while a
+/// reply is read: a rule (its id) or a fixed name. Turned into text only
+/// when a report is assembled.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Label {
+    /// The rule of this index in `Compiled::rules`.
+    Rule(u32),
+    /// A fixed name (`bias`, a flag, a sentence feature, …).
+    Name(&'static str),
+}
+
+impl Label {
+    /// Its text.
+    pub fn as_str(self, compiled: &Compiled) -> &str {
+        match self {
+            Label::Rule(i) => &compiled.rule_ids[i as usize],
+            Label::Name(n) => n,
+        }
+    }
+
+    /// Its text, shared: a rule's id with the compiled rule, a fixed name
+    /// with every report that carries it.
+    pub fn shared(self, compiled: &Compiled) -> Arc<str> {
+        match self {
+            Label::Rule(i) => compiled.rule_ids[i as usize].clone(),
+            Label::Name(n) => name(n),
+        }
+    }
+}
+
+/// The fixed names reports carry, each allocated once per process.
+const NAMES: &[&str] = &[
+    "bias",
+    "distress_acknowledged",
+    "distress_ignored",
+    "policy_before_acknowledgment",
+    "suggestive_question",
+    "rhetorical_question",
+    "own_question",
+    "specific_question_to_person",
+    "question_to_person",
+    "question",
+    "opinion",
+    "own_experience",
+    "first_person",
+    "shared_experience",
+    "echoes_customer",
+    "learned",
+];
+
+/// `n` as a shared string: one allocation per process for a fixed name
+/// (a name outside the list gets its own).
+pub(crate) fn name(n: &'static str) -> Arc<str> {
+    static SHARED: OnceLock<HashMap<&'static str, Arc<str>, FxBuildHasher>> = OnceLock::new();
+    let shared = SHARED.get_or_init(|| {
+        NAMES
+            .iter()
+            .copied()
+            .chain(Flag::ALL.iter().map(|f| f.as_str()))
+            .map(|n| (n, Arc::from(n)))
+            .collect()
+    });
+    match shared.get(n) {
+        Some(s) => s.clone(),
+        None => Arc::from(n),
+    }
 }
 
 /// Reports carry four decimals: enough to re-derive a score by hand, and

@@ -12,13 +12,16 @@
 
 use crate::learned;
 use crate::report::{
-    Category, CustomerReport, Dimension, Dimensions, Flag, MessageReport, ReplyContext, ScoreTerm,
-    TermSource,
+    Category, CustomerReport, Dimension, Dimensions, Epitome, Flag, Match, MessageReport,
+    ReplyContext, ReplySummary, ScoreTerm, SentenceStrategy, TermSource, Tip,
 };
 use crate::rules::compile::Compiled;
+use crate::score::epitome::Ev;
 use crate::score::params::{saturate, sigmoid, Scoring};
 use crate::score::selection::{select, to_matches, Selected, Side};
-use crate::score::{epitome, round4, shapes, strategies, Work};
+use crate::score::shapes::Shapes;
+use crate::score::strategies::Vote;
+use crate::score::{epitome, round4, shapes, strategies, Label, Work};
 use crate::text::lex::Lexed;
 use crate::tips;
 
@@ -32,6 +35,125 @@ pub(crate) const EMPATHIC: [Dimension; 5] = [
     Dimension::Restatement,
 ];
 
+/// Reusable buffers of the reply pipeline: what it reads before the report
+/// is assembled. One per thread (see [`Work`]).
+#[derive(Debug, Default)]
+pub(crate) struct ReplyWork {
+    terms: Vec<Term>,
+    flags: Vec<Flag>,
+    evidence: Vec<Ev>,
+    votes: Vec<Vote>,
+    shapes: Shapes,
+    strategies: Vec<SentenceStrategy>,
+}
+
+/// A term of the logit before it is reported.
+#[derive(Debug, Clone, Copy)]
+struct Term {
+    source: TermSource,
+    label: Label,
+    value: f64,
+    match_index: Option<usize>,
+}
+
+/// What every reply reading ends with, whatever the caller asked for.
+struct Reading {
+    score: f64,
+    logit: f64,
+    dimensions: Dimensions,
+    epitome: Epitome,
+    tips: Vec<Tip>,
+    context: Option<ReplyContext>,
+}
+
+/// Runs the pipeline on a reply; the lists it read stay in `work.reply`
+/// (and the selected hits in `work.selection`). With `matches` the report's
+/// match list is built too.
+fn read_reply(
+    compiled: &Compiled,
+    text: &str,
+    customer: Option<&CustomerReport>,
+    work: &mut Work,
+    matches: bool,
+) -> (Reading, Option<Vec<Match>>) {
+    let s = &compiled.scoring;
+    let ctx = customer.map(reply_context);
+    select_hits(compiled, text, ctx.as_ref(), work);
+    let Work {
+        lexed,
+        learned: learned_hits,
+        selection,
+        reply: w,
+        ..
+    } = work;
+    let selected = &selection.kept[..];
+
+    let sums = dimension_sums(compiled, selected);
+    let has = |d: Dimension| sums[d as usize] > 0.0;
+    let empathic = EMPATHIC.iter().any(|&d| has(d));
+    w.terms.clear();
+    w.terms.push(Term {
+        source: TermSource::Bias,
+        label: Label::Name("bias"),
+        value: s.bias,
+        match_index: None,
+    });
+    add_match_terms(&mut w.terms, compiled, selected);
+    matched_flags(&mut w.flags, compiled, selected);
+    let reply = ReplyShape {
+        lexed,
+        text,
+        empathic,
+        has: &has,
+    };
+    add_derived_flags(&mut w.terms, &mut w.flags, &reply, ctx.as_ref(), s);
+    let policy_first = policy_before_empathy(compiled, selected);
+    add_context_terms(&mut w.terms, ctx.as_ref(), empathic, policy_first, s);
+    let logit: f64 = w.terms.iter().map(|t| t.value).sum();
+    let score = round4(100.0 * sigmoid(logit));
+
+    let strong = epitome::rule_evidence(&mut w.evidence, compiled, lexed, selected);
+    strategies::votes(&mut w.votes, compiled, lexed, selected);
+    shapes::sentence_shapes(
+        &compiled.language,
+        &compiled.vocabulary,
+        &compiled.shapes,
+        lexed,
+        customer.map(|c| &*c.keywords),
+        &mut w.shapes,
+    );
+    epitome::sentence_evidence(&mut w.evidence, compiled, lexed, &w.shapes.shapes, s);
+    strategies::sentence_strategies(&mut w.strategies, lexed, &w.shapes.shapes, &w.votes);
+    let matches = learned::apply_to_reply(
+        compiled,
+        lexed,
+        text,
+        learned_hits,
+        &mut w.evidence,
+        &mut w.strategies,
+        matches.then(|| to_matches(compiled, lexed, text, selected)),
+    );
+    let epitome = epitome::levels(&w.evidence, &strong, s);
+
+    let tips = tips::for_reply(&tips::ReplyFacts {
+        ctx: ctx.as_ref(),
+        flags: &w.flags,
+        has: &has,
+        empathic,
+        policy_first,
+        words: lexed.words,
+    });
+    let reading = Reading {
+        score,
+        logit,
+        dimensions: dimensions(&sums),
+        epitome,
+        tips,
+        context: ctx,
+    };
+    (reading, matches)
+}
+
 /// Scores an agent reply, optionally given what the customer said.
 pub(crate) fn score_reply(
     compiled: &Compiled,
@@ -39,78 +161,51 @@ pub(crate) fn score_reply(
     customer: Option<&CustomerReport>,
     work: &mut Work,
 ) -> MessageReport {
-    let s = &compiled.scoring;
-    let ctx = customer.map(reply_context);
-    let selected = select_hits(compiled, text, ctx.as_ref(), work);
-    let lexed = &work.lexed;
-
-    let sums = dimension_sums(compiled, &selected);
-    let has = |d: Dimension| sums[d as usize] > 0.0;
-    let empathic = EMPATHIC.iter().any(|&d| has(d));
-    let mut breakdown = Vec::with_capacity(selected.len() + 4);
-    breakdown.push(ScoreTerm {
-        source: TermSource::Bias,
-        label: "bias".into(),
-        value: s.bias,
-        match_index: None,
-    });
-    add_match_terms(&mut breakdown, compiled, &selected);
-    let mut flags = matched_flags(compiled, &selected);
-    let reply = ReplyShape {
-        lexed,
-        text,
-        empathic,
-        has: &has,
-    };
-    add_derived_flags(&mut breakdown, &mut flags, &reply, ctx.as_ref(), s);
-    let policy_first = policy_before_empathy(compiled, &selected);
-    add_context_terms(&mut breakdown, ctx.as_ref(), empathic, policy_first, s);
-    let logit: f64 = breakdown.iter().map(|t| t.value).sum();
-    let score = round4(100.0 * sigmoid(logit));
-
-    let (mut evidence, strong) = epitome::rule_evidence(compiled, lexed, &selected);
-    let votes = strategies::votes(compiled, lexed, &selected);
-    let shapes = shapes::sentence_shapes(
-        &compiled.language,
-        &compiled.vocabulary,
-        &compiled.shapes,
-        lexed,
-        customer.map(|c| &*c.keywords),
-    );
-    epitome::sentence_evidence(&mut evidence, lexed, &shapes, s);
-    let mut strategies = strategies::sentence_strategies(lexed, &shapes, &votes);
-    let matches = learned::apply_to_reply(
-        compiled,
-        lexed,
-        text,
-        &work.learned,
-        &mut evidence,
-        &mut strategies,
-        to_matches(compiled, lexed, text, &selected),
-    );
-    let epitome = epitome::levels(&evidence, &strong, s);
-
-    let tips = tips::for_reply(&tips::ReplyFacts {
-        ctx: ctx.as_ref(),
-        flags: &flags,
-        has: &has,
-        empathic,
-        policy_first,
-        words: lexed.words,
-    });
-
+    let (r, matches) = read_reply(compiled, text, customer, work, true);
+    let w = &work.reply;
     MessageReport {
-        score,
-        logit,
-        dimensions: dimensions(&sums),
-        flags,
-        epitome,
-        evidence,
-        strategies,
-        matches,
-        breakdown,
-        tips,
-        context: ctx,
+        score: r.score,
+        logit: r.logit,
+        dimensions: r.dimensions,
+        flags: w.flags.clone(),
+        epitome: r.epitome,
+        evidence: w.evidence.iter().map(|e| e.report(compiled)).collect(),
+        strategies: w.strategies.clone(),
+        matches: matches.unwrap_or_default(),
+        breakdown: w
+            .terms
+            .iter()
+            .map(|t| ScoreTerm {
+                source: t.source,
+                label: t.label.shared(compiled),
+                value: t.value,
+                match_index: t.match_index,
+            })
+            .collect(),
+        tips: r.tips,
+        context: r.context,
+    }
+}
+
+/// The summary of an agent reply: [`score_reply`] without its matches,
+/// evidence and breakdown, which are never built.
+pub(crate) fn score_reply_summary(
+    compiled: &Compiled,
+    text: &str,
+    customer: Option<&CustomerReport>,
+    work: &mut Work,
+) -> ReplySummary {
+    let (r, _) = read_reply(compiled, text, customer, work, false);
+    let w = &work.reply;
+    ReplySummary {
+        score: r.score,
+        logit: r.logit,
+        dimensions: r.dimensions,
+        flags: w.flags.clone(),
+        epitome: r.epitome,
+        strategies: w.strategies.clone(),
+        tips: r.tips,
+        context: r.context,
     }
 }
 
@@ -123,13 +218,9 @@ fn reply_context(c: &CustomerReport) -> ReplyContext {
     }
 }
 
-/// Lexes the reply into `work` and selects the agent-side hits that count.
-fn select_hits(
-    compiled: &Compiled,
-    text: &str,
-    ctx: Option<&ReplyContext>,
-    work: &mut Work,
-) -> Vec<Selected> {
+/// Lexes the reply into `work` and selects the agent-side hits that count
+/// (into `work.selection`).
+fn select_hits(compiled: &Compiled, text: &str, ctx: Option<&ReplyContext>, work: &mut Work) {
     compiled.lex(text, &mut work.lexed);
     compiled.find_hits(
         &work.lexed,
@@ -137,7 +228,14 @@ fn select_hits(
         &mut work.hits,
         &mut work.learned,
     );
-    select(compiled, &work.lexed, &work.hits, Side::Agent, ctx)
+    select(
+        compiled,
+        &work.lexed,
+        &work.hits,
+        Side::Agent,
+        ctx,
+        &mut work.selection,
+    );
 }
 
 /// The counted matches, as `(index in selected, rule)`.
@@ -173,13 +271,13 @@ fn dimensions(sums: &[f64; 13]) -> Dimensions {
 }
 
 /// One score term per counted match that moves the score.
-fn add_match_terms(breakdown: &mut Vec<ScoreTerm>, compiled: &Compiled, selected: &[Selected]) {
+fn add_match_terms(breakdown: &mut Vec<Term>, compiled: &Compiled, selected: &[Selected]) {
     breakdown.extend(
         counted(compiled, selected)
             .filter(|(_, sel, _)| sel.contribution != 0.0)
-            .map(|(i, sel, rule)| ScoreTerm {
+            .map(|(i, sel, _)| Term {
                 source: TermSource::Match,
-                label: rule.id.to_string(),
+                label: Label::Rule(sel.hit.rule),
                 value: sel.contribution,
                 match_index: Some(i),
             }),
@@ -187,8 +285,8 @@ fn add_match_terms(breakdown: &mut Vec<ScoreTerm>, compiled: &Compiled, selected
 }
 
 /// The flags of the counted anti-pattern matches, each once, in text order.
-fn matched_flags(compiled: &Compiled, selected: &[Selected]) -> Vec<Flag> {
-    let mut flags = Vec::new();
+fn matched_flags(flags: &mut Vec<Flag>, compiled: &Compiled, selected: &[Selected]) {
+    flags.clear();
     for (_, _, rule) in counted(compiled, selected) {
         if let Category::Flag(f) = rule.category {
             if !flags.contains(&f) {
@@ -196,7 +294,6 @@ fn matched_flags(compiled: &Compiled, selected: &[Selected]) -> Vec<Flag> {
             }
         }
     }
-    flags
 }
 
 /// Whether policy was cited before any empathy was shown (or without it).
@@ -222,7 +319,7 @@ struct ReplyShape<'r> {
 /// Flags read from the shape of the reply and from other matches: added
 /// to `flags`, with their score terms.
 fn add_derived_flags(
-    breakdown: &mut Vec<ScoreTerm>,
+    breakdown: &mut Vec<Term>,
     flags: &mut Vec<Flag>,
     reply: &ReplyShape<'_>,
     ctx: Option<&ReplyContext>,
@@ -233,9 +330,9 @@ fn add_derived_flags(
         if !flags.contains(&flag) {
             flags.push(flag);
         }
-        breakdown.push(ScoreTerm {
+        breakdown.push(Term {
             source: TermSource::Derived,
-            label: flag.as_str().into(),
+            label: Label::Name(flag.as_str()),
             value,
             match_index: None,
         });
@@ -265,7 +362,7 @@ fn add_derived_flags(
 /// The customer's state makes acknowledgment needed: given, it earns a
 /// bonus; missing, it costs. Policy cited first costs too.
 fn add_context_terms(
-    terms: &mut Vec<ScoreTerm>,
+    terms: &mut Vec<Term>,
     ctx: Option<&ReplyContext>,
     empathic: bool,
     policy_first: bool,
@@ -283,18 +380,18 @@ fn add_context_terms(
             } else {
                 ("distress_ignored", -s.ignored_penalty * need)
             };
-            terms.push(ScoreTerm {
+            terms.push(Term {
                 source: TermSource::Context,
-                label: label.into(),
+                label: Label::Name(label),
                 value,
                 match_index: None,
             });
         }
     }
     if policy_first {
-        terms.push(ScoreTerm {
+        terms.push(Term {
             source: TermSource::Context,
-            label: "policy_before_acknowledgment".into(),
+            label: Label::Name("policy_before_acknowledgment"),
             value: s.policy_before_acknowledgment,
             match_index: None,
         });

@@ -69,20 +69,38 @@ fn first_content(lexed: &Lexed) -> u32 {
         .unwrap_or(0)
 }
 
+/// Reusable buffers of [`select`]: its output and its working lists.
+#[derive(Debug, Default)]
+pub(crate) struct Selection {
+    /// The selected hits of the last call, in text order.
+    pub kept: Vec<Selected>,
+    last_end: Vec<(Category, u32)>,
+    flagged: Vec<bool>,
+    order: Vec<usize>,
+}
+
 /// Filters hits by side and conditions, resolves overlaps, applies negation
 /// and suppression, and assigns contributions with diminishing returns.
+/// The result is `out.kept`.
 pub(crate) fn select(
     compiled: &Compiled,
     lexed: &Lexed,
     hits: &[Hit],
     side: Side,
     ctx: Option<&ReplyContext>,
-) -> Vec<Selected> {
+    out: &mut Selection,
+) {
     let decay = compiled.scoring.decay;
-    let mut kept: Vec<Selected> = Vec::with_capacity(hits.len());
+    let Selection {
+        kept,
+        last_end,
+        flagged,
+        order,
+    } = out;
+    kept.clear();
     // Hits arrive sorted by start, longest first. Within a category keep
     // the leftmost-longest: "I'm so sorry" is one apology, not two.
-    let mut last_end: Vec<(Category, u32)> = Vec::new();
+    last_end.clear();
     for hit in hits {
         let rule = &compiled.rules[hit.rule as usize];
         let customer_rule = rule.category.is_customer();
@@ -106,16 +124,21 @@ pub(crate) fn select(
         });
     }
     if side == Side::Agent {
-        suppress_under_anti_patterns(compiled, lexed, &mut kept);
+        suppress_under_anti_patterns(compiled, lexed, kept, flagged);
     }
-    diminishing_returns(compiled, decay, &mut kept);
-    kept
+    diminishing_returns(compiled, decay, kept, order);
 }
 
 /// Anti-patterns win over positive hits they overlap: "**sorry** you feel
 /// that way" is a non-apology, not an apology.
-fn suppress_under_anti_patterns(compiled: &Compiled, lexed: &Lexed, kept: &mut [Selected]) {
-    let mut flagged = vec![false; lexed.terms.len()];
+fn suppress_under_anti_patterns(
+    compiled: &Compiled,
+    lexed: &Lexed,
+    kept: &mut [Selected],
+    flagged: &mut Vec<bool>,
+) {
+    flagged.clear();
+    flagged.resize(lexed.terms.len(), false);
     for s in kept.iter().filter(|s| !s.negated) {
         if matches!(
             compiled.rules[s.hit.rule as usize].category,
@@ -136,8 +159,14 @@ fn suppress_under_anti_patterns(compiled: &Compiled, lexed: &Lexed, kept: &mut [
 
 /// Inside a category the strongest match counts fully and each further one
 /// `decay` times the previous.
-fn diminishing_returns(compiled: &Compiled, decay: f64, kept: &mut [Selected]) {
-    let mut order: Vec<usize> = (0..kept.len()).filter(|&i| kept[i].counts()).collect();
+fn diminishing_returns(
+    compiled: &Compiled,
+    decay: f64,
+    kept: &mut [Selected],
+    order: &mut Vec<usize>,
+) {
+    order.clear();
+    order.extend((0..kept.len()).filter(|&i| kept[i].counts()));
     order.sort_by(|&a, &b| {
         let ra = &compiled.rules[kept[a].hit.rule as usize];
         let rb = &compiled.rules[kept[b].hit.rule as usize];
@@ -149,7 +178,7 @@ fn diminishing_returns(compiled: &Compiled, decay: f64, kept: &mut [Selected]) {
     });
     let mut rank = 0i32;
     let mut prev: Option<Category> = None;
-    for i in order {
+    for &i in order.iter() {
         let rule = &compiled.rules[kept[i].hit.rule as usize];
         if prev != Some(rule.category) {
             rank = 0;

@@ -242,23 +242,46 @@ fn classify_first_person(lexicons: &ShapeLexicons, s: &SentenceWords<'_>) -> Fir
     }
 }
 
-/// Reads the shape of each sentence of lexed text.
+/// Reusable buffers of [`sentence_shapes`]: its output and the words of
+/// the sentence being read.
+#[derive(Debug, Default)]
+pub(crate) struct Shapes {
+    /// The shape of each sentence of the last call.
+    pub shapes: Vec<SentenceShape>,
+    classes: Vec<u32>,
+    /// Always empty between calls: only its allocation is kept.
+    words: Vec<&'static str>,
+}
+
+/// An empty vector with the allocation of `v`, for borrows of another
+/// lifetime (the standard library collects in place: no allocation).
+fn recycle<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter().map(|_| "").collect()
+}
+
+/// Reads the shape of each sentence of lexed text into `out.shapes`.
 pub(crate) fn sentence_shapes(
     language: &Language,
     vocabulary: &Vocabulary,
     lexicons: &ShapeLexicons,
     lexed: &Lexed,
     customer: Option<&[Box<str>]>,
-) -> Vec<SentenceShape> {
-    let mut shapes = vec![SentenceShape::default(); lexed.sentences.len()];
-    // The sentence's words live in one arena string; no allocation per word.
-    let mut arena = String::new();
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    let mut classes: Vec<u32> = Vec::new();
+    out: &mut Shapes,
+) {
+    let Shapes {
+        shapes,
+        classes,
+        words: spare,
+    } = out;
+    shapes.clear();
+    shapes.resize(lexed.sentences.len(), SentenceShape::default());
+    // The sentence's words borrow the lexed norms and the language's
+    // contraction table: no copy, no allocation per word.
+    let mut words = recycle(std::mem::take(spare));
     for (i, s) in lexed.sentences.iter().enumerate() {
         let shape = &mut shapes[i];
-        arena.clear();
-        ranges.clear();
+        words.clear();
         classes.clear();
         let mut addresses_you = false;
         let mut mentions_self = false;
@@ -321,8 +344,7 @@ pub(crate) fn sentence_shapes(
                 } else if c & class::SHARED != 0 {
                     shape.shared = true;
                 }
-                ranges.push((arena.len(), arena.len() + w.len()));
-                arena.push_str(w);
+                words.push(w);
                 classes.push(c);
             }
         }
@@ -333,23 +355,29 @@ pub(crate) fn sentence_shapes(
         if !question && !mentions_self && !addresses_you && !hedged {
             continue;
         }
-        let words = SentenceWords {
-            words: ranges.iter().map(|&(a, b)| &arena[a..b]).collect(),
-            classes: std::mem::take(&mut classes),
+        let sentence = SentenceWords {
+            words: std::mem::take(&mut words),
+            classes: std::mem::take(classes),
         };
         if question {
-            shape.question =
-                classify_question(lexicons, &words, addresses_you, mentions_self, shape.echoes);
-            shape.confirming = confirming_question(lexicons, &words, addresses_you);
+            shape.question = classify_question(
+                lexicons,
+                &sentence,
+                addresses_you,
+                mentions_self,
+                shape.echoes,
+            );
+            shape.confirming = confirming_question(lexicons, &sentence, addresses_you);
         } else {
-            shape.advice = advice_statement(lexicons, &words, addresses_you);
+            shape.advice = advice_statement(lexicons, &sentence, addresses_you);
             if mentions_self {
-                shape.first_person = classify_first_person(lexicons, &words);
+                shape.first_person = classify_first_person(lexicons, &sentence);
             }
         }
-        classes = words.classes;
+        *classes = sentence.classes;
+        words = sentence.words;
     }
-    shapes
+    *spare = recycle(words);
 }
 
 #[cfg(test)]

@@ -8,8 +8,13 @@ use crate::text::lex::Lexed;
 
 /// The votes of the counted rule matches for their sentences' strategies:
 /// a rule's own `strategy`, else the one its category implies.
-pub(crate) fn votes(compiled: &Compiled, lexed: &Lexed, selected: &[Selected]) -> Vec<Vote> {
-    let mut votes = Vec::new();
+pub(crate) fn votes(
+    votes: &mut Vec<Vote>,
+    compiled: &Compiled,
+    lexed: &Lexed,
+    selected: &[Selected],
+) {
+    votes.clear();
     for sel in selected.iter().filter(|s| s.counts()) {
         let rule = &compiled.rules[sel.hit.rule as usize];
         if let Some(strategy) = rule.strategy.or_else(|| default_strategy(rule.category)) {
@@ -22,7 +27,6 @@ pub(crate) fn votes(compiled: &Compiled, lexed: &Lexed, selected: &[Selected]) -
             });
         }
     }
-    votes
 }
 
 fn default_strategy(category: Category) -> Option<Strategy> {
@@ -66,10 +70,11 @@ pub(crate) struct Vote {
 /// "maybe…"), a question when it asks, information when it is a statement
 /// of a few words or more, and other (pleasantries) otherwise.
 pub(crate) fn sentence_strategies(
+    out: &mut Vec<SentenceStrategy>,
     lexed: &Lexed,
     shapes: &[shapes::SentenceShape],
     votes: &[Vote],
-) -> Vec<SentenceStrategy> {
+) {
     // The most specific act first. Reflection and restatement share a rank:
     // the stronger rule decides ("it sounds like you're overwhelmed"
     // reflects, "if I understand you correctly, …" restates).
@@ -84,7 +89,7 @@ pub(crate) fn sentence_strategies(
     };
     // Votes arrive in text order, hence grouped by sentence.
     let mut cursor = 0;
-    let mut out = Vec::with_capacity(lexed.sentences.len());
+    out.clear();
     for (i, s) in lexed.sentences.iter().enumerate() {
         let shape = shapes.get(i).copied().unwrap_or_default();
         let after_contrast = |v: &Vote| shape.contrast.is_some_and(|c| v.token > c);
@@ -127,5 +132,4 @@ pub(crate) fn sentence_strategies(
             strategy,
         });
     }
-    out
 }
