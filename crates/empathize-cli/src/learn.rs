@@ -382,7 +382,8 @@ pub fn recalibrate_bias(model: &mut TargetModel, examples: &[Example], t: usize)
         if hess <= 0.0 {
             break;
         }
-        let step = grad / hess;
+        // Damped: far from the optimum a full Newton step overshoots.
+        let step = (grad / hess).clamp(-1.0, 1.0);
         bias -= step;
         if step.abs() < 1e-9 {
             break;
