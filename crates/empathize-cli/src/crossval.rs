@@ -18,6 +18,9 @@ pub const SETTINGS: Settings = Settings {
     min_df: 5,
     l2: 1e-4,
     steps: 300,
+    softmax: false,
+    threshold_folds: 0,
+    all_ngrams: false,
 };
 
 /// The `strategy_learned_margin` the shipped `esconv-strategies` pack sets
@@ -48,6 +51,8 @@ pub fn esconv(
     base: impl Fn() -> empathize::AnalyzerBuilder,
     rows: &[Row],
     k: usize,
+    settings: Settings,
+    margin: f64,
 ) -> Result<Metrics> {
     let mut gold: Vec<Strategy> = Vec::with_capacity(rows.len());
     let mut tagged: Vec<Vec<Strategy>> = Vec::with_capacity(rows.len());
@@ -61,19 +66,16 @@ pub fn esconv(
                 context: Some(r.seeker.clone()),
                 targets: [r.label.as_str().to_string()].into(),
                 spans: Vec::new(),
+                weight: 1.0,
             })
             .collect();
         let analyzer = with_table(
             rules_only,
-            || {
-                base().extra_pack(format!(
-                    "[scoring]\nstrategy_learned_margin = {STRATEGY_MARGIN}\n"
-                ))
-            },
+            || base().extra_pack(format!("[scoring]\nstrategy_learned_margin = {margin}\n")),
             &items,
             Output::Strategies,
             "esconv-strategies",
-            SETTINGS,
+            settings,
         )?;
         let tags: Vec<Vec<Strategy>> = test
             .par_iter()
@@ -239,7 +241,13 @@ fn table_toml(
     settings: Settings,
 ) -> Result<String> {
     let mut features = Features::default();
-    let examples = train::examples(rules_only, items, output, &mut features);
+    let examples = train::examples(
+        rules_only,
+        items,
+        output,
+        &mut features,
+        settings.all_ngrams,
+    );
     let models = train::fit(&examples, output, &features, settings);
     let header = Header {
         name: name.to_string(),

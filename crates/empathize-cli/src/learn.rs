@@ -11,12 +11,71 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 /// One training example: the n-grams it holds (feature ids, distinct), the
-/// rules' evidence for each target, and whether each target is present.
+/// rules' evidence for each target, whether each target is present, and
+/// how much the example counts in the loss (1 unless down-weighted).
 #[derive(Debug, Clone)]
 pub struct Example {
     pub grams: Vec<u32>,
     pub rules: Vec<f64>,
     pub labels: Vec<bool>,
+    pub weight: f64,
+}
+
+/// Function words: an n-gram made only of these (and punctuation) says
+/// nothing a reader could check, so tables leave it out.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been", "being", "but",
+    "by", "can", "could", "did", "do", "does", "doing", "for", "from", "had", "has", "have",
+    "having", "he", "her", "here", "hers", "him", "his", "i", "if", "in", "into", "is", "it",
+    "its", "it's", "i'm", "just", "me", "my", "of", "on", "or", "our", "ours", "she", "so", "some",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+    "to", "too", "up", "us", "was", "we", "were", "will", "with", "would", "you", "your", "yours",
+    "'s", "'m", "'re", "'ve", "'ll", "'d",
+];
+
+/// Whether a term is punctuation (or a placeholder such as `<#NUMBER>`):
+/// no letter, digit or emoji, and not an emoticon such as `:(`.
+fn is_punctuation(term: &str) -> bool {
+    if term.starts_with("<#") && term.ends_with('>') {
+        return true;
+    }
+    let emoticon = term.len() >= 2
+        && term.starts_with([':', ';', '='])
+        && term[1..]
+            .trim_start_matches(['-', '\''])
+            .chars()
+            .next()
+            .is_some_and(|c| "()[]/\\|DPpOo3*".contains(c));
+    !emoticon
+        && term
+            .chars()
+            .all(|c| !c.is_alphanumeric() && (c.is_ascii() || is_unicode_punct(c)))
+}
+
+fn is_unicode_punct(c: char) -> bool {
+    matches!(
+        c,
+        '…' | '“' | '”' | '‘' | '’' | '—' | '–' | '«' | '»' | '¿' | '¡' | '•' | '·'
+    )
+}
+
+/// Whether a learned table may hold the n-gram `gram` (terms joined by
+/// spaces): none of its terms is punctuation, and not all are function
+/// words. `awful .`, `" would` or `of the` read as noise in a report. A
+/// question or exclamation mark on its own is kept: it is a cue a reader
+/// can check (a question for confusion, emphasis for anger).
+pub fn readable(gram: &str) -> bool {
+    if !gram.is_empty() && gram.chars().all(|c| c == '?') || gram.chars().all(|c| c == '!') {
+        return !gram.is_empty();
+    }
+    let mut content = false;
+    for term in gram.split(' ') {
+        if is_punctuation(term) {
+            return false;
+        }
+        content |= !STOP_WORDS.contains(&term);
+    }
+    content
 }
 
 /// Interns n-gram strings as feature ids.
@@ -49,6 +108,14 @@ pub struct Settings {
     pub l2: f64,
     /// Optimization steps.
     pub steps: usize,
+    /// One softmax over the targets (each example has one) instead of one
+    /// logistic regression per target.
+    pub softmax: bool,
+    /// Where presence cuts (`z > 0`) are chosen: below 2 on the training
+    /// examples' own logits, else on out-of-fold logits of this many fits.
+    pub threshold_folds: usize,
+    /// Keep every n-gram as a feature, not only [`readable`] ones.
+    pub all_ngrams: bool,
 }
 
 /// The fitted model of one target.
@@ -81,44 +148,85 @@ pub fn fit(examples: &[Example], targets: usize, features: usize, s: Settings) -
         }
     }
     let allowed: Vec<bool> = df.iter().map(|&d| d >= s.min_df).collect();
+    // Prune to the strongest n-grams of each target, then refit on those.
+    let prune = |all: &TargetModel| {
+        let mut ranked: Vec<(u32, f64)> = all
+            .weights
+            .iter()
+            .copied()
+            .filter(|(_, w)| w.abs() > 1e-3)
+            .collect();
+        ranked.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+        ranked.truncate(s.top_k);
+        let mut kept = vec![false; features];
+        for (g, _) in &ranked {
+            kept[*g as usize] = true;
+        }
+        kept
+    };
+    let tidy = |mut model: TargetModel| {
+        model.weights.retain(|(_, w)| w.abs() > 1e-4);
+        model
+            .weights
+            .sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        model
+    };
+    if s.softmax {
+        let masks = vec![allowed; targets];
+        let all = fit_softmax(examples, &masks, s);
+        let kept: Vec<Vec<bool>> = all.iter().map(prune).collect();
+        return fit_softmax(examples, &kept, s)
+            .into_iter()
+            .map(tidy)
+            .collect();
+    }
     (0..targets)
         .into_par_iter()
         .map(|t| {
             let all = fit_target(examples, t, &allowed, s);
-            // Prune to the strongest n-grams, then refit on those alone.
-            let mut ranked: Vec<(u32, f64)> = all
-                .weights
-                .iter()
-                .copied()
-                .filter(|(_, w)| w.abs() > 1e-3)
-                .collect();
-            ranked.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
-            ranked.truncate(s.top_k);
-            let mut kept = vec![false; features];
-            for (g, _) in &ranked {
-                kept[*g as usize] = true;
-            }
-            let mut model = fit_target(examples, t, &kept, s);
-            model.weights.retain(|(_, w)| w.abs() > 1e-4);
-            model
-                .weights
-                .sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            model
+            tidy(fit_target(examples, t, &prune(&all), s))
         })
         .collect()
 }
 
-/// Full-batch Adam on the mean log loss plus `l2/2 · |w|²` (n-grams only).
+/// Adam's constants: β1, β2, learning rate, ε.
+const ADAM: (f64, f64, f64, f64) = (0.9, 0.999, 0.05, 1e-8);
+
+/// One Adam step on `theta` (`skip(i)`: leave parameter `i` alone).
+fn adam_step(
+    theta: &mut [f64],
+    grad: &[f64],
+    (m, v): (&mut [f64], &mut [f64]),
+    step: usize,
+    skip: impl Fn(usize) -> bool,
+) {
+    let (b1, b2, lr, eps) = ADAM;
+    let (c1, c2) = (1.0 - b1_pow(b1, step), 1.0 - b1_pow(b2, step));
+    for i in 0..theta.len() {
+        if skip(i) {
+            continue;
+        }
+        m[i] = b1 * m[i] + (1.0 - b1) * grad[i];
+        v[i] = b2 * v[i] + (1.0 - b2) * grad[i] * grad[i];
+        theta[i] -= lr * (m[i] / c1) / ((v[i] / c2).sqrt() + eps);
+    }
+}
+
+/// Full-batch Adam on the weighted mean log loss plus `l2/2 · |w|²`
+/// (n-grams only).
 fn fit_target(examples: &[Example], t: usize, allowed: &[bool], s: Settings) -> TargetModel {
-    let n = examples.len().max(1) as f64;
+    let n = examples.iter().map(|e| e.weight).sum::<f64>().max(1e-9);
     let dims = allowed.len();
-    let positives = examples.iter().filter(|e| e.labels[t]).count() as f64;
+    let positives: f64 = examples
+        .iter()
+        .filter(|e| e.labels[t])
+        .map(|e| e.weight)
+        .sum();
     let prior = ((positives + 0.5) / (n - positives + 0.5)).ln();
     // Parameters: [bias, rules, w_0 .. w_dims).
     let mut theta = vec![0.0f64; dims + 2];
     theta[0] = prior;
     let (mut m, mut v) = (vec![0.0f64; dims + 2], vec![0.0f64; dims + 2]);
-    let (b1, b2, lr, eps) = (0.9, 0.999, 0.05, 1e-8);
     let mut grad = vec![0.0f64; dims + 2];
     for step in 1..=s.steps {
         grad.iter_mut().for_each(|g| *g = 0.0);
@@ -130,7 +238,7 @@ fn fit_target(examples: &[Example], t: usize, allowed: &[bool], s: Settings) -> 
                 }
             }
             let p = 1.0 / (1.0 + (-z).exp());
-            let err = p - if ex.labels[t] { 1.0 } else { 0.0 };
+            let err = ex.weight * (p - if ex.labels[t] { 1.0 } else { 0.0 });
             grad[0] += err;
             grad[1] += err * ex.rules[t];
             for &g in &ex.grams {
@@ -145,15 +253,9 @@ fn fit_target(examples: &[Example], t: usize, allowed: &[bool], s: Settings) -> 
                 *g += s.l2 * theta[i];
             }
         }
-        let (c1, c2) = (1.0 - b1_pow(b1, step), 1.0 - b1_pow(b2, step));
-        for i in 0..theta.len() {
-            if i >= 2 && !allowed[i - 2] {
-                continue;
-            }
-            m[i] = b1 * m[i] + (1.0 - b1) * grad[i];
-            v[i] = b2 * v[i] + (1.0 - b2) * grad[i] * grad[i];
-            theta[i] -= lr * (m[i] / c1) / ((v[i] / c2).sqrt() + eps);
-        }
+        adam_step(&mut theta, &grad, (&mut m, &mut v), step, |i| {
+            i >= 2 && !allowed[i - 2]
+        });
     }
     TargetModel {
         bias: theta[0],
@@ -165,18 +267,145 @@ fn fit_target(examples: &[Example], t: usize, allowed: &[bool], s: Settings) -> 
     }
 }
 
+/// Full-batch Adam on the weighted mean cross-entropy of one softmax over
+/// the targets (an example's labels share its mass) plus `l2/2 · |w|²`;
+/// `allowed[t]` are target `t`'s n-grams. If some examples have no label,
+/// "none" is one more class with logit 0, so `z_t = ln(p_t / p_none)`.
+fn fit_softmax(examples: &[Example], allowed: &[Vec<bool>], s: Settings) -> Vec<TargetModel> {
+    let targets = allowed.len();
+    let dims = allowed.first().map_or(0, Vec::len);
+    let labelled: Vec<&Example> = examples.iter().collect();
+    let none = examples.iter().any(|e| !e.labels.iter().any(|&l| l));
+    let n = labelled.iter().map(|e| e.weight).sum::<f64>().max(1e-9);
+    let unlabelled: f64 = labelled
+        .iter()
+        .filter(|e| !e.labels.iter().any(|&l| l))
+        .map(|e| e.weight)
+        .sum();
+    let width = dims + 2;
+    let mut theta = vec![0.0f64; targets * width];
+    for t in 0..targets {
+        let share: f64 = labelled
+            .iter()
+            .filter(|e| e.labels[t])
+            .map(|e| e.weight / e.labels.iter().filter(|&&l| l).count() as f64)
+            .sum();
+        theta[t * width] = if none {
+            ((share + 0.5) / (unlabelled + 0.5)).ln()
+        } else {
+            ((share + 0.5) / n).ln()
+        };
+    }
+    let (mut m, mut v) = (vec![0.0f64; theta.len()], vec![0.0f64; theta.len()]);
+    let mut grad = vec![0.0f64; theta.len()];
+    let mut z = vec![0.0f64; targets];
+    for step in 1..=s.steps {
+        grad.iter_mut().for_each(|g| *g = 0.0);
+        for ex in &labelled {
+            for (t, zt) in z.iter_mut().enumerate() {
+                let row = &theta[t * width..(t + 1) * width];
+                *zt = row[0] + row[1] * ex.rules[t];
+                for &g in &ex.grams {
+                    if allowed[t][g as usize] {
+                        *zt += row[g as usize + 2];
+                    }
+                }
+            }
+            let floor = if none { 0.0 } else { f64::NEG_INFINITY };
+            let top = z.iter().copied().fold(floor, f64::max);
+            let mut total: f64 = z.iter().map(|zt| (zt - top).exp()).sum();
+            if none {
+                total += (-top).exp();
+            }
+            let count = ex.labels.iter().filter(|&&l| l).count().max(1) as f64;
+            for t in 0..targets {
+                let p = (z[t] - top).exp() / total;
+                let y = if ex.labels[t] { 1.0 / count } else { 0.0 };
+                let err = ex.weight * (p - y);
+                let row = &mut grad[t * width..(t + 1) * width];
+                row[0] += err;
+                row[1] += err * ex.rules[t];
+                for &g in &ex.grams {
+                    if allowed[t][g as usize] {
+                        row[g as usize + 2] += err;
+                    }
+                }
+            }
+        }
+        for (i, g) in grad.iter_mut().enumerate() {
+            *g /= n;
+            if i % width >= 2 {
+                *g += s.l2 * theta[i];
+            }
+        }
+        adam_step(&mut theta, &grad, (&mut m, &mut v), step, |i| {
+            i % width >= 2 && !allowed[i / width][i % width - 2]
+        });
+    }
+    (0..targets)
+        .map(|t| {
+            let row = &theta[t * width..(t + 1) * width];
+            TargetModel {
+                bias: row[0],
+                rules: row[1],
+                weights: (0..dims)
+                    .filter(|&g| allowed[t][g] && row[g + 2] != 0.0)
+                    .map(|g| (g as u32, row[g + 2]))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 fn b1_pow(b: f64, step: usize) -> f64 {
     b.powi(step.min(i32::MAX as usize) as i32)
+}
+
+/// Refits the bias alone with every example at weight 1: after a fit with
+/// down-weighted examples, the logit is a ranking with the wrong base
+/// rate, and the bias puts the rate back (a bland text stays low).
+pub fn recalibrate_bias(model: &mut TargetModel, examples: &[Example], t: usize) {
+    let lookup = model.lookup();
+    let z: Vec<(f64, bool)> = examples
+        .iter()
+        .map(|e| (model.logit(e, t, &lookup) - model.bias, e.labels[t]))
+        .collect();
+    let mut bias = model.bias;
+    // Newton steps on the mean log loss in the bias.
+    for _ in 0..50 {
+        let (mut grad, mut hess) = (0.0, 0.0);
+        for (z, label) in &z {
+            let p = 1.0 / (1.0 + (-(z + bias)).exp());
+            grad += p - f64::from(u8::from(*label));
+            hess += p * (1.0 - p);
+        }
+        if hess <= 0.0 {
+            break;
+        }
+        // Damped: far from the optimum a full Newton step overshoots.
+        let step = (grad / hess).clamp(-1.0, 1.0);
+        bias -= step;
+        if step.abs() < 1e-9 {
+            break;
+        }
+    }
+    model.bias = bias;
 }
 
 /// Shifts the bias so that `z > 0` best separates the target (F1 on the
 /// training examples): used where a value is reported only when positive.
 pub fn calibrate_presence(model: &mut TargetModel, examples: &[Example], t: usize) {
     let lookup = model.lookup();
-    let mut scored: Vec<(f64, bool)> = examples
+    let scored: Vec<(f64, bool)> = examples
         .iter()
         .map(|e| (model.logit(e, t, &lookup), e.labels[t]))
         .collect();
+    model.bias -= best_cut(scored);
+}
+
+/// The logit cut that gives the best F1 on `(logit, label)` pairs (midway
+/// between two logits).
+pub fn best_cut(mut scored: Vec<(f64, bool)>) -> f64 {
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let positives = scored.iter().filter(|s| s.1).count() as f64;
     let (mut tp, mut best, mut cut) = (0.0, -1.0, 0.0);
@@ -192,5 +421,77 @@ pub fn calibrate_presence(model: &mut TargetModel, examples: &[Example], t: usiz
             cut = (z + next) / 2.0;
         }
     }
-    model.bias -= cut;
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readable_ngrams_drop_punctuation_and_function_words() {
+        for kept in ["awful", "horrible person", "?", "!!", ":(", "😡", "why ?"] {
+            assert_eq!(readable(kept), kept != "why ?", "{kept}");
+        }
+        for dropped in [
+            "awful .",
+            ".",
+            "' .",
+            "of the",
+            "<#NUMBER>",
+            "<#NUMBER> weeks",
+            "\" would",
+        ] {
+            assert!(!readable(dropped), "{dropped}");
+        }
+    }
+
+    fn example(grams: &[u32], label: bool, weight: f64) -> Example {
+        Example {
+            grams: grams.to_vec(),
+            rules: vec![0.0],
+            labels: vec![label],
+            weight,
+        }
+    }
+
+    #[test]
+    fn recalibrated_bias_matches_the_unweighted_base_rate() {
+        // 10 positives, 90 negatives, no n-gram: the bias is ln(10/90).
+        let examples: Vec<Example> = (0..100).map(|i| example(&[], i < 10, 1.0)).collect();
+        let mut model = TargetModel {
+            bias: 3.0,
+            rules: 0.0,
+            weights: Vec::new(),
+        };
+        recalibrate_bias(&mut model, &examples, 0);
+        assert!(
+            (model.bias - (10.0f64 / 90.0).ln()).abs() < 1e-6,
+            "{}",
+            model.bias
+        );
+    }
+
+    #[test]
+    fn softmax_learns_which_ngram_means_which_target() {
+        let s = Settings {
+            top_k: 10,
+            min_df: 1,
+            l2: 1e-4,
+            steps: 200,
+            softmax: true,
+            threshold_folds: 0,
+            all_ngrams: false,
+        };
+        let ex = |g: u32, t: usize| Example {
+            grams: vec![g],
+            rules: vec![0.0, 0.0],
+            labels: vec![t == 0, t == 1],
+            weight: 1.0,
+        };
+        let examples: Vec<Example> = (0..40).map(|i| ex(i % 2, (i % 2) as usize)).collect();
+        let models = fit(&examples, 2, 2, s);
+        let w = |t: usize, g: u32| models[t].lookup().get(&g).copied().unwrap_or(0.0);
+        assert!(w(0, 0) > w(1, 0) && w(1, 1) > w(0, 1));
+    }
 }

@@ -105,6 +105,23 @@ struct TrainArgs {
     /// Optimization steps.
     #[arg(long, default_value_t = 300)]
     steps: usize,
+    /// Fit one softmax over the targets (each example has one label)
+    /// instead of one logistic regression per target.
+    #[arg(long)]
+    softmax: bool,
+    /// Emotions and epitome: choose each target's presence cut on
+    /// out-of-fold logits of K fits (default: on the training logits).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    threshold_folds: usize,
+    /// Keep every n-gram, punctuation and function words included (as
+    /// tables were fitted before `learn::readable`).
+    #[arg(long)]
+    all_ngrams: bool,
+    /// GoEmotions distress: the weight of comments that are neither
+    /// distress, nor only neutral, nor remorse (joy, gratitude, curiosity…);
+    /// 0 leaves them out.
+    #[arg(long, default_value_t = 1.0)]
+    other_weight: f64,
     /// Header: what the data is (default: from the corpus).
     #[arg(long)]
     trained_on: Option<String>,
@@ -187,6 +204,16 @@ enum EvalCommand {
         /// on K−1 folds (as `empathize train esconv`), score the other.
         #[arg(long, value_name = "K")]
         learned_folds: Option<usize>,
+        /// With --learned-folds: fit the fold tables as `train --softmax`.
+        #[arg(long, requires = "learned_folds")]
+        softmax: bool,
+        /// With --learned-folds: fit the fold tables as `train --all-ngrams`.
+        #[arg(long, requires = "learned_folds")]
+        all_ngrams: bool,
+        /// With --learned-folds: the `strategy_learned_margin` of the fold
+        /// tables (default: the shipped pack's).
+        #[arg(long, requires = "learned_folds")]
+        margin: Option<f64>,
     },
 }
 
@@ -397,7 +424,7 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
         Corpus::Goemotions => {
             let mut items = Vec::new();
             for p in &paths {
-                items.extend(train::read_goemotions(p, args.output)?);
+                items.extend(train::read_goemotions(p, args.output, args.other_weight)?);
             }
             items
         }
@@ -440,9 +467,31 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
         min_df: args.min_df,
         l2: args.l2,
         steps: args.steps,
+        softmax: args.softmax,
+        threshold_folds: args.threshold_folds,
+        all_ngrams: args.all_ngrams,
     };
+    let mut extra = String::new();
+    if args.softmax {
+        extra.push_str(" --softmax");
+    }
+    if args.threshold_folds > 0 {
+        extra.push_str(&format!(" --threshold-folds {}", args.threshold_folds));
+    }
+    if args.all_ngrams {
+        extra.push_str(" --all-ngrams");
+    }
+    if args.other_weight != 1.0 {
+        extra.push_str(&format!(" --other-weight {}", args.other_weight));
+    }
     let mut features = learn::Features::default();
-    let examples = train::examples(rules_only, &items, args.output, &mut features);
+    let examples = train::examples(
+        rules_only,
+        &items,
+        args.output,
+        &mut features,
+        args.all_ngrams,
+    );
     let models = train::fit(&examples, args.output, &features, settings);
     let held_in = train::held_in(&examples, args.output, &models);
     let names: Vec<String> = args
@@ -464,7 +513,7 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
         ),
         licence: args.licence.unwrap_or_else(|| licence.to_string()),
         command: format!(
-            "empathize train {} {} --output {} --name {} --top-k {} --min-df {} --l2 {} --steps {}{}",
+            "empathize train {} {} --output {} --name {} --top-k {} --min-df {} --l2 {} --steps {}{}{}",
             format!("{:?}", args.corpus).to_lowercase(),
             names.join(" "),
             args.output.as_str(),
@@ -473,6 +522,7 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
             args.min_df,
             args.l2,
             args.steps,
+            extra,
             args.scoring
                 .iter()
                 .map(|kv| format!(" --set {kv}"))
@@ -628,6 +678,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             part,
             errors,
             learned_folds,
+            softmax,
+            all_ngrams,
+            margin,
         }) => {
             let analyzer = build_analyzer(&cli.packs)?;
             let part = part.as_deref().map(split::parse_part).transpose()?;
@@ -639,7 +692,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if let Some((i, n)) = part {
                     rows = eval_esconv::fold_rows(&rows, i, n);
                 }
-                let m = crossval::esconv(&rules_only, || base.clone(), &rows, k.max(2))?;
+                let settings = learn::Settings {
+                    softmax,
+                    all_ngrams,
+                    ..crossval::SETTINGS
+                };
+                let margin = margin.unwrap_or(crossval::STRATEGY_MARGIN);
+                let m = crossval::esconv(
+                    &rules_only,
+                    || base.clone(),
+                    &rows,
+                    k.max(2),
+                    settings,
+                    margin,
+                )?;
                 println!(
                     "\nRules + a strategies table fitted on the other folds ({k}-fold CV, {} rows):\n  utterance accuracy {:.3}, distinct tags per utterance {:.3}, single-label accuracy {:.3}, macro-F1 {:.3}",
                     m.rows, m.utterance_accuracy, m.tags_per_utterance, m.single_accuracy, m.macro_f1

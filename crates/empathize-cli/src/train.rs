@@ -84,6 +84,8 @@ pub struct Labelled {
     pub targets: BTreeSet<String>,
     /// Per target, byte spans of the text that carry it (EPITOME rationales).
     pub spans: Vec<(String, usize, usize)>,
+    /// How much the text counts when fitting (1 unless down-weighted).
+    pub weight: f64,
 }
 
 /// GoEmotions labels → the engine's customer emotions.
@@ -151,9 +153,13 @@ struct GoEmotionsRow {
 }
 
 /// Reads GoEmotions JSONL: each row with its labels mapped to `output`.
-pub fn read_goemotions(path: &Path, output: Output) -> Result<Vec<Labelled>> {
+/// For distress, a comment that is neither distress nor only `neutral`
+/// nor remorse (joy, gratitude, curiosity…) counts `other_weight`; remorse
+/// counts fully as not distress (a customer's "sorry" is politeness).
+pub fn read_goemotions(path: &Path, output: Output, other_weight: f64) -> Result<Vec<Labelled>> {
     read_jsonl(path, |row: GoEmotionsRow| {
-        let targets = match output {
+        let neutral = row.labels.iter().all(|l| l == "neutral");
+        let targets: BTreeSet<String> = match output {
             Output::Emotions => row
                 .labels
                 .iter()
@@ -169,11 +175,18 @@ pub fn read_goemotions(path: &Path, output: Output) -> Result<Vec<Labelled>> {
                 .collect(),
             _ => bail!("GoEmotions trains `emotions` or `distress` tables"),
         };
+        let remorse = row.labels.iter().any(|l| l == "remorse");
+        let weight = if output == Output::Distress && targets.is_empty() && !neutral && !remorse {
+            other_weight
+        } else {
+            1.0
+        };
         Ok(Some(Labelled {
             text: row.text,
             context: None,
             targets,
             spans: Vec::new(),
+            weight,
         }))
     })
 }
@@ -195,6 +208,7 @@ pub fn read_esconv(path: &Path) -> Result<Vec<Labelled>> {
             context: Some(row.seeker),
             targets: [strategy.as_str().to_string()].into(),
             spans: Vec::new(),
+            weight: 1.0,
         }))
     })
 }
@@ -216,6 +230,7 @@ pub fn read_epitome(paths: &[String]) -> Result<Vec<Labelled>> {
                     context: Some(row.seeker.clone()),
                     targets: BTreeSet::new(),
                     spans: Vec::new(),
+                    weight: 1.0,
                 });
                 by_response.len() - 1
             });
@@ -293,6 +308,7 @@ pub fn read_labels(path: &Path, output: Output) -> Result<Vec<Labelled>> {
             context: customer,
             targets,
             spans: Vec::new(),
+            weight: 1.0,
         }))
     };
     let is_csv = path
@@ -350,12 +366,14 @@ fn read_jsonl<T: serde::de::DeserializeOwned>(
 
 /// Turns labelled texts into examples: whole messages, or one example per
 /// reply sentence. `analyzer` must have no table of this output, so that
-/// the rules' evidence is what scoring will feed the table.
+/// the rules' evidence is what scoring will feed the table. Only
+/// [`learn::readable`] n-grams become features, unless `all_ngrams`.
 pub fn examples(
     analyzer: &Analyzer,
     items: &[Labelled],
     output: Output,
     features: &mut Features,
+    all_ngrams: bool,
 ) -> Vec<Example> {
     let targets = output.targets();
     let raw: Vec<Vec<RawExample>> = items
@@ -363,15 +381,22 @@ pub fn examples(
         .map(|item| raw_examples(analyzer, item, output, &targets))
         .collect();
     raw.into_iter()
-        .flatten()
-        .map(|(grams, rules, labels)| {
-            let mut ids: Vec<u32> = grams.iter().map(|g| features.id(g)).collect();
+        .zip(items)
+        .filter(|(_, item)| item.weight > 0.0)
+        .flat_map(|(raw, item)| raw.into_iter().map(move |r| (r, item.weight)))
+        .map(|((grams, rules, labels), weight)| {
+            let mut ids: Vec<u32> = grams
+                .iter()
+                .filter(|g| all_ngrams || learn::readable(g))
+                .map(|g| features.id(g))
+                .collect();
             ids.sort_unstable();
             ids.dedup();
             Example {
                 grams: ids,
                 rules,
                 labels,
+                weight,
             }
         })
         .collect()
@@ -455,10 +480,47 @@ pub fn fit(
 ) -> Vec<TargetModel> {
     let targets = output.targets().len();
     let mut models = learn::fit(examples, targets, features.names.len(), settings);
-    if matches!(output, Output::Emotions | Output::Epitome) {
+    if examples.iter().any(|e| e.weight != 1.0) {
+        // Examples left out (weight 0) are not part of the base rate.
+        let kept: Vec<Example> = examples
+            .iter()
+            .filter(|e| e.weight > 0.0)
+            .cloned()
+            .collect();
+        for (t, model) in models.iter_mut().enumerate() {
+            learn::recalibrate_bias(model, &kept, t);
+        }
+    }
+    if !matches!(output, Output::Emotions | Output::Epitome) {
+        return models;
+    }
+    let k = settings.threshold_folds;
+    if k < 2 {
         for (t, model) in models.iter_mut().enumerate() {
             learn::calibrate_presence(model, examples, t);
         }
+        return models;
+    }
+    // Each example's logits from a fit on the other folds (example i is in
+    // fold i mod k), so the cut is chosen on text the fit did not see.
+    let mut scored: Vec<Vec<(f64, bool)>> = vec![Vec::with_capacity(examples.len()); targets];
+    for fold in 0..k {
+        let (held, rest): (Vec<_>, Vec<_>) = examples
+            .iter()
+            .enumerate()
+            .partition(|(i, _)| i % k == fold);
+        let rest: Vec<Example> = rest.into_iter().map(|(_, e)| e.clone()).collect();
+        let fold_models = learn::fit(&rest, targets, features.names.len(), settings);
+        for (t, model) in fold_models.iter().enumerate() {
+            let lookup = model.lookup();
+            scored[t].extend(
+                held.iter()
+                    .map(|(_, e)| (model.logit(e, t, &lookup), e.labels[t])),
+            );
+        }
+    }
+    for (model, scored) in models.iter_mut().zip(scored) {
+        model.bias -= learn::best_cut(scored);
     }
     models
 }
