@@ -415,9 +415,9 @@ impl Compiled {
                             "the pack expands to more than {MAX_PACK_SEQUENCES} sequences"
                         ))));
                     }
-                    for seq in seqs.iter() {
+                    for &seq in seqs.iter() {
                         ids.clear();
-                        ids.extend(seq.iter().map(|&symbol| {
+                        ids.extend(expander.sequence(seq).iter().map(|&symbol| {
                             let slot = symbol as usize;
                             if symbol_ids.len() <= slot {
                                 symbol_ids.resize(slot + 1, UNKNOWN);
@@ -439,6 +439,7 @@ impl Compiled {
                     rule: rule_index as u32,
                     gaps: plan.gaps,
                 });
+                expander.recycle();
             }
         }
 
