@@ -189,6 +189,12 @@ impl TrieBuilder {
         }
     }
 
+    /// Makes room for `edges` more edges (and nodes) below the root.
+    fn reserve(&mut self, edges: usize) {
+        self.edges.reserve(edges);
+        self.sequence.reserve(edges);
+    }
+
     /// The number of the sequence `ids` (not empty), a new one if it is new.
     fn insert(&mut self, ids: &[u32]) -> u32 {
         let shared = self
@@ -391,6 +397,13 @@ impl Compiled {
         let mut ids: Vec<u32> = Vec::new();
         let mut plans = Vec::new();
         let mut total = 0usize;
+        // The rules' sequences, side by side, and `(end, action)` for each:
+        // inserted once all are known, into an edge map sized for them.
+        let mut rule_ids: Vec<u32> = Vec::new();
+        let mut rule_seqs: Vec<(usize, Action)> = Vec::new();
+        // How many edges the rules' sequences can add: a sequence shares
+        // its prefix with the one before it in its (sorted) expansion.
+        let mut edges = 0usize;
 
         for (rule_index, src) in merged.rules.iter().enumerate() {
             for (pattern_src, line) in src.patterns.iter().zip(&src.pattern_lines) {
@@ -415,9 +428,17 @@ impl Compiled {
                             "the pack expands to more than {MAX_PACK_SEQUENCES} sequences"
                         ))));
                     }
-                    for seq in seqs.iter() {
-                        ids.clear();
-                        ids.extend(seq.iter().map(|&symbol| {
+                    let mut previous: &[u32] = &[];
+                    for &seq in seqs.iter() {
+                        let symbols = expander.sequence(seq);
+                        let shared = previous
+                            .iter()
+                            .zip(symbols)
+                            .take_while(|(a, b)| a == b)
+                            .count();
+                        edges += symbols.len() - shared.max(1);
+                        previous = symbols;
+                        rule_ids.extend(symbols.iter().map(|&symbol| {
                             let slot = symbol as usize;
                             if symbol_ids.len() <= slot {
                                 symbol_ids.resize(slot + 1, UNKNOWN);
@@ -432,15 +453,31 @@ impl Compiled {
                         } else {
                             Action(Action::RULE | rule_index as u32)
                         };
-                        seq_actions.push((trie.insert(&ids), action));
+                        rule_seqs.push((rule_ids.len(), action));
                     }
                 }
                 plans.push(PlanInfo {
                     rule: rule_index as u32,
                     gaps: plan.gaps,
                 });
+                expander.recycle();
             }
         }
+
+        // An n-gram of `n` terms adds at most `n - 1` edges; most are short.
+        let learned: usize = merged
+            .tables
+            .iter()
+            .flat_map(|t| &t.targets)
+            .map(|t| t.weights.len())
+            .sum();
+        trie.reserve(edges + learned);
+        let mut start = 0;
+        for &(end, action) in &rule_seqs {
+            seq_actions.push((trie.insert(&rule_ids[start..end]), action));
+            start = end;
+        }
+        drop((rule_ids, rule_seqs));
 
         // Learned n-grams go into the same trie: a text is matched once.
         // `(sequence, action)` pairs, grouped by sequence at the end.

@@ -38,9 +38,27 @@ pub(crate) enum Node {
     Gap(u8, u8),
 }
 
-/// A term sequence, one entry of an expansion: symbols of the
-/// [`Expander`] that made it (see [`Expander::term`]).
-pub(crate) type Sequence = Vec<u32>;
+/// A term sequence, one entry of an expansion: a range of the
+/// [`Expander`]'s flat store of symbols (see [`Expander::sequence`] and
+/// [`Expander::term`]). Sequences live side by side in one `Vec<u32>`, so
+/// expanding allocates nothing per sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sequence {
+    start: u32,
+    len: u32,
+}
+
+impl Sequence {
+    const EMPTY: Sequence = Sequence { start: 0, len: 0 };
+
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
+    }
+}
 
 /// A pattern split at its gaps: segments and the gaps between them.
 #[derive(Debug, Clone)]
@@ -309,6 +327,11 @@ pub(crate) struct Expander<'a> {
     /// when two differ they order the terms as their text does.
     prefixes: Vec<u64>,
     symbols: FxHashMap<String, u32>,
+    /// The symbols of every sequence, side by side.
+    store: Vec<u32>,
+    /// How much of `store` memoized lexicons use: [`Expander::recycle`]
+    /// frees the rest.
+    kept: usize,
 }
 
 impl<'a> Expander<'a> {
@@ -321,7 +344,29 @@ impl<'a> Expander<'a> {
             terms: Vec::new(),
             prefixes: Vec::new(),
             symbols: FxHashMap::default(),
+            store: Vec::new(),
+            kept: 0,
         }
+    }
+
+    /// The symbols of `seq`.
+    pub fn sequence(&self, seq: Sequence) -> &[u32] {
+        &self.store[seq.range()]
+    }
+
+    /// Frees the sequences of the plans made so far (the memoized
+    /// lexicons' stay): their [`Sequence`]s must not be read after this.
+    pub fn recycle(&mut self) {
+        self.store.truncate(self.kept);
+    }
+
+    /// A new sequence: the store from `start` on.
+    fn close(&self, start: usize) -> Result<Sequence, RulePackError> {
+        let too_big = || RulePackError::new("a pack expands to too many terms");
+        Ok(Sequence {
+            start: u32::try_from(start).map_err(|_| too_big())?,
+            len: u32::try_from(self.store.len() - start).map_err(|_| too_big())?,
+        })
     }
 
     /// The term symbol `symbol` stands for.
@@ -356,14 +401,24 @@ impl<'a> Expander<'a> {
                 .cmp(&prefixes[b])
                 .then_with(|| terms[a].cmp(&terms[b]))
         };
-        seqs.sort_by(|a, b| {
+        let store = &self.store;
+        seqs.sort_by(|&a, &b| {
+            let (a, b) = (&store[a.range()], &store[b.range()]);
             a.iter()
                 .zip(b)
                 .map(|(&x, &y)| term_order(x, y))
                 .find(|o| o.is_ne())
                 .unwrap_or_else(|| a.len().cmp(&b.len()))
         });
-        seqs.dedup();
+        seqs.dedup_by(|a, b| store[a.range()] == store[b.range()]);
+    }
+
+    /// Whether no sequence of `seqs` (sorted, deduplicated) is a prefix of
+    /// another. A sequence between `x` and `z` in the order starts with `x`
+    /// if `z` does, so neighbours tell.
+    fn is_prefix_free(&self, seqs: &[Sequence]) -> bool {
+        seqs.windows(2)
+            .all(|w| !self.sequence(w[1]).starts_with(self.sequence(w[0])))
     }
 
     /// Splits a top-level pattern at its gaps and expands each segment.
@@ -387,7 +442,7 @@ impl<'a> Expander<'a> {
         let mut expanded = Vec::with_capacity(segments.len());
         for seg in &segments {
             let seqs = self.expand(seg)?;
-            if seqs.iter().any(Vec::is_empty) {
+            if seqs.iter().any(|s| s.is_empty()) {
                 return Err(RulePackError::new(
                     "a pattern (or a part between gaps) can match nothing; make something in it required",
                 ));
@@ -404,48 +459,69 @@ impl<'a> Expander<'a> {
     /// lexicon's (or a one-item sequence's) expansion is shared, not copied.
     fn expand(&mut self, node: &Node) -> Result<Rc<Vec<Sequence>>, RulePackError> {
         let mut out = match node {
-            Node::Term(t) => return Ok(Rc::new(vec![vec![self.symbol(t)]])),
+            Node::Term(t) => {
+                let symbol = self.symbol(t);
+                let start = self.store.len();
+                self.store.push(symbol);
+                return Ok(Rc::new(vec![self.close(start)?]));
+            }
             Node::Lexicon(name) => return self.lexicon(name),
             Node::Opt(inner) => {
                 let inner = self.expand(inner)?;
                 // The empty sequence sorts first; the rest is sorted already.
-                if inner.first().is_some_and(Vec::is_empty) {
+                if inner.first().is_some_and(|s| s.is_empty()) {
                     return Ok(inner);
                 }
                 let mut v = Vec::with_capacity(inner.len() + 1);
-                v.push(Vec::new());
-                v.extend(inner.iter().cloned());
+                v.push(Sequence::EMPTY);
+                v.extend(inner.iter().copied());
                 return Ok(Rc::new(v));
             }
             Node::Alt(branches) => {
                 let mut v = Vec::new();
                 for b in branches {
-                    v.extend(self.expand(b)?.iter().cloned());
+                    v.extend(self.expand(b)?.iter().copied());
                     check_size(v.len())?;
                 }
                 v
             }
             Node::Seq(items) if items.len() == 1 => return self.expand(&items[0]),
             Node::Seq(items) => {
-                let mut acc: Vec<Sequence> = vec![Vec::new()];
+                let mut acc: Vec<Sequence> = vec![Sequence::EMPTY];
+                // Expansions come sorted and deduplicated. When no sequence
+                // of `acc` is a prefix of another, `acc × next` comes out
+                // so too, in order: `a + n < a' + n'` as `a < a'` (they
+                // differ within both), else as `n < n'`.
+                let (mut ordered, mut prefix_free) = (true, true);
                 for item in items {
                     let next = self.expand(item)?;
+                    ordered &= prefix_free;
+                    prefix_free &= self.is_prefix_free(&next);
                     check_size(acc.len().saturating_mul(next.len()))?;
                     let mut joined = Vec::with_capacity(acc.len() * next.len());
-                    for a in &acc {
-                        for n in next.iter() {
-                            let mut s = Vec::with_capacity(a.len() + n.len());
-                            s.extend_from_slice(a);
-                            s.extend_from_slice(n);
-                            if s.len() > MAX_SEQUENCE {
+                    for &a in &acc {
+                        for &n in next.iter() {
+                            if (a.len + n.len) as usize > MAX_SEQUENCE {
                                 return Err(RulePackError::new(format!(
                                     "a pattern expands to a sequence longer than {MAX_SEQUENCE} tokens"
                                 )));
                             }
-                            joined.push(s);
+                            // An empty side adds nothing: the other is
+                            // the sequence, stored already.
+                            if a.is_empty() || n.is_empty() {
+                                joined.push(if a.is_empty() { n } else { a });
+                                continue;
+                            }
+                            let start = self.store.len();
+                            self.store.extend_from_within(a.range());
+                            self.store.extend_from_within(n.range());
+                            joined.push(self.close(start)?);
                         }
                     }
                     acc = joined;
+                }
+                if ordered {
+                    return Ok(Rc::new(acc));
                 }
                 acc
             }
@@ -494,14 +570,14 @@ impl<'a> Expander<'a> {
             });
             match seqs {
                 Ok(seqs) => {
-                    if seqs.iter().any(Vec::is_empty) {
+                    if seqs.iter().any(|s| s.is_empty()) {
                         self.stack.pop();
                         return Err(RulePackError::new("a lexicon entry can match nothing")
                             .with_rule(name)
                             .with_field("lexicons")
                             .with_line(entry.line));
                     }
-                    all.extend(seqs.iter().cloned());
+                    all.extend(seqs.iter().copied());
                     check_size(all.len()).map_err(|e| e.with_rule(name).with_field("lexicons"))?;
                 }
                 Err(e) => {
@@ -514,6 +590,7 @@ impl<'a> Expander<'a> {
         self.sort_dedup(&mut all);
         let rc = Rc::new(all);
         self.memo.insert(name.to_string(), rc.clone());
+        self.kept = self.store.len();
         Ok(rc)
     }
 }
@@ -532,6 +609,7 @@ fn check_size(n: usize) -> Result<(), RulePackError> {
 mod tests {
     use super::*;
     use crate::text::language::Language;
+    use proptest::prelude::Strategy;
 
     fn expand(src: &str) -> Vec<String> {
         let lex = BTreeMap::from([(
@@ -557,8 +635,10 @@ mod tests {
             .iter()
             .map(|seg| {
                 seg.iter()
-                    .map(|s| {
-                        s.iter()
+                    .map(|&s| {
+                        expander
+                            .sequence(s)
+                            .iter()
                             .map(|&t| expander.term(t))
                             .collect::<Vec<_>>()
                             .join(" ")
@@ -581,19 +661,72 @@ mod tests {
             let lex = BTreeMap::new();
             let en = Language::english();
             let mut expander = Expander::new(&lex, &en);
-            let mut symbols: Vec<Sequence> = seqs
-                .iter()
-                .map(|seq| seq.iter().map(|t| expander.symbol(t)).collect())
-                .collect();
+            let mut symbols: Vec<Sequence> = Vec::new();
+            for seq in &seqs {
+                let start = expander.store.len();
+                for t in seq {
+                    let symbol = expander.symbol(t);
+                    expander.store.push(symbol);
+                }
+                symbols.push(expander.close(start).unwrap());
+            }
             expander.sort_dedup(&mut symbols);
             let got: Vec<Vec<String>> = symbols
                 .iter()
-                .map(|seq| seq.iter().map(|&s| expander.term(s).to_string()).collect())
+                .map(|&seq| {
+                    expander
+                        .sequence(seq)
+                        .iter()
+                        .map(|&s| expander.term(s).to_string())
+                        .collect()
+                })
                 .collect();
             let mut want = seqs.clone();
             want.sort();
             want.dedup();
             proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    proptest::proptest! {
+        /// Every expansion comes sorted and deduplicated, including the
+        /// products `expand` leaves unsorted when their order is known.
+        #[test]
+        fn expansions_come_sorted(
+            items in proptest::collection::vec(
+                proptest::collection::vec("(a|ab|b|ba|<L>)( (a|b|<L>))?", 1..3)
+                    .prop_map(|alts| alts.join("|")),
+                1..5,
+            ),
+            optional in proptest::collection::vec(proptest::bool::ANY, 5),
+        ) {
+            let src = items
+                .iter()
+                .zip(&optional)
+                .map(|(alt, &opt)| format!("({alt}){}", if opt { "?" } else { "" }))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let lex = BTreeMap::from([(
+                "L".to_string(),
+                ["a", "a b", "b a", "ab"]
+                    .iter()
+                    .map(|p| LexiconEntry {
+                        pattern: p.to_string(),
+                        pack: "t".into(),
+                        line: None,
+                    })
+                    .collect(),
+            )]);
+            let en = Language::english();
+            let node = parse(&src, true, &en).unwrap();
+            let mut expander = Expander::new(&lex, &en);
+            // Past MAX_EXPANSIONS is an error, tested elsewhere.
+            let got = expander.expand(&node);
+            proptest::prop_assume!(got.is_ok());
+            let got = got.unwrap();
+            let mut want = (*got).clone();
+            expander.sort_dedup(&mut want);
+            proptest::prop_assert_eq!(&*got, &want, "{}", src);
         }
     }
 
