@@ -449,10 +449,11 @@ pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexe
                     fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated)
                 {
                     // Most words: ASCII, short, only to lower-case.
-                    let folded = key.to_le_bytes();
-                    lexed
-                        .norms
-                        .extend(folded[..token_text.len()].iter().map(|&b| char::from(b)));
+                    // The fold lower-cases `A`-`Z` and changes nothing
+                    // else, as `make_ascii_lowercase` does: one copy of the
+                    // word, lower-cased in place.
+                    lexed.norms.push_str(token_text);
+                    lexed.norms[norm_start as usize..].make_ascii_lowercase();
                     let norm = &lexed.norms[norm_start as usize..];
                     let id = vocabulary.lookup_key(key);
                     if let Some((first, second)) = vocabulary.contraction(id) {
@@ -550,8 +551,8 @@ pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexe
                 negated,
             });
             lexed.ids.push(id);
-            current.end_term = lexed.terms.len() as u32;
         }
+        current.end_term = lexed.terms.len() as u32;
     }
 }
 
