@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 
 use crate::text::language::Language;
-use crate::text::normalize::{fold_short_ascii, normalize_other, normalize_word};
+use crate::text::normalize::{class_name, fold_short_ascii, normalize_other, normalize_word};
 use crate::text::scan::{scan, RawToken};
 use crate::text::TokenKind;
 
@@ -46,7 +46,21 @@ pub(crate) struct Vocabulary {
     classes: Vec<u32>,
     /// The term ids a whole-word contraction stands for.
     contractions: FxHashMap<u32, (u32, u32)>,
+    /// The id of each one-byte ASCII term (index: the byte), kept as terms
+    /// are interned so lexing finds punctuation by an array read.
+    ascii: Vec<u32>,
+    /// The ids of the class names, in [`CLASS_KINDS`] order.
+    class_ids: [u32; CLASS_KINDS.len()],
 }
+
+/// The token kinds that lex to a class name (see [`class_name`]).
+const CLASS_KINDS: [TokenKind; 5] = [
+    TokenKind::Url,
+    TokenKind::Email,
+    TokenKind::Mention,
+    TokenKind::Hashtag,
+    TokenKind::Number,
+];
 
 impl Vocabulary {
     fn pack(term: &str) -> Option<u128> {
@@ -131,10 +145,44 @@ impl Vocabulary {
     /// The id of `term`, given the next free id if it is new.
     pub fn intern(&mut self, term: &str) -> u32 {
         let next = self.len() as u32 + 1;
-        match Self::pack(term) {
+        let id = match Self::pack(term) {
             Some(key) => self.short.get_or_insert(key, next),
             None => *self.long.entry(term.into()).or_insert(next),
+        };
+        if let &[byte] = term.as_bytes() {
+            if byte.is_ascii() {
+                if self.ascii.is_empty() {
+                    self.ascii = vec![UNKNOWN; 128];
+                }
+                self.ascii[usize::from(byte)] = id;
+            }
         }
+        for (slot, &kind) in self.class_ids.iter_mut().zip(&CLASS_KINDS) {
+            if class_name(kind) == Some(term) {
+                *slot = id;
+            }
+        }
+        id
+    }
+
+    /// The id of the one-byte term `byte` (`UNKNOWN` if it is not ASCII or
+    /// not held): [`Vocabulary::lookup`] without packing or hashing.
+    #[inline]
+    fn ascii_id(&self, byte: u8) -> u32 {
+        self.ascii
+            .get(usize::from(byte))
+            .copied()
+            .unwrap_or(UNKNOWN)
+    }
+
+    /// The id of the class name of `kind` (`UNKNOWN` if the kind has none
+    /// or no pattern uses it): the lookup of [`class_name`], cached.
+    #[inline]
+    fn class_id(&self, kind: TokenKind) -> u32 {
+        CLASS_KINDS
+            .iter()
+            .position(|&k| k == kind)
+            .map_or(UNKNOWN, |i| self.class_ids[i])
     }
 
     /// Interns the language's negators and clause ends, which lexing must
@@ -401,10 +449,11 @@ pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexe
                     fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated)
                 {
                     // Most words: ASCII, short, only to lower-case.
-                    let folded = key.to_le_bytes();
-                    lexed
-                        .norms
-                        .extend(folded[..token_text.len()].iter().map(|&b| char::from(b)));
+                    // The fold lower-cases `A`-`Z` and changes nothing
+                    // else, as `make_ascii_lowercase` does: one copy of the
+                    // word, lower-cased in place.
+                    lexed.norms.push_str(token_text);
+                    lexed.norms[norm_start as usize..].make_ascii_lowercase();
                     let norm = &lexed.norms[norm_start as usize..];
                     let id = vocabulary.lookup_key(key);
                     if let Some((first, second)) = vocabulary.contraction(id) {
@@ -439,8 +488,23 @@ pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexe
                 lexed.words += 1;
                 ids[0] = match vocabulary.lookup(token_text) {
                     id if vocabulary.is_known(id) => id,
-                    _ => vocabulary.lookup("<#NUMBER>"),
+                    _ => vocabulary.class_id(TokenKind::Number),
                 };
+            }
+            TokenKind::Url | TokenKind::Email | TokenKind::Mention | TokenKind::Hashtag => {
+                ids[0] = vocabulary.class_id(tok.kind);
+            }
+            // One ASCII byte of punctuation or symbol: what
+            // `normalize_other` makes of it, looked up by index.
+            kind @ (TokenKind::Punct | TokenKind::Symbol) if token_text.len() == 1 => {
+                let byte = text.as_bytes()[tok.start];
+                ids[0] = vocabulary.ascii_id(match byte {
+                    b'?' | b'!' => byte,
+                    _ if kind == TokenKind::Punct && language.is_sentence_end(char::from(byte)) => {
+                        b'.'
+                    }
+                    _ => byte,
+                });
             }
             kind => ids[0] = vocabulary.lookup(&normalize_other(language, token_text, kind)),
         }
@@ -487,8 +551,8 @@ pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexe
                 negated,
             });
             lexed.ids.push(id);
-            current.end_term = lexed.terms.len() as u32;
         }
+        current.end_term = lexed.terms.len() as u32;
     }
 }
 
@@ -542,6 +606,29 @@ mod tests {
             proptest::prop_assert_eq!(vocabulary.len(), reference.len());
             for t in terms.iter().chain(&probes) {
                 proptest::prop_assert_eq!(vocabulary.get(t), reference.get(t).copied());
+            }
+        }
+
+        #[test]
+        fn cached_ids_agree_with_lookup(
+            terms in proptest::collection::vec(
+                "[a-c!?.,]{0,2}|<#(URL|EMAIL|MENTION|HASHTAG|NUMBER)>", 0..40),
+        ) {
+            let mut vocabulary = Vocabulary::default();
+            for t in &terms {
+                vocabulary.intern(t);
+            }
+            for byte in 0..=255u8 {
+                let term = [byte];
+                let expected = std::str::from_utf8(&term).map_or(UNKNOWN, |t| vocabulary.lookup(t));
+                proptest::prop_assert_eq!(vocabulary.ascii_id(byte), expected);
+            }
+            for kind in [TokenKind::Word, TokenKind::Punct, TokenKind::Symbol]
+                .into_iter()
+                .chain(CLASS_KINDS)
+            {
+                let expected = class_name(kind).map_or(UNKNOWN, |n| vocabulary.lookup(n));
+                proptest::prop_assert_eq!(vocabulary.class_id(kind), expected);
             }
         }
     }

@@ -42,6 +42,18 @@ const HIGH_BITS: u128 = LOW_BYTES * 0x80;
 /// bytes with nothing to straighten, not `elongated` (no letter three times
 /// in a row). Sixteen bytes are read and lower-cased at once; `None` for any
 /// other word, which [`normalize_word`] handles.
+/// `WORD_MASKS[n]` keeps the low `n` bytes of a 16-byte window (a table
+/// read instead of a variable 128-bit shift).
+const WORD_MASKS: [u128; SHORT_TERM + 1] = {
+    let mut masks = [0u128; SHORT_TERM + 1];
+    let mut n = 0;
+    while n <= SHORT_TERM {
+        masks[n] = (1u128 << (8 * n)) - 1;
+        n += 1;
+    }
+    masks
+};
+
 #[inline]
 pub(crate) fn fold_short_ascii(
     text: &[u8],
@@ -61,7 +73,7 @@ pub(crate) fn fold_short_ascii(
             u128::from_le_bytes(buf)
         }
     };
-    let x = window & ((1u128 << (8 * len)) - 1);
+    let x = window & WORD_MASKS[len];
     if x & HIGH_BITS != 0 {
         return None;
     }
