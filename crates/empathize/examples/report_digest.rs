@@ -17,27 +17,14 @@ use empathize::{Analyzer, OffsetUnit, Turn};
 /// Adds the output of one kind for one (customer, reply) pair to a digest.
 type Kind<'a> = &'a dyn Fn(&(String, String), &mut Digest);
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
+/// Every EPITOME (seeker, response) row, then each tweet as both the
+/// customer message and the reply.
 fn corpus() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    let mut pairs = Vec::new();
-    for name in ["emotional-reactions", "interpretations", "explorations"] {
-        let Ok(mut reader) = csv::Reader::from_path(dir.join(format!("epitome/{name}.dev.csv")))
-        else {
-            continue;
-        };
-        for row in reader.records().flatten() {
-            if let (Some(seeker), Some(response)) = (row.get(2), row.get(3)) {
-                pairs.push((seeker.to_string(), response.to_string()));
-            }
-        }
-    }
-    if let Ok(mut reader) = csv::Reader::from_path(dir.join("twcs/sample.csv")) {
-        for row in reader.records().flatten() {
-            if let Some(text) = row.get(4) {
-                pairs.push((text.to_string(), text.to_string()));
-            }
-        }
-    }
+    let mut pairs = corpus::epitome_pairs();
+    pairs.extend(corpus::tweets().into_iter().map(|t| (t.clone(), t)));
     pairs
 }
 

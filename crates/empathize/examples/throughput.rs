@@ -15,35 +15,22 @@
 //! 200-byte reply once and reports the build time and the peak RSS of that
 //! (the process's whole footprint with the default analyzer, no corpus).
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use empathize::Analyzer;
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
+/// Every distinct EPITOME response with the seeker post it first answered,
+/// then the tweets (no customer message).
 fn corpus() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    let mut pairs = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for name in ["emotional-reactions", "interpretations", "explorations"] {
-        let Ok(mut reader) = csv::Reader::from_path(dir.join(format!("epitome/{name}.dev.csv")))
-        else {
-            continue;
-        };
-        for row in reader.records().flatten() {
-            if let (Some(seeker), Some(response)) = (row.get(2), row.get(3)) {
-                if seen.insert(response.to_string()) {
-                    pairs.push((seeker.to_string(), response.to_string()));
-                }
-            }
-        }
-    }
-    if let Ok(mut reader) = csv::Reader::from_path(dir.join("twcs/sample.csv")) {
-        for row in reader.records().flatten() {
-            if let Some(text) = row.get(4) {
-                pairs.push((String::new(), text.to_string()));
-            }
-        }
-    }
+    let mut pairs: Vec<(String, String)> = corpus::epitome_pairs()
+        .into_iter()
+        .filter(|(_, response)| seen.insert(response.clone()))
+        .collect();
+    pairs.extend(corpus::tweets().into_iter().map(|t| (String::new(), t)));
     pairs
 }
 

@@ -788,6 +788,19 @@ mod tests {
         }
     }
 
+    /// `run_len` against `str::find`, over spaces and over non-spaces.
+    fn run_len_agrees(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        for space in [true, false] {
+            let slow = if space {
+                text.find(|c: char| !c.is_whitespace())
+            } else {
+                text.find(char::is_whitespace)
+            };
+            proptest::prop_assert_eq!(run_len(text, space), slow.unwrap_or(text.len()));
+        }
+        Ok(())
+    }
+
     proptest::proptest! {
         #[test]
         fn ascii_fast_path_agrees_with_uax29(text in "[!-~]{0,40}") {
@@ -816,26 +829,12 @@ mod tests {
                 proptest::prop_assert_eq!(kind(&text), classify(&en, &text));
             }
             proptest::prop_assert_eq!(ascii_shape(text.as_bytes()), word_shape(&text));
-            for space in [true, false] {
-                let slow = if space {
-                    text.find(|c: char| !c.is_whitespace())
-                } else {
-                    text.find(char::is_whitespace)
-                };
-                proptest::prop_assert_eq!(run_len(&text, space), slow.unwrap_or(text.len()));
-            }
+            run_len_agrees(&text)?;
         }
 
         #[test]
         fn run_len_agrees_on_any_text(text in "\\PC{0,12}") {
-            for space in [true, false] {
-                let slow = if space {
-                    text.find(|c: char| !c.is_whitespace())
-                } else {
-                    text.find(char::is_whitespace)
-                };
-                proptest::prop_assert_eq!(run_len(&text, space), slow.unwrap_or(text.len()));
-            }
+            run_len_agrees(&text)?;
         }
 
         #[test]
