@@ -67,6 +67,7 @@ pub fn esconv(
                 targets: [r.label.as_str().to_string()].into(),
                 spans: Vec::new(),
                 weight: 1.0,
+                soft_copy: false,
             })
             .collect();
         let analyzer = with_table(

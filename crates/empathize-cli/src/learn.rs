@@ -11,14 +11,17 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 /// One training example: the n-grams it holds (feature ids, distinct), the
-/// rules' evidence for each target, whether each target is present, and
-/// how much the example counts in the loss (1 unless down-weighted).
+/// rules' evidence for each target, whether each target is present, how
+/// much the example counts in the loss (1 unless down-weighted), and
+/// whether its n-grams count toward `min_df` (not for the second example
+/// of a text split in two).
 #[derive(Debug, Clone)]
 pub struct Example {
     pub grams: Vec<u32>,
     pub rules: Vec<f64>,
     pub labels: Vec<bool>,
     pub weight: f64,
+    pub counts_df: bool,
 }
 
 /// Function words: an n-gram made only of these (and punctuation) says
@@ -142,7 +145,7 @@ impl TargetModel {
 /// Fits every target; `features` is the number of distinct feature ids.
 pub fn fit(examples: &[Example], targets: usize, features: usize, s: Settings) -> Vec<TargetModel> {
     let mut df = vec![0usize; features];
-    for ex in examples {
+    for ex in examples.iter().filter(|e| e.counts_df) {
         for &g in &ex.grams {
             df[g as usize] += 1;
         }
@@ -393,27 +396,28 @@ pub fn recalibrate_bias(model: &mut TargetModel, examples: &[Example], t: usize)
 }
 
 /// Shifts the bias so that `z > 0` best separates the target (F1 on the
-/// training examples): used where a value is reported only when positive.
+/// training examples, each counted at its weight): used where a value is
+/// reported only when positive.
 pub fn calibrate_presence(model: &mut TargetModel, examples: &[Example], t: usize) {
     let lookup = model.lookup();
-    let scored: Vec<(f64, bool)> = examples
+    let scored: Vec<(f64, bool, f64)> = examples
         .iter()
-        .map(|e| (model.logit(e, t, &lookup), e.labels[t]))
+        .map(|e| (model.logit(e, t, &lookup), e.labels[t], e.weight))
         .collect();
     model.bias -= best_cut(scored);
 }
 
-/// The logit cut that gives the best F1 on `(logit, label)` pairs (midway
-/// between two logits).
-pub fn best_cut(mut scored: Vec<(f64, bool)>) -> f64 {
+/// The logit cut that gives the best F1 on `(logit, label, weight)`
+/// triples, each counted at its weight (midway between two logits).
+pub fn best_cut(mut scored: Vec<(f64, bool, f64)>) -> f64 {
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let positives = scored.iter().filter(|s| s.1).count() as f64;
-    let (mut tp, mut best, mut cut) = (0.0, -1.0, 0.0);
-    for (i, (z, label)) in scored.iter().enumerate() {
+    let positives: f64 = scored.iter().filter(|s| s.1).map(|s| s.2).sum();
+    let (mut tp, mut predicted, mut best, mut cut) = (0.0, 0.0, -1.0, 0.0);
+    for (i, (z, label, weight)) in scored.iter().enumerate() {
         if *label {
-            tp += 1.0;
+            tp += weight;
         }
-        let predicted = (i + 1) as f64;
+        predicted += weight;
         let f1 = 2.0 * tp / (predicted + positives);
         let next = scored.get(i + 1).map_or(z - 1.0, |s| s.0);
         if f1 > best && next < *z {
@@ -452,7 +456,25 @@ mod tests {
             rules: vec![0.0],
             labels: vec![label],
             weight,
+            counts_df: true,
         }
+    }
+
+    #[test]
+    fn best_cut_counts_each_example_at_its_weight() {
+        // Logits 3, 2, 1: positive, negative, positive. Unweighted, the best
+        // F1 takes all three (0.8 against 0.667 for the first alone); with
+        // the negative at weight 4 and the last positive at 0.5 the cut
+        // falls between 3 and 2 (F1 0.8 against 0.43 for all three).
+        let cut = |w: [f64; 3]| {
+            best_cut(vec![
+                (3.0, true, w[0]),
+                (2.0, false, w[1]),
+                (1.0, true, w[2]),
+            ])
+        };
+        assert_eq!(cut([1.0, 1.0, 1.0]), 0.5);
+        assert_eq!(cut([1.0, 4.0, 0.5]), 2.5);
     }
 
     #[test]
@@ -488,6 +510,7 @@ mod tests {
             rules: vec![0.0, 0.0],
             labels: vec![t == 0, t == 1],
             weight: 1.0,
+            counts_df: true,
         };
         let examples: Vec<Example> = (0..40).map(|i| ex(i % 2, (i % 2) as usize)).collect();
         let models = fit(&examples, 2, 2, s);

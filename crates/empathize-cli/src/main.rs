@@ -122,6 +122,15 @@ struct TrainArgs {
     /// 0 leaves them out.
     #[arg(long, default_value_t = 1.0)]
     other_weight: f64,
+    /// GoEmotions distress: the weight of remorse comments (not otherwise
+    /// distress) as examples of *not* distress; 0 leaves them out.
+    #[arg(long, default_value_t = 1.0)]
+    remorse_weight: f64,
+    /// GoEmotions emotions: the soft label that a related GoEmotions label
+    /// gives an emotion (anger, disgust, disapproval → frustration;
+    /// sadness → disappointment); 0 leaves those comments negatives.
+    #[arg(long, default_value_t = 0.0)]
+    related_weight: f64,
     /// Header: what the data is (default: from the corpus).
     #[arg(long)]
     trained_on: Option<String>,
@@ -424,7 +433,15 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
         Corpus::Goemotions => {
             let mut items = Vec::new();
             for p in &paths {
-                items.extend(train::read_goemotions(p, args.output, args.other_weight)?);
+                items.extend(train::read_goemotions(
+                    p,
+                    args.output,
+                    train::GoEmotionsWeights {
+                        other: args.other_weight,
+                        remorse: args.remorse_weight,
+                        related: args.related_weight,
+                    },
+                )?);
             }
             items
         }
@@ -483,6 +500,12 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
     }
     if args.other_weight != 1.0 {
         extra.push_str(&format!(" --other-weight {}", args.other_weight));
+    }
+    if args.related_weight != 0.0 {
+        extra.push_str(&format!(" --related-weight {}", args.related_weight));
+    }
+    if args.remorse_weight != 1.0 {
+        extra.push_str(&format!(" --remorse-weight {}", args.remorse_weight));
     }
     let mut features = learn::Features::default();
     let examples = train::examples(

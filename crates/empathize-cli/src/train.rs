@@ -86,6 +86,9 @@ pub struct Labelled {
     pub spans: Vec<(String, usize, usize)>,
     /// How much the text counts when fitting (1 unless down-weighted).
     pub weight: f64,
+    /// The second example of a comment split in two (a soft label): its
+    /// n-grams are not counted again toward `--min-df`.
+    pub soft_copy: bool,
 }
 
 /// GoEmotions labels → the engine's customer emotions.
@@ -152,12 +155,44 @@ struct GoEmotionsRow {
     labels: Vec<String>,
 }
 
+/// GoEmotions labels that count as a weak sign of a related customer
+/// emotion when the comment does not carry that emotion's own label
+/// (`--related-weight`): anger, disgust and disapproval for frustration
+/// (annoyance), sadness for disappointment.
+pub const GOEMOTIONS_RELATED: &[(&str, &str)] = &[
+    ("anger", "frustration"),
+    ("disgust", "frustration"),
+    ("disapproval", "frustration"),
+    ("sadness", "disappointment"),
+];
+
+/// How GoEmotions rows become examples (see [`read_goemotions`]).
+#[derive(Debug, Clone, Copy)]
+pub struct GoEmotionsWeights {
+    /// Distress: the weight of comments that are neither distress, nor
+    /// only neutral, nor remorse.
+    pub other: f64,
+    /// Distress: the weight of remorse comments as *not* distress.
+    pub remorse: f64,
+    /// Emotions: the soft label of a related emotion
+    /// ([`GOEMOTIONS_RELATED`]); 0 leaves it a negative.
+    pub related: f64,
+}
+
 /// Reads GoEmotions JSONL: each row with its labels mapped to `output`.
 /// For distress, a comment that is neither distress nor only `neutral`
-/// nor remorse (joy, gratitude, curiosity…) counts `other_weight`; remorse
-/// counts fully as not distress (a customer's "sorry" is politeness).
-pub fn read_goemotions(path: &Path, output: Output, other_weight: f64) -> Result<Vec<Labelled>> {
-    read_jsonl(path, |row: GoEmotionsRow| {
+/// nor remorse (joy, gratitude, curiosity…) counts `weights.other`; remorse
+/// counts `weights.remorse` as not distress (a customer's "sorry" is
+/// politeness). For emotions, a comment with a related label
+/// ([`GOEMOTIONS_RELATED`]) is a soft positive of the related emotion: it
+/// becomes two examples, with the emotion (weight `weights.related`) and
+/// without it (weight `1 − weights.related`).
+pub fn read_goemotions(
+    path: &Path,
+    output: Output,
+    weights: GoEmotionsWeights,
+) -> Result<Vec<Labelled>> {
+    let rows = read_jsonl(path, |row: GoEmotionsRow| {
         let neutral = row.labels.iter().all(|l| l == "neutral");
         let targets: BTreeSet<String> = match output {
             Output::Emotions => row
@@ -176,19 +211,49 @@ pub fn read_goemotions(path: &Path, output: Output, other_weight: f64) -> Result
             _ => bail!("GoEmotions trains `emotions` or `distress` tables"),
         };
         let remorse = row.labels.iter().any(|l| l == "remorse");
-        let weight = if output == Output::Distress && targets.is_empty() && !neutral && !remorse {
-            other_weight
-        } else {
-            1.0
+        let weight = match (
+            output == Output::Distress && targets.is_empty(),
+            neutral,
+            remorse,
+        ) {
+            (true, _, true) => weights.remorse,
+            (true, false, false) => weights.other,
+            _ => 1.0,
         };
-        Ok(Some(Labelled {
+        let related: BTreeSet<String> = if output == Output::Emotions && weights.related > 0.0 {
+            GOEMOTIONS_RELATED
+                .iter()
+                .filter(|(g, e)| row.labels.iter().any(|l| l == g) && !targets.contains(*e))
+                .map(|(_, e)| e.to_string())
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
+        let item = Labelled {
             text: row.text,
             context: None,
             targets,
             spans: Vec::new(),
             weight,
-        }))
-    })
+            soft_copy: false,
+        };
+        if related.is_empty() {
+            return Ok(Some(vec![item]));
+        }
+        let soft = weights.related.min(1.0);
+        let mut with = item.clone();
+        with.targets.extend(related);
+        with.weight = soft;
+        with.soft_copy = true;
+        Ok(Some(vec![
+            Labelled {
+                weight: 1.0 - soft,
+                ..item
+            },
+            with,
+        ]))
+    })?;
+    Ok(rows.into_iter().flatten().collect())
 }
 
 #[derive(Deserialize)]
@@ -209,6 +274,7 @@ pub fn read_esconv(path: &Path) -> Result<Vec<Labelled>> {
             targets: [strategy.as_str().to_string()].into(),
             spans: Vec::new(),
             weight: 1.0,
+            soft_copy: false,
         }))
     })
 }
@@ -231,6 +297,7 @@ pub fn read_epitome(paths: &[String]) -> Result<Vec<Labelled>> {
                     targets: BTreeSet::new(),
                     spans: Vec::new(),
                     weight: 1.0,
+                    soft_copy: false,
                 });
                 by_response.len() - 1
             });
@@ -309,6 +376,7 @@ pub fn read_labels(path: &Path, output: Output) -> Result<Vec<Labelled>> {
             targets,
             spans: Vec::new(),
             weight: 1.0,
+            soft_copy: false,
         }))
     };
     let is_csv = path
@@ -346,10 +414,10 @@ pub fn read_labels(path: &Path, output: Output) -> Result<Vec<Labelled>> {
     Ok(out)
 }
 
-fn read_jsonl<T: serde::de::DeserializeOwned>(
+fn read_jsonl<T: serde::de::DeserializeOwned, U>(
     path: &Path,
-    mut convert: impl FnMut(T) -> Result<Option<Labelled>>,
-) -> Result<Vec<Labelled>> {
+    mut convert: impl FnMut(T) -> Result<Option<U>>,
+) -> Result<Vec<U>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
@@ -383,8 +451,11 @@ pub fn examples(
     raw.into_iter()
         .zip(items)
         .filter(|(_, item)| item.weight > 0.0)
-        .flat_map(|(raw, item)| raw.into_iter().map(move |r| (r, item.weight)))
-        .map(|((grams, rules, labels), weight)| {
+        .flat_map(|(raw, item)| {
+            raw.into_iter()
+                .map(move |r| (r, item.weight, !item.soft_copy))
+        })
+        .map(|((grams, rules, labels), weight, counts_df)| {
             let mut ids: Vec<u32> = grams
                 .iter()
                 .filter(|g| all_ngrams || learn::readable(g))
@@ -397,6 +468,7 @@ pub fn examples(
                 rules,
                 labels,
                 weight,
+                counts_df,
             }
         })
         .collect()
@@ -503,7 +575,7 @@ pub fn fit(
     }
     // Each example's logits from a fit on the other folds (example i is in
     // fold i mod k), so the cut is chosen on text the fit did not see.
-    let mut scored: Vec<Vec<(f64, bool)>> = vec![Vec::with_capacity(examples.len()); targets];
+    let mut scored: Vec<Vec<(f64, bool, f64)>> = vec![Vec::with_capacity(examples.len()); targets];
     for fold in 0..k {
         let (held, rest): (Vec<_>, Vec<_>) = examples
             .iter()
@@ -515,7 +587,7 @@ pub fn fit(
             let lookup = model.lookup();
             scored[t].extend(
                 held.iter()
-                    .map(|(_, e)| (model.logit(e, t, &lookup), e.labels[t])),
+                    .map(|(_, e)| (model.logit(e, t, &lookup), e.labels[t], e.weight)),
             );
         }
     }
@@ -644,9 +716,9 @@ pub fn held_in(examples: &[Example], output: Output, models: &[TargetModel]) -> 
                     let (mut tp, mut fp, mut fn_) = (0.0, 0.0, 0.0);
                     for e in examples {
                         match (logit(e, t) > 0.0, e.labels[t]) {
-                            (true, true) => tp += 1.0,
-                            (true, false) => fp += 1.0,
-                            (false, true) => fn_ += 1.0,
+                            (true, true) => tp += e.weight,
+                            (true, false) => fp += e.weight,
+                            (false, true) => fn_ += e.weight,
                             _ => {}
                         }
                     }
@@ -664,5 +736,101 @@ pub fn held_in(examples: &[Example], output: Output, models: &[TargetModel]) -> 
                 f1s.join(", ")
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goemotions_distress_weights_other_and_remorse_comments() {
+        let path = std::env::temp_dir().join(format!(
+            "empathize-goemotions-weights-{}.jsonl",
+            std::process::id()
+        ));
+        let rows = [
+            r#"{"text": "a", "labels": ["anger"]}"#,
+            r#"{"text": "b", "labels": ["neutral"]}"#,
+            r#"{"text": "c", "labels": ["joy"]}"#,
+            r#"{"text": "d", "labels": ["remorse"]}"#,
+            r#"{"text": "e", "labels": ["remorse", "sadness"]}"#,
+        ];
+        std::fs::write(&path, rows.join("\n")).unwrap();
+        let weights = GoEmotionsWeights {
+            other: 0.3,
+            remorse: 0.5,
+            related: 0.0,
+        };
+        let items = read_goemotions(&path, Output::Distress, weights).unwrap();
+        let _ = std::fs::remove_file(&path);
+        let got: Vec<(bool, f64)> = items
+            .iter()
+            .map(|i| (i.targets.contains("distress"), i.weight))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (true, 1.0),
+                (false, 1.0),
+                (false, 0.3),
+                (false, 0.5),
+                (true, 1.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn goemotions_related_labels_are_soft_positives() {
+        let path = std::env::temp_dir().join(format!(
+            "empathize-goemotions-related-{}.jsonl",
+            std::process::id()
+        ));
+        let rows = [
+            r#"{"text": "a", "labels": ["anger"]}"#,
+            r#"{"text": "b", "labels": ["anger", "annoyance"]}"#,
+            r#"{"text": "c", "labels": ["sadness"]}"#,
+            r#"{"text": "d", "labels": ["joy"]}"#,
+        ];
+        std::fs::write(&path, rows.join("\n")).unwrap();
+        let weights = |related| GoEmotionsWeights {
+            other: 1.0,
+            remorse: 1.0,
+            related,
+        };
+        let off = read_goemotions(&path, Output::Emotions, weights(0.0)).unwrap();
+        let soft = read_goemotions(&path, Output::Emotions, weights(0.25)).unwrap();
+        let _ = std::fs::remove_file(&path);
+        let show = |items: &[Labelled]| -> Vec<(String, Vec<String>, f64)> {
+            items
+                .iter()
+                .map(|i| {
+                    (
+                        i.text.clone(),
+                        i.targets.iter().cloned().collect(),
+                        i.weight,
+                    )
+                })
+                .collect()
+        };
+        let row = |t: &str, targets: &[&str], w: f64| {
+            (
+                t.to_string(),
+                targets.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                w,
+            )
+        };
+        assert_eq!(off.len(), 4);
+        assert_eq!(
+            show(&soft),
+            [
+                row("a", &["anger"], 0.75),
+                row("a", &["anger", "frustration"], 0.25),
+                row("b", &["anger", "frustration"], 1.0),
+                row("c", &["sadness"], 0.75),
+                row("c", &["disappointment", "sadness"], 0.25),
+                row("d", &[], 1.0),
+            ]
+        );
     }
 }
