@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::errors::{run, Failure};
 use crate::reference::to_json;
-use crate::{args, score_reports, ScoreMany};
+use crate::{args, score_reports, score_summaries, ScoreMany};
 
 /// What `new Analyzer()` builds.
 fn default_analyzer() -> core::Analyzer {
@@ -51,6 +51,14 @@ pub fn reference_json(
                 let customers = args::optional_strings(second, "customers")?;
                 to_json(&score_reports(&analyzer, &texts, customers.as_deref())?)
             }
+            "scoreSummary" => {
+                let text = args::string(arg(first)?, || "text".into())?;
+                let customer = args::optional_string(second, || "customer".into())?;
+                match customer {
+                    Some(customer) => to_json(&analyzer.score_reply_summary(&customer, &text)),
+                    None => to_json(&analyzer.score_summary(&text)),
+                }
+            }
             "analyzeCustomer" => {
                 to_json(&analyzer.analyze_customer(&args::string(arg(first)?, || "text".into())?))
             }
@@ -68,11 +76,13 @@ pub fn reference_json(
 
 /// Seconds to score `texts` natively `iterations` times on all cores (no
 /// JS objects): the baseline the binding benchmarks compare against.
+/// `summary`: the summaries (`score_summary`) instead of the full reports.
 #[napi(js_name = "_benchNative")]
 pub fn bench_native(
     env: &Env,
     #[napi(ts_arg_type = "Array<string>")] texts: Unknown<'_>,
     iterations: u32,
+    summary: Option<bool>,
 ) -> napi::Result<f64> {
     run(env, || {
         let texts = args::strings(texts, "texts")?;
@@ -80,9 +90,15 @@ pub fn bench_native(
         let mut seconds = 0.0;
         for _ in 0..iterations {
             let start = Instant::now();
-            let batch = analyzer.score_batch(&texts);
-            seconds += start.elapsed().as_secs_f64();
-            drop(batch);
+            if summary.unwrap_or(false) {
+                let batch = score_summaries(&analyzer, &texts, None)?;
+                seconds += start.elapsed().as_secs_f64();
+                drop(batch);
+            } else {
+                let batch = analyzer.score_batch(&texts);
+                seconds += start.elapsed().as_secs_f64();
+                drop(batch);
+            }
         }
         Ok(seconds)
     })

@@ -37,7 +37,7 @@ pandas, Polars and Spark DataFrames. ``DIMENSIONS``, ``FLAGS``,
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from empathize._errors import InternalError, RulePackError
 from empathize._native import (
@@ -63,6 +63,7 @@ from empathize._reports import (
     MissedOpportunity,
     Repetition,
     ReplyContext,
+    ReplySummary,
     RuleInfo,
     ScoreTerm,
     SentenceStrategy,
@@ -86,25 +87,68 @@ def _analyzer() -> Analyzer:
     return _default
 
 
-def score(text: str, *args: object, customer: str | None = None) -> MessageReport:
-    """Scores an agent reply; ``customer=`` is the message it answers.
-    See :meth:`Analyzer.score`."""
-    return _analyzer().score(text, *args, customer=customer)
+@overload
+def score(
+    text: str, *args: object, customer: str | None = None, summary: Literal[False] = False
+) -> MessageReport: ...
+@overload
+def score(text: str, *args: object, customer: str | None = None, summary: Literal[True]) -> ReplySummary: ...
+@overload
+def score(
+    text: str, *args: object, customer: str | None = None, summary: bool = False
+) -> MessageReport | ReplySummary: ...
+def score(
+    text: str, *args: object, customer: str | None = None, summary: bool = False
+) -> MessageReport | ReplySummary:
+    """Scores an agent reply; ``customer=`` is the message it answers,
+    ``summary=True`` gives a :class:`ReplySummary`. See :meth:`Analyzer.score`."""
+    return _analyzer().score(text, *args, customer=customer, summary=summary)
 
 
-def score_reply(customer: str, reply: str) -> MessageReport:
+@overload
+def score_reply(customer: str, reply: str, *, summary: Literal[False] = False) -> MessageReport: ...
+@overload
+def score_reply(customer: str, reply: str, *, summary: Literal[True]) -> ReplySummary: ...
+@overload
+def score_reply(customer: str, reply: str, *, summary: bool = False) -> MessageReport | ReplySummary: ...
+def score_reply(customer: str, reply: str, *, summary: bool = False) -> MessageReport | ReplySummary:
     """Scores an agent ``reply`` to a ``customer`` message. See :meth:`Analyzer.score_reply`."""
-    return _analyzer().score_reply(customer, reply)
+    return _analyzer().score_reply(customer, reply, summary=summary)
 
 
+@overload
 def score_many(
     texts: Iterable[str],
     *args: object,
     customers: Iterable[str | None] | None = None,
     threads: int | None = None,
-) -> list[MessageReport]:
+    summary: Literal[False] = False,
+) -> list[MessageReport]: ...
+@overload
+def score_many(
+    texts: Iterable[str],
+    *args: object,
+    customers: Iterable[str | None] | None = None,
+    threads: int | None = None,
+    summary: Literal[True],
+) -> list[ReplySummary]: ...
+@overload
+def score_many(
+    texts: Iterable[str],
+    *args: object,
+    customers: Iterable[str | None] | None = None,
+    threads: int | None = None,
+    summary: bool = False,
+) -> list[MessageReport] | list[ReplySummary]: ...
+def score_many(
+    texts: Iterable[str],
+    *args: object,
+    customers: Iterable[str | None] | None = None,
+    threads: int | None = None,
+    summary: bool = False,
+) -> list[MessageReport] | list[ReplySummary]:
     """Scores many replies in parallel. See :meth:`Analyzer.score_many`."""
-    return _analyzer().score_many(texts, *args, customers=customers, threads=threads)
+    return _analyzer().score_many(texts, *args, customers=customers, threads=threads, summary=summary)
 
 
 def score_arrow(
@@ -151,6 +195,7 @@ __all__ = [
     "MissedOpportunity",
     "Repetition",
     "ReplyContext",
+    "ReplySummary",
     "RuleInfo",
     "RulePackError",
     "ScoreTerm",
