@@ -47,7 +47,7 @@ def assert_summarizes(summary: Any, report: empathize.MessageReport) -> None:
     # Field by field through the lazy attributes, too (each converted on first read).
     for name in FIELDS:
         mine, theirs = getattr(summary, name), getattr(report, name)
-        if isinstance(mine, empathize.Dimensions | empathize.Epitome | empathize.ReplyContext):
+        if isinstance(mine, (empathize.Dimensions, empathize.Epitome, empathize.ReplyContext)):
             assert mine == theirs, name
         elif isinstance(mine, list) and mine and hasattr(mine[0], "to_dict"):
             assert [m.to_dict() for m in mine] == [t.to_dict() for t in theirs], name
@@ -69,9 +69,7 @@ def test_golden_reply_summary_equals_the_report(case: dict[str, Any]) -> None:
     # And without the customer message, whatever the case gives.
     assert_summarizes(empathize.score(text, summary=True), empathize.score(text))
     if customer is not None:
-        assert_summarizes(
-            empathize.score_reply(customer, text, summary=True), empathize.score_reply(customer, text)
-        )
+        assert_summarizes(empathize.score_reply(customer, text, summary=True), empathize.score_reply(customer, text))
 
 
 def test_golden_cases_carry_context_and_matches() -> None:
@@ -79,7 +77,9 @@ def test_golden_cases_carry_context_and_matches() -> None:
     summary leaves out, and customer context it keeps."""
     with_customer = [c for c in REPLIES if c.get("customer")]
     assert len(with_customer) >= 5
-    summaries = [empathize.score(_input(c, "text") or "", customer=_input(c, "customer"), summary=True) for c in with_customer]
+    summaries = [
+        empathize.score(_input(c, "text") or "", customer=_input(c, "customer"), summary=True) for c in with_customer
+    ]
     assert all(s.context is not None for s in summaries)
     assert sum(len(empathize.score(_input(c, "text") or "").matches) for c in REPLIES) > 0
     assert any(s.flags for s in summaries) or any(s.tips for s in summaries)

@@ -88,18 +88,14 @@ def _analyzer() -> Analyzer:
 
 
 @overload
-def score(
-    text: str, *args: object, customer: str | None = None, summary: Literal[False] = False
-) -> MessageReport: ...
+def score(text: str, *args: object, customer: str | None = None, summary: Literal[False] = False) -> MessageReport: ...
 @overload
 def score(text: str, *args: object, customer: str | None = None, summary: Literal[True]) -> ReplySummary: ...
 @overload
 def score(
     text: str, *args: object, customer: str | None = None, summary: bool = False
 ) -> MessageReport | ReplySummary: ...
-def score(
-    text: str, *args: object, customer: str | None = None, summary: bool = False
-) -> MessageReport | ReplySummary:
+def score(text: str, *args: object, customer: str | None = None, summary: bool = False) -> MessageReport | ReplySummary:
     """Scores an agent reply; ``customer=`` is the message it answers,
     ``summary=True`` gives a :class:`ReplySummary`. See :meth:`Analyzer.score`."""
     return _analyzer().score(text, *args, customer=customer, summary=summary)
