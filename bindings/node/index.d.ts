@@ -590,9 +590,10 @@ export declare class Analyzer {
 /**
  * `scoreMany` cut short after a stage, as [`bench_stage`]: `0` scores
  * (returns the number of reports), `1` also encodes (returns the number of
- * ops), `2` also decodes (returns the reports, as `scoreMany`).
+ * ops), `2` also decodes (returns the reports, as `scoreMany`). `summary`:
+ * as `scoreMany(texts, { summary: true })`.
  */
-export declare function _benchManyStage(analyzer: Analyzer, texts: Array<string>, stage: number): unknown
+export declare function _benchManyStage(analyzer: Analyzer, texts: Array<string>, stage: number, summary?: boolean | undefined | null): unknown
 
 /**
  * Seconds to score `texts` natively `iterations` times on all cores (no

@@ -169,24 +169,39 @@ pub fn bench_stage<'env>(
 
 /// `scoreMany` cut short after a stage, as [`bench_stage`]: `0` scores
 /// (returns the number of reports), `1` also encodes (returns the number of
-/// ops), `2` also decodes (returns the reports, as `scoreMany`).
+/// ops), `2` also decodes (returns the reports, as `scoreMany`). `summary`:
+/// as `scoreMany(texts, { summary: true })`.
 #[napi(js_name = "_benchManyStage")]
 pub fn bench_many_stage<'env>(
     env: &'env Env,
     analyzer: &crate::Analyzer,
     texts: Vec<String>,
     stage: u32,
+    summary: Option<bool>,
 ) -> napi::Result<Unknown<'env>> {
     run(env, || {
-        let reports = score_reports(&analyzer.inner, &texts, None)?;
-        Ok(match stage {
-            0 => env.create_double(reports.len() as f64)?.to_unknown(),
-            1 => {
-                let ops = crate::transport::encode_batch(&reports)?.ops();
-                env.create_double(ops as f64)?.to_unknown()
-            }
-            _ => crate::transport::to_js(env, crate::transport::encode_batch(&reports)?)?,
-        })
+        if summary.unwrap_or(false) {
+            let summaries = score_summaries(&analyzer.inner, &texts, None)?;
+            many_stage(env, &summaries, stage)
+        } else {
+            let reports = score_reports(&analyzer.inner, &texts, None)?;
+            many_stage(env, &reports, stage)
+        }
+    })
+}
+
+fn many_stage<'env, T: serde::Serialize + Sync>(
+    env: &'env Env,
+    reports: &[T],
+    stage: u32,
+) -> Result<Unknown<'env>, Failure> {
+    Ok(match stage {
+        0 => env.create_double(reports.len() as f64)?.to_unknown(),
+        1 => {
+            let ops = crate::transport::encode_batch(reports)?.ops();
+            env.create_double(ops as f64)?.to_unknown()
+        }
+        _ => crate::transport::to_js(env, crate::transport::encode_batch(reports)?)?,
     })
 }
 
