@@ -22,7 +22,9 @@ Offsets are code points: ``text[m.start:m.end] == m.text`` for every match.
 
 Module-level functions use a default :class:`Analyzer` (the embedded English
 pack), created on first use. Optional context is keyword-only:
-``score(text, customer=...)``. ``Analyzer.score_many`` scores batches on all
+``score(text, customer=...)``; ``summary=True`` returns a
+:class:`ReplySummary` (the report without matches, evidence and breakdown,
+which are then never built). ``Analyzer.score_many`` scores batches on all
 cores with the GIL released; see :class:`Analyzer` for how threads are used
 and why a forked child process is safe.
 
