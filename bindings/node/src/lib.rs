@@ -23,23 +23,30 @@ use empathize as core;
 use napi::bindgen_prelude::{AsyncTask, Unknown};
 use napi::{Env, ScopedTask};
 use napi_derive::napi;
+#[cfg(feature = "testing")]
 use rayon::prelude::*;
 
 use crate::errors::{catch, run, Failure, Outcome};
 use crate::transport::Encoded;
 
 /// Scores `texts` (against `customers`, one per text, when given) on all
-/// cores, as full reports or as summaries, encoded for one JS array.
+/// cores, as full reports or as summaries, encoded for one JS array (each
+/// report encoded by the worker that made it).
 fn score_many(
     analyzer: &core::Analyzer,
     texts: &[String],
     customers: Option<&[String]>,
     summary: bool,
 ) -> Outcome<Encoded> {
-    if summary {
-        transport::encode_batch(&score_summaries(analyzer, texts, customers)?)
-    } else {
-        transport::encode_batch(&score_reports(analyzer, texts, customers)?)
+    check_customers(texts, customers)?;
+    let n = texts.len();
+    match (customers, summary) {
+        (None, false) => transport::encode_each(n, |i| analyzer.score(&texts[i])),
+        (Some(c), false) => transport::encode_each(n, |i| analyzer.score_reply(&c[i], &texts[i])),
+        (None, true) => transport::encode_each(n, |i| analyzer.score_summary(&texts[i])),
+        (Some(c), true) => {
+            transport::encode_each(n, |i| analyzer.score_reply_summary(&c[i], &texts[i]))
+        }
     }
 }
 
@@ -55,7 +62,8 @@ fn check_customers(texts: &[String], customers: Option<&[String]>) -> Outcome<()
     }
 }
 
-/// The reports of [`score_many`].
+/// The reports of [`score_many`] (for the test hooks).
+#[cfg(feature = "testing")]
 pub(crate) fn score_reports(
     analyzer: &core::Analyzer,
     texts: &[String],
@@ -75,7 +83,9 @@ pub(crate) fn score_reports(
     })
 }
 
-/// The summaries of [`score_many`] with `summary: true`, in input order.
+/// The summaries of [`score_many`] with `summary: true`, in input order
+/// (for the test hooks).
+#[cfg(feature = "testing")]
 pub(crate) fn score_summaries(
     analyzer: &core::Analyzer,
     texts: &[String],

@@ -218,8 +218,9 @@ pub fn score_many_in_segments<'env>(
     run(env, || {
         let texts = args::strings(texts, "texts")?;
         let reports = score_reports(&default_analyzer(), &texts, None)?;
+        let limit = limit as usize;
         let encoded =
-            crate::transport::encode_batch_cut_at(&reports, limit as usize, limit as usize)?;
+            crate::transport::encode_each_cut_at(reports.len(), |i| &reports[i], limit, limit)?;
         let segments = env.create_double(encoded.segments() as f64)?.to_unknown();
         Ok(vec![segments, crate::transport::to_js(env, encoded)?])
     })
