@@ -25,7 +25,7 @@ exports.Analyzer = native.Analyzer
 exports.__napiBindingTarget = native.__napiBindingTarget
 exports.pack = native.pack
 exports.score = (text, options) => analyzer().score(text, options)
-exports.scoreReply = (customer, reply) => analyzer().scoreReply(customer, reply)
+exports.scoreReply = (customer, reply, options) => analyzer().scoreReply(customer, reply, options)
 exports.scoreMany = (texts, options) => analyzer().scoreMany(texts, options)
 exports.scoreManyAsync = (texts, options) => analyzer().scoreManyAsync(texts, options)
 exports.analyzeCustomer = (text) => analyzer().analyzeCustomer(text)

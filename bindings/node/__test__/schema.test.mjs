@@ -19,6 +19,7 @@ const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
 /** The struct each field of a struct holds (for the fields that hold structs). */
 const NESTED = {
   MessageReport: { dimensions: 'Dimensions', epitome: 'Epitome', evidence: 'Evidence', strategies: 'SentenceStrategy', matches: 'Match', breakdown: 'ScoreTerm', tips: 'Tip', context: 'ReplyContext' },
+  ReplySummary: { dimensions: 'Dimensions', epitome: 'Epitome', strategies: 'SentenceStrategy', tips: 'Tip', context: 'ReplyContext' },
   CustomerReport: { emotions: 'Emotions', matches: 'Match', breakdown: 'ScoreTerm' },
   ConversationReport: { breakdown: 'ScoreTerm', turns: 'TurnReport', missedOpportunities: 'MissedOpportunity', scriptedRepetition: 'Repetition', tips: 'Tip', agents: 'AgentSummary' },
   TurnReport: { customer: 'CustomerReport', reply: 'MessageReport' },
@@ -41,6 +42,7 @@ test('reports hold exactly the schema fields, camelCased', () => {
   const policy = 'Per our policy, refunds take 10 business days.'
   const seen = new Set()
   walk(score(reply, { customer }), 'MessageReport', seen)
+  walk(score(reply, { customer, summary: true }), 'ReplySummary', seen)
   walk(analyzeCustomer(customer), 'CustomerReport', seen)
   const turns = [
     { role: 'customer', text: customer },

@@ -3,7 +3,8 @@
 //   node --expose-gc bench/soak.mjs [--calls 1000000] [--json] [--max-growth-mb 20]
 //
 // The calls cycle through `score` (reading the report), `scoreReply`,
-// `scoreMany` (16 texts, one call), `scoreManyAsync` (awaited),
+// `scoreMany` (16 texts, one call), `scoreManyAsync` (awaited), each of them
+// also with `{ summary: true }` (ReplySummary reports),
 // `analyzeCustomer`, `analyzeConversation`, `tokenize`, the module functions,
 // and three errors thrown and caught: a wrong type (TypeError
 // INVALID_ARG_TYPE), a bad value (INVALID_ARG) and a malformed rule pack
@@ -59,21 +60,25 @@ async function soak(calls, pairs, progress) {
     switch (i % 16) {
       case 0:
       case 1:
-      case 2:
-      case 3: {
+      case 2: {
         const r = analyzer.score(reply)
         sink += r.score + r.matches.length + r.tips.length + r.dimensions.apology
         break
       }
+      case 3: {
+        const s = analyzer.score(reply, { customer, summary: true })
+        sink += s.score + s.flags.length + s.tips.length + s.dimensions.apology
+        break
+      }
       case 4:
       case 5:
-        sink += analyzer.scoreReply(customer, reply).score
+        sink += analyzer.scoreReply(customer, reply, { summary: i % 16 === 5 }).score
         break
       case 6:
-        sink += analyzer.scoreMany(batch).reduce((n, r) => n + r.score, 0)
+        sink += analyzer.scoreMany(batch, { summary: (i >> 4) % 2 === 1 }).reduce((n, r) => n + r.score, 0)
         break
       case 7:
-        sink += (await analyzer.scoreManyAsync(batch, { customers: batch })).length
+        sink += (await analyzer.scoreManyAsync(batch, { customers: batch, summary: (i >> 4) % 2 === 1 })).length
         break
       case 8:
         sink += analyzer.analyzeCustomer(customer).distress

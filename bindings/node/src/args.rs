@@ -257,31 +257,58 @@ pub(crate) fn analyzer_options(value: Option<Unknown<'_>>) -> Outcome<AnalyzerOp
     Ok(options)
 }
 
-/// The options object of a scoring call (`score(text, { customer })`,
-/// `scoreMany(texts, { customers })`): the value of its one key `key`.
-/// A plain value where the object belongs is the old positional form; its
-/// error spells out the new one.
-pub(crate) fn context_option<'env>(
+/// The options of a scoring call (`score(text, { customer, summary })`,
+/// `scoreReply(customer, reply, { summary })`, `scoreMany(texts, { customers,
+/// summary })`).
+pub(crate) struct ScoringOptions<'env> {
+    /// The value of the context key (`customer` / `customers`), if given.
+    pub(crate) context: Option<Unknown<'env>>,
+    /// `summary: true`: return `ReplySummary` reports.
+    pub(crate) summary: bool,
+}
+
+/// The options object of a scoring call: the value of its context key
+/// `context` (none for `scoreReply`) and `summary` (a boolean; `undefined`
+/// and `null` mean `false`). A plain value where the object belongs is the
+/// old positional form; its error spells out the new one.
+pub(crate) fn scoring_options<'env>(
     value: Option<Unknown<'env>>,
     call: &str,
-    key: &str,
-) -> Outcome<Option<Unknown<'env>>> {
-    let Some(value) = value.filter(|v| !matches!(is_nullish(v), Ok(true))) else {
-        return Ok(None);
+    context: Option<&str>,
+) -> Outcome<ScoringOptions<'env>> {
+    let mut options = ScoringOptions {
+        context: None,
+        summary: false,
     };
+    let Some(value) = value.filter(|v| !matches!(is_nullish(v), Ok(true))) else {
+        return Ok(options);
+    };
+    let keys: Vec<&str> = context.into_iter().chain(["summary"]).collect();
     if value.get_type()? != ValueType::Object || value.is_array()? {
         return Err(Failure::Type(format!(
-            "`{call}` takes its options as an object: {call}(…, {{ {key} }}), got {}",
+            "`{call}` takes its options as an object: {call}(…, {{ {} }}), got {}",
+            keys.join(", "),
             describe(&value)?
         )));
     }
     let obj = Object::from_unknown(value)?;
     for name in Object::keys(&obj)? {
-        if name != key {
+        if !keys.contains(&name.as_str()) {
+            let expected: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
             return Err(Failure::Value(format!(
-                "unknown option `{name}` of `{call}`; expected `{key}`"
+                "unknown option `{name}` of `{call}`; expected {}",
+                expected.join(" or ")
             )));
         }
     }
-    field(&obj, key)
+    if let Some(key) = context {
+        options.context = field(&obj, key)?;
+    }
+    options.summary = match field(&obj, "summary")? {
+        Some(v) if is_nullish(&v)? => false,
+        Some(v) if v.get_type()? == ValueType::Boolean => bool::from_unknown(v)?,
+        Some(v) => return Err(wrong_type(&v, || "summary".to_string(), "a boolean")),
+        None => false,
+    };
+    Ok(options)
 }

@@ -238,6 +238,31 @@ export interface ReplyContext {
   distressLevel: number
 }
 
+/**
+ * The summary of an agent reply: the fields of its `MessageReport`
+ * without the matches, evidence and breakdown, which are never built (so
+ * it is cheaper to make and to hand over). Every field equals the full
+ * report's.
+ */
+export interface ReplySummary {
+  /** The customer message the reply answered, summarized, if one was given. */
+  context: ReplyContext | null
+  /** A value 0–1 for each positive quality. */
+  dimensions: Dimensions
+  /** EPITOME levels. */
+  epitome: Epitome
+  /** Anti-patterns found, in order of first appearance. */
+  flags: Flag[]
+  /** The score logit. */
+  logit: number
+  /** 0–100: `100 · σ(logit)`. */
+  score: number
+  /** A support strategy per sentence. */
+  strategies: SentenceStrategy[]
+  /** What is missing, in plain words. */
+  tips: Tip[]
+}
+
 export type Role = 'customer' | 'agent'
 
 /** A rule of the active packs, as `empathize rules list` shows it. */
@@ -343,19 +368,79 @@ export interface TurnReport {
 }
 
 // ---------------------------------------------------------------------------
-// The API written in JS (index.js) and the options objects, by hand; the
-// Analyzer class below comes from the Rust code.
+// The API written in JS (index.js), the options objects and the scoring
+// methods of Analyzer (overloads: `{ summary: true }` gives `ReplySummary`),
+// by hand; the rest of the Analyzer class below comes from the Rust code.
 
 /** Options of `score(text, options)`. */
 export interface ScoreOptions {
   /** The customer message the reply answers: acknowledgment counts when the customer is upset. */
   customer?: string | null
+  /**
+   * `true`: return a `ReplySummary` (score, dimensions, flags, EPITOME levels,
+   * strategies, tips, context; no matches, evidence or breakdown, which are
+   * never built), equal to those fields of the full report and cheaper.
+   */
+  summary?: boolean | null
+}
+
+/** Options of `scoreReply(customer, reply, options)`. */
+export interface ScoreReplyOptions {
+  /** `true`: return a `ReplySummary` (see `ScoreOptions.summary`). */
+  summary?: boolean | null
 }
 
 /** Options of `scoreMany(texts, options)` and `scoreManyAsync`. */
 export interface ScoreManyOptions {
   /** One customer message per text (the context of each reply). */
   customers?: Array<string> | null
+  /** `true`: return `ReplySummary` reports (see `ScoreOptions.summary`). */
+  summary?: boolean | null
+}
+
+/** Options that ask for summaries: the calls return `ReplySummary`. */
+export type Summarized<O> = O & { summary: true }
+/** Options that ask for full reports (no `summary`, or `false`). */
+export type Full<O> = O & { summary?: false | null }
+
+/**
+ * The scoring methods (the class itself is declared below, from the Rust
+ * code). With `{ summary: true }` they return `ReplySummary` reports.
+ */
+export interface Analyzer {
+  /**
+   * Scores an agent reply. Give the customer message it answers as
+   * `{ customer }` to make acknowledgment count when the customer is upset.
+   */
+  score(text: string, options?: Full<ScoreOptions>): MessageReport
+  /** Scores an agent reply, as a `ReplySummary` (no matches, evidence or breakdown). */
+  score(text: string, options: Summarized<ScoreOptions>): ReplySummary
+  /** Scores an agent reply: a `ReplySummary` when `options.summary` is true, else a `MessageReport`. */
+  score(text: string, options?: ScoreOptions): MessageReport | ReplySummary
+  /** Scores an agent `reply` to a `customer` message. */
+  scoreReply(customer: string, reply: string, options?: Full<ScoreReplyOptions>): MessageReport
+  /** Scores an agent `reply` to a `customer` message, as a `ReplySummary`. */
+  scoreReply(customer: string, reply: string, options: Summarized<ScoreReplyOptions>): ReplySummary
+  /** Scores an agent `reply` to a `customer` message: a `ReplySummary` when `options.summary` is true. */
+  scoreReply(customer: string, reply: string, options?: ScoreReplyOptions): MessageReport | ReplySummary
+  /**
+   * Scores many replies on all cores, in input order; `{ customers }` gives
+   * the customer message of each.
+   */
+  scoreMany(texts: Array<string>, options?: Full<ScoreManyOptions>): Array<MessageReport>
+  /** Scores many replies on all cores, in input order, as `ReplySummary` reports. */
+  scoreMany(texts: Array<string>, options: Summarized<ScoreManyOptions>): Array<ReplySummary>
+  /** Scores many replies on all cores: `ReplySummary` reports when `options.summary` is true. */
+  scoreMany(texts: Array<string>, options?: ScoreManyOptions): Array<MessageReport> | Array<ReplySummary>
+  /** Like `scoreMany`, off the main thread: the Promise resolves with the reports. */
+  scoreManyAsync(texts: Array<string>, options?: Full<ScoreManyOptions>): Promise<Array<MessageReport>>
+  /** Like `scoreMany`, off the main thread, resolving with `ReplySummary` reports. */
+  scoreManyAsync(texts: Array<string>, options: Summarized<ScoreManyOptions>): Promise<Array<ReplySummary>>
+  /** Like `scoreMany`, off the main thread: `ReplySummary` reports when `options.summary` is true. */
+  scoreManyAsync(
+    texts: Array<string>,
+    options?: ScoreManyOptions,
+  ): Promise<Array<MessageReport> | Array<ReplySummary>>
 }
 
 /**
@@ -407,16 +492,56 @@ export interface RulePackError extends Error {
  * r.tips[0].message  // what to do instead
  * ```
  */
-export declare function score(text: string, options?: ScoreOptions): MessageReport
+export declare function score(text: string, options?: Full<ScoreOptions>): MessageReport
+/**
+ * Scores an agent reply with the default pack, as a `ReplySummary`: the
+ * report's fields without matches, evidence and breakdown (never built).
+ *
+ * ```js
+ * const s = score('Nope.', { customer: "My order is late and I'm furious!", summary: true })
+ * s.score, s.flags, s.tips  // as in the full report
+ * ```
+ */
+export declare function score(text: string, options: Summarized<ScoreOptions>): ReplySummary
+/** Scores an agent reply with the default pack: a `ReplySummary` when `options.summary` is true. */
+export declare function score(text: string, options?: ScoreOptions): MessageReport | ReplySummary
 
 /** Scores an agent `reply` to a `customer` message with the default pack. */
-export declare function scoreReply(customer: string, reply: string): MessageReport
+export declare function scoreReply(customer: string, reply: string, options?: Full<ScoreReplyOptions>): MessageReport
+/** Scores an agent `reply` to a `customer` message with the default pack, as a `ReplySummary`. */
+export declare function scoreReply(customer: string, reply: string, options: Summarized<ScoreReplyOptions>): ReplySummary
+/** Scores an agent `reply` to a `customer` message: a `ReplySummary` when `options.summary` is true. */
+export declare function scoreReply(
+  customer: string,
+  reply: string,
+  options?: ScoreReplyOptions,
+): MessageReport | ReplySummary
 
 /** Scores many replies on all cores with the default pack, in input order. */
-export declare function scoreMany(texts: Array<string>, options?: ScoreManyOptions): Array<MessageReport>
+export declare function scoreMany(texts: Array<string>, options?: Full<ScoreManyOptions>): Array<MessageReport>
+/** Scores many replies on all cores with the default pack, as `ReplySummary` reports. */
+export declare function scoreMany(texts: Array<string>, options: Summarized<ScoreManyOptions>): Array<ReplySummary>
+/** Scores many replies on all cores: `ReplySummary` reports when `options.summary` is true. */
+export declare function scoreMany(
+  texts: Array<string>,
+  options?: ScoreManyOptions,
+): Array<MessageReport> | Array<ReplySummary>
 
 /** Like `scoreMany`, off the main thread. */
-export declare function scoreManyAsync(texts: Array<string>, options?: ScoreManyOptions): Promise<Array<MessageReport>>
+export declare function scoreManyAsync(
+  texts: Array<string>,
+  options?: Full<ScoreManyOptions>,
+): Promise<Array<MessageReport>>
+/** Like `scoreMany`, off the main thread, resolving with `ReplySummary` reports. */
+export declare function scoreManyAsync(
+  texts: Array<string>,
+  options: Summarized<ScoreManyOptions>,
+): Promise<Array<ReplySummary>>
+/** Like `scoreMany`, off the main thread: `ReplySummary` reports when `options.summary` is true. */
+export declare function scoreManyAsync(
+  texts: Array<string>,
+  options?: ScoreManyOptions,
+): Promise<Array<MessageReport> | Array<ReplySummary>>
 
 /** Reads a customer message with the default pack. */
 export declare function analyzeCustomer(text: string): CustomerReport

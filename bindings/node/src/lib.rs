@@ -23,29 +23,56 @@ use empathize as core;
 use napi::bindgen_prelude::{AsyncTask, Unknown};
 use napi::{Env, ScopedTask};
 use napi_derive::napi;
+#[cfg(feature = "testing")]
+use rayon::prelude::*;
 
 use crate::errors::{catch, run, Failure, Outcome};
 use crate::transport::Encoded;
 
 /// Scores `texts` (against `customers`, one per text, when given) on all
-/// cores, encoded for one JS array.
+/// cores, as full reports or as summaries, encoded for one JS array (each
+/// report encoded by the worker that made it).
 fn score_many(
     analyzer: &core::Analyzer,
     texts: &[String],
     customers: Option<&[String]>,
+    summary: bool,
 ) -> Outcome<Encoded> {
-    transport::encode_batch(&score_reports(analyzer, texts, customers)?)
+    check_customers(texts, customers)?;
+    let n = texts.len();
+    match (customers, summary) {
+        (None, false) => transport::encode_each(n, |i| analyzer.score(&texts[i])),
+        (Some(c), false) => transport::encode_each(n, |i| analyzer.score_reply(&c[i], &texts[i])),
+        (None, true) => transport::encode_each(n, |i| analyzer.score_summary(&texts[i])),
+        (Some(c), true) => {
+            transport::encode_each(n, |i| analyzer.score_reply_summary(&c[i], &texts[i]))
+        }
+    }
 }
 
-/// The reports of [`score_many`].
+/// One customer message per text, or an error that says so.
+fn check_customers(texts: &[String], customers: Option<&[String]>) -> Outcome<()> {
+    match customers {
+        Some(customers) if customers.len() != texts.len() => Err(Failure::Value(format!(
+            "`customers` has {} entries but `texts` has {}: give one customer message per reply",
+            customers.len(),
+            texts.len()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The reports of [`score_many`] (for the test hooks).
+#[cfg(feature = "testing")]
 pub(crate) fn score_reports(
     analyzer: &core::Analyzer,
     texts: &[String],
     customers: Option<&[String]>,
 ) -> Outcome<Vec<core::MessageReport>> {
+    check_customers(texts, customers)?;
     Ok(match customers {
         None => analyzer.score_batch(texts),
-        Some(customers) if customers.len() == texts.len() => {
+        Some(customers) => {
             let pairs: Vec<(&str, &str)> = customers
                 .iter()
                 .zip(texts)
@@ -53,14 +80,44 @@ pub(crate) fn score_reports(
                 .collect();
             analyzer.score_reply_batch(&pairs)
         }
-        Some(customers) => {
-            return Err(Failure::Value(format!(
-            "`customers` has {} entries but `texts` has {}: give one customer message per reply",
-            customers.len(),
-            texts.len()
-        )))
-        }
     })
+}
+
+/// The summaries of [`score_many`] with `summary: true`, in input order
+/// (for the test hooks).
+#[cfg(feature = "testing")]
+pub(crate) fn score_summaries(
+    analyzer: &core::Analyzer,
+    texts: &[String],
+    customers: Option<&[String]>,
+) -> Outcome<Vec<core::ReplySummary>> {
+    check_customers(texts, customers)?;
+    Ok(match customers {
+        None => texts
+            .par_iter()
+            .map(|t| analyzer.score_summary(t))
+            .collect(),
+        Some(customers) => customers
+            .par_iter()
+            .zip(texts)
+            .map(|(c, t)| analyzer.score_reply_summary(c, t))
+            .collect(),
+    })
+}
+
+/// A reply's report, or its summary, encoded for JS.
+fn score_one(
+    analyzer: &core::Analyzer,
+    customer: Option<&str>,
+    text: &str,
+    summary: bool,
+) -> Outcome<Encoded> {
+    match (customer, summary) {
+        (None, false) => transport::encode(&analyzer.score(text)),
+        (Some(c), false) => transport::encode(&analyzer.score_reply(c, text)),
+        (None, true) => transport::encode(&analyzer.score_summary(text)),
+        (Some(c), true) => transport::encode(&analyzer.score_reply_summary(c, text)),
+    }
 }
 
 fn text_arg(value: Unknown<'_>, name: &'static str) -> Outcome<String> {
@@ -128,78 +185,83 @@ impl Analyzer {
         })
     }
 
+    // The four scoring methods are typed in `src/api.d.ts` (overloads:
+    // `{ summary: true }` gives `ReplySummary`), not from here.
+
     /// Scores an agent reply. Give the customer message it answers as
-    /// `{ customer }` to make acknowledgment count when the customer is upset.
-    #[napi(ts_return_type = "MessageReport")]
+    /// `{ customer }` to make acknowledgment count when the customer is
+    /// upset; `{ summary: true }` returns a `ReplySummary` (no matches,
+    /// evidence or breakdown).
+    #[napi(skip_typescript)]
     pub fn score<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "string")] text: Unknown<'_>,
-        #[napi(ts_arg_type = "ScoreOptions")] options: Option<Unknown<'_>>,
+        text: Unknown<'_>,
+        options: Option<Unknown<'_>>,
     ) -> napi::Result<Unknown<'env>> {
         run(env, || {
             let text = text_arg(text, "text")?;
-            let customer = args::context_option(options, "score", "customer")?;
-            let customer = args::optional_string(customer, || "customer".to_string())?;
-            let report = match customer {
-                Some(customer) => self.inner.score_reply(&customer, &text),
-                None => self.inner.score(&text),
-            };
-            transport::to_js(env, transport::encode(&report)?)
+            let options = args::scoring_options(options, "score", Some("customer"))?;
+            let customer = args::optional_string(options.context, || "customer".to_string())?;
+            let encoded = score_one(&self.inner, customer.as_deref(), &text, options.summary)?;
+            transport::to_js(env, encoded)
         })
     }
 
-    /// Scores an agent `reply` to a `customer` message.
-    #[napi(ts_return_type = "MessageReport")]
+    /// Scores an agent `reply` to a `customer` message; `{ summary: true }`
+    /// returns a `ReplySummary`.
+    #[napi(skip_typescript)]
     pub fn score_reply<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "string")] customer: Unknown<'_>,
-        #[napi(ts_arg_type = "string")] reply: Unknown<'_>,
+        customer: Unknown<'_>,
+        reply: Unknown<'_>,
+        options: Option<Unknown<'_>>,
     ) -> napi::Result<Unknown<'env>> {
         run(env, || {
             let customer = text_arg(customer, "customer")?;
             let reply = text_arg(reply, "reply")?;
-            let report = self.inner.score_reply(&customer, &reply);
-            transport::to_js(env, transport::encode(&report)?)
+            let options = args::scoring_options(options, "scoreReply", None)?;
+            let encoded = score_one(&self.inner, Some(&customer), &reply, options.summary)?;
+            transport::to_js(env, encoded)
         })
     }
 
     /// Scores many replies on all cores, in input order; `{ customers }`
-    /// gives the customer message of each.
-    #[napi(ts_return_type = "Array<MessageReport>")]
+    /// gives the customer message of each, `{ summary: true }` returns
+    /// `ReplySummary` reports.
+    #[napi(skip_typescript)]
     pub fn score_many<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "Array<string>")] texts: Unknown<'_>,
-        #[napi(ts_arg_type = "ScoreManyOptions")] options: Option<Unknown<'_>>,
+        texts: Unknown<'_>,
+        options: Option<Unknown<'_>>,
     ) -> napi::Result<Unknown<'env>> {
         run(env, || {
             let texts = args::strings(texts, "texts")?;
-            let customers = args::context_option(options, "scoreMany", "customers")?;
-            let customers = args::optional_strings(customers, "customers")?;
-            transport::to_js(env, score_many(&self.inner, &texts, customers.as_deref())?)
+            let options = args::scoring_options(options, "scoreMany", Some("customers"))?;
+            let customers = args::optional_strings(options.context, "customers")?;
+            let encoded = score_many(&self.inner, &texts, customers.as_deref(), options.summary)?;
+            transport::to_js(env, encoded)
         })
     }
 
     /// Like `scoreMany`, off the main thread: the Promise resolves with the
     /// reports.
-    #[napi(ts_return_type = "Promise<Array<MessageReport>>")]
+    #[napi(skip_typescript)]
     pub fn score_many_async(
         &self,
         env: &Env,
-        #[napi(ts_arg_type = "Array<string>")] texts: Unknown<'_>,
-        #[napi(ts_arg_type = "ScoreManyOptions")] options: Option<Unknown<'_>>,
+        texts: Unknown<'_>,
+        options: Option<Unknown<'_>>,
     ) -> napi::Result<AsyncTask<ScoreMany>> {
         run(env, || {
             let texts = args::strings(texts, "texts")?;
-            let customers = args::context_option(options, "scoreManyAsync", "customers")?;
-            let customers = args::optional_strings(customers, "customers")?;
-            Ok(AsyncTask::new(ScoreMany::new(
-                self.inner.clone(),
-                texts,
-                customers,
-            )))
+            let options = args::scoring_options(options, "scoreManyAsync", Some("customers"))?;
+            let customers = args::optional_strings(options.context, "customers")?;
+            let mut task = ScoreMany::new(self.inner.clone(), texts, customers);
+            task.summary = options.summary;
+            Ok(AsyncTask::new(task))
         })
     }
 
@@ -261,6 +323,8 @@ pub struct ScoreMany {
     analyzer: core::Analyzer,
     texts: Vec<String>,
     customers: Option<Vec<String>>,
+    /// Summaries instead of full reports.
+    summary: bool,
     /// Test builds: panic inside the task (on a pool worker when true).
     #[cfg(feature = "testing")]
     pub(crate) injected_panic: Option<bool>,
@@ -272,6 +336,7 @@ impl ScoreMany {
             analyzer,
             texts,
             customers,
+            summary: false,
             #[cfg(feature = "testing")]
             injected_panic: None,
         }
@@ -292,7 +357,7 @@ impl<'task> ScopedTask<'task> for ScoreMany {
             if let Some(in_pool) = inject {
                 testing::injected_panic(in_pool);
             }
-            score_many(&self.analyzer, &texts, customers.as_deref())
+            score_many(&self.analyzer, &texts, customers.as_deref(), self.summary)
         }))
     }
 

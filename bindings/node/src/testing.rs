@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::errors::{run, Failure};
 use crate::reference::to_json;
-use crate::{args, score_reports, ScoreMany};
+use crate::{args, score_reports, score_summaries, ScoreMany};
 
 /// What `new Analyzer()` builds.
 fn default_analyzer() -> core::Analyzer {
@@ -51,6 +51,14 @@ pub fn reference_json(
                 let customers = args::optional_strings(second, "customers")?;
                 to_json(&score_reports(&analyzer, &texts, customers.as_deref())?)
             }
+            "scoreSummary" => {
+                let text = args::string(arg(first)?, || "text".into())?;
+                let customer = args::optional_string(second, || "customer".into())?;
+                match customer {
+                    Some(customer) => to_json(&analyzer.score_reply_summary(&customer, &text)),
+                    None => to_json(&analyzer.score_summary(&text)),
+                }
+            }
             "analyzeCustomer" => {
                 to_json(&analyzer.analyze_customer(&args::string(arg(first)?, || "text".into())?))
             }
@@ -68,11 +76,13 @@ pub fn reference_json(
 
 /// Seconds to score `texts` natively `iterations` times on all cores (no
 /// JS objects): the baseline the binding benchmarks compare against.
+/// `summary`: the summaries (`score_summary`) instead of the full reports.
 #[napi(js_name = "_benchNative")]
 pub fn bench_native(
     env: &Env,
     #[napi(ts_arg_type = "Array<string>")] texts: Unknown<'_>,
     iterations: u32,
+    summary: Option<bool>,
 ) -> napi::Result<f64> {
     run(env, || {
         let texts = args::strings(texts, "texts")?;
@@ -80,9 +90,15 @@ pub fn bench_native(
         let mut seconds = 0.0;
         for _ in 0..iterations {
             let start = Instant::now();
-            let batch = analyzer.score_batch(&texts);
-            seconds += start.elapsed().as_secs_f64();
-            drop(batch);
+            if summary.unwrap_or(false) {
+                let batch = score_summaries(&analyzer, &texts, None)?;
+                seconds += start.elapsed().as_secs_f64();
+                drop(batch);
+            } else {
+                let batch = analyzer.score_batch(&texts);
+                seconds += start.elapsed().as_secs_f64();
+                drop(batch);
+            }
         }
         Ok(seconds)
     })
@@ -153,24 +169,39 @@ pub fn bench_stage<'env>(
 
 /// `scoreMany` cut short after a stage, as [`bench_stage`]: `0` scores
 /// (returns the number of reports), `1` also encodes (returns the number of
-/// ops), `2` also decodes (returns the reports, as `scoreMany`).
+/// ops), `2` also decodes (returns the reports, as `scoreMany`). `summary`:
+/// as `scoreMany(texts, { summary: true })`.
 #[napi(js_name = "_benchManyStage")]
 pub fn bench_many_stage<'env>(
     env: &'env Env,
     analyzer: &crate::Analyzer,
     texts: Vec<String>,
     stage: u32,
+    summary: Option<bool>,
 ) -> napi::Result<Unknown<'env>> {
     run(env, || {
-        let reports = score_reports(&analyzer.inner, &texts, None)?;
-        Ok(match stage {
-            0 => env.create_double(reports.len() as f64)?.to_unknown(),
-            1 => {
-                let ops = crate::transport::encode_batch(&reports)?.ops();
-                env.create_double(ops as f64)?.to_unknown()
-            }
-            _ => crate::transport::to_js(env, crate::transport::encode_batch(&reports)?)?,
-        })
+        if summary.unwrap_or(false) {
+            let summaries = score_summaries(&analyzer.inner, &texts, None)?;
+            many_stage(env, &summaries, stage)
+        } else {
+            let reports = score_reports(&analyzer.inner, &texts, None)?;
+            many_stage(env, &reports, stage)
+        }
+    })
+}
+
+fn many_stage<'env, T: serde::Serialize + Sync>(
+    env: &'env Env,
+    reports: &[T],
+    stage: u32,
+) -> Result<Unknown<'env>, Failure> {
+    Ok(match stage {
+        0 => env.create_double(reports.len() as f64)?.to_unknown(),
+        1 => {
+            let ops = crate::transport::encode_batch(reports)?.ops();
+            env.create_double(ops as f64)?.to_unknown()
+        }
+        _ => crate::transport::to_js(env, crate::transport::encode_batch(reports)?)?,
     })
 }
 
@@ -187,8 +218,9 @@ pub fn score_many_in_segments<'env>(
     run(env, || {
         let texts = args::strings(texts, "texts")?;
         let reports = score_reports(&default_analyzer(), &texts, None)?;
+        let limit = limit as usize;
         let encoded =
-            crate::transport::encode_batch_cut_at(&reports, limit as usize, limit as usize)?;
+            crate::transport::encode_each_cut_at(reports.len(), |i| &reports[i], limit, limit)?;
         let segments = env.create_double(encoded.segments() as f64)?.to_unknown();
         Ok(vec![segments, crate::transport::to_js(env, encoded)?])
     })

@@ -39,27 +39,40 @@ pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Outcome<Encoded> {
 }
 
 /// Encodes many values, in parallel, for one JS array.
+#[cfg(feature = "testing")]
 pub(crate) fn encode_batch<T: Serialize + Sync>(values: &[T]) -> Outcome<Encoded> {
-    encode_batch_cut_at(values, tape::SEGMENT_STRING_BYTES, tape::SEGMENT_OPS)
+    encode_each(values.len(), |i| &values[i])
 }
 
-/// [`encode_batch`], cutting segments at `limit` string bytes or
+/// Makes and encodes `value(0)`, `value(1)`, … `value(n - 1)` for one JS
+/// array, in parallel: each worker encodes a value as soon as it is made,
+/// so the values are never all held at once and a batch crosses to the
+/// pool once (scoring, then encoding, would cross twice).
+pub(crate) fn encode_each<R: Serialize>(
+    n: usize,
+    value: impl Fn(usize) -> R + Sync,
+) -> Outcome<Encoded> {
+    encode_each_cut_at(n, value, tape::SEGMENT_STRING_BYTES, tape::SEGMENT_OPS)
+}
+
+/// [`encode_each`], cutting segments at `limit` string bytes or
 /// `ops_limit` ops.
-pub(crate) fn encode_batch_cut_at<T: Serialize + Sync>(
-    values: &[T],
+pub(crate) fn encode_each_cut_at<R: Serialize>(
+    n: usize,
+    value: impl Fn(usize) -> R + Sync,
     limit: usize,
     ops_limit: usize,
 ) -> Outcome<Encoded> {
     // A few pieces per worker (reports differ in size); each piece has its
     // own strings, so not too small.
     let pieces = rayon::current_num_threads().max(1) * 2;
-    let size = values.len().div_ceil(pieces).max(256);
-    let parts: Vec<Vec<Segment>> = values
-        .par_chunks(size)
-        .map(|chunk| {
+    let size = n.div_ceil(pieces).max(256);
+    let parts: Vec<Vec<Segment>> = (0..n.div_ceil(size))
+        .into_par_iter()
+        .map(|piece| {
             let mut encoder = Encoder::with_limits(limit, ops_limit);
-            for value in chunk {
-                encoder.push(value)?;
+            for i in piece * size..n.min((piece + 1) * size) {
+                encoder.push(&value(i))?;
             }
             encoder.finish()
         })

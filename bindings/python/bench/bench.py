@@ -7,6 +7,9 @@ as ``scripts/bench-all.sh`` does). Prints texts/s and MB/s (UTF-8) for
 
 - ``Analyzer.score`` in a Python loop (one thread),
 - ``Analyzer.score_many`` on one thread and on all cores,
+- ``Analyzer.score_many(summary=True)`` on one thread (``ReplySummary``
+  reports: no matches, evidence or breakdown), against the native summary
+  loop (``Analyzer::score_summary``) instead of the full one,
 - ``Analyzer.score_arrow`` on a ``pyarrow`` string array (the texts already
   in Arrow; the time includes building the result batch) on one thread and
   on all cores,
@@ -110,15 +113,19 @@ def main() -> None:
         for t in texts:
             analyzer.score(t)
 
-    def native(threads: int | None) -> Callable[[], float]:
-        return lambda: _native._bench_native(texts, 1, threads)
+    def native(threads: int | None, summary: bool = False) -> Callable[[], float]:
+        return lambda: _native._bench_native(texts, 1, threads, summary=summary)
 
-    def measure(python: Callable[[], object], threads: int | None) -> tuple[float, float]:
-        return paired_median(python, native(threads), args.seconds, args.reps)
+    def measure(python: Callable[[], object], threads: int | None, summary: bool = False) -> tuple[float, float]:
+        return paired_median(python, native(threads, summary), args.seconds, args.reps)
 
     rows = [
         ("score (loop)", *measure(loop, 1)),
         ("score_many threads=1", *measure(lambda: analyzer.score_many(texts, threads=1), 1)),
+        (
+            "score_many threads=1 summary",
+            *measure(lambda: analyzer.score_many(texts, threads=1, summary=True), 1, summary=True),
+        ),
     ]
     if not args.single_core:
         rows.append((f"score_many threads=None ({cores})", *measure(lambda: analyzer.score_many(texts), None)))
@@ -131,6 +138,7 @@ def main() -> None:
             rows.append((f"score_arrow threads=None ({cores})", *measure(lambda: analyzer.score_arrow(array), None)))
     else:
         print("(pyarrow is not installed: no score_arrow figures)")
+    print("(native: the same texts in Rust; for the summary row, the native summary loop)")
     print(f"{'':32} {'texts/s':>10} {'MB/s':>8} {'native texts/s':>15} {'native MB/s':>12} {'ratio':>7}")
     for name, seconds, native_seconds in rows:
         print(

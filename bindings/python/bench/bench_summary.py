@@ -94,14 +94,18 @@ def summarize(f: dict[str, Any]) -> tuple[list[tuple[str, str, str, str]], dict[
         "Python score loop": get(py, "rows", "score (loop)", "mb_s"),
         "Python score_many(threads=1)": get(py, "rows", "score_many threads=1", "mb_s"),
         "Python score_arrow(threads=1)": get(py, "rows", "score_arrow threads=1", "mb_s"),
+        "Python score_many(threads=1, summary=True)": get(py, "rows", "score_many threads=1 summary", "mb_s"),
         "Node score loop": get(node, "rows", "score (loop)", "mb_s"),
         "Node scoreMany": get(node, "rows", "scoreMany", "mb_s"),
         "Node scoreManyAsync": get(node, "rows", "scoreManyAsync", "mb_s"),
+        "Node scoreMany(summary: true)": get(node, "rows", "scoreMany (summary)", "mb_s"),
         "vaderSentiment polarity_scores loop": get(f["vader"], "mb_s"),
         "npm sentiment analyze loop": get(f["sentiment"], "mb_s"),
     }
     py_native = get(py, "rows", "score_many threads=1", "native_mb_s")
     node_native = get(node, "rows", "native score_batch (Rust)", "mb_s")
+    py_native_summary = get(py, "rows", "score_many threads=1 summary", "native_mb_s")
+    node_native_summary = get(node, "rows", "native summary batch (Rust)", "mb_s")
     ratios = {
         "Python score loop / vaderSentiment (MB/s)": mb["Python score loop"]
         / mb["vaderSentiment polarity_scores loop"],
@@ -110,11 +114,22 @@ def summarize(f: dict[str, Any]) -> tuple[list[tuple[str, str, str, str]], dict[
         "Node scoreMany / npm sentiment (MB/s)": mb["Node scoreMany"] / mb["npm sentiment analyze loop"],
         "Node scoreMany / native (time)": get(node, "rows", "scoreMany", "ratio"),
         "Node scoreManyAsync / native (time)": get(node, "rows", "scoreManyAsync", "ratio"),
+        "Python score_many(threads=1, summary=True) / native summary (time)": get(
+            py, "rows", "score_many threads=1 summary", "ratio"
+        ),
+        "Node scoreMany(summary: true) / npm sentiment (MB/s)": mb["Node scoreMany(summary: true)"]
+        / mb["npm sentiment analyze loop"],
+        "Node scoreMany(summary: true) / native summary (time)": get(node, "rows", "scoreMany (summary)", "ratio"),
     }
     fp = f["footprint"]
     figures: dict[str, Any] = {
         "mb_s": {k: round(v, 3) for k, v in mb.items()},
-        "native_in_process_mb_s": {"Python": py_native, "Node": node_native},
+        "native_in_process_mb_s": {
+            "Python": py_native,
+            "Node": node_native,
+            "Python summary": py_native_summary,
+            "Node summary": node_native_summary,
+        },
         "ratios": {k: round(v, 3) for k, v in ratios.items()},
         "latency_200b_us": {
             "Rust": {"median": get(rust, "latency_200b_median_us"), "p99": get(rust, "latency_200b_p99_us")},
@@ -175,9 +190,14 @@ def summarize(f: dict[str, Any]) -> tuple[list[tuple[str, str, str, str]], dict[
     row("empathize Python score loop", f"{mb['Python score loop']:.1f}")
     row("empathize Python score_many(threads=1)", f"{mb['Python score_many(threads=1)']:.1f}")
     row("empathize Python score_arrow(threads=1)", f"{mb['Python score_arrow(threads=1)']:.1f}")
+    row(
+        "empathize Python score_many(threads=1, summary=True)",
+        f"{mb['Python score_many(threads=1, summary=True)']:.1f}",
+    )
     row("empathize Node score loop", f"{mb['Node score loop']:.1f}")
     row("empathize Node scoreMany", f"{mb['Node scoreMany']:.1f}")
     row("empathize Node scoreManyAsync", f"{mb['Node scoreManyAsync']:.1f}")
+    row("empathize Node scoreMany(summary: true)", f"{mb['Node scoreMany(summary: true)']:.1f}")
     vader, sentiment = f["vader"], f["sentiment"]
     row(f"vaderSentiment {vader['version']} polarity_scores loop", f"{mb['vaderSentiment polarity_scores loop']:.2f}")
     row(f"npm sentiment {sentiment['version']} analyze loop", f"{mb['npm sentiment analyze loop']:.1f}")
@@ -208,6 +228,26 @@ def summarize(f: dict[str, Any]) -> tuple[list[tuple[str, str, str, str]], dict[
     )
     k = "Node scoreManyAsync / native (time)"
     row("Node scoreManyAsync vs native", f"{r[k]:.2f}x native time", "<= 1.3x", r[k] <= 1.3, r[k])
+
+    section("summary mode (ReplySummary: no matches, evidence, breakdown) vs the native summary loop")
+    k = "Python score_many(threads=1, summary=True) / native summary (time)"
+    row(
+        "Python score_many(threads=1, summary=True) vs native summary",
+        f"{r[k]:.2f}x native time (native summary {py_native_summary:.1f} MB/s)",
+        "<= 1.15x",
+        r[k] <= 1.15,
+        r[k],
+    )
+    k = "Node scoreMany(summary: true) / npm sentiment (MB/s)"
+    row("Node scoreMany(summary: true) vs npm sentiment", f"{r[k]:.2f}x sentiment's MB/s", ">= 1.5x", r[k] >= 1.5, r[k])
+    k = "Node scoreMany(summary: true) / native summary (time)"
+    row(
+        "Node scoreMany(summary: true) vs native summary",
+        f"{r[k]:.2f}x native time (native summary {node_native_summary:.1f} MB/s)",
+        "<= 1.3x",
+        r[k] <= 1.3,
+        r[k],
+    )
 
     section("latency, build, memory")
     lat = figures["latency_200b_us"]

@@ -2,7 +2,8 @@
 
 The calls cycle through ``score`` (reading the report's fields, and
 ``to_dict()`` every other time), ``score_reply``, ``score_many`` (16 texts,
-one call, on 1, 2 or the default number of threads), ``analyze_customer``,
+one call, on 1, 2 or the default number of threads), each of them also with
+``summary=True`` (``ReplySummary`` reports), ``analyze_customer``,
 ``analyze_conversation``, ``tokenize``, the module functions, and three errors
 raised and caught: a lone surrogate (``ValueError``), a wrong type
 (``TypeError``) and a malformed rule pack (``RulePackError``). Texts are the
@@ -78,15 +79,18 @@ def soak(calls: int, pairs: list[tuple[str, str]], report: Any) -> dict[str, Any
     while done < calls:
         customer, reply = pairs[i % len(pairs)]
         kind = i % 16
-        if kind <= 3:
+        if kind <= 2:
             r = analyzer.score(reply)
             sink += r.score + len(r.matches) + len(r.tips) + r.dimensions.apology
             if kind % 2:
                 sink += len(r.to_dict())
+        elif kind == 3:
+            s = analyzer.score(reply, customer=customer, summary=True)
+            sink += s.score + len(s.flags) + len(s.tips) + s.dimensions.apology + len(s.to_dict())
         elif kind <= 5:
-            sink += analyzer.score_reply(customer, reply).score
+            sink += analyzer.score_reply(customer, reply, summary=kind == 5).score
         elif kind == 6:
-            reports = analyzer.score_many(batch, threads=(None, 1, 2)[(i // 16) % 3])
+            reports = analyzer.score_many(batch, threads=(None, 1, 2)[(i // 16) % 3], summary=(i // 16) % 2 == 1)
             sink += sum(r.score for r in reports)
         elif kind <= 8:
             sink += analyzer.analyze_customer(customer).distress

@@ -220,6 +220,32 @@ pub struct PyAnalyzer {
     config: Config,
 }
 
+impl PyAnalyzer {
+    /// `text` scored (as a reply to `customer` when given), as a lazy
+    /// report, or as a summary when `summary`.
+    fn reply<'py>(
+        &self,
+        py: Python<'py>,
+        customer: Option<&str>,
+        text: String,
+        summary: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let bytes = text.len() + customer.map_or(0, str::len);
+        if summary {
+            let summary = detach_if(py, bytes, || match customer {
+                Some(c) => self.inner.score_reply_summary(c, &text),
+                None => self.inner.score_summary(&text),
+            });
+            return record::lazy(py, Payload::Summary(summary));
+        }
+        let report = detach_if(py, bytes, || match customer {
+            Some(c) => self.inner.score_reply(c, &text),
+            None => self.inner.score(&text),
+        });
+        record::lazy(py, Payload::Reply(report, text))
+    }
+}
+
 #[pymethods]
 impl PyAnalyzer {
     #[new]
@@ -260,42 +286,42 @@ impl PyAnalyzer {
 
     /// Scores an agent reply. Give the customer message it answers as
     /// ``customer=`` (keyword only) to make acknowledgment count when the
-    /// customer is upset.
-    #[pyo3(signature = (text, *args, customer=None))]
+    /// customer is upset. ``summary=True`` returns a :class:`ReplySummary`:
+    /// the report's fields without ``matches``, ``evidence`` and
+    /// ``breakdown``, which are then never built (cheaper).
+    #[pyo3(signature = (text, *args, customer=None, summary=None))]
     fn score<'py>(
         &self,
         py: Python<'py>,
         text: &Bound<'py, PyAny>,
         args: &Bound<'py, PyTuple>,
         customer: Option<&Bound<'py, PyAny>>,
+        summary: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             no_positional_context(args, "score", "customer")?;
             let text = input::text(text, &named("text"))?.into_owned();
             let customer = input::opt_text(customer, &named("customer"))?;
-            let bytes = text.len() + customer.as_ref().map_or(0, |c| c.len());
-            let report = detach_if(py, bytes, || match &customer {
-                Some(c) => self.inner.score_reply(c, &text),
-                None => self.inner.score(&text),
-            });
-            record::lazy(py, Payload::Reply(report, text))
+            let summary = input::flag(summary, "summary")?;
+            self.reply(py, customer.as_deref(), text, summary)
         })
     }
 
-    /// Scores an agent ``reply`` to a ``customer`` message.
+    /// Scores an agent ``reply`` to a ``customer`` message;
+    /// ``summary=True`` returns a :class:`ReplySummary`.
+    #[pyo3(signature = (customer, reply, *, summary=None))]
     fn score_reply<'py>(
         &self,
         py: Python<'py>,
         customer: &Bound<'py, PyAny>,
         reply: &Bound<'py, PyAny>,
+        summary: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let customer = input::text(customer, &named("customer"))?;
             let reply = input::text(reply, &named("reply"))?.into_owned();
-            let report = detach_if(py, customer.len() + reply.len(), || {
-                self.inner.score_reply(&customer, &reply)
-            });
-            record::lazy(py, Payload::Reply(report, reply))
+            let summary = input::flag(summary, "summary")?;
+            self.reply(py, Some(&customer), reply, summary)
         })
     }
 
@@ -306,7 +332,8 @@ impl PyAnalyzer {
     /// iterable of the same length of ``str`` or ``None`` (no context for
     /// that reply). ``threads=``: ``None`` for one worker per core, or a
     /// positive number (``1`` runs on the calling thread).
-    #[pyo3(signature = (texts, *args, customers=None, threads=None))]
+    /// ``summary=True`` returns :class:`ReplySummary` reports.
+    #[pyo3(signature = (texts, *args, customers=None, threads=None, summary=None))]
     fn score_many<'py>(
         &self,
         py: Python<'py>,
@@ -314,16 +341,27 @@ impl PyAnalyzer {
         args: &Bound<'py, PyTuple>,
         customers: Option<&Bound<'py, PyAny>>,
         threads: Option<&Bound<'py, PyAny>>,
+        summary: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         guard(py, || {
             no_positional_context(args, "score_many", "customers")?;
             let batch = Batch::read(texts, customers, threads)?;
-            let reports = py.detach(|| batch.run(&self.inner)).map_err(pool_error)?;
-            let items = reports
-                .into_iter()
-                .zip(batch.texts)
-                .map(|(r, text)| record::lazy(py, Payload::Reply(r, text)))
-                .collect::<PyResult<Vec<_>>>()?;
+            let items = if input::flag(summary, "summary")? {
+                let summaries = py
+                    .detach(|| batch.run_summaries(&self.inner))
+                    .map_err(pool_error)?;
+                summaries
+                    .into_iter()
+                    .map(|s| record::lazy(py, Payload::Summary(s)))
+                    .collect::<PyResult<Vec<_>>>()?
+            } else {
+                let reports = py.detach(|| batch.run(&self.inner)).map_err(pool_error)?;
+                reports
+                    .into_iter()
+                    .zip(batch.texts)
+                    .map(|(r, text)| record::lazy(py, Payload::Reply(r, text)))
+                    .collect::<PyResult<Vec<_>>>()?
+            };
             PyList::new(py, items)
         })
     }

@@ -124,6 +124,21 @@ pub(crate) fn optional_texts(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec
     Ok(out)
 }
 
+/// A keyword flag such as ``summary=``: a ``bool`` (``None`` or absent
+/// mean ``False``); anything else is a ``TypeError``, so that
+/// ``summary="no"`` cannot pass for ``True``.
+pub(crate) fn flag(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<bool> {
+    match obj.filter(|o| !o.is_none()) {
+        None => Ok(false),
+        Some(o) => o
+            .cast::<pyo3::types::PyBool>()
+            .map(|b| b.is_true())
+            .map_err(|_| {
+                PyTypeError::new_err(format!("{name} must be bool, not {}", type_name(o)))
+            }),
+    }
+}
+
 /// Reads the `threads` argument: `None` (all cores) or a positive int.
 pub(crate) fn threads(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {

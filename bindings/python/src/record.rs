@@ -91,6 +91,8 @@ pub(crate) fn to_py<'py, T: Serialize + ?Sized>(
 /// A report returned by a call, with what its HTML rendering needs.
 pub(crate) enum Payload {
     Reply(core::MessageReport, String),
+    /// A reply's summary: nothing to render, so no text.
+    Summary(core::ReplySummary),
     Customer(core::CustomerReport, String),
     Conversation(core::ConversationReport, Vec<String>),
 }
@@ -99,6 +101,7 @@ impl Payload {
     fn class_name(&self) -> &'static str {
         match self {
             Payload::Reply(..) => "MessageReport",
+            Payload::Summary(..) => "ReplySummary",
             Payload::Customer(..) => "CustomerReport",
             Payload::Conversation(..) => "ConversationReport",
         }
@@ -116,6 +119,7 @@ impl Native {
         let found = match &*self.0 {
             Payload::Conversation(r, texts) if name == "turns" => turns(py, r, texts).map(Some),
             Payload::Reply(r, _) => pick(py, r, name),
+            Payload::Summary(r) => pick(py, r, name),
             Payload::Customer(r, _) => pick(py, r, name),
             Payload::Conversation(r, _) => pick(py, r, name),
         };
@@ -126,21 +130,28 @@ impl Native {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(match &*self.0 {
             Payload::Reply(r, _) => pythonize::pythonize(py, r),
+            Payload::Summary(r) => pythonize::pythonize(py, r),
             Payload::Customer(r, _) => pythonize::pythonize(py, r),
             Payload::Conversation(r, _) => pythonize::pythonize(py, r),
         }?)
     }
 
-    /// The report as an HTML fragment (for notebooks).
-    fn html(&self) -> String {
+    /// The report as an HTML fragment (for notebooks); a summary, which has
+    /// no matches to highlight, has none (its class has no `_repr_html_`).
+    fn html(&self) -> PyResult<String> {
         use core::html;
-        html::fragment(&match &*self.0 {
+        Ok(html::fragment(&match &*self.0 {
             Payload::Reply(r, text) => html::reply(text, r, OffsetUnit::Char),
+            Payload::Summary(_) => {
+                return Err(PyAttributeError::new_err(
+                    "a ReplySummary has no HTML rendering (score without summary=True)",
+                ))
+            }
             Payload::Customer(r, text) => html::customer(text, r, OffsetUnit::Char),
             Payload::Conversation(r, texts) => {
                 html::conversation(texts, r, OffsetUnit::Char, None, true)
             }
-        })
+        }))
     }
 }
 

@@ -11,14 +11,16 @@ use rayon::prelude::*;
 use crate::{input, pool};
 
 /// Seconds to score `texts` `iterations` times natively (no Python objects):
-/// the baseline the binding benchmarks compare against.
+/// the baseline the binding benchmarks compare against. `summary`: the
+/// summaries (`score_summary`) instead of the full reports.
 #[pyfunction]
-#[pyo3(signature = (texts, iterations=1, threads=None))]
+#[pyo3(signature = (texts, iterations=1, threads=None, summary=false))]
 fn _bench_native(
     py: Python<'_>,
     texts: &Bound<'_, PyAny>,
     iterations: usize,
     threads: Option<&Bound<'_, PyAny>>,
+    summary: bool,
 ) -> PyResult<f64> {
     input::guard(py, || {
         let texts = input::texts(texts, "texts")?;
@@ -29,12 +31,24 @@ fn _bench_native(
             pool::run(threads, n, |parallel| {
                 let start = Instant::now();
                 for _ in 0..iterations {
-                    let reports: Vec<core::MessageReport> = if parallel {
-                        analyzer.score_batch(&texts)
+                    if summary {
+                        let summaries: Vec<core::ReplySummary> = if parallel {
+                            texts
+                                .par_iter()
+                                .map(|t| analyzer.score_summary(t))
+                                .collect()
+                        } else {
+                            texts.iter().map(|t| analyzer.score_summary(t)).collect()
+                        };
+                        std::hint::black_box(summaries);
                     } else {
-                        texts.iter().map(|t| analyzer.score(t)).collect()
-                    };
-                    std::hint::black_box(reports);
+                        let reports: Vec<core::MessageReport> = if parallel {
+                            analyzer.score_batch(&texts)
+                        } else {
+                            texts.iter().map(|t| analyzer.score(t)).collect()
+                        };
+                        std::hint::black_box(reports);
+                    }
                 }
                 start.elapsed().as_secs_f64()
             })

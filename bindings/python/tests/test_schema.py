@@ -49,6 +49,7 @@ def test_reports_hold_exactly_the_schema_fields() -> None:
     policy = "Per our policy, refunds take 10 business days."
     seen: dict[str, int] = {}
     _walk(empathize.score(reply, customer=customer), seen)
+    _walk(empathize.score(reply, customer=customer, summary=True), seen)
     _walk(empathize.analyze_customer(customer), seen)
     turns = [
         {"role": "customer", "text": customer},

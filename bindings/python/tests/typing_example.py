@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 
 import empathize
-from empathize import Analyzer, ConversationReport, MessageReport, RulePackError
+from empathize import Analyzer, ConversationReport, MessageReport, ReplySummary, RulePackError
 
 
 def summarize(report: MessageReport) -> dict[str, object]:
@@ -40,6 +40,16 @@ def main() -> None:
     many: list[MessageReport] = analyzer.score_many(iter([reply, "Nope."]), threads=2)
     scores: list[float] = [r.score for r in many]
     assert len(scores) == 2
+
+    # Summaries: the same fields without matches, evidence and breakdown.
+    brief: ReplySummary = empathize.score(reply, customer="My order is late!", summary=True)
+    briefs: list[ReplySummary] = analyzer.score_many([reply, "Nope."], threads=1, summary=True)
+    answered: ReplySummary = analyzer.score_reply("Where is it?", reply, summary=True)
+    full: MessageReport = analyzer.score(reply, summary=False)
+    either: MessageReport | ReplySummary = analyzer.score(reply, summary=len(reply) > 10)
+    assert all(brief.has_tip(t.code) for t in brief.tips) and brief.context is not None
+    assert [b.score for b in briefs] == [r.score for r in many]
+    assert answered.context is not None and full.matches and either.score == full.score
 
     customer = empathize.analyze_customer("I'm furious!!!")
     anger: float = customer.emotions.anger

@@ -35,6 +35,7 @@ pub const FIELD_SETS_PATH: &str = "tests/schema/reports.json";
 /// generated Python class of the same struct.
 const PYTHON_MIXINS: &[(&str, &str)] = &[
     ("MessageReport", "MessageReportMethods"),
+    ("ReplySummary", "ReplySummaryMethods"),
     ("CustomerReport", "HtmlMethods"),
     ("ConversationReport", "HtmlMethods"),
 ];
@@ -75,6 +76,7 @@ fn definitions() -> BTreeMap<String, Def> {
     let mut generator = schemars::SchemaGenerator::default();
     let roots = [
         generator.root_schema_for::<empathize::MessageReport>(),
+        generator.root_schema_for::<empathize::ReplySummary>(),
         generator.root_schema_for::<empathize::CustomerReport>(),
         generator.root_schema_for::<empathize::ConversationReport>(),
         generator.root_schema_for::<empathize::Token<'static>>(),

@@ -67,6 +67,13 @@ fn collect(
             ("tips", "Tip"),
             ("context", "ReplyContext"),
         ],
+        "ReplySummary" => &[
+            ("dimensions", "Dimensions"),
+            ("epitome", "Epitome"),
+            ("strategies", "SentenceStrategy"),
+            ("tips", "Tip"),
+            ("context", "ReplyContext"),
+        ],
         "CustomerReport" => &[
             ("emotions", "Emotions"),
             ("matches", "Match"),
@@ -103,6 +110,12 @@ fn rust_reports_carry_the_schema_fields() {
     collect(
         &json(&analyzer.score_reply(customer, reply)),
         "MessageReport",
+        &sets,
+        &mut seen,
+    );
+    collect(
+        &json(&analyzer.score_reply_summary(customer, reply)),
+        "ReplySummary",
         &sets,
         &mut seen,
     );

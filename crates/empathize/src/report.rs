@@ -765,10 +765,10 @@ impl MessageReport {
     }
 }
 
-/// The summary of an agent reply: the fields of its [`MessageReport`] that
-/// a row of a table holds (see [`row_columns`](crate::row_columns)) and
-/// what they are read from, without the matches, evidence and breakdown,
-/// which are never built. Every field equals the full report's.
+/// The summary of an agent reply: the fields of its [`MessageReport`]
+/// without the matches, evidence and breakdown, which are never built (so
+/// it is cheaper to make and to hand over). Every field equals the full
+/// report's.
 ///
 /// ```
 /// use empathize::{Analyzer, ReplySummary};
@@ -777,7 +777,9 @@ impl MessageReport {
 /// let summary = analyzer.score_summary(reply);
 /// assert_eq!(summary, ReplySummary::from(&analyzer.score(reply)));
 /// ```
+// A row of `row_columns` (Arrow, pandas, Polars, Spark) is read from it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ReplySummary {
     /// 0–100: `100 · σ(logit)`.

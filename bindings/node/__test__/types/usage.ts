@@ -19,6 +19,7 @@ import {
   type Match,
   type MatchSource,
   type MessageReport,
+  type ReplySummary,
   type RulePackError,
   type ScoreTerm,
   type TermSource,
@@ -79,6 +80,17 @@ async function later(): Promise<number> {
   const reports: MessageReport[] = await analyzer.scoreManyAsync(drafts)
   return reports.length
 }
+
+// Summaries: the same fields without matches, evidence and breakdown.
+const brief: ReplySummary = score(drafts[0]!, { customer, summary: true })
+const briefs: ReplySummary[] = analyzer.scoreMany(drafts, { customers: drafts.map(() => customer), summary: true })
+const replyBrief: ReplySummary = scoreReply(customer, drafts[1]!, { summary: true })
+const fullAgain: MessageReport = analyzer.score(drafts[0]!, { summary: false })
+const either: MessageReport | ReplySummary = score(drafts[0]!, { summary: drafts.length > 1 })
+const briefScores: number[] = [brief.score, replyBrief.dimensions.followUp, ...briefs.map((b) => b.epitome.explorations)]
+async function laterBriefs(): Promise<ReplySummary[]> {
+  return analyzer.scoreManyAsync(drafts, { summary: true })
+}
 const strategies: string = pack('esconv-strategies')
 const nonCommercial = new Analyzer({ extraRules: [strategies] })
 const retagged: string[] = nonCommercial.score('I hope you have a great day.').strategies.map((s) => s.strategy)
@@ -116,9 +128,16 @@ pack()
 const notANumber: number = upset.breakdown
 // @ts-expect-error: scoreManyAsync returns a Promise
 const notAwaited: MessageReport[] = analyzer.scoreManyAsync(drafts)
+// @ts-expect-error: a summary has no matches
+void brief.matches
+// @ts-expect-error: with summary: true the reports are summaries
+const notFull: MessageReport[] = analyzer.scoreMany(drafts, { summary: true })
+// @ts-expect-error: summary is a boolean
+score(drafts[0]!, { summary: 'yes' })
 
 export const used = [
   value, walled, codes, context, spans, categories, matchIndex, best, level, kinds, missed, phrases,
   first, replyScore, perAgent, batch, later, ruleIds, describeError, notAwaited,
   sources, learnedText, distressLogit, termSources, pointed, retagged, notANumber,
+  fullAgain, either, briefScores, laterBriefs, notFull,
 ]

@@ -22,7 +22,9 @@ Offsets are code points: ``text[m.start:m.end] == m.text`` for every match.
 
 Module-level functions use a default :class:`Analyzer` (the embedded English
 pack), created on first use. Optional context is keyword-only:
-``score(text, customer=...)``. ``Analyzer.score_many`` scores batches on all
+``score(text, customer=...)``; ``summary=True`` returns a
+:class:`ReplySummary` (the report without matches, evidence and breakdown,
+which are then never built). ``Analyzer.score_many`` scores batches on all
 cores with the GIL released; see :class:`Analyzer` for how threads are used
 and why a forked child process is safe.
 
@@ -37,7 +39,7 @@ pandas, Polars and Spark DataFrames. ``DIMENSIONS``, ``FLAGS``,
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from empathize._errors import InternalError, RulePackError
 from empathize._native import (
@@ -63,6 +65,7 @@ from empathize._reports import (
     MissedOpportunity,
     Repetition,
     ReplyContext,
+    ReplySummary,
     RuleInfo,
     ScoreTerm,
     SentenceStrategy,
@@ -86,25 +89,64 @@ def _analyzer() -> Analyzer:
     return _default
 
 
-def score(text: str, *args: object, customer: str | None = None) -> MessageReport:
-    """Scores an agent reply; ``customer=`` is the message it answers.
-    See :meth:`Analyzer.score`."""
-    return _analyzer().score(text, *args, customer=customer)
+@overload
+def score(text: str, *args: object, customer: str | None = None, summary: Literal[False] = False) -> MessageReport: ...
+@overload
+def score(text: str, *args: object, customer: str | None = None, summary: Literal[True]) -> ReplySummary: ...
+@overload
+def score(
+    text: str, *args: object, customer: str | None = None, summary: bool = False
+) -> MessageReport | ReplySummary: ...
+def score(text: str, *args: object, customer: str | None = None, summary: bool = False) -> MessageReport | ReplySummary:
+    """Scores an agent reply; ``customer=`` is the message it answers,
+    ``summary=True`` gives a :class:`ReplySummary`. See :meth:`Analyzer.score`."""
+    return _analyzer().score(text, *args, customer=customer, summary=summary)
 
 
-def score_reply(customer: str, reply: str) -> MessageReport:
+@overload
+def score_reply(customer: str, reply: str, *, summary: Literal[False] = False) -> MessageReport: ...
+@overload
+def score_reply(customer: str, reply: str, *, summary: Literal[True]) -> ReplySummary: ...
+@overload
+def score_reply(customer: str, reply: str, *, summary: bool = False) -> MessageReport | ReplySummary: ...
+def score_reply(customer: str, reply: str, *, summary: bool = False) -> MessageReport | ReplySummary:
     """Scores an agent ``reply`` to a ``customer`` message. See :meth:`Analyzer.score_reply`."""
-    return _analyzer().score_reply(customer, reply)
+    return _analyzer().score_reply(customer, reply, summary=summary)
 
 
+@overload
 def score_many(
     texts: Iterable[str],
     *args: object,
     customers: Iterable[str | None] | None = None,
     threads: int | None = None,
-) -> list[MessageReport]:
+    summary: Literal[False] = False,
+) -> list[MessageReport]: ...
+@overload
+def score_many(
+    texts: Iterable[str],
+    *args: object,
+    customers: Iterable[str | None] | None = None,
+    threads: int | None = None,
+    summary: Literal[True],
+) -> list[ReplySummary]: ...
+@overload
+def score_many(
+    texts: Iterable[str],
+    *args: object,
+    customers: Iterable[str | None] | None = None,
+    threads: int | None = None,
+    summary: bool = False,
+) -> list[MessageReport] | list[ReplySummary]: ...
+def score_many(
+    texts: Iterable[str],
+    *args: object,
+    customers: Iterable[str | None] | None = None,
+    threads: int | None = None,
+    summary: bool = False,
+) -> list[MessageReport] | list[ReplySummary]:
     """Scores many replies in parallel. See :meth:`Analyzer.score_many`."""
-    return _analyzer().score_many(texts, *args, customers=customers, threads=threads)
+    return _analyzer().score_many(texts, *args, customers=customers, threads=threads, summary=summary)
 
 
 def score_arrow(
@@ -151,6 +193,7 @@ __all__ = [
     "MissedOpportunity",
     "Repetition",
     "ReplyContext",
+    "ReplySummary",
     "RuleInfo",
     "RulePackError",
     "ScoreTerm",

@@ -5,11 +5,11 @@ The report types come from ``empathize._reports``, generated from the core.
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol, final
+from typing import Any, Literal, Protocol, final, overload
 
 from typing_extensions import TypeAlias
 
-from empathize._reports import ConversationReport, CustomerReport, MessageReport, RuleInfo, Token
+from empathize._reports import ConversationReport, CustomerReport, MessageReport, ReplySummary, RuleInfo, Token
 
 __all__ = ["DIMENSIONS", "FLAGS", "MECHANISMS", "TIP_CODES", "Analyzer", "__version__", "arrow_schema", "pack"]
 
@@ -65,18 +65,56 @@ class Analyzer:
     ) -> Analyzer: ...
     @property
     def pack(self) -> str: ...
-    def score(self, text: str, *args: object, customer: str | None = None) -> MessageReport:
-        """Scores an agent reply, with the customer message as context when given."""
-    def score_reply(self, customer: str, reply: str) -> MessageReport:
-        """Scores an agent ``reply`` to a ``customer`` message."""
+    @overload
+    def score(
+        self, text: str, *args: object, customer: str | None = None, summary: Literal[False] | None = None
+    ) -> MessageReport:
+        """Scores an agent reply, with the customer message as context when given;
+        ``summary=True`` gives a :class:`ReplySummary` (no matches, evidence, breakdown)."""
+    @overload
+    def score(self, text: str, *args: object, customer: str | None = None, summary: Literal[True]) -> ReplySummary: ...
+    @overload
+    def score(
+        self, text: str, *args: object, customer: str | None = None, summary: bool | None = None
+    ) -> MessageReport | ReplySummary: ...
+    @overload
+    def score_reply(self, customer: str, reply: str, *, summary: Literal[False] | None = None) -> MessageReport:
+        """Scores an agent ``reply`` to a ``customer`` message (``summary=True``: a :class:`ReplySummary`)."""
+    @overload
+    def score_reply(self, customer: str, reply: str, *, summary: Literal[True]) -> ReplySummary: ...
+    @overload
+    def score_reply(
+        self, customer: str, reply: str, *, summary: bool | None = None
+    ) -> MessageReport | ReplySummary: ...
+    @overload
     def score_many(
         self,
         texts: Iterable[str],
         *args: object,
         customers: Iterable[str | None] | None = None,
         threads: int | None = None,
+        summary: Literal[False] | None = None,
     ) -> list[MessageReport]:
-        """Scores many replies in parallel, GIL released, in input order."""
+        """Scores many replies in parallel, GIL released, in input order
+        (``summary=True``: :class:`ReplySummary` reports)."""
+    @overload
+    def score_many(
+        self,
+        texts: Iterable[str],
+        *args: object,
+        customers: Iterable[str | None] | None = None,
+        threads: int | None = None,
+        summary: Literal[True],
+    ) -> list[ReplySummary]: ...
+    @overload
+    def score_many(
+        self,
+        texts: Iterable[str],
+        *args: object,
+        customers: Iterable[str | None] | None = None,
+        threads: int | None = None,
+        summary: bool | None = None,
+    ) -> list[MessageReport] | list[ReplySummary]: ...
     def _score_columns(
         self,
         texts: Iterable[str],
@@ -114,7 +152,9 @@ def _score_style(score: float) -> str:
     """Inline CSS colouring a score cell like the HTML reports' score badge."""
 
 # Only in builds with the `testing` feature (the test suite's and benchmarks').
-def _bench_native(texts: Iterable[str], iterations: int = 1, threads: int | None = None) -> float:
+def _bench_native(
+    texts: Iterable[str], iterations: int = 1, threads: int | None = None, summary: bool = False
+) -> float:
     """Bench helper: seconds for ``iterations`` native scoring runs."""
 
 def _test_panic(in_pool: bool = False) -> None:

@@ -133,8 +133,8 @@ class HtmlMethods:
         return None if native is None else str(native.html())
 
 
-class MessageReportMethods(HtmlMethods):
-    """Questions a reply report answers."""
+class ReplySummaryMethods:
+    """Questions a reply report or summary answers."""
 
     __slots__ = ()
 
@@ -145,3 +145,10 @@ class MessageReportMethods(HtmlMethods):
     def has_tip(self, code: str) -> bool:
         """Whether the report carries the tip ``code`` (one of ``TIP_CODES``)."""
         return any(t.code == code for t in self.tips)  # type: ignore[attr-defined]
+
+
+class MessageReportMethods(ReplySummaryMethods, HtmlMethods):
+    """Questions a reply report answers, and its rendering (a summary has no
+    matches to render)."""
+
+    __slots__ = ()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from empathize._record import HtmlMethods, MessageReportMethods, Record
+from empathize._record import HtmlMethods, MessageReportMethods, Record, ReplySummaryMethods
 
 Category = Literal["acknowledgment", "apology", "understanding", "restatement", "care", "ownership", "options", "exploration", "follow_up", "reassurance", "appreciation", "warmth", "personalization", "policy_wall", "refusal", "refusal_without_alternative", "blame", "dismissive", "hollow", "non_apology", "deflection", "shouting", "curt", "self_disclosure", "suggestion", "information", "anger", "frustration", "sadness", "anxiety", "disappointment", "confusion", "urgency", "gratitude", "escalation", "repetition", "distress", "question", "reflection_of_feelings", "affirmation_reassurance", "other", "emotional_reactions", "interpretations", "explorations"]
 
@@ -279,6 +279,32 @@ class ReplyContext(Record):
     distress_level: int
     """The customer's distress level 0–3."""
 
+class ReplySummary(ReplySummaryMethods, Record):
+    """The summary of an agent reply: the fields of its `MessageReport`
+without the matches, evidence and breakdown, which are never built (so
+it is cheaper to make and to hand over). Every field equals the full
+report's."""
+
+    __slots__ = ()
+    _fields = ("context", "dimensions", "epitome", "flags", "logit", "score", "strategies", "tips",)
+
+    context: ReplyContext | None
+    """The customer message the reply answered, summarized, if one was given."""
+    dimensions: Dimensions
+    """A value 0–1 for each positive quality."""
+    epitome: Epitome
+    """EPITOME levels."""
+    flags: list[Flag]
+    """Anti-patterns found, in order of first appearance."""
+    logit: float
+    """The score logit."""
+    score: float
+    """0–100: `100 · σ(logit)`."""
+    strategies: list[SentenceStrategy]
+    """A support strategy per sentence."""
+    tips: list[Tip]
+    """What is missing, in plain words."""
+
 class RuleInfo(Record):
     """A rule of the active packs, as `empathize rules list` shows it."""
 
@@ -403,6 +429,7 @@ CLASSES: dict[str, type[Record]] = {
     "MissedOpportunity": MissedOpportunity,
     "Repetition": Repetition,
     "ReplyContext": ReplyContext,
+    "ReplySummary": ReplySummary,
     "RuleInfo": RuleInfo,
     "ScoreTerm": ScoreTerm,
     "SentenceStrategy": SentenceStrategy,
