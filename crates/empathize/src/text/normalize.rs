@@ -97,7 +97,7 @@ pub(crate) fn key_has_byte(key: u128, byte: u8) -> bool {
     // flag bytes above a true zero byte, never one below it: keeping the
     // flags of the term's bytes only makes it exact.
     let t = key ^ (LOW_BYTES * u128::from(byte));
-    let within = HIGH_BITS & ((1u128 << (8 * len.min(SHORT_TERM))) - 1);
+    let within = HIGH_BITS & WORD_MASKS[len.min(SHORT_TERM)];
     t.wrapping_sub(LOW_BYTES) & !t & within != 0
 }
 

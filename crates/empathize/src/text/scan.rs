@@ -25,17 +25,42 @@ pub(crate) struct RawToken {
 /// general path (Unicode whitespace, UAX #29 word boundaries). A property
 /// test checks that both paths cut any text alike.
 pub(crate) fn scan(language: &Language, text: &str, out: &mut Vec<RawToken>) {
-    scan_with(language, text, out, true);
+    scan_into(language, text, out, &mut (), true);
 }
 
-/// [`scan`], with the ASCII fast path on or off (off: every chunk goes
-/// through the general path, the reference the fast path is tested against).
-fn scan_with(language: &Language, text: &str, out: &mut Vec<RawToken>, fast: bool) {
+/// What the scanner hands each token to once it is final (no later mark
+/// merges into it): lexing, fused into the scanner's walk.
+pub(crate) trait Sink {
+    /// Token `index` of the output, `tok`, is final.
+    fn token(&mut self, _text: &str, _tok: &mut RawToken, _index: usize) {}
+
+    /// Token `index`, `tok`, is a word of ASCII letters, digits, `_` and
+    /// inner marks, final as it is cut; `upper`: it holds a capital.
+    fn ascii_word(&mut self, text: &str, tok: &mut RawToken, index: usize, _upper: bool) {
+        self.token(text, tok, index);
+    }
+}
+
+/// Plain scanning: tokens only.
+impl Sink for () {}
+
+/// [`scan`], every final token handed to `sink`, with the ASCII fast path
+/// on or off (off: every chunk goes through the general path, the
+/// reference the fast path is tested against).
+pub(crate) fn scan_into<S: Sink>(
+    language: &Language,
+    text: &str,
+    out: &mut Vec<RawToken>,
+    sink: &mut S,
+    fast: bool,
+) {
     let mut state = SentenceState {
         language,
         sentence: 0,
         open: false,
         pending: false,
+        sink,
+        finished: out.len(),
     };
     let b = text.as_bytes();
     let mut pos = 0;
@@ -89,6 +114,7 @@ fn scan_with(language: &Language, text: &str, out: &mut Vec<RawToken>, fast: boo
         scan_chunk(text, pos, pos + chunk_len, &mut state, out, fast);
         pos += chunk_len;
     }
+    state.flush(text, out);
 }
 
 /// Byte classes of the ASCII fast path, one table for every question the
@@ -161,12 +187,12 @@ const fn byte_classes() -> [u16; 256] {
 
 /// An ASCII chunk (no whitespace) `text[start..end]`; `seen` is the union
 /// of the classes of its bytes.
-fn scan_ascii_chunk(
+fn scan_ascii_chunk<S: Sink>(
     text: &str,
     start: usize,
     end: usize,
     seen: u16,
-    state: &mut SentenceState,
+    state: &mut SentenceState<S>,
     out: &mut Vec<RawToken>,
 ) {
     let first = CLASS[usize::from(text.as_bytes()[start])];
@@ -214,37 +240,86 @@ fn is_ascii_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t'..=b'\r')
 }
 
-struct SentenceState<'l> {
+struct SentenceState<'l, 's, S: Sink> {
     language: &'l Language,
     sentence: u32,
     /// Tokens have been emitted in the current sentence.
     open: bool,
     /// A terminal mark was seen: the next content token starts a sentence.
     pending: bool,
+    sink: &'s mut S,
+    /// Tokens handed to the sink: all but the last, which a mark may still
+    /// merge into, or all.
+    finished: usize,
 }
 
-impl SentenceState<'_> {
+impl<S: Sink> SentenceState<'_, '_, S> {
     fn line_break(&mut self) {
         if self.open {
             self.pending = true;
         }
     }
 
-    /// [`SentenceState::push`] for a word or number: it never attaches to
-    /// the sentence before it and never ends one.
+    /// Hands the last token to the sink if it has not had it.
     #[inline]
-    fn push_content(&mut self, out: &mut Vec<RawToken>, mut tok: RawToken) {
-        debug_assert!(matches!(tok.kind, TokenKind::Word | TokenKind::Number));
+    fn flush(&mut self, text: &str, out: &mut [RawToken]) {
+        let index = out.len().wrapping_sub(1);
+        if self.finished <= index {
+            if let Some(last) = out.last_mut() {
+                self.sink.token(text, last, index);
+            }
+            self.finished = out.len();
+        }
+    }
+
+    /// Starts a sentence for a word or number if a mark or line break ended
+    /// the one before: such a token never attaches to it and never ends one.
+    #[inline]
+    fn content_sentence(&mut self) -> u32 {
         if self.pending {
             self.sentence += 1;
             self.pending = false;
         }
-        tok.sentence = self.sentence;
         self.open = true;
+        self.sentence
+    }
+
+    /// Pushes an ASCII word (see [`Sink::ascii_word`]), final at once.
+    #[inline]
+    fn push_ascii_word(
+        &mut self,
+        out: &mut Vec<RawToken>,
+        mut tok: RawToken,
+        text: &str,
+        upper: bool,
+    ) {
+        debug_assert_eq!(tok.kind, TokenKind::Word);
+        self.flush(text, out);
+        tok.sentence = self.content_sentence();
+        let index = out.len();
         out.push(tok);
+        if let Some(last) = out.last_mut() {
+            self.sink.ascii_word(text, last, index, upper);
+        }
+        self.finished = out.len();
+    }
+
+    /// Pushes a number, final at once.
+    #[inline]
+    fn push_number(&mut self, out: &mut Vec<RawToken>, mut tok: RawToken, text: &str) {
+        debug_assert_eq!(tok.kind, TokenKind::Number);
+        self.flush(text, out);
+        tok.sentence = self.content_sentence();
+        let index = out.len();
+        out.push(tok);
+        if let Some(last) = out.last_mut() {
+            self.sink.token(text, last, index);
+        }
+        self.finished = out.len();
     }
 
     fn push(&mut self, out: &mut Vec<RawToken>, mut tok: RawToken, text: &str) {
+        self.flush(text, out);
         let starts_new = self.pending && !attaches_to_previous(self.language, &tok, text);
         if starts_new {
             self.sentence += 1;
@@ -292,11 +367,11 @@ fn raw(start: usize, end: usize, kind: TokenKind) -> RawToken {
     }
 }
 
-fn scan_chunk(
+fn scan_chunk<S: Sink>(
     text: &str,
     start: usize,
     end: usize,
-    state: &mut SentenceState,
+    state: &mut SentenceState<S>,
     out: &mut Vec<RawToken>,
     fast: bool,
 ) {
@@ -381,11 +456,11 @@ fn email_len(chunk: &str) -> Option<usize> {
 }
 
 /// Splits `text[start..end]` at word boundaries and pushes the tokens.
-fn scan_words(
+fn scan_words<S: Sink>(
     text: &str,
     start: usize,
     end: usize,
-    state: &mut SentenceState,
+    state: &mut SentenceState<S>,
     out: &mut Vec<RawToken>,
     fast: bool,
 ) {
@@ -416,11 +491,11 @@ fn scan_words(
 /// [`scan_words`] for ASCII without whitespace, one pass over the bytes:
 /// the word boundaries of UAX #29 as far as ASCII goes, the kind and the
 /// shape of each segment from the byte classes.
-fn ascii_words(
+fn ascii_words<S: Sink>(
     text: &str,
     start: usize,
     end: usize,
-    state: &mut SentenceState,
+    state: &mut SentenceState<S>,
     out: &mut Vec<RawToken>,
 ) {
     let b = &text.as_bytes()[..end];
@@ -436,9 +511,9 @@ fn ascii_words(
                 if seen & UPPER != 0 || repeat {
                     (tok.caps, tok.elongated) = ascii_shape(&b[i..seg_end]);
                 }
-                state.push_content(out, tok);
+                state.push_ascii_word(out, tok, text, seen & UPPER != 0);
             } else if seen & DIGIT != 0 {
-                state.push_content(out, raw(i, seg_end, TokenKind::Number));
+                state.push_number(out, raw(i, seg_end, TokenKind::Number), text);
             } else if !merge_punct(text, i, seg_end, state.language, out) {
                 // A run of `_`.
                 state.push(out, raw(i, seg_end, TokenKind::Punct), text);
@@ -769,8 +844,8 @@ mod tests {
     fn both_paths(text: &str) -> (Vec<RawToken>, Vec<RawToken>) {
         let en = Language::english();
         let (mut fast, mut general) = (Vec::new(), Vec::new());
-        scan_with(&en, text, &mut fast, true);
-        scan_with(&en, text, &mut general, false);
+        scan_into(&en, text, &mut fast, &mut (), true);
+        scan_into(&en, text, &mut general, &mut (), false);
         (fast, general)
     }
 
