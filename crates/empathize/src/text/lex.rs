@@ -307,6 +307,8 @@ impl ShortTerms {
 /// A term of lexed text: a vocabulary id and where it came from.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Term {
+    /// The vocabulary id.
+    pub id: u32,
     pub token: u32,
     pub sentence: u32,
     pub negated: bool,
@@ -328,14 +330,11 @@ pub(crate) struct SentenceSpan {
 #[derive(Debug, Default)]
 pub(crate) struct Lexed {
     pub tokens: Vec<RawToken>,
-    /// Normalized words (before contraction expansion), one arena for all.
+    /// Normalized words (before contraction expansion), one arena for all:
+    /// `norms[a..b]` for a token whose `norm` is `(a, b)`.
     pub norms: String,
-    /// `norms[a..b]` of each token (empty for tokens that are not words).
-    pub norm_spans: Vec<(u32, u32)>,
     pub terms: Vec<Term>,
     pub sentences: Vec<SentenceSpan>,
-    /// The vocabulary id of each term.
-    pub ids: Vec<u32>,
     pub words: usize,
 }
 
@@ -343,19 +342,23 @@ impl Lexed {
     fn clear(&mut self) {
         self.tokens.clear();
         self.norms.clear();
-        self.norm_spans.clear();
         self.terms.clear();
         self.sentences.clear();
-        self.ids.clear();
         self.words = 0;
     }
 
     /// The normalized form of a word token (`""` for other tokens).
     pub fn norm(&self, token: usize) -> &str {
-        self.norm_spans
+        self.tokens
             .get(token)
-            .and_then(|&(a, b)| self.norms.get(a as usize..b as usize))
+            .and_then(|t| self.norms.get(t.norm.0 as usize..t.norm.1 as usize))
             .unwrap_or("")
+    }
+
+    /// The vocabulary id of term `k`.
+    #[inline]
+    pub fn id(&self, k: usize) -> u32 {
+        self.terms[k].id
     }
 
     /// Byte span of terms `start..end`.
@@ -444,20 +447,16 @@ fn lex_with(
     let Lexed {
         tokens,
         norms,
-        norm_spans,
         terms,
         sentences,
-        ids,
         words,
     } = lexed;
     let mut sink = Lexer {
         language,
         vocabulary,
         norms,
-        norm_spans,
         terms,
         sentences,
-        ids,
         words,
         buf: String::new(),
         negation_left: 0,
@@ -475,10 +474,8 @@ struct Lexer<'a> {
     language: &'a Language,
     vocabulary: &'a Vocabulary,
     norms: &'a mut String,
-    norm_spans: &'a mut Vec<(u32, u32)>,
     terms: &'a mut Vec<Term>,
     sentences: &'a mut Vec<SentenceSpan>,
-    ids: &'a mut Vec<u32>,
     words: &'a mut usize,
     /// Scratch for words the short fold does not take.
     buf: String,
@@ -505,7 +502,7 @@ impl Sink for Lexer<'_> {
                 if let Some(key) =
                     fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated)
                 {
-                    return self.short_word(token_text, true, key, index);
+                    return self.short_word(token_text, true, key, tok, index);
                 }
                 lex_word(
                     language,
@@ -544,7 +541,7 @@ impl Sink for Lexer<'_> {
             }
             kind => ids[0] = vocabulary.lookup(&normalize_other(language, token_text, kind)),
         }
-        self.norm_spans.push((norm_start, self.norms.len() as u32));
+        tok.norm = (norm_start, self.norms.len() as u32);
         if tok.kind == TokenKind::Punct && token_text.contains(['?', '？', '⁉']) {
             if let Some(current) = self.sentences.last_mut() {
                 current.question = true;
@@ -566,12 +563,19 @@ impl Sink for Lexer<'_> {
     }
 
     #[inline]
-    fn ascii_word(&mut self, text: &str, tok: &mut RawToken, index: usize, upper: bool) {
-        match fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated) {
+    fn ascii_word(
+        &mut self,
+        text: &str,
+        tok: &mut RawToken,
+        index: usize,
+        key: Option<u128>,
+        upper: bool,
+    ) {
+        match key {
             Some(key) => {
                 self.open_sentence(tok);
                 *self.words += 1;
-                self.short_word(&text[tok.start..tok.end], upper, key, index);
+                self.short_word(&text[tok.start..tok.end], upper, key, tok, index);
             }
             None => self.token(text, tok, index),
         }
@@ -613,8 +617,8 @@ impl Lexer<'_> {
     /// The terms of `word`, which [`fold_short_ascii`] packed as `key`,
     /// its normalized form appended to the arena; `upper`: it may hold a
     /// capital.
-    #[inline]
-    fn short_word(&mut self, word: &str, upper: bool, key: u128, index: usize) {
+    #[inline(always)]
+    fn short_word(&mut self, word: &str, upper: bool, key: u128, tok: &mut RawToken, index: usize) {
         // The fold lower-cases `A`-`Z` and changes nothing else, as
         // `make_ascii_lowercase` does.
         let norm_start = self.norms.len();
@@ -622,8 +626,7 @@ impl Lexer<'_> {
         if upper {
             self.norms[norm_start..].make_ascii_lowercase();
         }
-        self.norm_spans
-            .push((norm_start as u32, self.norms.len() as u32));
+        tok.norm = (norm_start as u32, self.norms.len() as u32);
         let vocabulary = self.vocabulary;
         let id = vocabulary.lookup_key(key);
         let flags = vocabulary.flags(id);
@@ -672,11 +675,11 @@ impl Lexer<'_> {
             }
         }
         self.terms.push(Term {
+            id,
             token: index as u32,
             sentence: self.sentence,
             negated,
         });
-        self.ids.push(id);
     }
 }
 
@@ -733,8 +736,7 @@ mod tests {
         let terms: Vec<_> = lexed
             .terms
             .iter()
-            .zip(&lexed.ids)
-            .map(|(t, id)| (t.token, t.sentence, t.negated, id))
+            .map(|t| (t.id, t.token, t.sentence, t.negated))
             .collect();
         let norms: Vec<&str> = (0..lexed.tokens.len()).map(|i| lexed.norm(i)).collect();
         format!(

@@ -3,6 +3,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::text::language::Language;
+use crate::text::normalize::{ascii_key, window, SHORT_TERM, WORD_MASKS};
 use crate::text::TokenKind;
 
 /// A token as the scanner produces it: offsets and shape, no normalization.
@@ -15,6 +16,9 @@ pub(crate) struct RawToken {
     pub caps: bool,
     pub elongated: bool,
     pub emphatic: bool,
+    /// Where lexing put the normalized form of a word (`Lexed::norm`);
+    /// `(0, 0)` for any other token and in a plain scan.
+    pub norm: (u32, u32),
 }
 
 /// Cuts `text` into raw tokens, appending them to `out`.
@@ -35,8 +39,18 @@ pub(crate) trait Sink {
     fn token(&mut self, _text: &str, _tok: &mut RawToken, _index: usize) {}
 
     /// Token `index`, `tok`, is a word of ASCII letters, digits, `_` and
-    /// inner marks, final as it is cut; `upper`: it holds a capital.
-    fn ascii_word(&mut self, text: &str, tok: &mut RawToken, index: usize, _upper: bool) {
+    /// inner marks, final as it is cut; `key`: its normalized form packed
+    /// as [`fold_short_ascii`](crate::text::normalize::fold_short_ascii)
+    /// packs it, when the word is short and not elongated; `upper`: it
+    /// holds a capital.
+    fn ascii_word(
+        &mut self,
+        text: &str,
+        tok: &mut RawToken,
+        index: usize,
+        _key: Option<u128>,
+        _upper: bool,
+    ) {
         self.token(text, tok, index);
     }
 }
@@ -291,6 +305,7 @@ impl<S: Sink> SentenceState<'_, '_, S> {
         out: &mut Vec<RawToken>,
         mut tok: RawToken,
         text: &str,
+        key: Option<u128>,
         upper: bool,
     ) {
         debug_assert_eq!(tok.kind, TokenKind::Word);
@@ -299,7 +314,7 @@ impl<S: Sink> SentenceState<'_, '_, S> {
         let index = out.len();
         out.push(tok);
         if let Some(last) = out.last_mut() {
-            self.sink.ascii_word(text, last, index, upper);
+            self.sink.ascii_word(text, last, index, key, upper);
         }
         self.finished = out.len();
     }
@@ -364,6 +379,7 @@ fn raw(start: usize, end: usize, kind: TokenKind) -> RawToken {
         caps: false,
         elongated: false,
         emphatic: false,
+        norm: (0, 0),
     }
 }
 
@@ -503,15 +519,21 @@ fn ascii_words<S: Sink>(
     while let Some(&c) = b.get(i) {
         let class = CLASS[usize::from(c)];
         if class & WORD != 0 {
-            let (seg_end, seen, repeat) = ascii_segment_end(b, i);
+            let (seg_end, seen) = ascii_segment_end(b, i);
             if seen & LETTER != 0 {
                 let mut tok = raw(i, seg_end, TokenKind::Word);
+                let len = seg_end - i;
+                let upper = seen & UPPER != 0;
+                let x = window(text.as_bytes(), i, len);
                 // No capital and no byte three times in a row: the shape
                 // is plain, nothing to count.
-                if seen & UPPER != 0 || repeat {
+                if upper || len > SHORT_TERM || may_repeat(x, len) {
                     (tok.caps, tok.elongated) = ascii_shape(&b[i..seg_end]);
                 }
-                state.push_ascii_word(out, tok, text, seen & UPPER != 0);
+                // The normalized form of a short word that is not
+                // elongated is the word lower-cased.
+                let key = (len <= SHORT_TERM && !tok.elongated).then(|| ascii_key(x, len, upper));
+                state.push_ascii_word(out, tok, text, key, upper);
             } else if seen & DIGIT != 0 {
                 state.push_number(out, raw(i, seg_end, TokenKind::Number), text);
             } else if !merge_punct(text, i, seg_end, state.language, out) {
@@ -530,15 +552,11 @@ fn ascii_words<S: Sink>(
 }
 
 /// End of the word segment that starts at `b[start]` (a letter, digit or
-/// `_`), the union of the classes of its bytes, and whether a byte of it
-/// comes three times in a row.
+/// `_`) and the union of the classes of its bytes.
 #[inline]
-fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16, bool) {
+fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16) {
     let mut i = start;
     let mut seen = 0;
-    // The two bytes before `b[i]` (0: none), for runs of three.
-    let (mut p1, mut p2) = (0u8, 0u8);
-    let mut repeat = false;
     loop {
         while let Some(&c) = b.get(i) {
             let k = CLASS[usize::from(c)];
@@ -546,8 +564,6 @@ fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16, bool) {
                 break;
             }
             seen |= k;
-            repeat |= c == p1 && c == p2;
-            (p2, p1) = (p1, c);
             i += 1;
         }
         // A mark between two letters or two digits joins them (`I'm`, `3.5`).
@@ -565,10 +581,24 @@ fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16, bool) {
             break;
         }
         seen |= after_class;
-        (p2, p1) = (mid, after);
         i += 2;
     }
-    (i, seen, repeat)
+    (i, seen)
+}
+
+/// Whether some byte of the ASCII word `x` (its `len` bytes, as
+/// [`window`] reads them) comes three times in a row: a word that may be
+/// elongated.
+#[inline]
+fn may_repeat(x: u128, len: usize) -> bool {
+    const LOW: u128 = u128::MAX / 0xFF;
+    if len < 3 {
+        return false;
+    }
+    // A zero byte of `t` at byte `i`: bytes `i`, `i + 1` and `i + 2` are equal.
+    let t = (x ^ (x >> 8)) | (x ^ (x >> 16));
+    let within = (LOW * 0x80) & WORD_MASKS[len - 2];
+    t.wrapping_sub(LOW) & !t & within != 0
 }
 
 /// [`word_shape`] of an ASCII word.
@@ -827,8 +857,10 @@ mod tests {
         let mut i = 0;
         while i < b.len() {
             let end = if CLASS[usize::from(b[i])] & WORD != 0 {
-                let (end, _, repeat) = ascii_segment_end(b, i);
+                let (end, _) = ascii_segment_end(b, i);
                 // A word with a letter three times in a row is seen as one.
+                let len = end - i;
+                let repeat = len > SHORT_TERM || may_repeat(window(b, i, len), len);
                 assert!(repeat || !ascii_shape(&b[i..end]).1);
                 end
             } else {
