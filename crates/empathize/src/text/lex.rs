@@ -368,29 +368,38 @@ impl Lexed {
         (first.start, last.end)
     }
 
-    /// The normalized form of token `index` of `text` as lexing read it:
-    /// a word's terms one space apart (`i am`), any other token's class or
-    /// canonical mark.
+    /// The normalized form of token `index`, whose text is `raw`, as
+    /// lexing read it: a word's `terms` one space apart (`i am`), any other
+    /// token's class or canonical mark. Borrows `raw` when that is the form,
+    /// or a static string for a one-byte form.
     pub fn token_norm<'a>(
         &self,
         language: &Language,
-        text: &'a str,
+        raw: &'a str,
         index: usize,
         terms: u8,
     ) -> Cow<'a, str> {
         let tok = self.tokens[index];
-        let raw = &text[tok.start..tok.end];
         if tok.kind != TokenKind::Word {
-            return normalize_other(language, raw, tok.kind);
+            return match normalize_other(language, raw, tok.kind) {
+                Cow::Owned(norm) => static_ascii(&norm).map_or(Cow::Owned(norm), Cow::Borrowed),
+                norm => norm,
+            };
         }
         let norm = self.norm(index);
         if terms == 2 {
             if let (a, Some(b)) = language.expand_contraction(norm) {
-                return Cow::Owned(format!("{a} {b}"));
+                let mut pair = String::with_capacity(a.len() + 1 + b.len());
+                pair.push_str(a);
+                pair.push(' ');
+                pair.push_str(b);
+                return Cow::Owned(pair);
             }
         }
         if norm == raw {
             Cow::Borrowed(raw)
+        } else if let Some(one) = static_ascii(norm) {
+            Cow::Borrowed(one)
         } else {
             Cow::Owned(norm.to_owned())
         }
@@ -426,6 +435,31 @@ impl Lexed {
             });
         }
         out
+    }
+}
+
+/// Every ASCII character, in order: a static home for one-byte forms.
+const ASCII: &str = {
+    const BYTES: [u8; 128] = {
+        let mut bytes = [0u8; 128];
+        let mut i = 0;
+        while i < 128 {
+            bytes[i] = i as u8;
+            i += 1;
+        }
+        bytes
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(all) => all,
+        Err(_) => panic!("ASCII is UTF-8"),
+    }
+};
+
+/// `s` as a static string, if it is one ASCII byte.
+fn static_ascii(s: &str) -> Option<&'static str> {
+    match s.as_bytes() {
+        &[b] if b.is_ascii() => ASCII.get(usize::from(b)..usize::from(b) + 1),
+        _ => None,
     }
 }
 
@@ -755,6 +789,25 @@ mod tests {
         lex_with(language, vocabulary, text, &mut fast, true);
         lex_with(language, vocabulary, text, &mut general, false);
         (lexed_view(&fast), lexed_view(&general))
+    }
+
+    #[test]
+    fn one_byte_forms_are_static() {
+        for b in 0..=127u8 {
+            let one = char::from(b).to_string();
+            assert_eq!(static_ascii(&one), Some(one.as_str()));
+        }
+        assert_eq!(static_ascii("ab"), None);
+        assert_eq!(static_ascii("é"), None);
+        let tokens = crate::Analyzer::new().tokenize("I SAID no!!! A");
+        let borrowed: Vec<bool> = tokens
+            .iter()
+            .map(|t| matches!(t.norm, Cow::Borrowed(_)))
+            .collect();
+        // `SAID` needs its own lower-cased copy; `I`, `!!!` and `A` do not.
+        assert_eq!(borrowed, [true, false, true, true, true]);
+        let norms: Vec<&str> = tokens.iter().map(|t| t.norm.as_ref()).collect();
+        assert_eq!(norms, ["i", "said", "no", "!", "a"]);
     }
 
     #[test]
