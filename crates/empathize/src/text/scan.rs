@@ -348,7 +348,7 @@ impl<S: Sink> SentenceState<'_, '_, S> {
                 prev.end == tok.start
                     && prev.kind == TokenKind::Word
                     && &text[tok.start..tok.end] == "."
-                    && self.language.is_abbreviation(&text[prev.start..prev.end])
+                    && self.language.is_abbreviation_at(text, prev.start, prev.end)
             });
             if !abbreviation {
                 self.pending = true;
