@@ -218,11 +218,14 @@ fn scan_ascii_chunk<S: Sink>(
     {
         return scan_chunk(text, start, end, state, out, true);
     }
-    if let Some(e) = state.language.emoticon_at(&text[start..end]) {
-        state.push(out, raw(start, start + e.len(), TokenKind::Emoticon), text);
-        return ascii_words(text, start + e.len(), end, state, out);
-    }
-    ascii_words(text, start, end, state, out)
+    let words = match state.language.emoticon_at(&text[start..end]) {
+        Some(e) => {
+            state.push(out, raw(start, start + e.len(), TokenKind::Emoticon), text);
+            start + e.len()
+        }
+        None => start,
+    };
+    ascii_words(text, words, end, state, out);
 }
 
 /// Length of the run of whitespace (`space`) or of non-whitespace that
@@ -507,6 +510,7 @@ fn scan_words<S: Sink>(
 /// [`scan_words`] for ASCII without whitespace, one pass over the bytes:
 /// the word boundaries of UAX #29 as far as ASCII goes, the kind and the
 /// shape of each segment from the byte classes.
+#[inline(always)]
 fn ascii_words<S: Sink>(
     text: &str,
     start: usize,
