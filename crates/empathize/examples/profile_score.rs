@@ -24,7 +24,7 @@ fn main() {
         .unwrap_or(5);
     // A second argument `customer` profiles `analyze_customer` instead,
     // `summary` the summary path (`score_summary`, as the Arrow and pandas
-    // rows read it).
+    // rows read it), `tokenize` the public tokens.
     let mode = std::env::args().nth(2).unwrap_or_default();
     for _ in 0..rounds {
         for t in &texts {
@@ -34,6 +34,9 @@ fn main() {
                 }
                 "summary" => {
                     std::hint::black_box(analyzer.score_summary(t));
+                }
+                "tokenize" => {
+                    std::hint::black_box(analyzer.tokenize(t));
                 }
                 _ => {
                     std::hint::black_box(analyzer.score(t));

@@ -324,23 +324,27 @@ impl Analyzer {
             let lexed = &w.lexed;
             // Terms come in token order: one walk gives each token its
             // term count and negation.
-            let mut terms = lexed.terms.iter().peekable();
+            let mut k = 0;
             lexed
                 .tokens
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
                     let (mut count, mut negated) = (0, false);
-                    while let Some(term) = terms.next_if(|term| term.token as usize == i) {
+                    while let Some(term) =
+                        lexed.terms.get(k).filter(|term| term.token as usize == i)
+                    {
                         count += 1;
                         negated |= term.negated;
+                        k += 1;
                     }
+                    let raw = &text[t.start..t.end];
                     Token {
-                        text: &text[t.start..t.end],
+                        text: raw,
                         start: t.start,
                         end: t.end,
                         kind: t.kind,
-                        norm: lexed.token_norm(&self.compiled.language, text, i, count),
+                        norm: lexed.token_norm(&self.compiled.language, raw, i, count),
                         sentence: t.sentence as usize,
                         caps: t.caps,
                         elongated: t.elongated,

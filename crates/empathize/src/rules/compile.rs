@@ -588,16 +588,16 @@ impl Compiled {
         out.clear();
         scratch.clear();
         learned.clear();
-        let ids = &lexed.ids;
+        let terms = &lexed.terms;
         let slots = &self.trie.slots;
         let Some(&root) = slots.first() else {
             return;
         };
-        for start in 0..ids.len() {
+        for start in 0..terms.len() {
             // A walk carries the slot it stands on: a step reads one more.
             let (mut node, mut slot) = (0u32, root);
             let mut end = start;
-            while let Some(&id) = ids.get(end) {
+            while let Some(id) = terms.get(end).map(|t| t.id) {
                 let at = slot.base as usize + id as usize;
                 match slots.get(at) {
                     Some(next) if next.check == node => (node, slot) = (at as u32, *next),

@@ -219,7 +219,7 @@ pub(crate) fn keywords(
         let classes = if two_terms {
             vocabulary.classes_of(w)
         } else {
-            vocabulary.classes(lexed.ids[k])
+            vocabulary.classes(lexed.id(k))
         };
         if classes & class::STOPWORD != 0 {
             continue;

@@ -288,7 +288,7 @@ pub(crate) fn sentence_shapes(
         let mut k = s.first_term as usize;
         while k < s.end_term as usize {
             let index = lexed.terms[k].token as usize;
-            let first_id = lexed.ids[k];
+            let first_id = lexed.id(k);
             let two_terms = lexed
                 .terms
                 .get(k + 1)
@@ -333,7 +333,7 @@ pub(crate) fn sentence_shapes(
                 let c = if whole {
                     norm_class
                 } else if two_terms {
-                    vocabulary.classes(lexed.ids[k - 2 + part])
+                    vocabulary.classes(lexed.id(k - 2 + part))
                 } else {
                     vocabulary.classes_of(w)
                 };

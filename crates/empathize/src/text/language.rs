@@ -216,6 +216,18 @@ impl Language {
         s.chars().all(|c| self.is_sentence_end(c))
     }
 
+    /// [`Language::is_abbreviation`] of the word `text[start..end]`: a
+    /// short ASCII word is looked up by its folded key, with no copy.
+    #[inline]
+    pub fn is_abbreviation_at(&self, text: &str, start: usize, end: usize) -> bool {
+        match crate::text::normalize::fold_short_ascii(text.as_bytes(), start, end, false) {
+            Some(key) => self.abbreviations.contains(&key),
+            None => text
+                .get(start..end)
+                .is_some_and(|word| self.is_abbreviation(word)),
+        }
+    }
+
     /// Whether `word` is an abbreviation (ASCII case ignored).
     pub fn is_abbreviation(&self, word: &str) -> bool {
         let mut buf = [0u8; SHORT];
@@ -406,4 +418,30 @@ fn expansion<'e>(
         ));
     }
     Ok((word, first, second))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn abbreviation_by_key_agrees(
+            before in "[a-z ]{0,3}",
+            word in "(mr|Mr|MRS|dr|e\\.g|etc|vs|[a-zA-Z`.é]{0,17})",
+            after in "\\PC{0,20}",
+        ) {
+            let en = Language::english();
+            let text = format!("{before}{word}{after}");
+            let (start, end) = (before.len(), before.len() + word.len());
+            proptest::prop_assert_eq!(en.is_abbreviation_at(&text, start, end), en.is_abbreviation(&word));
+        }
+    }
+
+    #[test]
+    fn abbreviations_found_by_key() {
+        let en = Language::english();
+        assert!(en.is_abbreviation_at("Hi Mr. Smith", 3, 5));
+        assert!(!en.is_abbreviation_at("Hi Mo. Smith", 3, 5));
+    }
 }

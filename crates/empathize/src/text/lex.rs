@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::text::language::Language;
 use crate::text::normalize::{class_name, fold_short_ascii, normalize_other, normalize_word};
-use crate::text::scan::{scan, RawToken};
+use crate::text::scan::{scan_into, RawToken, Sink};
 use crate::text::TokenKind;
 
 /// Id 0 is every term the pack never mentions.
@@ -21,6 +21,9 @@ pub(crate) const UNKNOWN: u32 = 0;
 /// Term flags kept per vocabulary id so lexing compares no strings.
 const NEGATOR: u8 = 1;
 const CLAUSE_END: u8 = 2;
+/// A whole-word contraction (its [`CONTRACTION`] class, kept with the
+/// other flags so a word's one flag read answers all three questions).
+const SPLITS: u8 = 4;
 
 /// The word class of whole-word contractions (the other bits of a term's
 /// classes belong to the sentence shapes).
@@ -132,11 +135,15 @@ impl Vocabulary {
         let ids = (self.lookup(first), self.lookup(second));
         let id = self.lookup(word);
         self.contractions.insert(id, ids);
+        if self.flags.len() <= id as usize {
+            self.flags.resize(id as usize + 1, 0);
+        }
+        self.flags[id as usize] |= SPLITS;
     }
 
     /// The term ids the word `id` stands for, if it is a whole-word contraction.
     fn contraction(&self, id: u32) -> Option<(u32, u32)> {
-        if self.classes(id) & CONTRACTION == 0 {
+        if self.flags(id) & SPLITS == 0 {
             return None;
         }
         self.contractions.get(&id).copied()
@@ -206,6 +213,7 @@ impl Vocabulary {
         self.known = self.len() as u32;
     }
 
+    #[inline]
     fn flags(&self, id: u32) -> u8 {
         self.flags.get(id as usize).copied().unwrap_or(0)
     }
@@ -299,6 +307,8 @@ impl ShortTerms {
 /// A term of lexed text: a vocabulary id and where it came from.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Term {
+    /// The vocabulary id.
+    pub id: u32,
     pub token: u32,
     pub sentence: u32,
     pub negated: bool,
@@ -320,14 +330,11 @@ pub(crate) struct SentenceSpan {
 #[derive(Debug, Default)]
 pub(crate) struct Lexed {
     pub tokens: Vec<RawToken>,
-    /// Normalized words (before contraction expansion), one arena for all.
+    /// Normalized words (before contraction expansion), one arena for all:
+    /// `norms[a..b]` for a token whose `norm` is `(a, b)`.
     pub norms: String,
-    /// `norms[a..b]` of each token (empty for tokens that are not words).
-    pub norm_spans: Vec<(u32, u32)>,
     pub terms: Vec<Term>,
     pub sentences: Vec<SentenceSpan>,
-    /// The vocabulary id of each term.
-    pub ids: Vec<u32>,
     pub words: usize,
 }
 
@@ -335,19 +342,23 @@ impl Lexed {
     fn clear(&mut self) {
         self.tokens.clear();
         self.norms.clear();
-        self.norm_spans.clear();
         self.terms.clear();
         self.sentences.clear();
-        self.ids.clear();
         self.words = 0;
     }
 
     /// The normalized form of a word token (`""` for other tokens).
     pub fn norm(&self, token: usize) -> &str {
-        self.norm_spans
+        self.tokens
             .get(token)
-            .and_then(|&(a, b)| self.norms.get(a as usize..b as usize))
+            .and_then(|t| self.norms.get(t.norm.0 as usize..t.norm.1 as usize))
             .unwrap_or("")
+    }
+
+    /// The vocabulary id of term `k`.
+    #[inline]
+    pub fn id(&self, k: usize) -> u32 {
+        self.terms[k].id
     }
 
     /// Byte span of terms `start..end`.
@@ -357,29 +368,38 @@ impl Lexed {
         (first.start, last.end)
     }
 
-    /// The normalized form of token `index` of `text` as lexing read it:
-    /// a word's terms one space apart (`i am`), any other token's class or
-    /// canonical mark.
+    /// The normalized form of token `index`, whose text is `raw`, as
+    /// lexing read it: a word's `terms` one space apart (`i am`), any other
+    /// token's class or canonical mark. Borrows `raw` when that is the form,
+    /// or a static string for a one-byte form.
     pub fn token_norm<'a>(
         &self,
         language: &Language,
-        text: &'a str,
+        raw: &'a str,
         index: usize,
         terms: u8,
     ) -> Cow<'a, str> {
         let tok = self.tokens[index];
-        let raw = &text[tok.start..tok.end];
         if tok.kind != TokenKind::Word {
-            return normalize_other(language, raw, tok.kind);
+            return match normalize_other(language, raw, tok.kind) {
+                Cow::Owned(norm) => static_ascii(&norm).map_or(Cow::Owned(norm), Cow::Borrowed),
+                norm => norm,
+            };
         }
         let norm = self.norm(index);
         if terms == 2 {
             if let (a, Some(b)) = language.expand_contraction(norm) {
-                return Cow::Owned(format!("{a} {b}"));
+                let mut pair = String::with_capacity(a.len() + 1 + b.len());
+                pair.push_str(a);
+                pair.push(' ');
+                pair.push_str(b);
+                return Cow::Owned(pair);
             }
         }
         if norm == raw {
             Cow::Borrowed(raw)
+        } else if let Some(one) = static_ascii(norm) {
+            Cow::Borrowed(one)
         } else {
             Cow::Owned(norm.to_owned())
         }
@@ -418,74 +438,121 @@ impl Lexed {
     }
 }
 
+/// Every ASCII character, in order: a static home for one-byte forms.
+const ASCII: &str = {
+    const BYTES: [u8; 128] = {
+        let mut bytes = [0u8; 128];
+        let mut i = 0;
+        while i < 128 {
+            bytes[i] = i as u8;
+            i += 1;
+        }
+        bytes
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(all) => all,
+        Err(_) => panic!("ASCII is UTF-8"),
+    }
+};
+
+/// `s` as a static string, if it is one ASCII byte.
+fn static_ascii(s: &str) -> Option<&'static str> {
+    match s.as_bytes() {
+        &[b] if b.is_ascii() => ASCII.get(usize::from(b)..usize::from(b) + 1),
+        _ => None,
+    }
+}
+
 /// Tokenizes `text` and maps it to terms and sentences.
 pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexed: &mut Lexed) {
+    lex_with(language, vocabulary, text, lexed, true);
+}
+
+/// [`lex`], with the scanner's ASCII fast path (and the lexing fused into
+/// it) on or off: off is the reference the fast path is tested against.
+fn lex_with(
+    language: &Language,
+    vocabulary: &Vocabulary,
+    text: &str,
+    lexed: &mut Lexed,
+    fast: bool,
+) {
     lexed.clear();
-    scan(language, text, &mut lexed.tokens);
-    let mut buf = String::new();
-    let mut negation_left = 0usize;
-    let mut sentence = u32::MAX;
-    for (index, tok) in lexed.tokens.iter().enumerate() {
-        if tok.sentence != sentence {
-            sentence = tok.sentence;
-            negation_left = 0;
-            lexed.sentences.push(SentenceSpan {
-                start: tok.start,
-                end: tok.end,
-                first_term: lexed.terms.len() as u32,
-                end_term: lexed.terms.len() as u32,
-                content_start: u32::MAX,
-                question: false,
-            });
-        }
+    let Lexed {
+        tokens,
+        norms,
+        terms,
+        sentences,
+        words,
+    } = lexed;
+    let mut sink = Lexer {
+        language,
+        vocabulary,
+        norms,
+        terms,
+        sentences,
+        words,
+        buf: String::new(),
+        negation_left: 0,
+        sentence: u32::MAX,
+        last_end: 0,
+        no_content: false,
+    };
+    scan_into(language, text, tokens, &mut sink, fast);
+    sink.close_sentence();
+}
+
+/// Lexing as the scanner's [`Sink`]: each final token becomes its terms,
+/// with sentence spans and negation scope, in the scanner's walk.
+struct Lexer<'a> {
+    language: &'a Language,
+    vocabulary: &'a Vocabulary,
+    norms: &'a mut String,
+    terms: &'a mut Vec<Term>,
+    sentences: &'a mut Vec<SentenceSpan>,
+    words: &'a mut usize,
+    /// Scratch for words the short fold does not take.
+    buf: String,
+    negation_left: usize,
+    /// The sentence of the last token (`u32::MAX`: none yet).
+    sentence: u32,
+    /// End of the last token: the end of its sentence so far.
+    last_end: usize,
+    /// The current sentence has no content term yet.
+    no_content: bool,
+}
+
+impl Sink for Lexer<'_> {
+    fn token(&mut self, text: &str, tok: &mut RawToken, index: usize) {
+        let (language, vocabulary) = (self.language, self.vocabulary);
+        self.open_sentence(tok);
         let token_text = &text[tok.start..tok.end];
-        let norm_start = lexed.norms.len() as u32;
+        let norm_start = self.norms.len() as u32;
         let mut ids = [UNKNOWN; 2];
         let mut count = 1;
         match tok.kind {
             TokenKind::Word => {
-                lexed.words += 1;
+                *self.words += 1;
                 if let Some(key) =
                     fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated)
                 {
-                    // Most words: ASCII, short, only to lower-case.
-                    // The fold lower-cases `A`-`Z` and changes nothing
-                    // else, as `make_ascii_lowercase` does: one copy of the
-                    // word, lower-cased in place.
-                    lexed.norms.push_str(token_text);
-                    lexed.norms[norm_start as usize..].make_ascii_lowercase();
-                    let norm = &lexed.norms[norm_start as usize..];
-                    let id = vocabulary.lookup_key(key);
-                    if let Some((first, second)) = vocabulary.contraction(id) {
-                        ids = [first, second];
-                        count = 2;
-                    } else if let Some((first, second)) = language
-                        .may_split_key(key)
-                        .then(|| language.split_suffix(norm))
-                        .flatten()
-                    {
-                        ids = [vocabulary.lookup(first), vocabulary.lookup(second)];
-                        count = 2;
-                    } else {
-                        ids[0] = id;
-                    }
-                } else {
-                    lex_word(
-                        language,
-                        vocabulary,
-                        token_text,
-                        tok.elongated,
-                        &mut buf,
-                        &mut ids,
-                        &mut count,
-                    );
-                    lexed.norms.push_str(&buf);
+                    return self.short_word(token_text, true, key, tok, index);
                 }
+                lex_word(
+                    language,
+                    vocabulary,
+                    token_text,
+                    tok.elongated,
+                    &mut self.buf,
+                    &mut ids,
+                    &mut count,
+                );
+                self.norms.push_str(&self.buf);
             }
             TokenKind::Number => {
                 // A number some pattern spells out matches as itself;
                 // any other number matches `<#NUMBER>`.
-                lexed.words += 1;
+                *self.words += 1;
                 ids[0] = match vocabulary.lookup(token_text) {
                     id if vocabulary.is_known(id) => id,
                     _ => vocabulary.class_id(TokenKind::Number),
@@ -508,51 +575,145 @@ pub(crate) fn lex(language: &Language, vocabulary: &Vocabulary, text: &str, lexe
             }
             kind => ids[0] = vocabulary.lookup(&normalize_other(language, token_text, kind)),
         }
-        lexed
-            .norm_spans
-            .push((norm_start, lexed.norms.len() as u32));
-        let Some(current) = lexed.sentences.last_mut() else {
-            continue;
-        };
-        current.end = tok.end;
+        tok.norm = (norm_start, self.norms.len() as u32);
         if tok.kind == TokenKind::Punct && token_text.contains(['?', '？', '⁉']) {
-            current.question = true;
+            if let Some(current) = self.sentences.last_mut() {
+                current.question = true;
+            }
         }
+        let content = !matches!(
+            tok.kind,
+            TokenKind::Punct
+                | TokenKind::Mention
+                | TokenKind::Hashtag
+                | TokenKind::Url
+                | TokenKind::Emoji
+                | TokenKind::Emoticon
+                | TokenKind::Symbol
+        );
         for &id in &ids[..count] {
-            let flags = vocabulary.flags(id);
-            let negated = if flags & CLAUSE_END != 0 {
-                negation_left = 0;
-                false
-            } else if negation_left > 0 {
-                negation_left -= 1;
-                true
-            } else {
-                false
-            };
-            if flags & NEGATOR != 0 {
-                negation_left = language.negation_reach;
-            }
-            let content = !matches!(
-                tok.kind,
-                TokenKind::Punct
-                    | TokenKind::Mention
-                    | TokenKind::Hashtag
-                    | TokenKind::Url
-                    | TokenKind::Emoji
-                    | TokenKind::Emoticon
-                    | TokenKind::Symbol
-            );
-            if content && current.content_start == u32::MAX {
-                current.content_start = lexed.terms.len() as u32;
-            }
-            lexed.terms.push(Term {
-                token: index as u32,
-                sentence,
-                negated,
-            });
-            lexed.ids.push(id);
+            self.push_term(index, id, self.vocabulary.flags(id), content);
         }
-        current.end_term = lexed.terms.len() as u32;
+    }
+
+    #[inline]
+    fn ascii_word(
+        &mut self,
+        text: &str,
+        tok: &mut RawToken,
+        index: usize,
+        key: Option<u128>,
+        upper: bool,
+    ) {
+        match key {
+            Some(key) => {
+                self.open_sentence(tok);
+                *self.words += 1;
+                self.short_word(&text[tok.start..tok.end], upper, key, tok, index);
+            }
+            None => self.token(text, tok, index),
+        }
+    }
+}
+
+impl Lexer<'_> {
+    /// Opens a sentence span if `tok` starts a sentence, closing the one
+    /// before; notes the end of `tok`.
+    #[inline]
+    fn open_sentence(&mut self, tok: &RawToken) {
+        if tok.sentence != self.sentence {
+            self.sentence = tok.sentence;
+            self.close_sentence();
+            self.negation_left = 0;
+            self.no_content = true;
+            let at = self.terms.len() as u32;
+            self.sentences.push(SentenceSpan {
+                start: tok.start,
+                end: tok.end,
+                first_term: at,
+                end_term: at,
+                content_start: u32::MAX,
+                question: false,
+            });
+        }
+        self.last_end = tok.end;
+    }
+
+    /// Sets the end of the current sentence (its last token and term).
+    fn close_sentence(&mut self) {
+        let end_term = self.terms.len() as u32;
+        if let Some(current) = self.sentences.last_mut() {
+            current.end = self.last_end;
+            current.end_term = end_term;
+        }
+    }
+
+    /// The terms of `word`, which [`fold_short_ascii`] packed as `key`,
+    /// its normalized form appended to the arena; `upper`: it may hold a
+    /// capital.
+    #[inline(always)]
+    fn short_word(&mut self, word: &str, upper: bool, key: u128, tok: &mut RawToken, index: usize) {
+        // The fold lower-cases `A`-`Z` and changes nothing else, as
+        // `make_ascii_lowercase` does.
+        let norm_start = self.norms.len();
+        self.norms.push_str(word);
+        if upper {
+            self.norms[norm_start..].make_ascii_lowercase();
+        }
+        tok.norm = (norm_start as u32, self.norms.len() as u32);
+        let vocabulary = self.vocabulary;
+        let id = vocabulary.lookup_key(key);
+        let flags = vocabulary.flags(id);
+        if flags & SPLITS != 0 {
+            if let Some((first, second)) = vocabulary.contractions.get(&id).copied() {
+                return self.push_pair(index, first, second);
+            }
+        }
+        if self.language.may_split_key(key) {
+            let norm = &self.norms[norm_start..];
+            if let Some((first, second)) = self.language.split_suffix(norm) {
+                let (first, second) = (vocabulary.lookup(first), vocabulary.lookup(second));
+                return self.push_pair(index, first, second);
+            }
+        }
+        self.push_term(index, id, flags, true);
+    }
+
+    fn push_pair(&mut self, index: usize, first: u32, second: u32) {
+        let vocabulary = self.vocabulary;
+        self.push_term(index, first, vocabulary.flags(first), true);
+        self.push_term(index, second, vocabulary.flags(second), true);
+    }
+
+    /// Appends term `id` (flags `flags`) of token `index`, with its
+    /// negation, to the current sentence.
+    #[inline]
+    fn push_term(&mut self, index: usize, id: u32, flags: u8, content: bool) {
+        let negated = if flags & CLAUSE_END != 0 {
+            self.negation_left = 0;
+            false
+        } else if self.negation_left > 0 {
+            self.negation_left -= 1;
+            true
+        } else {
+            false
+        };
+        if flags & NEGATOR != 0 {
+            self.negation_left = self.language.negation_reach;
+        }
+        if content && self.no_content {
+            self.no_content = false;
+            let at = self.terms.len() as u32;
+            if let Some(current) = self.sentences.last_mut() {
+                current.content_start = at;
+            }
+        }
+        self.terms.push(Term {
+            id,
+            token: index as u32,
+            sentence: self.sentence,
+            negated,
+        });
     }
 }
 
@@ -590,7 +751,91 @@ fn lex_word(
 mod tests {
     use super::*;
 
+    /// Everything lexing wrote, comparable.
+    fn lexed_view(lexed: &Lexed) -> String {
+        let sentences: Vec<_> = lexed
+            .sentences
+            .iter()
+            .map(|s| {
+                (
+                    s.start,
+                    s.end,
+                    s.first_term,
+                    s.end_term,
+                    s.content_start,
+                    s.question,
+                )
+            })
+            .collect();
+        let terms: Vec<_> = lexed
+            .terms
+            .iter()
+            .map(|t| (t.id, t.token, t.sentence, t.negated))
+            .collect();
+        let norms: Vec<&str> = (0..lexed.tokens.len()).map(|i| lexed.norm(i)).collect();
+        format!(
+            "{:?}\n{norms:?}\n{terms:?}\n{sentences:?}\nwords {}",
+            lexed.tokens, lexed.words
+        )
+    }
+
+    /// Lexing with the scanner's fast path (lexing fused into it) and
+    /// without (the general path, each token lexed once it is final).
+    fn both_paths(text: &str) -> (String, String) {
+        let analyzer = crate::Analyzer::new();
+        let compiled = analyzer.compiled();
+        let (mut fast, mut general) = (Lexed::default(), Lexed::default());
+        let (language, vocabulary) = (&compiled.language, &compiled.vocabulary);
+        lex_with(language, vocabulary, text, &mut fast, true);
+        lex_with(language, vocabulary, text, &mut general, false);
+        (lexed_view(&fast), lexed_view(&general))
+    }
+
+    #[test]
+    fn one_byte_forms_are_static() {
+        for b in 0..=127u8 {
+            let one = char::from(b).to_string();
+            assert_eq!(static_ascii(&one), Some(one.as_str()));
+        }
+        assert_eq!(static_ascii("ab"), None);
+        assert_eq!(static_ascii("é"), None);
+        let tokens = crate::Analyzer::new().tokenize("I SAID no!!! A");
+        let borrowed: Vec<bool> = tokens
+            .iter()
+            .map(|t| matches!(t.norm, Cow::Borrowed(_)))
+            .collect();
+        // `SAID` needs its own lower-cased copy; `I`, `!!!` and `A` do not.
+        assert_eq!(borrowed, [true, false, true, true, true]);
+        let norms: Vec<&str> = tokens.iter().map(|t| t.norm.as_ref()).collect();
+        assert_eq!(norms, ["i", "said", "no", "!", "a"]);
+    }
+
+    #[test]
+    fn fused_path_cases() {
+        for text in [
+            "I'm SOOO sorry!!! Really?! I don't know, we can't. Mr. Smith isn't here...",
+            "Thanks :) see https://t.co/x. never mind\nnot ok?? DONT you're  youre CAN'T",
+            "It's 3.5 or 1,000 -- __ x_y a:b I'LL won't caf\u{e9} \u{1F621}!! ok.",
+            "Helloooooooooooooooooooo aaaaaaaaaaaaaaaaaaaaaaaaaaa not sooo bad",
+        ] {
+            let (fast, general) = both_paths(text);
+            assert_eq!(fast, general, "{text:?}");
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn fused_path_agrees_on_texty_ascii(text in "([A-Za-z]{1,6}|[ \n]|[.!?,;:'\"()_@#/<>-]|[0-9]{1,3}|not|never|but|don't|DONT|I'm|im|you'll|can't|sooo+|www\\.|https?://|:\\(|<3|[a-z]{1,3}@[a-z]{1,3}\\.[a-z]{2}){0,30}") {
+            let (fast, general) = both_paths(&text);
+            proptest::prop_assert_eq!(fast, general);
+        }
+
+        #[test]
+        fn fused_path_agrees_on_any_text(text in "(\\PC|[a-zA-Z .!?'\n]|not |n't )*") {
+            let (fast, general) = both_paths(&text);
+            proptest::prop_assert_eq!(fast, general);
+        }
+
         #[test]
         fn vocabulary_finds_what_it_interned(
             terms in proptest::collection::vec("[a-c'é]{0,17}", 0..300),

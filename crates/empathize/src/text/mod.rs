@@ -7,8 +7,10 @@
 //! * [`normalize`] gives each token the form patterns are written in
 //!   (case-folded, apostrophes made straight, elongations squeezed) and
 //!   expands contractions (`I’m` → `i` `am`).
-//! * [`lex`] maps the normalized tokens to the vocabulary's term ids, one
-//!   pass, and marks sentences and negation scope. Everything downstream —
+//! * [`lex`] maps the normalized tokens to the vocabulary's term ids and
+//!   marks sentences and negation scope, fused into the scanner's walk:
+//!   the scanner hands it each token once no mark can merge into it, an
+//!   ASCII word as it is cut, with its folded key. Everything downstream —
 //!   matching, scoring, [`Analyzer::tokenize`](crate::Analyzer::tokenize) —
 //!   reads its output, so a word is normalized once.
 

@@ -44,7 +44,7 @@ const HIGH_BITS: u128 = LOW_BYTES * 0x80;
 /// other word, which [`normalize_word`] handles.
 /// `WORD_MASKS[n]` keeps the low `n` bytes of a 16-byte window (a table
 /// read instead of a variable 128-bit shift).
-const WORD_MASKS: [u128; SHORT_TERM + 1] = {
+pub(crate) const WORD_MASKS: [u128; SHORT_TERM + 1] = {
     let mut masks = [0u128; SHORT_TERM + 1];
     let mut n = 0;
     while n <= SHORT_TERM {
@@ -62,18 +62,10 @@ pub(crate) fn fold_short_ascii(
     elongated: bool,
 ) -> Option<u128> {
     let len = end.checked_sub(start)?;
-    if elongated || len > SHORT_TERM {
+    if elongated || len > SHORT_TERM || end > text.len() {
         return None;
     }
-    let window = match text.get(start..start + 16) {
-        Some(w) => u128::from_le_bytes(w.try_into().ok()?),
-        None => {
-            let mut buf = [0u8; 16];
-            buf[..len].copy_from_slice(text.get(start..end)?);
-            u128::from_le_bytes(buf)
-        }
-    };
-    let x = window & WORD_MASKS[len];
+    let x = window(text, start, len);
     if x & HIGH_BITS != 0 {
         return None;
     }
@@ -83,10 +75,42 @@ pub(crate) fn fold_short_ascii(
     if t.wrapping_sub(LOW_BYTES) & !t & HIGH_BITS != 0 {
         return None;
     }
-    // Every byte is below 0x80, so no sum carries into the next byte: the
-    // high bit of a byte of `x + 0x3F…` says `>= 'A'`, of `x + 0x25…` `>= '['`.
-    let upper = (x + LOW_BYTES * 0x3F) & !(x + LOW_BYTES * 0x25) & HIGH_BITS;
-    Some((x | (upper >> 2)) | ((len as u128) << 120))
+    Some(ascii_key(x, len, true))
+}
+
+/// The `len` (at most [`SHORT_TERM`]) bytes of `text` from `start`, in
+/// order from the low byte, the other bytes zero.
+#[inline]
+pub(crate) fn window(text: &[u8], start: usize, len: usize) -> u128 {
+    let len = len.min(SHORT_TERM);
+    let x = match text.get(start..start + 16) {
+        Some(w) => w.try_into().map_or(0, u128::from_le_bytes),
+        None => {
+            let mut buf = [0u8; 16];
+            if let (Some(slot), Some(bytes)) = (buf.get_mut(..len), text.get(start..start + len)) {
+                slot.copy_from_slice(bytes);
+            }
+            u128::from_le_bytes(buf)
+        }
+    };
+    x & WORD_MASKS[len]
+}
+
+/// The key of the ASCII word `x` (a [`window`] of `len` bytes, no
+/// backtick): lower-cased, length in the last byte; `upper`: it may hold
+/// a capital (else it is taken as it is).
+#[inline]
+pub(crate) fn ascii_key(x: u128, len: usize, upper: bool) -> u128 {
+    let lower = if upper {
+        // Every byte is below 0x80, so no sum carries into the next byte:
+        // the high bit of a byte of `x + 0x3F…` says `>= 'A'`, of
+        // `x + 0x25…` `>= '['`.
+        let upper = (x + LOW_BYTES * 0x3F) & !(x + LOW_BYTES * 0x25) & HIGH_BITS;
+        x | (upper >> 2)
+    } else {
+        x
+    };
+    lower | ((len as u128) << 120)
 }
 
 /// Whether the term packed as `key` (see [`fold_short_ascii`]) holds `byte`.
@@ -97,7 +121,7 @@ pub(crate) fn key_has_byte(key: u128, byte: u8) -> bool {
     // flag bytes above a true zero byte, never one below it: keeping the
     // flags of the term's bytes only makes it exact.
     let t = key ^ (LOW_BYTES * u128::from(byte));
-    let within = HIGH_BITS & ((1u128 << (8 * len.min(SHORT_TERM))) - 1);
+    let within = HIGH_BITS & WORD_MASKS[len.min(SHORT_TERM)];
     t.wrapping_sub(LOW_BYTES) & !t & within != 0
 }
 

@@ -3,6 +3,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::text::language::Language;
+use crate::text::normalize::{ascii_key, window, SHORT_TERM, WORD_MASKS};
 use crate::text::TokenKind;
 
 /// A token as the scanner produces it: offsets and shape, no normalization.
@@ -15,6 +16,9 @@ pub(crate) struct RawToken {
     pub caps: bool,
     pub elongated: bool,
     pub emphatic: bool,
+    /// Where lexing put the normalized form of a word (`Lexed::norm`);
+    /// `(0, 0)` for any other token and in a plain scan.
+    pub norm: (u32, u32),
 }
 
 /// Cuts `text` into raw tokens, appending them to `out`.
@@ -25,17 +29,52 @@ pub(crate) struct RawToken {
 /// general path (Unicode whitespace, UAX #29 word boundaries). A property
 /// test checks that both paths cut any text alike.
 pub(crate) fn scan(language: &Language, text: &str, out: &mut Vec<RawToken>) {
-    scan_with(language, text, out, true);
+    scan_into(language, text, out, &mut (), true);
 }
 
-/// [`scan`], with the ASCII fast path on or off (off: every chunk goes
-/// through the general path, the reference the fast path is tested against).
-fn scan_with(language: &Language, text: &str, out: &mut Vec<RawToken>, fast: bool) {
+/// What the scanner hands each token to once it is final (no later mark
+/// merges into it): lexing, fused into the scanner's walk.
+pub(crate) trait Sink {
+    /// Token `index` of the output, `tok`, is final.
+    fn token(&mut self, _text: &str, _tok: &mut RawToken, _index: usize) {}
+
+    /// Token `index`, `tok`, is a word of ASCII letters, digits, `_` and
+    /// inner marks, final as it is cut; `key`: its normalized form packed
+    /// as [`fold_short_ascii`](crate::text::normalize::fold_short_ascii)
+    /// packs it, when the word is short and not elongated; `upper`: it
+    /// holds a capital.
+    fn ascii_word(
+        &mut self,
+        text: &str,
+        tok: &mut RawToken,
+        index: usize,
+        _key: Option<u128>,
+        _upper: bool,
+    ) {
+        self.token(text, tok, index);
+    }
+}
+
+/// Plain scanning: tokens only.
+impl Sink for () {}
+
+/// [`scan`], every final token handed to `sink`, with the ASCII fast path
+/// on or off (off: every chunk goes through the general path, the
+/// reference the fast path is tested against).
+pub(crate) fn scan_into<S: Sink>(
+    language: &Language,
+    text: &str,
+    out: &mut Vec<RawToken>,
+    sink: &mut S,
+    fast: bool,
+) {
     let mut state = SentenceState {
         language,
         sentence: 0,
         open: false,
         pending: false,
+        sink,
+        finished: out.len(),
     };
     let b = text.as_bytes();
     let mut pos = 0;
@@ -89,6 +128,7 @@ fn scan_with(language: &Language, text: &str, out: &mut Vec<RawToken>, fast: boo
         scan_chunk(text, pos, pos + chunk_len, &mut state, out, fast);
         pos += chunk_len;
     }
+    state.flush(text, out);
 }
 
 /// Byte classes of the ASCII fast path, one table for every question the
@@ -161,12 +201,12 @@ const fn byte_classes() -> [u16; 256] {
 
 /// An ASCII chunk (no whitespace) `text[start..end]`; `seen` is the union
 /// of the classes of its bytes.
-fn scan_ascii_chunk(
+fn scan_ascii_chunk<S: Sink>(
     text: &str,
     start: usize,
     end: usize,
     seen: u16,
-    state: &mut SentenceState,
+    state: &mut SentenceState<S>,
     out: &mut Vec<RawToken>,
 ) {
     let first = CLASS[usize::from(text.as_bytes()[start])];
@@ -178,11 +218,14 @@ fn scan_ascii_chunk(
     {
         return scan_chunk(text, start, end, state, out, true);
     }
-    if let Some(e) = state.language.emoticon_at(&text[start..end]) {
-        state.push(out, raw(start, start + e.len(), TokenKind::Emoticon), text);
-        return ascii_words(text, start + e.len(), end, state, out);
-    }
-    ascii_words(text, start, end, state, out)
+    let words = match state.language.emoticon_at(&text[start..end]) {
+        Some(e) => {
+            state.push(out, raw(start, start + e.len(), TokenKind::Emoticon), text);
+            start + e.len()
+        }
+        None => start,
+    };
+    ascii_words(text, words, end, state, out);
 }
 
 /// Length of the run of whitespace (`space`) or of non-whitespace that
@@ -214,37 +257,87 @@ fn is_ascii_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t'..=b'\r')
 }
 
-struct SentenceState<'l> {
+struct SentenceState<'l, 's, S: Sink> {
     language: &'l Language,
     sentence: u32,
     /// Tokens have been emitted in the current sentence.
     open: bool,
     /// A terminal mark was seen: the next content token starts a sentence.
     pending: bool,
+    sink: &'s mut S,
+    /// Tokens handed to the sink: all but the last, which a mark may still
+    /// merge into, or all.
+    finished: usize,
 }
 
-impl SentenceState<'_> {
+impl<S: Sink> SentenceState<'_, '_, S> {
     fn line_break(&mut self) {
         if self.open {
             self.pending = true;
         }
     }
 
-    /// [`SentenceState::push`] for a word or number: it never attaches to
-    /// the sentence before it and never ends one.
+    /// Hands the last token to the sink if it has not had it.
     #[inline]
-    fn push_content(&mut self, out: &mut Vec<RawToken>, mut tok: RawToken) {
-        debug_assert!(matches!(tok.kind, TokenKind::Word | TokenKind::Number));
+    fn flush(&mut self, text: &str, out: &mut [RawToken]) {
+        let index = out.len().wrapping_sub(1);
+        if self.finished <= index {
+            if let Some(last) = out.last_mut() {
+                self.sink.token(text, last, index);
+            }
+            self.finished = out.len();
+        }
+    }
+
+    /// Starts a sentence for a word or number if a mark or line break ended
+    /// the one before: such a token never attaches to it and never ends one.
+    #[inline]
+    fn content_sentence(&mut self) -> u32 {
         if self.pending {
             self.sentence += 1;
             self.pending = false;
         }
-        tok.sentence = self.sentence;
         self.open = true;
+        self.sentence
+    }
+
+    /// Pushes an ASCII word (see [`Sink::ascii_word`]), final at once.
+    #[inline]
+    fn push_ascii_word(
+        &mut self,
+        out: &mut Vec<RawToken>,
+        mut tok: RawToken,
+        text: &str,
+        key: Option<u128>,
+        upper: bool,
+    ) {
+        debug_assert_eq!(tok.kind, TokenKind::Word);
+        self.flush(text, out);
+        tok.sentence = self.content_sentence();
+        let index = out.len();
         out.push(tok);
+        if let Some(last) = out.last_mut() {
+            self.sink.ascii_word(text, last, index, key, upper);
+        }
+        self.finished = out.len();
+    }
+
+    /// Pushes a number, final at once.
+    #[inline]
+    fn push_number(&mut self, out: &mut Vec<RawToken>, mut tok: RawToken, text: &str) {
+        debug_assert_eq!(tok.kind, TokenKind::Number);
+        self.flush(text, out);
+        tok.sentence = self.content_sentence();
+        let index = out.len();
+        out.push(tok);
+        if let Some(last) = out.last_mut() {
+            self.sink.token(text, last, index);
+        }
+        self.finished = out.len();
     }
 
     fn push(&mut self, out: &mut Vec<RawToken>, mut tok: RawToken, text: &str) {
+        self.flush(text, out);
         let starts_new = self.pending && !attaches_to_previous(self.language, &tok, text);
         if starts_new {
             self.sentence += 1;
@@ -258,7 +351,7 @@ impl SentenceState<'_> {
                 prev.end == tok.start
                     && prev.kind == TokenKind::Word
                     && &text[tok.start..tok.end] == "."
-                    && self.language.is_abbreviation(&text[prev.start..prev.end])
+                    && self.language.is_abbreviation_at(text, prev.start, prev.end)
             });
             if !abbreviation {
                 self.pending = true;
@@ -289,14 +382,15 @@ fn raw(start: usize, end: usize, kind: TokenKind) -> RawToken {
         caps: false,
         elongated: false,
         emphatic: false,
+        norm: (0, 0),
     }
 }
 
-fn scan_chunk(
+fn scan_chunk<S: Sink>(
     text: &str,
     start: usize,
     end: usize,
-    state: &mut SentenceState,
+    state: &mut SentenceState<S>,
     out: &mut Vec<RawToken>,
     fast: bool,
 ) {
@@ -381,11 +475,11 @@ fn email_len(chunk: &str) -> Option<usize> {
 }
 
 /// Splits `text[start..end]` at word boundaries and pushes the tokens.
-fn scan_words(
+fn scan_words<S: Sink>(
     text: &str,
     start: usize,
     end: usize,
-    state: &mut SentenceState,
+    state: &mut SentenceState<S>,
     out: &mut Vec<RawToken>,
     fast: bool,
 ) {
@@ -416,11 +510,12 @@ fn scan_words(
 /// [`scan_words`] for ASCII without whitespace, one pass over the bytes:
 /// the word boundaries of UAX #29 as far as ASCII goes, the kind and the
 /// shape of each segment from the byte classes.
-fn ascii_words(
+#[inline(always)]
+fn ascii_words<S: Sink>(
     text: &str,
     start: usize,
     end: usize,
-    state: &mut SentenceState,
+    state: &mut SentenceState<S>,
     out: &mut Vec<RawToken>,
 ) {
     let b = &text.as_bytes()[..end];
@@ -428,17 +523,23 @@ fn ascii_words(
     while let Some(&c) = b.get(i) {
         let class = CLASS[usize::from(c)];
         if class & WORD != 0 {
-            let (seg_end, seen, repeat) = ascii_segment_end(b, i);
+            let (seg_end, seen) = ascii_segment_end(b, i);
             if seen & LETTER != 0 {
                 let mut tok = raw(i, seg_end, TokenKind::Word);
+                let len = seg_end - i;
+                let upper = seen & UPPER != 0;
+                let x = window(text.as_bytes(), i, len);
                 // No capital and no byte three times in a row: the shape
                 // is plain, nothing to count.
-                if seen & UPPER != 0 || repeat {
+                if upper || len > SHORT_TERM || may_repeat(x, len) {
                     (tok.caps, tok.elongated) = ascii_shape(&b[i..seg_end]);
                 }
-                state.push_content(out, tok);
+                // The normalized form of a short word that is not
+                // elongated is the word lower-cased.
+                let key = (len <= SHORT_TERM && !tok.elongated).then(|| ascii_key(x, len, upper));
+                state.push_ascii_word(out, tok, text, key, upper);
             } else if seen & DIGIT != 0 {
-                state.push_content(out, raw(i, seg_end, TokenKind::Number));
+                state.push_number(out, raw(i, seg_end, TokenKind::Number), text);
             } else if !merge_punct(text, i, seg_end, state.language, out) {
                 // A run of `_`.
                 state.push(out, raw(i, seg_end, TokenKind::Punct), text);
@@ -455,15 +556,11 @@ fn ascii_words(
 }
 
 /// End of the word segment that starts at `b[start]` (a letter, digit or
-/// `_`), the union of the classes of its bytes, and whether a byte of it
-/// comes three times in a row.
+/// `_`) and the union of the classes of its bytes.
 #[inline]
-fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16, bool) {
+fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16) {
     let mut i = start;
     let mut seen = 0;
-    // The two bytes before `b[i]` (0: none), for runs of three.
-    let (mut p1, mut p2) = (0u8, 0u8);
-    let mut repeat = false;
     loop {
         while let Some(&c) = b.get(i) {
             let k = CLASS[usize::from(c)];
@@ -471,8 +568,6 @@ fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16, bool) {
                 break;
             }
             seen |= k;
-            repeat |= c == p1 && c == p2;
-            (p2, p1) = (p1, c);
             i += 1;
         }
         // A mark between two letters or two digits joins them (`I'm`, `3.5`).
@@ -490,10 +585,24 @@ fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16, bool) {
             break;
         }
         seen |= after_class;
-        (p2, p1) = (mid, after);
         i += 2;
     }
-    (i, seen, repeat)
+    (i, seen)
+}
+
+/// Whether some byte of the ASCII word `x` (its `len` bytes, as
+/// [`window`] reads them) comes three times in a row: a word that may be
+/// elongated.
+#[inline]
+fn may_repeat(x: u128, len: usize) -> bool {
+    const LOW: u128 = u128::MAX / 0xFF;
+    if len < 3 {
+        return false;
+    }
+    // A zero byte of `t` at byte `i`: bytes `i`, `i + 1` and `i + 2` are equal.
+    let t = (x ^ (x >> 8)) | (x ^ (x >> 16));
+    let within = (LOW * 0x80) & WORD_MASKS[len - 2];
+    t.wrapping_sub(LOW) & !t & within != 0
 }
 
 /// [`word_shape`] of an ASCII word.
@@ -752,8 +861,10 @@ mod tests {
         let mut i = 0;
         while i < b.len() {
             let end = if CLASS[usize::from(b[i])] & WORD != 0 {
-                let (end, _, repeat) = ascii_segment_end(b, i);
+                let (end, _) = ascii_segment_end(b, i);
                 // A word with a letter three times in a row is seen as one.
+                let len = end - i;
+                let repeat = len > SHORT_TERM || may_repeat(window(b, i, len), len);
                 assert!(repeat || !ascii_shape(&b[i..end]).1);
                 end
             } else {
@@ -769,8 +880,8 @@ mod tests {
     fn both_paths(text: &str) -> (Vec<RawToken>, Vec<RawToken>) {
         let en = Language::english();
         let (mut fast, mut general) = (Vec::new(), Vec::new());
-        scan_with(&en, text, &mut fast, true);
-        scan_with(&en, text, &mut general, false);
+        scan_into(&en, text, &mut fast, &mut (), true);
+        scan_into(&en, text, &mut general, &mut (), false);
         (fast, general)
     }
 
