@@ -71,12 +71,19 @@ pub(crate) struct SentenceShape {
     pub addresses_you: bool,
 }
 
+// Compared word by word, in line: most entries differ at their first word,
+// and `[u32]::starts_with` would call `memcmp` for each.
 fn starts_with_seq(words: &[u32], seq: &[u32]) -> bool {
-    words.starts_with(seq)
+    words.len() >= seq.len() && words.iter().zip(seq).all(|(w, s)| w == s)
 }
 
 fn ends_with_seq(words: &[u32], seq: &[u32]) -> bool {
-    words.ends_with(seq)
+    words.len() >= seq.len()
+        && words
+            .iter()
+            .rev()
+            .zip(seq.iter().rev())
+            .all(|(w, s)| w == s)
 }
 
 /// The words of a sentence, contractions expanded, each with its classes.
@@ -304,27 +311,7 @@ pub(crate) fn sentence_shapes(
                     }
                 }
             }
-            // The word's parts, as vocabulary ids: a whole word's is the id
-            // lexing gave it, a contraction's the ids of the terms it made
-            // (the ids of the parts `expand_contraction` gives), an
-            // elongation's those of its expansion, looked up.
-            let parts = if whole {
-                [Some(first_id), None]
-            } else if two_terms {
-                [Some(lexed.ids[k - 2]), Some(lexed.ids[k - 1])]
-            } else {
-                let (first, second) = language.expand_contraction(lexed.norm(index));
-                [
-                    Some(vocabulary.lookup(first)),
-                    second.map(|w| vocabulary.lookup(w)),
-                ]
-            };
-            for id in parts.into_iter().flatten() {
-                let c = if whole {
-                    norm_class
-                } else {
-                    vocabulary.classes(id)
-                };
+            let mut part = |id: u32, c: u32| {
                 if c & class::SECOND_PERSON != 0 {
                     addresses_you = true;
                 } else if c & class::SELF != 0 {
@@ -334,6 +321,23 @@ pub(crate) fn sentence_shapes(
                 }
                 sentence.words.push(id);
                 sentence.classes.push(c);
+            };
+            // The word's parts, as vocabulary ids: a whole word's is the id
+            // lexing gave it, a contraction's the ids of the terms it made
+            // (the ids of the parts `expand_contraction` gives), an
+            // elongation's those of its expansion, looked up.
+            if whole {
+                part(first_id, norm_class);
+            } else if two_terms {
+                for id in [lexed.ids[k - 2], lexed.ids[k - 1]] {
+                    part(id, vocabulary.classes(id));
+                }
+            } else {
+                let (first, second) = language.expand_contraction(lexed.norm(index));
+                for w in std::iter::once(first).chain(second) {
+                    let id = vocabulary.lookup(w);
+                    part(id, vocabulary.classes(id));
+                }
             }
         }
         let class_at = |k: usize| sentence.classes.get(k).copied().unwrap_or(0);
