@@ -104,6 +104,9 @@ pub(crate) struct Compiled {
     pub rules: Vec<Rule>,
     /// The id of each rule, shared by its matches.
     pub rule_ids: Vec<Arc<str>>,
+    /// The rank of each rule's category name among the rules' category
+    /// names, alphabetically: names compared as integers.
+    pub category_order: Vec<u32>,
     pub scoring: Scoring,
     pub vocabulary: Vocabulary,
     /// What the text layer knows of the pack's language.
@@ -691,6 +694,7 @@ impl Compiled {
                 .iter()
                 .map(|r| Arc::from(r.id.as_str()))
                 .collect(),
+            category_order: category_order(&merged.rules),
             scoring,
             vocabulary: vocab,
             language,
@@ -792,6 +796,18 @@ impl Compiled {
             group_start = group_end;
         }
     }
+}
+
+/// The rank of each rule's category name among those of all rules, in
+/// alphabetical order (equal names, equal ranks).
+fn category_order(rules: &[Rule]) -> Vec<u32> {
+    let mut names: Vec<&str> = rules.iter().map(|r| r.category.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    rules
+        .iter()
+        .map(|r| names.partition_point(|&n| n < r.category.as_str()) as u32)
+        .collect()
 }
 
 /// Groups `(sequence, action)` pairs by sequence (a counting sort):
