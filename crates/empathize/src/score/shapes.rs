@@ -272,14 +272,13 @@ pub(crate) fn sentence_shapes(
         sentence.classes.clear();
         let mut addresses_you = false;
         let mut mentions_self = false;
-        let mut k = s.first_term as usize;
-        while k < s.end_term as usize {
-            let index = lexed.terms[k].token as usize;
-            let first_id = lexed.ids[k];
-            let two_terms = lexed
-                .terms
-                .get(k + 1)
-                .is_some_and(|t| t.token as usize == index && k + 1 < s.end_term as usize);
+        let span = s.first_term as usize..s.end_term as usize;
+        let terms = lexed.terms.get(span.clone()).unwrap_or_default();
+        let ids = lexed.ids.get(span).unwrap_or_default();
+        let mut k = 0;
+        while let (Some(term), Some(&first_id)) = (terms.get(k), ids.get(k)) {
+            let index = term.token as usize;
+            let two_terms = terms.get(k + 1).is_some_and(|t| t.token == term.token);
             k += if two_terms { 2 } else { 1 };
             let token = &lexed.tokens[index];
             if token.kind != TokenKind::Word {
@@ -329,7 +328,7 @@ pub(crate) fn sentence_shapes(
             if whole {
                 part(first_id, norm_class);
             } else if two_terms {
-                for id in [lexed.ids[k - 2], lexed.ids[k - 1]] {
+                for id in [ids[k - 2], ids[k - 1]] {
                     part(id, vocabulary.classes(id));
                 }
             } else {
