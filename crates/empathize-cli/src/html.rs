@@ -82,6 +82,10 @@ fn conversation_html(out: &mut String, scored: &Scored) {
         Scored::Reply {
             id, text, report, ..
         } => {
+            // `report` scores with full reports: a summary has nothing to show.
+            let Some(report) = report.full() else {
+                return;
+            };
             let _ = write!(
                 out,
                 "<details class=\"conv\"><summary>{} <b>{}</b><span class=\"badge\">reply</span></summary><div class=\"turns\"><div class=\"turn agent\"><div class=\"who\"><b>agent</b></div><div>{}</div></div></div></details>",

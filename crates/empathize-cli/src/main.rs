@@ -833,6 +833,7 @@ fn for_each_scored(
     analyzer: &Analyzer,
     input: &InputArgs,
     inputs: Inputs,
+    summaries: bool,
     mut sink: impl FnMut(Scored) -> Result<()>,
 ) -> Result<usize> {
     let mut threads = rayon::ThreadPoolBuilder::new();
@@ -866,7 +867,7 @@ fn for_each_scored(
         let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK);
         let mut flush = |chunk: &mut Vec<Record>, bar: &ProgressBar| -> Result<()> {
             let batch = std::mem::take(chunk);
-            let scored = pool.install(|| process::score_chunk(analyzer, batch));
+            let scored = pool.install(|| process::score_chunk(analyzer, batch, summaries));
             for s in scored {
                 sink(s)?;
             }
@@ -935,7 +936,9 @@ fn score(analyzer: &Analyzer, args: ScoreArgs) -> Result<ExitCode> {
     let mut writer = Writer::new(out, args.format, Style { color });
     writer.begin()?;
     let mut summary = Summary::default();
-    let skipped = for_each_scored(analyzer, &args.input, inputs, |scored| {
+    // A CSV row reads only a reply's summary: the core builds no more.
+    let summaries = matches!(args.format, OutputFormat::Csv);
+    let skipped = for_each_scored(analyzer, &args.input, inputs, summaries, |scored| {
         summary.add(&scored);
         writer.record(&scored).context("cannot write output")
     })?;
@@ -957,7 +960,7 @@ fn report(analyzer: &Analyzer, args: ReportArgs) -> Result<ExitCode> {
     let mut summary = Summary::default();
     let mut kept = Vec::new();
     let max = args.max_transcripts;
-    let skipped = for_each_scored(analyzer, &args.input, inputs, |scored| {
+    let skipped = for_each_scored(analyzer, &args.input, inputs, false, |scored| {
         summary.add(&scored);
         if kept.len() < max {
             kept.push(scored);

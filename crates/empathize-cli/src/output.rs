@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use std::collections::HashMap;
 
-use empathize::{row_columns, Cell, Dimension, Mechanism, MessageReport};
+use empathize::{row_columns, Cell, Dimension, Dimensions, Flag, Mechanism, Tip};
 
-use crate::process::{Scored, Summary};
+use crate::process::{ReplyReport, Scored, Summary};
 
 /// The output format of `score`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -170,8 +170,12 @@ impl<W: Write> Writer<W> {
                 ..
             } => {
                 // The report's cells come from the core's one flattening
-                // (`MessageReport::row`), placed by column name.
-                let cells = reply_cells(report);
+                // (`MessageReport::row`, equal to `ReplySummary::row`),
+                // placed by column name.
+                let (cells, context) = match report {
+                    ReplyReport::Full(r) => (reply_cells(r.row()), r.context),
+                    ReplyReport::Summary(r) => (reply_cells(r.row()), r.context),
+                };
                 let cell = |name: &str| cells.get(name).cloned().unwrap_or_default();
                 row.extend([
                     id.clone(),
@@ -179,12 +183,10 @@ impl<W: Write> Writer<W> {
                     line.to_string(),
                     agent_id.clone().unwrap_or_default(),
                     cell("score"),
-                    report
-                        .context
+                    context
                         .map(|c| format!("{:.3}", c.distress))
                         .unwrap_or_default(),
-                    report
-                        .context
+                    context
                         .map(|c| c.distress_level.to_string())
                         .unwrap_or_default(),
                     cell("flags"),
@@ -266,12 +268,16 @@ impl<W: Write> Writer<W> {
         let id = truncate(scored.id(), 24);
         match scored {
             Scored::Reply { report, .. } => {
+                let findings = match report {
+                    ReplyReport::Full(r) => reply_findings(&r.flags, &r.dimensions, &r.tips, s),
+                    ReplyReport::Summary(r) => reply_findings(&r.flags, &r.dimensions, &r.tips, s),
+                };
                 writeln!(
                     self.out,
                     "{id:<24} {:<12} {}  {}",
                     "reply",
-                    s.score(report.score),
-                    reply_findings(report, s)
+                    s.score(report.score()),
+                    findings
                 )
             }
             Scored::Customer { report, .. } => {
@@ -343,17 +349,12 @@ impl<W: Write> Writer<W> {
     }
 }
 
-fn reply_findings(report: &MessageReport, s: Style) -> String {
-    let mut parts: Vec<String> = report
-        .flags
-        .iter()
-        .map(|f| s.paint("31", f.as_str()))
-        .collect();
-    let mut dims: Vec<(Dimension, f64)> =
-        report.dimensions.iter().filter(|(_, v)| *v > 0.0).collect();
+fn reply_findings(flags: &[Flag], dimensions: &Dimensions, tips: &[Tip], s: Style) -> String {
+    let mut parts: Vec<String> = flags.iter().map(|f| s.paint("31", f.as_str())).collect();
+    let mut dims: Vec<(Dimension, f64)> = dimensions.iter().filter(|(_, v)| *v > 0.0).collect();
     dims.sort_by(|a, b| b.1.total_cmp(&a.1));
     parts.extend(dims.iter().take(4).map(|(d, _)| s.paint("32", d.as_str())));
-    if let Some(t) = report.tips.first() {
+    if let Some(t) = tips.first() {
         parts.push(s.dim(&format!("tip: {}", t.code)));
     }
     parts.join(" ")
@@ -456,12 +457,12 @@ pub fn write_summary(out: &mut dyn Write, summary: &Summary, s: Style) -> io::Re
     Ok(())
 }
 
-/// A reply's CSV cells by column name: the score with 2 decimals, the
-/// dimensions with 3, names joined with `;`.
-fn reply_cells(report: &MessageReport) -> HashMap<&'static str, String> {
+/// A reply's CSV cells (its row) by column name: the score with 2
+/// decimals, the dimensions with 3, names joined with `;`.
+fn reply_cells(row: Vec<Cell>) -> HashMap<&'static str, String> {
     row_columns()
         .iter()
-        .zip(report.row())
+        .zip(row)
         .map(|(column, cell)| {
             let text = match cell {
                 Cell::Float(x) if column.name == "score" => format!("{x:.2}"),

@@ -2,7 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use empathize::{Analyzer, ConversationReport, CustomerReport, MessageReport, Role, Turn};
+use empathize::{
+    Analyzer, ConversationReport, CustomerReport, Flag, MessageReport, ReplySummary, Role, Tip,
+    Turn,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -28,7 +31,7 @@ pub enum Scored {
         agent_id: Option<String>,
         #[serde(skip)]
         text: String,
-        report: Box<MessageReport>,
+        report: ReplyReport,
     },
     Customer {
         id: String,
@@ -37,6 +40,47 @@ pub enum Scored {
         text: String,
         report: Box<CustomerReport>,
     },
+}
+
+/// A reply's report: the full one, or only its summary when the output
+/// reads no more (CSV rows), which the core builds without matches,
+/// evidence or breakdown.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum ReplyReport {
+    Full(Box<MessageReport>),
+    Summary(Box<ReplySummary>),
+}
+
+impl ReplyReport {
+    pub fn score(&self) -> f64 {
+        match self {
+            ReplyReport::Full(r) => r.score,
+            ReplyReport::Summary(r) => r.score,
+        }
+    }
+
+    pub fn flags(&self) -> &[Flag] {
+        match self {
+            ReplyReport::Full(r) => &r.flags,
+            ReplyReport::Summary(r) => &r.flags,
+        }
+    }
+
+    pub fn tips(&self) -> &[Tip] {
+        match self {
+            ReplyReport::Full(r) => &r.tips,
+            ReplyReport::Summary(r) => &r.tips,
+        }
+    }
+
+    /// The full report, if it was built.
+    pub fn full(&self) -> Option<&MessageReport> {
+        match self {
+            ReplyReport::Full(r) => Some(r),
+            ReplyReport::Summary(_) => None,
+        }
+    }
 }
 
 impl Scored {
@@ -49,8 +93,8 @@ impl Scored {
     }
 }
 
-/// Scores one record.
-pub fn score(analyzer: &Analyzer, record: Record) -> Scored {
+/// Scores one record; with `summaries` a reply gets only its summary.
+pub fn score(analyzer: &Analyzer, record: Record, summaries: bool) -> Scored {
     let Record { id, line, item, .. } = record;
     match item {
         Item::Conversation { turns } => {
@@ -79,24 +123,31 @@ pub fn score(analyzer: &Analyzer, record: Record) -> Scored {
             agent_id,
             ..
         } => {
-            let report = match &customer {
-                Some(c) => analyzer.score_reply(c, &text),
-                None => analyzer.score(&text),
+            let report = match (&customer, summaries) {
+                (Some(c), true) => {
+                    ReplyReport::Summary(Box::new(analyzer.score_reply_summary(c, &text)))
+                }
+                (None, true) => ReplyReport::Summary(Box::new(analyzer.score_summary(&text))),
+                (Some(c), false) => ReplyReport::Full(Box::new(analyzer.score_reply(c, &text))),
+                (None, false) => ReplyReport::Full(Box::new(analyzer.score(&text))),
             };
             Scored::Reply {
                 id,
                 line,
                 agent_id,
                 text,
-                report: Box::new(report),
+                report,
             }
         }
     }
 }
 
 /// Scores a chunk on all cores; output order is input order.
-pub fn score_chunk(analyzer: &Analyzer, chunk: Vec<Record>) -> Vec<Scored> {
-    chunk.into_par_iter().map(|r| score(analyzer, r)).collect()
+pub fn score_chunk(analyzer: &Analyzer, chunk: Vec<Record>, summaries: bool) -> Vec<Scored> {
+    chunk
+        .into_par_iter()
+        .map(|r| score(analyzer, r, summaries))
+        .collect()
 }
 
 /// Per-agent aggregates.
@@ -135,18 +186,18 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn add_reply(&mut self, report: &MessageReport, agent: Option<&str>) {
+    fn add_reply(&mut self, score: f64, flags: &[Flag], agent: Option<&str>) {
         self.replies += 1;
         self.messages += 1;
-        self.reply_sum += report.score;
-        for f in &report.flags {
+        self.reply_sum += score;
+        for f in flags {
             *self.flags.entry(f.as_str().to_string()).or_default() += 1;
         }
         if let Some(a) = agent {
             let t = self.agents.entry(a.to_string()).or_default();
             t.turns += 1;
-            t.score_sum += report.score;
-            for f in &report.flags {
+            t.score_sum += score;
+            for f in flags {
                 *t.flags.entry(f.as_str().to_string()).or_default() += 1;
             }
         }
@@ -158,8 +209,8 @@ impl Summary {
             Scored::Reply {
                 report, agent_id, ..
             } => {
-                self.add_reply(report, agent_id.as_deref());
-                for t in &report.tips {
+                self.add_reply(report.score(), report.flags(), agent_id.as_deref());
+                for t in report.tips() {
                     *self.tips.entry(t.code.to_string()).or_default() += 1;
                 }
             }
@@ -172,7 +223,9 @@ impl Summary {
                 self.conversation_sum += report.score;
                 for turn in &report.turns {
                     match &turn.reply {
-                        Some(reply) => self.add_reply(reply, turn.agent_id.as_deref()),
+                        Some(reply) => {
+                            self.add_reply(reply.score, &reply.flags, turn.agent_id.as_deref())
+                        }
                         None => {
                             self.messages += 1;
                             self.customer_messages += 1;

@@ -2,21 +2,17 @@
 //! profile (the release build with debug info; `release` itself is stripped):
 //! `cargo build --profile profiling -p empathize --example profile_score`, then
 //! `perf record target/profiling/examples/profile_score` or
-//! `valgrind --tool=callgrind target/profiling/examples/profile_score 1`.
-use std::path::PathBuf;
+//! `valgrind --tool=callgrind target/profiling/examples/profile_score 1`
+//! (`1 latency`: the 200-byte reply of the throughput example, 1000 times).
+#[allow(dead_code)]
+#[path = "common/corpus.rs"]
+mod corpus;
 
 fn main() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/epitome");
-    let mut texts = Vec::new();
-    for name in ["emotional-reactions", "interpretations", "explorations"] {
-        if let Ok(mut r) = csv::Reader::from_path(dir.join(format!("{name}.dev.csv"))) {
-            texts.extend(
-                r.records()
-                    .flatten()
-                    .filter_map(|row| row.get(3).map(str::to_string)),
-            );
-        }
-    }
+    let texts: Vec<String> = corpus::epitome_pairs()
+        .into_iter()
+        .map(|(_, response)| response)
+        .collect();
     let analyzer = empathize::Analyzer::new();
     let rounds: usize = std::env::args()
         .nth(1)
@@ -24,8 +20,16 @@ fn main() {
         .unwrap_or(5);
     // A second argument `customer` profiles `analyze_customer` instead,
     // `summary` the summary path (`score_summary`, as the Arrow and pandas
-    // rows read it), `tokenize` the public tokens.
+    // rows read it), `tokenize` the public tokens, `latency` the single
+    // call the throughput example times: the 200-byte reply, 1000 times a
+    // round.
     let mode = std::env::args().nth(2).unwrap_or_default();
+    if mode == "latency" {
+        for _ in 0..rounds * 1000 {
+            std::hint::black_box(analyzer.score(std::hint::black_box(corpus::REPLY_200B)));
+        }
+        return;
+    }
     for _ in 0..rounds {
         for t in &texts {
             match mode.as_str() {

@@ -71,9 +71,7 @@ fn throughput(bytes: usize, min: Duration, reps: usize, mut f: impl FnMut()) -> 
 }
 
 /// The same 200-byte reply as bindings/{python,node}/bench.
-const REPLY: &str = "I’m so sorry about the double charge — I understand how frustrating that is. \
-                     I’ve refunded it today and I’ll check tomorrow that it cleared. Does that work \
-                     for you? Thanks for bearing with us!";
+const REPLY: &str = corpus::REPLY_200B;
 
 fn peak_rss_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -4,6 +4,13 @@
 
 use std::path::PathBuf;
 
+/// The 200-byte reply whose single-call latency is timed (the same as in
+/// bindings/{python,node}/bench). Not every example times it.
+#[allow(dead_code)]
+pub const REPLY_200B: &str = "I’m so sorry about the double charge — I understand how frustrating that is. \
+                     I’ve refunded it today and I’ll check tomorrow that it cleared. Does that work \
+                     for you? Thanks for bearing with us!";
+
 fn data() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
 }

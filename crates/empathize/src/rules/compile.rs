@@ -7,6 +7,11 @@
 //! with — in real text, almost always at once. The cost is linear in the
 //! text (walks are at most 32 terms deep) and does not grow with the number
 //! of rules.
+//!
+//! Replies and customer messages are read by different learned tables: the
+//! n-grams of the tables that read customer messages (most of them) have a
+//! small automaton of their own, which only customer messages run, so a
+//! reply starts no walk at a word only those tables know.
 
 use std::sync::Arc;
 
@@ -18,6 +23,7 @@ use crate::rules::pack::{MergedPack, TableHeader, TableOutput};
 use crate::rules::pattern::{self, Expander};
 use crate::rules::rule::Rule;
 use crate::score::params::Scoring;
+use crate::score::selection::Side;
 use crate::score::shape_words::ShapeLexicons;
 use crate::text::language::Language;
 use crate::text::lex::{Lexed, Vocabulary, UNKNOWN};
@@ -98,22 +104,143 @@ pub(crate) struct Compiled {
     pub rules: Vec<Rule>,
     /// The id of each rule, shared by its matches.
     pub rule_ids: Vec<Arc<str>>,
+    /// The rank of each rule's category name among the rules' category
+    /// names, alphabetically: names compared as integers.
+    pub category_order: Vec<u32>,
     pub scoring: Scoring,
     pub vocabulary: Vocabulary,
     /// What the text layer knows of the pack's language.
     pub language: Language,
     /// The words sentence shapes are read from.
     pub shapes: ShapeLexicons,
+    /// The rules' sequences and the n-grams of the tables that read replies.
+    matcher: Matcher,
+    /// The n-grams of the tables that read customer messages.
+    customer_tables: Matcher,
+    plans: Vec<PlanInfo>,
+    pub entries: Vec<LearnedEntry>,
+    pub tables: Vec<LearnedTable>,
+    pub sequences: usize,
+}
+
+/// A trie and what each of its sequences does.
+#[derive(Debug, Default)]
+struct Matcher {
     trie: Trie,
     /// `actions[action_start[p]..action_start[p + 1]]`: what sequence `p`
     /// does when it matches — rule hits and segments first, then learned
     /// entries in the order the tables list them.
     action_start: Vec<u32>,
     actions: Vec<Action>,
-    plans: Vec<PlanInfo>,
-    pub entries: Vec<LearnedEntry>,
-    pub tables: Vec<LearnedTable>,
-    pub sequences: usize,
+}
+
+impl Matcher {
+    /// Lays out `trie` and groups the actions of its sequences.
+    fn build(trie: TrieBuilder, rules: Vec<(u32, Action)>, learned: Vec<(u32, Action)>) -> Matcher {
+        let (action_start, actions) = group_actions(trie.sequences as usize, rules, learned);
+        Matcher {
+            trie: trie.build(),
+            action_start,
+            actions,
+        }
+    }
+
+    /// Walks the trie from each term of `lexed`; hits of rules go to
+    /// `out`, of segments to `scratch`, of learned n-grams to `learned`
+    /// when `with_learned`.
+    fn walk(
+        &self,
+        lexed: &Lexed,
+        with_learned: bool,
+        scratch: &mut Vec<SegmentHit>,
+        out: &mut Vec<Hit>,
+        learned: &mut Vec<LearnedHit>,
+    ) {
+        let terms = &lexed.terms;
+        let slots = &self.trie.slots;
+        let Some(&root) = slots.first() else {
+            return;
+        };
+        for start in 0..terms.len() {
+            // A walk carries the slot it stands on: a step reads one more.
+            let (mut node, mut slot) = (0u32, root);
+            let mut end = start;
+            while let Some(id) = terms.get(end).map(|t| t.id) {
+                let at = slot.base as usize + id as usize;
+                match slots.get(at) {
+                    Some(next) if next.check == node => (node, slot) = (at as u32, *next),
+                    _ => break,
+                }
+                end += 1;
+                if let Some(p) = slot.sequence.checked_sub(1) {
+                    self.emit(
+                        p as usize,
+                        lexed,
+                        start,
+                        end,
+                        with_learned,
+                        scratch,
+                        out,
+                        learned,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Records what sequence `p` does over terms `start..end`. A learned
+    /// n-gram counts only inside one sentence and when its first term is
+    /// outside any negation scope.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn emit(
+        &self,
+        p: usize,
+        lexed: &Lexed,
+        start: usize,
+        end: usize,
+        with_learned: bool,
+        scratch: &mut Vec<SegmentHit>,
+        out: &mut Vec<Hit>,
+        learned: &mut Vec<LearnedHit>,
+    ) {
+        let (from, to) = match (self.action_start.get(p), self.action_start.get(p + 1)) {
+            (Some(&from), Some(&to)) => (from as usize, to as usize),
+            _ => return,
+        };
+        let (start, end) = (start as u32, end as u32);
+        let actions = &self.actions[from..to];
+        for (i, &action) in actions.iter().enumerate() {
+            match action.0 & Action::KIND {
+                Action::RULE => out.push(Hit {
+                    rule: action.value(),
+                    start,
+                    end,
+                }),
+                Action::SEGMENT => scratch.push(SegmentHit {
+                    key: action.value(),
+                    start,
+                    end,
+                }),
+                _ => {
+                    // Learned entries come last: check the span once.
+                    let first = &lexed.terms[start as usize];
+                    if !with_learned
+                        || first.negated
+                        || first.sentence != lexed.terms[end as usize - 1].sentence
+                    {
+                        return;
+                    }
+                    learned.extend(actions[i..].iter().map(|a| LearnedHit {
+                        entry: a.value(),
+                        start,
+                        end,
+                    }));
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// A trie of term-id sequences, as a double array: the child of node `n`
@@ -478,8 +605,11 @@ impl Compiled {
             start = end;
         }
         drop((rule_ids, rule_seqs));
+        let mut customer_trie = TrieBuilder::new();
+        let mut customer_learned: Vec<(u32, Action)> = Vec::new();
 
-        // Learned n-grams go into the same trie: a text is matched once.
+        // The n-grams of tables that read replies go into the same trie: a
+        // reply is matched once. Those of the customer tables go into theirs.
         // `(sequence, action)` pairs, grouped by sequence at the end.
         let mut seq_learned: Vec<(u32, Action)> = Vec::new();
         let mut entries = Vec::new();
@@ -500,7 +630,12 @@ impl Compiled {
                     let terms = ngram_terms(&language, &emoticon_terms, ngram).map_err(locate)?;
                     ids.clear();
                     ids.extend(terms.iter().map(|t| intern(t)));
-                    let p = trie.insert(&ids);
+                    let customer = src.output.is_customer();
+                    let p = if customer {
+                        customer_trie.insert(&ids)
+                    } else {
+                        trie.insert(&ids)
+                    };
                     if let Some(first) = seen.insert(p, *line) {
                         return Err(locate(format!(
                             "duplicate n-gram `{ngram}` (same terms as line {})",
@@ -510,7 +645,12 @@ impl Compiled {
                     if entries.len() > Action::MAX as usize {
                         return Err(locate("the pack holds too many n-grams".to_string()));
                     }
-                    seq_learned.push((p, Action(Action::LEARNED | entries.len() as u32)));
+                    let action = Action(Action::LEARNED | entries.len() as u32);
+                    if customer {
+                        customer_learned.push((p, action));
+                    } else {
+                        seq_learned.push((p, action));
+                    }
                     entries.push(LearnedEntry {
                         table: table_index as u32,
                         target: target_index as u32,
@@ -543,9 +683,8 @@ impl Compiled {
             vocab.add_contraction(word, first, second);
         }
 
-        let (action_start, actions) =
-            group_actions(trie.sequences as usize, seq_actions, seq_learned);
-        let trie = trie.build();
+        let matcher = Matcher::build(trie, seq_actions, seq_learned);
+        let customer_tables = Matcher::build(customer_trie, Vec::new(), customer_learned);
 
         Ok(Compiled {
             name: merged.name.clone(),
@@ -555,13 +694,13 @@ impl Compiled {
                 .iter()
                 .map(|r| Arc::from(r.id.as_str()))
                 .collect(),
+            category_order: category_order(&merged.rules),
             scoring,
             vocabulary: vocab,
             language,
             shapes,
-            trie,
-            action_start,
-            actions,
+            matcher,
+            customer_tables,
             plans,
             entries,
             tables,
@@ -574,13 +713,14 @@ impl Compiled {
         crate::text::lex::lex(&self.language, &self.vocabulary, text, lexed);
     }
 
-    /// Runs the automaton over lexed text and stitches gapped patterns.
-    /// Hits of learned n-grams go to `learned`, in text order; an n-gram
-    /// counts only inside one sentence and when its first term is outside
-    /// any negation scope.
+    /// Runs the automata over lexed text from `side` and stitches gapped
+    /// patterns. Hits of the n-grams of the tables that read that side go
+    /// to `learned`, in text order; an n-gram counts only inside one
+    /// sentence and when its first term is outside any negation scope.
     pub fn find_hits(
         &self,
         lexed: &Lexed,
+        side: Side,
         scratch: &mut Vec<SegmentHit>,
         out: &mut Vec<Hit>,
         learned: &mut Vec<LearnedHit>,
@@ -588,25 +728,12 @@ impl Compiled {
         out.clear();
         scratch.clear();
         learned.clear();
-        let terms = &lexed.terms;
-        let slots = &self.trie.slots;
-        let Some(&root) = slots.first() else {
-            return;
-        };
-        for start in 0..terms.len() {
-            // A walk carries the slot it stands on: a step reads one more.
-            let (mut node, mut slot) = (0u32, root);
-            let mut end = start;
-            while let Some(id) = terms.get(end).map(|t| t.id) {
-                let at = slot.base as usize + id as usize;
-                match slots.get(at) {
-                    Some(next) if next.check == node => (node, slot) = (at as u32, *next),
-                    _ => break,
-                }
-                end += 1;
-                if let Some(p) = slot.sequence.checked_sub(1) {
-                    self.emit(p as usize, lexed, start, end, scratch, out, learned);
-                }
+        match side {
+            Side::Agent => self.matcher.walk(lexed, true, scratch, out, learned),
+            Side::Customer => {
+                self.matcher.walk(lexed, false, scratch, out, learned);
+                self.customer_tables
+                    .walk(lexed, true, scratch, out, learned);
             }
         }
         if !scratch.is_empty() {
@@ -615,56 +742,6 @@ impl Compiled {
         // `Hit` is all key: equal hits are the same, an unstable sort is exact.
         out.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
         out.dedup();
-    }
-
-    /// Records what sequence `p` does over terms `start..end`. A learned
-    /// n-gram counts only inside one sentence and when its first term is
-    /// outside any negation scope.
-    #[allow(clippy::too_many_arguments)]
-    #[inline(never)]
-    fn emit(
-        &self,
-        p: usize,
-        lexed: &Lexed,
-        start: usize,
-        end: usize,
-        scratch: &mut Vec<SegmentHit>,
-        out: &mut Vec<Hit>,
-        learned: &mut Vec<LearnedHit>,
-    ) {
-        let (from, to) = match (self.action_start.get(p), self.action_start.get(p + 1)) {
-            (Some(&from), Some(&to)) => (from as usize, to as usize),
-            _ => return,
-        };
-        let (start, end) = (start as u32, end as u32);
-        let actions = &self.actions[from..to];
-        for (i, &action) in actions.iter().enumerate() {
-            match action.0 & Action::KIND {
-                Action::RULE => out.push(Hit {
-                    rule: action.value(),
-                    start,
-                    end,
-                }),
-                Action::SEGMENT => scratch.push(SegmentHit {
-                    key: action.value(),
-                    start,
-                    end,
-                }),
-                _ => {
-                    // Learned entries come last: check the span once.
-                    let first = &lexed.terms[start as usize];
-                    if first.negated || first.sentence != lexed.terms[end as usize - 1].sentence {
-                        return;
-                    }
-                    learned.extend(actions[i..].iter().map(|a| LearnedHit {
-                        entry: a.value(),
-                        start,
-                        end,
-                    }));
-                    return;
-                }
-            }
-        }
     }
 
     /// Chains segment hits of gapped patterns: each segment must start
@@ -719,6 +796,18 @@ impl Compiled {
             group_start = group_end;
         }
     }
+}
+
+/// The rank of each rule's category name among those of all rules, in
+/// alphabetical order (equal names, equal ranks).
+fn category_order(rules: &[Rule]) -> Vec<u32> {
+    let mut names: Vec<&str> = rules.iter().map(|r| r.category.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    rules
+        .iter()
+        .map(|r| names.partition_point(|&n| n < r.category.as_str()) as u32)
+        .collect()
 }
 
 /// Groups `(sequence, action)` pairs by sequence (a counting sort):

@@ -22,6 +22,7 @@ pub(crate) fn analyze_customer(
     compiled.lex(text, &mut work.lexed);
     compiled.find_hits(
         &work.lexed,
+        Side::Customer,
         &mut work.segments,
         &mut work.hits,
         &mut work.learned,

@@ -29,7 +29,7 @@ mod customer;
 pub(crate) mod epitome;
 pub(crate) mod params;
 mod reply;
-mod selection;
+pub(crate) mod selection;
 pub(crate) mod shape_words;
 pub(crate) mod shapes;
 mod strategies;

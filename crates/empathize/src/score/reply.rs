@@ -224,6 +224,7 @@ fn select_hits(compiled: &Compiled, text: &str, ctx: Option<&ReplyContext>, work
     compiled.lex(text, &mut work.lexed);
     compiled.find_hits(
         &work.lexed,
+        Side::Agent,
         &mut work.segments,
         &mut work.hits,
         &mut work.learned,

@@ -167,14 +167,16 @@ fn diminishing_returns(
 ) {
     order.clear();
     order.extend((0..kept.len()).filter(|&i| kept[i].counts()));
-    order.sort_by(|&a, &b| {
-        let ra = &compiled.rules[kept[a].hit.rule as usize];
-        let rb = &compiled.rules[kept[b].hit.rule as usize];
-        ra.category
-            .as_str()
-            .cmp(rb.category.as_str())
+    // By category name (its rank among the names), strongest first, then
+    // in text order; the index last makes the unstable sort as stable.
+    order.sort_unstable_by(|&a, &b| {
+        let (ia, ib) = (kept[a].hit.rule as usize, kept[b].hit.rule as usize);
+        let (ra, rb) = (&compiled.rules[ia], &compiled.rules[ib]);
+        compiled.category_order[ia]
+            .cmp(&compiled.category_order[ib])
             .then(rb.weight.abs().total_cmp(&ra.weight.abs()))
             .then(kept[a].hit.start.cmp(&kept[b].hit.start))
+            .then(a.cmp(&b))
     });
     let mut rank = 0i32;
     let mut prev: Option<Category> = None;

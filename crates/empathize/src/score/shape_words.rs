@@ -1,8 +1,9 @@
 //! The words sentence shapes are read from: the shape lexicons of the pack,
 //! compiled. Word lists become classes of vocabulary terms (bits), so the
-//! lookup lexing does anyway tells what a word is; word sequences and stem
-//! suffixes are kept as lists. Also the customer's content words a reply
-//! can echo.
+//! lookup lexing does anyway tells what a word is; word sequences are kept
+//! as lists of vocabulary ids (their words interned, so a sentence's words
+//! are compared as the ids lexing gave them), stem suffixes as strings.
+//! Also the customer's content words a reply can echo.
 
 use std::sync::Arc;
 
@@ -86,8 +87,8 @@ pub(crate) const SHAPE_LEXICONS: &[&str] = &[
     "STEM_SUFFIXES",
 ];
 
-/// A sequence of words, as a lexicon entry gives it.
-pub(crate) type Words = Vec<Box<str>>;
+/// A sequence of words, as a lexicon entry gives it: their vocabulary ids.
+pub(crate) type Words = Vec<u32>;
 
 /// The sequence lexicons of the sentence shapes, compiled (their word
 /// lists live in the vocabulary as word classes).
@@ -97,7 +98,7 @@ pub(crate) struct ShapeLexicons {
     pub question_tags: Vec<Words>,
     pub confirming_tags: Vec<Words>,
     /// `ADVICE` grouped by first word: a position is tried once per group.
-    pub advice: Vec<(Box<str>, Vec<Words>)>,
+    pub advice: Vec<(u32, Vec<Words>)>,
     pub opinion_phrases: Vec<Words>,
     stem_suffixes: Vec<Box<str>>,
 }
@@ -115,24 +116,28 @@ impl ShapeLexicons {
                 vocabulary.add_classes(one_word(entry, name)?, bit);
             }
         }
-        let sequences = |name: &str| -> Result<Vec<Words>, RulePackError> {
+        // A sequence's words are interned (with no class), so that each
+        // has an id whatever the other lexicons hold.
+        let mut sequences = |name: &str| -> Result<Vec<Words>, RulePackError> {
             merged
                 .looped_lexicon(name)?
                 .iter()
                 .map(|entry| {
-                    let words: Words = entry.pattern.split_whitespace().map(Box::from).collect();
+                    let words: Vec<&str> = entry.pattern.split_whitespace().collect();
                     match words.len() {
                         0 => Err(entry.error(name, "an entry needs at least one word")),
                         n if n > MAX_SEQUENCE_WORDS => Err(entry.error(
                             name,
                             format!("an entry has at most {MAX_SEQUENCE_WORDS} words"),
                         )),
-                        _ => {
-                            for w in &words {
+                        _ => words
+                            .iter()
+                            .map(|w| {
                                 check_normalized(entry, name, w)?;
-                            }
-                            Ok(words)
-                        }
+                                vocabulary.add_classes(w, 0);
+                                Ok(vocabulary.lookup(w))
+                            })
+                            .collect(),
                     }
                 })
                 .collect()

@@ -4,8 +4,9 @@
 //!
 //! The words each shape is read from are pack lexicons (`docs/rules.md`,
 //! "Language lexicons", compiled in [`shape_words`](super::shape_words)):
-//! a word's classes are bits of its vocabulary term, so no string is
-//! compared while a sentence is read.
+//! a word's classes are bits of its vocabulary term and the words of a
+//! sequence lexicon are vocabulary ids, so no string is compared while a
+//! sentence is read.
 
 use crate::score::shape_words::{class, ShapeLexicons, Words, MIN_KEYWORD_BYTES};
 use crate::text::language::Language;
@@ -70,25 +71,31 @@ pub(crate) struct SentenceShape {
     pub addresses_you: bool,
 }
 
-fn starts_with_seq(words: &[&str], seq: &[Box<str>]) -> bool {
-    words.len() >= seq.len() && words.iter().zip(seq).all(|(w, s)| *w == &**s)
+// Compared word by word, in line: most entries differ at their first word,
+// and `[u32]::starts_with` would call `memcmp` for each.
+fn starts_with_seq(words: &[u32], seq: &[u32]) -> bool {
+    words.len() >= seq.len() && words.iter().zip(seq).all(|(w, s)| w == s)
 }
 
-fn ends_with_seq(words: &[&str], seq: &[Box<str>]) -> bool {
+fn ends_with_seq(words: &[u32], seq: &[u32]) -> bool {
     words.len() >= seq.len()
-        && words[words.len() - seq.len()..]
+        && words
             .iter()
-            .zip(seq)
-            .all(|(w, s)| *w == &**s)
+            .rev()
+            .zip(seq.iter().rev())
+            .all(|(w, s)| w == s)
 }
 
 /// The words of a sentence, contractions expanded, each with its classes.
-struct SentenceWords<'w> {
-    words: Vec<&'w str>,
+/// A word is its vocabulary id: a word no lexicon or pattern names is
+/// [`UNKNOWN`](crate::text::lex::UNKNOWN), which no sequence holds.
+#[derive(Debug, Default)]
+struct SentenceWords {
+    words: Vec<u32>,
     classes: Vec<u32>,
 }
 
-impl SentenceWords<'_> {
+impl SentenceWords {
     /// Index of the first word with none of the classes `skip`.
     fn first_without(&self, skip: u32) -> usize {
         self.classes
@@ -114,7 +121,7 @@ impl SentenceWords<'_> {
 
 fn classify_question(
     lexicons: &ShapeLexicons,
-    s: &SentenceWords<'_>,
+    s: &SentenceWords,
     addresses_you: bool,
     mentions_self: bool,
     echoes: usize,
@@ -171,11 +178,7 @@ fn interrogative(first: u32, second: u32) -> bool {
 /// opener followed by a statement ("so you feel…?", "so she left?"), a
 /// confirming tag ("is that right?", "correct?"), or statement word order
 /// addressed to the person ("you feel worried about work?").
-fn confirming_question(
-    lexicons: &ShapeLexicons,
-    s: &SentenceWords<'_>,
-    addresses_you: bool,
-) -> bool {
+fn confirming_question(lexicons: &ShapeLexicons, s: &SentenceWords, addresses_you: bool) -> bool {
     if s.ends_with_any(&lexicons.confirming_tags) && addresses_you {
         return true;
     }
@@ -192,7 +195,7 @@ fn confirming_question(
 /// A statement that advises: a hedge first ("maybe…", "perhaps…"), or
 /// advice addressed to the person ("you could try", "you have to"), with
 /// at least three words from its start.
-fn advice_statement(lexicons: &ShapeLexicons, s: &SentenceWords<'_>, addresses_you: bool) -> bool {
+fn advice_statement(lexicons: &ShapeLexicons, s: &SentenceWords, addresses_you: bool) -> bool {
     if s.class(s.body_start()) & class::HEDGE != 0 && s.body_start() < s.words.len() {
         return true;
     }
@@ -200,7 +203,7 @@ fn advice_statement(lexicons: &ShapeLexicons, s: &SentenceWords<'_>, addresses_y
     addresses_you
         && (0..n).any(|i| {
             lexicons.advice.iter().any(|(first, rests)| {
-                s.words[i] == &**first
+                s.words[i] == *first
                     && rests.iter().any(|rest| {
                         i + (rest.len() + 1).max(3) <= n && starts_with_seq(&s.words[i + 1..], rest)
                     })
@@ -208,7 +211,7 @@ fn advice_statement(lexicons: &ShapeLexicons, s: &SentenceWords<'_>, addresses_y
         })
 }
 
-fn classify_first_person(lexicons: &ShapeLexicons, s: &SentenceWords<'_>) -> FirstPerson {
+fn classify_first_person(lexicons: &ShapeLexicons, s: &SentenceWords) -> FirstPerson {
     let mut found = false;
     for (i, &c) in s.classes.iter().enumerate() {
         if c & class::SELF == 0 {
@@ -248,16 +251,7 @@ fn classify_first_person(lexicons: &ShapeLexicons, s: &SentenceWords<'_>) -> Fir
 pub(crate) struct Shapes {
     /// The shape of each sentence of the last call.
     pub shapes: Vec<SentenceShape>,
-    classes: Vec<u32>,
-    /// Always empty between calls: only its allocation is kept.
-    words: Vec<&'static str>,
-}
-
-/// An empty vector with the allocation of `v`, for borrows of another
-/// lifetime (the standard library collects in place: no allocation).
-fn recycle<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
-    v.clear();
-    v.into_iter().map(|_| "").collect()
+    sentence: SentenceWords,
 }
 
 /// Reads the shape of each sentence of lexed text into `out.shapes`.
@@ -269,37 +263,28 @@ pub(crate) fn sentence_shapes(
     customer: Option<&[Box<str>]>,
     out: &mut Shapes,
 ) {
-    let Shapes {
-        shapes,
-        classes,
-        words: spare,
-    } = out;
+    let Shapes { shapes, sentence } = out;
     shapes.clear();
     shapes.resize(lexed.sentences.len(), SentenceShape::default());
-    // The sentence's words borrow the lexed norms and the language's
-    // contraction table: no copy, no allocation per word.
-    let mut words = recycle(std::mem::take(spare));
     for (i, s) in lexed.sentences.iter().enumerate() {
         let shape = &mut shapes[i];
-        words.clear();
-        classes.clear();
+        sentence.words.clear();
+        sentence.classes.clear();
         let mut addresses_you = false;
         let mut mentions_self = false;
-        let mut k = s.first_term as usize;
-        while k < s.end_term as usize {
-            let index = lexed.terms[k].token as usize;
-            let first_id = lexed.id(k);
-            let two_terms = lexed
-                .terms
-                .get(k + 1)
-                .is_some_and(|t| t.token as usize == index && k + 1 < s.end_term as usize);
+        let span = s.first_term as usize..s.end_term as usize;
+        let terms = lexed.terms.get(span).unwrap_or_default();
+        let mut k = 0;
+        while let Some(term) = terms.get(k) {
+            let index = term.token as usize;
+            let first_id = term.id;
+            let two_terms = terms.get(k + 1).is_some_and(|t| t.token == term.token);
             k += if two_terms { 2 } else { 1 };
             let token = &lexed.tokens[index];
             if token.kind != TokenKind::Word {
                 continue;
             }
             shape.words += 1;
-            let norm = lexed.norm(index);
             // A word lexing kept whole has the id of its norm: its classes
             // are an array read. A contraction's parts are the terms lexing
             // made of it. Only an elongation, which lexing may shorten after
@@ -307,9 +292,9 @@ pub(crate) fn sentence_shapes(
             let whole = !two_terms
                 && (!token.elongated
                     || (vocabulary.classes(first_id) & CONTRACTION == 0
-                        && language.split_suffix(norm).is_none()));
+                        && language.split_suffix(lexed.norm(index)).is_none()));
             let norm_class = if two_terms {
-                vocabulary.classes_of(norm)
+                vocabulary.classes_of(lexed.norm(index))
             } else {
                 vocabulary.classes(first_id)
             };
@@ -317,6 +302,7 @@ pub(crate) fn sentence_shapes(
                 shape.contrast = Some(index);
             }
             if let Some(keywords) = customer {
+                let norm = lexed.norm(index);
                 if norm.len() >= MIN_KEYWORD_BYTES && norm_class & class::STOPWORD == 0 {
                     let w = lexicons.stem(norm);
                     if keywords.binary_search_by(|k| (**k).cmp(w)).is_ok() {
@@ -324,19 +310,7 @@ pub(crate) fn sentence_shapes(
                     }
                 }
             }
-            let (first, second) = if whole {
-                (norm, None)
-            } else {
-                language.expand_contraction(norm)
-            };
-            for (part, w) in std::iter::once(first).chain(second).enumerate() {
-                let c = if whole {
-                    norm_class
-                } else if two_terms {
-                    vocabulary.classes(lexed.id(k - 2 + part))
-                } else {
-                    vocabulary.classes_of(w)
-                };
+            let mut part = |id: u32, c: u32| {
                 if c & class::SECOND_PERSON != 0 {
                     addresses_you = true;
                 } else if c & class::SELF != 0 {
@@ -344,40 +318,50 @@ pub(crate) fn sentence_shapes(
                 } else if c & class::SHARED != 0 {
                     shape.shared = true;
                 }
-                words.push(w);
-                classes.push(c);
+                sentence.words.push(id);
+                sentence.classes.push(c);
+            };
+            // The word's parts, as vocabulary ids: a whole word's is the id
+            // lexing gave it, a contraction's the ids of the terms it made
+            // (the ids of the parts `expand_contraction` gives), an
+            // elongation's those of its expansion, looked up.
+            if whole {
+                part(first_id, norm_class);
+            } else if two_terms {
+                for id in [terms[k - 2].id, terms[k - 1].id] {
+                    part(id, vocabulary.classes(id));
+                }
+            } else {
+                let (first, second) = language.expand_contraction(lexed.norm(index));
+                for w in std::iter::once(first).chain(second) {
+                    let id = vocabulary.lookup(w);
+                    part(id, vocabulary.classes(id));
+                }
             }
         }
-        let class_at = |k: usize| classes.get(k).copied().unwrap_or(0);
+        let class_at = |k: usize| sentence.classes.get(k).copied().unwrap_or(0);
         let question = s.question || interrogative(class_at(0), class_at(1));
         let hedged = class_at(0) & class::HEDGE != 0;
         shape.addresses_you = addresses_you;
         if !question && !mentions_self && !addresses_you && !hedged {
             continue;
         }
-        let sentence = SentenceWords {
-            words: std::mem::take(&mut words),
-            classes: std::mem::take(classes),
-        };
         if question {
             shape.question = classify_question(
                 lexicons,
-                &sentence,
+                sentence,
                 addresses_you,
                 mentions_self,
                 shape.echoes,
             );
-            shape.confirming = confirming_question(lexicons, &sentence, addresses_you);
+            shape.confirming = confirming_question(lexicons, sentence, addresses_you);
         } else {
-            shape.advice = advice_statement(lexicons, &sentence, addresses_you);
+            shape.advice = advice_statement(lexicons, sentence, addresses_you);
             if mentions_self {
-                shape.first_person = classify_first_person(lexicons, &sentence);
+                shape.first_person = classify_first_person(lexicons, sentence);
             }
         }
-        *classes = sentence.classes;
-        words = sentence.words;
     }
-    *spare = recycle(words);
 }
 
 #[cfg(test)]
@@ -412,10 +396,52 @@ mod tests {
         }
     }
 
-    fn words<'w>(en: &English, s: &'w str) -> SentenceWords<'w> {
-        let words: Vec<&str> = s.split(' ').collect();
-        let classes = words.iter().map(|w| en.vocabulary.classes_of(w)).collect();
+    fn words(en: &English, s: &str) -> SentenceWords {
+        let words: Vec<u32> = s.split(' ').map(|w| en.vocabulary.lookup(w)).collect();
+        let classes = words.iter().map(|&id| en.vocabulary.classes(id)).collect();
         SentenceWords { words, classes }
+    }
+
+    proptest::proptest! {
+        /// What `sentence_shapes` relies on to compare words by id: a
+        /// word lexed to one term has the id of its norm, a word lexed to
+        /// two the ids of the parts `expand_contraction` makes of its norm.
+        #[test]
+        fn word_ids_are_the_ids_of_their_text(
+            words in proptest::collection::vec(
+                "(I|i|you|You|we|it|that|Y|y|can|don|won|sh|sho|so|ok)                 ('|’|)(m|mm|ll|re|s|d|t|ve|all|nt|uld|oo|ooo|)", 1..12),
+        ) {
+            let analyzer = crate::Analyzer::new();
+            let compiled = analyzer.compiled();
+            let (language, vocabulary) = (&compiled.language, &compiled.vocabulary);
+            let text = words.join(" ");
+            let mut lexed = Lexed::default();
+            compiled.lex(&text, &mut lexed);
+            let mut k = 0;
+            while k < lexed.terms.len() {
+                let index = lexed.terms[k].token as usize;
+                let count = lexed.terms[k..]
+                    .iter()
+                    .take_while(|t| t.token as usize == index)
+                    .count();
+                if lexed.tokens[index].kind == TokenKind::Word {
+                    let norm = lexed.norm(index);
+                    let ids: Vec<u32> = lexed.terms[k..k + count].iter().map(|t| t.id).collect();
+                    if count == 1 {
+                        proptest::prop_assert_eq!(ids[0], vocabulary.lookup(norm), "{}", norm);
+                    } else {
+                        let (first, second) = language.expand_contraction(norm);
+                        let second = second.map(|w| vocabulary.lookup(w));
+                        proptest::prop_assert_eq!(
+                            (ids[0], Some(ids[1])),
+                            (vocabulary.lookup(first), second),
+                            "{}", norm
+                        );
+                    }
+                }
+                k += count;
+            }
+        }
     }
 
     #[test]
