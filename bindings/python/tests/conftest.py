@@ -36,6 +36,15 @@ def load_golden(name: str) -> dict[str, Any]:
     return data
 
 
+def case_input(case: dict[str, Any], key: str) -> str | None:
+    """A golden case's text under `key`, repeated `repeat` times if it says so."""
+    text = case.get(key)
+    if text is None:
+        return None
+    repeat = int(case.get("repeat", 1))
+    return " ".join([text] * repeat) if repeat > 1 else str(text)
+
+
 @pytest.fixture(scope="session")
 def analyzer() -> Any:
     import empathize

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import empathize
 import pytest
-from conftest import load_golden
+from conftest import case_input, load_golden
 
 MESSAGES = load_golden("messages.json")
 CONVERSATIONS = load_golden("conversations.json")
@@ -63,14 +63,6 @@ def documented_keys() -> set[str]:
 def test_every_documented_message_key_is_implemented() -> None:
     missing = documented_keys() - REPLY_KEYS - CUSTOMER_KEYS - CASE_FIELDS
     assert not missing, f"keys documented in messages.json but not checked here: {missing}"
-
-
-def _input(case: dict[str, Any], key: str) -> str | None:
-    text = case.get(key)
-    if text is None:
-        return None
-    repeat = int(case.get("repeat", 1))
-    return " ".join([text] * repeat) if repeat > 1 else str(text)
 
 
 def _check_offsets(text: str, matches: list[empathize.Match], failures: list[str]) -> None:
@@ -169,7 +161,7 @@ def check_customer(report: empathize.CustomerReport, expect: dict[str, Any]) -> 
 
 @pytest.mark.parametrize("case", MESSAGES["cases"], ids=[c["name"] for c in MESSAGES["cases"]])
 def test_golden_message(case: dict[str, Any]) -> None:
-    text = _input(case, "text")
+    text = case_input(case, "text")
     assert text is not None, "a message case needs `text`"
     unknown = set(case) - {"name", "description", "text", "customer", "expect"} - CASE_FIELDS
     assert not unknown, f"unknown case fields {unknown}"
@@ -182,7 +174,7 @@ def test_golden_message(case: dict[str, Any]) -> None:
             failures.append("not deterministic")
     else:
         assert case.get("kind", "reply") == "reply", f"unknown kind {case.get('kind')}"
-        customer = _input(case, "customer")
+        customer = case_input(case, "customer")
         report = empathize.score(text, customer=customer)
         _check_offsets(text, report.matches, failures)
         failures += check_reply(report, case["expect"])

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import empathize
 import pytest
-from conftest import load_golden
+from conftest import case_input, load_golden
 
 SCHEMA: dict[str, list[str]] = json.loads(
     (Path(__file__).resolve().parents[3] / "tests" / "schema" / "reports.json").read_text()
@@ -24,14 +24,6 @@ LEFT_OUT = sorted(set(SCHEMA["MessageReport"]) - set(FIELDS))
 
 MESSAGES = load_golden("messages.json")
 REPLIES = [c for c in MESSAGES["cases"] if c.get("kind", "reply") == "reply"]
-
-
-def _input(case: dict[str, Any], key: str) -> str | None:
-    text = case.get(key)
-    if text is None:
-        return None
-    repeat = int(case.get("repeat", 1))
-    return " ".join([text] * repeat) if repeat > 1 else str(text)
 
 
 def summarized(report: empathize.MessageReport) -> dict[str, Any]:
@@ -62,8 +54,8 @@ def test_the_schema_says_what_a_summary_leaves_out() -> None:
 
 @pytest.mark.parametrize("case", REPLIES, ids=[c["name"] for c in REPLIES])
 def test_golden_reply_summary_equals_the_report(case: dict[str, Any]) -> None:
-    text = _input(case, "text")
-    customer = _input(case, "customer")
+    text = case_input(case, "text")
+    customer = case_input(case, "customer")
     assert text is not None
     assert_summarizes(empathize.score(text, customer=customer, summary=True), empathize.score(text, customer=customer))
     # And without the customer message, whatever the case gives.
@@ -78,17 +70,18 @@ def test_golden_cases_carry_context_and_matches() -> None:
     with_customer = [c for c in REPLIES if c.get("customer")]
     assert len(with_customer) >= 5
     summaries = [
-        empathize.score(_input(c, "text") or "", customer=_input(c, "customer"), summary=True) for c in with_customer
+        empathize.score(case_input(c, "text") or "", customer=case_input(c, "customer"), summary=True)
+        for c in with_customer
     ]
     assert all(s.context is not None for s in summaries)
-    assert sum(len(empathize.score(_input(c, "text") or "").matches) for c in REPLIES) > 0
+    assert sum(len(empathize.score(case_input(c, "text") or "").matches) for c in REPLIES) > 0
     assert any(s.flags for s in summaries) or any(s.tips for s in summaries)
 
 
 @pytest.mark.parametrize("threads", [1, 2, None])
 def test_batch_summaries_equal_the_reports_in_order(threads: int | None) -> None:
-    texts = [_input(c, "text") or "" for c in REPLIES]
-    customers = [_input(c, "customer") for c in REPLIES]
+    texts = [case_input(c, "text") or "" for c in REPLIES]
+    customers = [case_input(c, "customer") for c in REPLIES]
     analyzer = empathize.Analyzer()
     summaries = analyzer.score_many(texts, threads=threads, summary=True)
     reports = analyzer.score_many(texts, threads=threads)
