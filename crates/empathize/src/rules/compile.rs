@@ -148,7 +148,8 @@ impl Matcher {
     /// Walks the trie from each term of `lexed`; hits of rules go to
     /// `out`, of segments to `scratch`, of learned n-grams to `learned`
     /// when `with_learned`.
-    fn walk(
+    #[inline(never)]
+    fn walk<const LEARNED_ONLY: bool>(
         &self,
         lexed: &Lexed,
         with_learned: bool,
@@ -173,6 +174,10 @@ impl Matcher {
                 }
                 end += 1;
                 if let Some(p) = slot.sequence.checked_sub(1) {
+                    if LEARNED_ONLY {
+                        self.emit_learned(p as usize, lexed, start, end, learned);
+                        continue;
+                    }
                     self.emit(
                         p as usize,
                         lexed,
@@ -186,6 +191,40 @@ impl Matcher {
                 }
             }
         }
+    }
+
+    /// Records the learned n-gram hits of sequence `p`, of a trie that
+    /// holds only learned n-grams, over terms `start..end` (as [`Matcher::emit`]
+    /// with `with_learned`).
+    #[inline]
+    fn emit_learned(
+        &self,
+        p: usize,
+        lexed: &Lexed,
+        start: usize,
+        end: usize,
+        learned: &mut Vec<LearnedHit>,
+    ) {
+        let (Some(&from), Some(&to)) = (self.action_start.get(p), self.action_start.get(p + 1))
+        else {
+            return;
+        };
+        let (Some(first), Some(last)) = (lexed.terms.get(start), lexed.terms.get(end - 1)) else {
+            return;
+        };
+        if first.negated || first.sentence != last.sentence {
+            return;
+        }
+        let (start, end) = (start as u32, end as u32);
+        learned.extend(
+            self.actions[from as usize..to as usize]
+                .iter()
+                .map(|a| LearnedHit {
+                    entry: a.value(),
+                    start,
+                    end,
+                }),
+        );
     }
 
     /// Records what sequence `p` does over terms `start..end`. A learned
@@ -729,11 +768,15 @@ impl Compiled {
         scratch.clear();
         learned.clear();
         match side {
-            Side::Agent => self.matcher.walk(lexed, true, scratch, out, learned),
+            Side::Agent => self
+                .matcher
+                .walk::<false>(lexed, true, scratch, out, learned),
             Side::Customer => {
-                self.matcher.walk(lexed, false, scratch, out, learned);
+                self.matcher
+                    .walk::<false>(lexed, false, scratch, out, learned);
+                // That trie holds nothing but n-grams.
                 self.customer_tables
-                    .walk(lexed, true, scratch, out, learned);
+                    .walk::<true>(lexed, true, scratch, out, learned);
             }
         }
         if !scratch.is_empty() {
