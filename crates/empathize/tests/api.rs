@@ -85,6 +85,60 @@ fn extra_pack_weights_and_disable() {
 }
 
 #[test]
+fn own_story_rules_count_only_when_said_to_the_person() {
+    let rule = |own_story: &str| {
+        format!("[[rules]]\nid = \"warmth.onward\"\ncategory = \"warmth\"\nweight = 1.0\n{own_story}patterns = [\"keep going\"]\n")
+    };
+    let story_only = Analyzer::builder()
+        .extra_pack(rule("own_story = false\n"))
+        .build()
+        .unwrap();
+    let anywhere = Analyzer::builder().extra_pack(rule("")).build().unwrap();
+    let onward = |a: &Analyzer, text: &str| {
+        a.score(text)
+            .matches
+            .iter()
+            .any(|m| &*m.rule == "warmth.onward")
+    };
+    // The writer's own story: "I" before the hit, no "you" in the sentence.
+    for text in [
+        "I just keep going because I have to.",
+        "Some days I keep going.",
+    ] {
+        assert!(!onward(&story_only, text), "{text}");
+        assert!(onward(&anywhere, text), "{text}");
+    }
+    // Said to the person: no first-person subject before it, or "you" in it.
+    for text in [
+        "Keep going, I believe in you.",
+        "Keep going my friend, I know it is hard.",
+        "I know you will keep going.",
+        "I keep going. Keep going!",
+    ] {
+        assert!(onward(&story_only, text), "{text}");
+    }
+    // The shipped encouragement rules are of this kind.
+    let en = Analyzer::new();
+    let encouraged = |text: &str| {
+        en.score(text)
+            .matches
+            .iter()
+            .any(|m| m.rule.starts_with("reassurance."))
+    };
+    assert!(!encouraged(
+        "I just keep going because I won't know otherwise."
+    ));
+    assert!(encouraged("Keep going, you will make it."));
+    assert!(encouraged("Hang in there my friend."));
+
+    let err = Analyzer::builder()
+        .pack("[[rules]]\nid = \"a\"\ncategory = \"care\"\nweight = 1.0\nown_story = \"no\"\npatterns = [\"x\"]\n")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.line(), Some(5), "{err}");
+}
+
+#[test]
 fn replacing_the_pack() {
     let a = Analyzer::builder()
         .pack("[pack]\nname = \"tiny\"\n[[rules]]\nid = \"care.hug\"\ncategory = \"care\"\nweight = 1.0\npatterns = [\"(big)? hug\"]\n")

@@ -52,6 +52,9 @@ pub(crate) struct Conditions {
     pub sentence: SentenceKind,
     /// The message has at most this many words (0: any length).
     pub max_tokens: usize,
+    /// A hit in the writer's own story (after a first-person subject, in a
+    /// sentence that does not address the person) counts.
+    pub own_story: bool,
 }
 
 /// The customer context a rule needs in order to count.
@@ -95,6 +98,8 @@ pub(crate) struct RuleToml {
     sentence: Option<Spanned<String>>,
     #[serde(default)]
     max_tokens: usize,
+    #[serde(default = "yes")]
+    own_story: bool,
     epitome: Option<Spanned<String>>,
     strategy: Option<Spanned<String>>,
     description: Option<String>,
@@ -275,6 +280,7 @@ fn parse_conditions(fields: &Fields<'_>, toml: &RuleToml) -> Result<Conditions, 
             ],
         )?,
         max_tokens: toml.max_tokens,
+        own_story: toml.own_story,
     })
 }
 

@@ -4,7 +4,8 @@
 use crate::report::{Category, Match, MatchSource, Polarity, ReplyContext};
 use crate::rules::compile::{Compiled, Hit};
 use crate::rules::rule::{Context, Position, Rule, SentenceKind};
-use crate::text::lex::Lexed;
+use crate::score::shape_words::class;
+use crate::text::lex::{Lexed, Vocabulary};
 
 /// A hit that survived the rule's conditions, with its fate.
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +30,13 @@ pub(crate) enum Side {
     Customer,
 }
 
-fn conditions_hold(rule: &Rule, hit: &Hit, lexed: &Lexed, ctx: Option<&ReplyContext>) -> bool {
+fn conditions_hold(
+    rule: &Rule,
+    hit: &Hit,
+    lexed: &Lexed,
+    vocabulary: &Vocabulary,
+    ctx: Option<&ReplyContext>,
+) -> bool {
     let conditions = &rule.conditions;
     let context_ok = match conditions.context {
         Context::Any => true,
@@ -57,7 +64,34 @@ fn conditions_hold(rule: &Rule, hit: &Hit, lexed: &Lexed, ctx: Option<&ReplyCont
         SentenceKind::Question => sentence.question,
         SentenceKind::Statement => !sentence.question,
     };
-    position_ok && sentence_ok
+    position_ok
+        && sentence_ok
+        && (conditions.own_story || !in_own_story(lexed, vocabulary, hit, sentence_index))
+}
+
+/// Whether a hit is part of the writer's own story: a first-person subject
+/// ("I") comes before it in its sentence and the sentence does not address
+/// the person ("I just keep going" — not "keep going, I believe in you").
+fn in_own_story(lexed: &Lexed, vocabulary: &Vocabulary, hit: &Hit, sentence: usize) -> bool {
+    let Some(span) = lexed.sentences.get(sentence) else {
+        return false;
+    };
+    let terms = lexed
+        .terms
+        .get(span.first_term as usize..span.end_term as usize)
+        .unwrap_or_default();
+    let mut subject_before = false;
+    for (k, term) in terms.iter().enumerate() {
+        let c = vocabulary.classes(term.id);
+        if c & class::SECOND_PERSON != 0 {
+            return false;
+        }
+        if c & class::FIRST_PERSON_SUBJECT != 0 && span.first_term as usize + k < hit.start as usize
+        {
+            subject_before = true;
+        }
+    }
+    subject_before
 }
 
 fn first_content(lexed: &Lexed) -> u32 {
@@ -107,7 +141,7 @@ pub(crate) fn select(
         if customer_rule != (side == Side::Customer) {
             continue;
         }
-        if !conditions_hold(rule, hit, lexed, ctx) {
+        if !conditions_hold(rule, hit, lexed, &compiled.vocabulary, ctx) {
             continue;
         }
         match last_end.iter_mut().find(|(c, _)| *c == rule.category) {
