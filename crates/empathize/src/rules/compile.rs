@@ -209,21 +209,12 @@ impl Matcher {
         else {
             return;
         };
-        let (Some(first), Some(last)) = (lexed.terms.get(start), lexed.terms.get(end - 1)) else {
-            return;
-        };
-        if first.negated || first.sentence != last.sentence {
-            return;
-        }
-        let (start, end) = (start as u32, end as u32);
-        learned.extend(
-            self.actions[from as usize..to as usize]
-                .iter()
-                .map(|a| LearnedHit {
-                    entry: a.value(),
-                    start,
-                    end,
-                }),
+        push_learned(
+            &self.actions[from as usize..to as usize],
+            lexed,
+            start,
+            end,
+            learned,
         );
     }
 
@@ -262,24 +253,40 @@ impl Matcher {
                     end,
                 }),
                 _ => {
-                    // Learned entries come last: check the span once.
-                    let first = &lexed.terms[start as usize];
-                    if !with_learned
-                        || first.negated
-                        || first.sentence != lexed.terms[end as usize - 1].sentence
-                    {
-                        return;
+                    // Learned entries come last: the span is checked once.
+                    if with_learned {
+                        push_learned(&actions[i..], lexed, start as usize, end as usize, learned);
                     }
-                    learned.extend(actions[i..].iter().map(|a| LearnedHit {
-                        entry: a.value(),
-                        start,
-                        end,
-                    }));
                     return;
                 }
             }
         }
     }
+}
+
+/// Records learned n-gram `actions` over terms `start..end`: an n-gram
+/// counts only inside one sentence and when its first term is outside any
+/// negation scope.
+#[inline]
+fn push_learned(
+    actions: &[Action],
+    lexed: &Lexed,
+    start: usize,
+    end: usize,
+    learned: &mut Vec<LearnedHit>,
+) {
+    let (Some(first), Some(last)) = (lexed.terms.get(start), lexed.terms.get(end - 1)) else {
+        return;
+    };
+    if first.negated || first.sentence != last.sentence {
+        return;
+    }
+    let (start, end) = (start as u32, end as u32);
+    learned.extend(actions.iter().map(|a| LearnedHit {
+        entry: a.value(),
+        start,
+        end,
+    }));
 }
 
 /// A trie of term-id sequences, as a double array: the child of node `n`
