@@ -331,7 +331,9 @@ pub(crate) struct SentenceSpan {
 pub(crate) struct Lexed {
     pub tokens: Vec<RawToken>,
     /// Normalized words (before contraction expansion), one arena for all:
-    /// `norms[a..b]` for a token whose `norm` is `(a, b)`.
+    /// `norms[a..b]` for a token whose `norm` is `(a, b)`. It starts with a
+    /// copy of the text, in which a short ASCII word is lower-cased in
+    /// place (its form is its own span); other forms come after it.
     pub norms: String,
     pub terms: Vec<Term>,
     pub sentences: Vec<SentenceSpan>,
@@ -478,6 +480,9 @@ fn lex_with(
     fast: bool,
 ) {
     lexed.clear();
+    // Words that are their own normalized form (lower-cased) are read
+    // from this copy of the text; other forms are appended after it.
+    lexed.norms.push_str(text);
     let Lexed {
         tokens,
         norms,
@@ -536,7 +541,7 @@ impl Sink for Lexer<'_> {
                 if let Some(key) =
                     fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated)
                 {
-                    return self.short_word(token_text, true, key, tok, index);
+                    return self.short_word(true, key, tok, index);
                 }
                 lex_word(
                     language,
@@ -609,7 +614,7 @@ impl Sink for Lexer<'_> {
             Some(key) => {
                 self.open_sentence(tok);
                 *self.words += 1;
-                self.short_word(&text[tok.start..tok.end], upper, key, tok, index);
+                self.short_word(upper, key, tok, index);
             }
             None => self.token(text, tok, index),
         }
@@ -648,19 +653,22 @@ impl Lexer<'_> {
         }
     }
 
-    /// The terms of `word`, which [`fold_short_ascii`] packed as `key`,
-    /// its normalized form appended to the arena; `upper`: it may hold a
-    /// capital.
+    /// The terms of the word `tok`, which [`fold_short_ascii`] packed as
+    /// `key`, its normalized form its own span of the arena; `upper`: it
+    /// may hold a capital.
     #[inline(always)]
-    fn short_word(&mut self, word: &str, upper: bool, key: u128, tok: &mut RawToken, index: usize) {
+    fn short_word(&mut self, upper: bool, key: u128, tok: &mut RawToken, index: usize) {
         // The fold lower-cases `A`-`Z` and changes nothing else, as
-        // `make_ascii_lowercase` does.
-        let norm_start = self.norms.len();
-        self.norms.push_str(word);
+        // `make_ascii_lowercase` does; the arena starts with a copy of the
+        // text, so the form is the word's own bytes there, lower-cased in
+        // place, no copy.
+        let (norm_start, norm_end) = (tok.start, tok.end);
         if upper {
-            self.norms[norm_start..].make_ascii_lowercase();
+            if let Some(form) = self.norms.get_mut(norm_start..norm_end) {
+                form.make_ascii_lowercase();
+            }
         }
-        tok.norm = (norm_start as u32, self.norms.len() as u32);
+        tok.norm = (norm_start as u32, norm_end as u32);
         let vocabulary = self.vocabulary;
         let id = vocabulary.lookup_key(key);
         let flags = vocabulary.flags(id);
@@ -670,7 +678,7 @@ impl Lexer<'_> {
             }
         }
         if self.language.may_split_key(key) {
-            let norm = &self.norms[norm_start..];
+            let norm = self.norms.get(norm_start..norm_end).unwrap_or_default();
             if let Some((first, second)) = self.language.split_suffix(norm) {
                 let (first, second) = (vocabulary.lookup(first), vocabulary.lookup(second));
                 return self.push_pair(index, first, second);
