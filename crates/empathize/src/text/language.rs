@@ -314,6 +314,16 @@ impl Language {
         }
     }
 
+    /// Whether a word of ASCII letters, digits and `_` alone may end in a
+    /// contraction suffix: not when every suffix holds a mark (`'`), which
+    /// such a word lacks.
+    pub fn plain_words_split(&self) -> bool {
+        match self.suffix_marker {
+            Some(marker) => marker.is_ascii_alphanumeric() || marker == b'_',
+            None => !self.contraction_suffixes.is_empty(),
+        }
+    }
+
     /// Every whole-word contraction: `(word, first, second)`.
     pub fn contractions(&self) -> impl Iterator<Item = (&str, &str, &str)> {
         self.contraction_words
@@ -436,6 +446,27 @@ mod tests {
             let (start, end) = (before.len(), before.len() + word.len());
             proptest::prop_assert_eq!(en.is_abbreviation_at(&text, start, end), en.is_abbreviation(&word));
         }
+    }
+
+    #[test]
+    fn plain_words_split_only_when_a_suffix_lacks_a_mark() {
+        let en = Language::english();
+        let plain = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        // English suffixes all hold `'`: a word of letters alone never splits.
+        assert!(!en.plain_words_split());
+        for word in ["dont", "youre", "im", "hello", "cannot", "x_1"] {
+            assert!(plain(word));
+            assert_eq!(en.split_suffix(word), None, "{word}");
+        }
+        assert_eq!(en.split_suffix("you'll"), Some(("you", "will")));
+        let mut marked = en.clone();
+        marked.suffix_marker = Some(b'n');
+        assert!(marked.plain_words_split());
+        marked.suffix_marker = None;
+        assert_eq!(
+            marked.plain_words_split(),
+            !marked.contraction_suffixes.is_empty()
+        );
     }
 
     #[test]

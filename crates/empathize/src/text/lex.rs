@@ -502,6 +502,7 @@ fn lex_with(
         sentence: u32::MAX,
         last_end: 0,
         no_content: false,
+        plain_words_split: language.plain_words_split(),
     };
     scan_into(language, text, tokens, &mut sink, fast);
     sink.close_sentence();
@@ -525,6 +526,9 @@ struct Lexer<'a> {
     last_end: usize,
     /// The current sentence has no content term yet.
     no_content: bool,
+    /// A word of letters, digits and `_` alone may end in a contraction
+    /// suffix (see [`Language::plain_words_split`]).
+    plain_words_split: bool,
 }
 
 impl Sink for Lexer<'_> {
@@ -541,7 +545,7 @@ impl Sink for Lexer<'_> {
                 if let Some(key) =
                     fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated)
                 {
-                    return self.short_word(true, key, tok, index);
+                    return self.short_word(true, true, key, tok, index);
                 }
                 lex_word(
                     language,
@@ -605,19 +609,21 @@ impl Sink for Lexer<'_> {
     fn ascii_word(
         &mut self,
         text: &str,
-        tok: &mut RawToken,
+        mut tok: RawToken,
         index: usize,
         key: Option<u128>,
         upper: bool,
-    ) {
+        marks: bool,
+    ) -> RawToken {
         match key {
             Some(key) => {
-                self.open_sentence(tok);
+                self.open_sentence(&tok);
                 *self.words += 1;
-                self.short_word(upper, key, tok, index);
+                self.short_word(upper, marks, key, &mut tok, index);
             }
-            None => self.token(text, tok, index),
+            None => self.token(text, &mut tok, index),
         }
+        tok
     }
 }
 
@@ -655,9 +661,17 @@ impl Lexer<'_> {
 
     /// The terms of the word `tok`, which [`fold_short_ascii`] packed as
     /// `key`, its normalized form its own span of the arena; `upper`: it
-    /// may hold a capital.
+    /// may hold a capital; `marks`: it may hold a byte other than a letter,
+    /// a digit or `_`.
     #[inline(always)]
-    fn short_word(&mut self, upper: bool, key: u128, tok: &mut RawToken, index: usize) {
+    fn short_word(
+        &mut self,
+        upper: bool,
+        marks: bool,
+        key: u128,
+        tok: &mut RawToken,
+        index: usize,
+    ) {
         // The fold lower-cases `A`-`Z` and changes nothing else, as
         // `make_ascii_lowercase` does; the arena starts with a copy of the
         // text, so the form is the word's own bytes there, lower-cased in
@@ -677,7 +691,7 @@ impl Lexer<'_> {
                 return self.push_pair(index, first, second);
             }
         }
-        if self.language.may_split_key(key) {
+        if (marks || self.plain_words_split) && self.language.may_split_key(key) {
             let norm = self.norms.get(norm_start..norm_end).unwrap_or_default();
             if let Some((first, second)) = self.language.split_suffix(norm) {
                 let (first, second) = (vocabulary.lookup(first), vocabulary.lookup(second));

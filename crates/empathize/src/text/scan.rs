@@ -42,16 +42,22 @@ pub(crate) trait Sink {
     /// inner marks, final as it is cut; `key`: its normalized form packed
     /// as [`fold_short_ascii`](crate::text::normalize::fold_short_ascii)
     /// packs it, when the word is short and not elongated; `upper`: it
-    /// holds a capital.
+    /// holds a capital; `marks`: it holds an inner mark (`I'm`, `3.5`),
+    /// else only letters, digits and `_`. Returns the token to push: the
+    /// token is handed over by value, before it is pushed, so that it
+    /// stays in registers.
+    #[inline]
     fn ascii_word(
         &mut self,
         text: &str,
-        tok: &mut RawToken,
+        mut tok: RawToken,
         index: usize,
         _key: Option<u128>,
         _upper: bool,
-    ) {
-        self.token(text, tok, index);
+        _marks: bool,
+    ) -> RawToken {
+        self.token(text, &mut tok, index);
+        tok
     }
 }
 
@@ -153,6 +159,9 @@ const URL_START: u16 = 1 << 9;
 const TAG_START: u16 = 1 << 11;
 /// `@` anywhere in a chunk may make an e-mail address.
 const AT: u16 = 1 << 10;
+/// Not a byte class: what [`ascii_segment_end`] adds to the classes of a
+/// segment when an inner mark joined two of its parts.
+const JOINED: u16 = 1 << 12;
 
 static CLASS: [u16; 256] = byte_classes();
 
@@ -310,15 +319,13 @@ impl<S: Sink> SentenceState<'_, '_, S> {
         text: &str,
         key: Option<u128>,
         upper: bool,
+        marks: bool,
     ) {
         debug_assert_eq!(tok.kind, TokenKind::Word);
         self.flush(text, out);
         tok.sentence = self.content_sentence();
         let index = out.len();
-        out.push(tok);
-        if let Some(last) = out.last_mut() {
-            self.sink.ascii_word(text, last, index, key, upper);
-        }
+        out.push(self.sink.ascii_word(text, tok, index, key, upper, marks));
         self.finished = out.len();
     }
 
@@ -537,7 +544,7 @@ fn ascii_words<S: Sink>(
                 // The normalized form of a short word that is not
                 // elongated is the word lower-cased.
                 let key = (len <= SHORT_TERM && !tok.elongated).then(|| ascii_key(x, len, upper));
-                state.push_ascii_word(out, tok, text, key, upper);
+                state.push_ascii_word(out, tok, text, key, upper, seen & JOINED != 0);
             } else if seen & DIGIT != 0 {
                 state.push_number(out, raw(i, seg_end, TokenKind::Number), text);
             } else if !merge_punct(text, i, seg_end, state.language, out) {
@@ -556,7 +563,8 @@ fn ascii_words<S: Sink>(
 }
 
 /// End of the word segment that starts at `b[start]` (a letter, digit or
-/// `_`) and the union of the classes of its bytes.
+/// `_`) and the union of the classes of its bytes, with [`JOINED`] when it
+/// holds an inner mark.
 #[inline]
 fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16) {
     let mut i = start;
@@ -584,7 +592,7 @@ fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16) {
         if !joins {
             break;
         }
-        seen |= after_class;
+        seen |= after_class | JOINED;
         i += 2;
     }
     (i, seen)
