@@ -26,6 +26,10 @@ pub(crate) struct Language {
     /// Abbreviations, ASCII-lower-cased: a full stop right after one does
     /// not end the sentence.
     abbreviations: FxHashSet<u128>,
+    /// A filter on the length and last byte of the abbreviations (bit
+    /// [`abbreviation_bit`] of each): most words before a full stop are
+    /// out without a lookup.
+    abbreviation_ends: Box<[u64; 64]>,
     /// Emoticons, longest first.
     emoticons: Vec<Box<str>>,
     /// For each first byte: 1 if an emoticon starts with it, 2 if one that
@@ -57,6 +61,7 @@ impl Default for Language {
             sentence_end_ascii: 0,
             sentence_end_other: Vec::new(),
             abbreviations: FxHashSet::default(),
+            abbreviation_ends: Box::new([0; 64]),
             emoticons: Vec::new(),
             emoticon_start: Box::new([0; 256]),
             contractions: FxHashMap::default(),
@@ -117,6 +122,8 @@ impl Language {
                 )
             })?;
             language.abbreviations.insert(key);
+            let bit = abbreviation_bit(word.len(), word.as_bytes().last().copied());
+            language.abbreviation_ends[bit / 64] |= 1 << (bit % 64);
         }
         for entry in merged.looped_lexicon("EMOTICONS")? {
             let e = entry.pattern.as_str();
@@ -213,13 +220,26 @@ impl Language {
     /// Whether every character of `s` ends a sentence (`.`, `?!`, `...`).
     #[inline]
     pub fn is_terminal(&self, s: &str) -> bool {
-        s.chars().all(|c| self.is_sentence_end(c))
+        match s.as_bytes() {
+            // One ASCII mark, the common case: one bit read.
+            &[b] if b.is_ascii() => self.sentence_end_ascii & (1 << b) != 0,
+            _ => s.chars().all(|c| self.is_sentence_end(c)),
+        }
     }
 
     /// [`Language::is_abbreviation`] of the word `text[start..end]`: a
     /// short ASCII word is looked up by its folded key, with no copy.
     #[inline]
     pub fn is_abbreviation_at(&self, text: &str, start: usize, end: usize) -> bool {
+        let len = end.wrapping_sub(start);
+        if len > SHORT {
+            return false;
+        }
+        let last = end.checked_sub(1).and_then(|i| text.as_bytes().get(i));
+        let bit = abbreviation_bit(len, last.copied().filter(|_| len > 0));
+        if self.abbreviation_ends[bit / 64] & (1 << (bit % 64)) == 0 {
+            return false;
+        }
         match crate::text::normalize::fold_short_ascii(text.as_bytes(), start, end, false) {
             Some(key) => self.abbreviations.contains(&key),
             None => text
@@ -355,6 +375,12 @@ impl Language {
             Err(e) => panic!("the English pack's lexicons: {e}"),
         }
     }
+}
+
+/// Which of 4096 bits a word of `len` bytes (at most [`SHORT`]) ending in
+/// `last` sets in the abbreviation filter.
+fn abbreviation_bit(len: usize, last: Option<u8>) -> usize {
+    (len & 15) << 8 | usize::from(last.unwrap_or(0).to_ascii_lowercase())
 }
 
 /// Which of 4096 bits the last two bytes of `word` set in a filter.

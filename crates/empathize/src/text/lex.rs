@@ -535,6 +535,13 @@ impl Sink for Lexer<'_> {
     fn token(&mut self, text: &str, tok: &mut RawToken, index: usize) {
         let (language, vocabulary) = (self.language, self.vocabulary);
         self.open_sentence(tok);
+        if tok.end.wrapping_sub(tok.start) == 1
+            && matches!(tok.kind, TokenKind::Punct | TokenKind::Symbol)
+        {
+            if let Some(&byte) = text.as_bytes().get(tok.start) {
+                return self.ascii_mark(byte, tok, index);
+            }
+        }
         let token_text = &text[tok.start..tok.end];
         let norm_start = self.norms.len() as u32;
         let mut ids = [UNKNOWN; 2];
@@ -569,18 +576,6 @@ impl Sink for Lexer<'_> {
             }
             TokenKind::Url | TokenKind::Email | TokenKind::Mention | TokenKind::Hashtag => {
                 ids[0] = vocabulary.class_id(tok.kind);
-            }
-            // One ASCII byte of punctuation or symbol: what
-            // `normalize_other` makes of it, looked up by index.
-            kind @ (TokenKind::Punct | TokenKind::Symbol) if token_text.len() == 1 => {
-                let byte = text.as_bytes()[tok.start];
-                ids[0] = vocabulary.ascii_id(match byte {
-                    b'?' | b'!' => byte,
-                    _ if kind == TokenKind::Punct && language.is_sentence_end(char::from(byte)) => {
-                        b'.'
-                    }
-                    _ => byte,
-                });
             }
             kind => ids[0] = vocabulary.lookup(&normalize_other(language, token_text, kind)),
         }
@@ -648,6 +643,27 @@ impl Lexer<'_> {
             });
         }
         self.last_end = tok.end;
+    }
+
+    /// The term of `tok`, a mark or symbol of one ASCII byte, `byte`: what
+    /// [`normalize_other`] makes of it, looked up by index.
+    #[inline]
+    fn ascii_mark(&mut self, byte: u8, tok: &mut RawToken, index: usize) {
+        let punct = tok.kind == TokenKind::Punct;
+        let vocabulary = self.vocabulary;
+        let id = vocabulary.ascii_id(match byte {
+            b'?' | b'!' => byte,
+            _ if punct && self.language.is_sentence_end(char::from(byte)) => b'.',
+            _ => byte,
+        });
+        let at = self.norms.len() as u32;
+        tok.norm = (at, at);
+        if punct && byte == b'?' {
+            if let Some(current) = self.sentences.last_mut() {
+                current.question = true;
+            }
+        }
+        self.push_term(index, id, vocabulary.flags(id), false);
     }
 
     /// Sets the end of the current sentence (its last token and term).
