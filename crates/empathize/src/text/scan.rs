@@ -104,18 +104,9 @@ pub(crate) fn scan_into<S: Sink>(
         if fast && class & NON_ASCII == 0 {
             // An ASCII chunk, unless a non-ASCII byte comes before the
             // next ASCII whitespace.
-            let mut end = pos;
-            let mut seen = 0;
-            while let Some(&c) = b.get(end) {
-                let k = CLASS[usize::from(c)];
-                if k & (SPACE | NON_ASCII) != 0 {
-                    break;
-                }
-                seen |= k;
-                end += 1;
-            }
+            let (end, at) = ascii_chunk_end(b, pos);
             if b.get(end).is_none_or(|&c| c.is_ascii()) {
-                scan_ascii_chunk(text, pos, end, seen, &mut state, out);
+                scan_ascii_chunk(text, pos, end, at, &mut state, out);
                 pos = end;
                 continue;
             }
@@ -208,23 +199,66 @@ const fn byte_classes() -> [u16; 256] {
     table
 }
 
-/// An ASCII chunk (no whitespace) `text[start..end]`; `seen` is the union
-/// of the classes of its bytes.
+/// Where the run of bytes from `b[start]` that are neither ASCII
+/// whitespace nor non-ASCII ends, and whether it holds an `@`. Eight bytes
+/// are tested at once (bytes below `!`, at or above 0x80, or `@` stop the
+/// word-wide test; the byte found is then classified on its own).
+#[inline]
+fn ascii_chunk_end(b: &[u8], start: usize) -> (usize, bool) {
+    const LOW: u64 = u64::MAX / 0xFF;
+    const HIGH: u64 = LOW * 0x80;
+    let mut i = start;
+    let mut at = false;
+    loop {
+        let Some(word) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        // The high bit of a byte: below 0x21 (`x - 0x21` borrows and the
+        // byte had no high bit), `@` (a zero byte of `x ^ "@@…"`), or
+        // non-ASCII. A borrow can only flag bytes above a flagged one, so
+        // the lowest flag is exact.
+        let t = x ^ (LOW * 0x40);
+        let stop = ((x.wrapping_sub(LOW * 0x21) & !x) | (t.wrapping_sub(LOW) & !t) | x) & HIGH;
+        if stop == 0 {
+            i += 8;
+            continue;
+        }
+        i += (stop.trailing_zeros() / 8) as usize;
+        let Some(&c) = b.get(i) else {
+            return (i, at);
+        };
+        let class = CLASS[usize::from(c)];
+        if class & (SPACE | NON_ASCII) != 0 {
+            return (i, at);
+        }
+        at |= class & AT != 0;
+        i += 1;
+    }
+    while let Some(&c) = b.get(i) {
+        let class = CLASS[usize::from(c)];
+        if class & (SPACE | NON_ASCII) != 0 {
+            break;
+        }
+        at |= class & AT != 0;
+        i += 1;
+    }
+    (i, at)
+}
+
+/// An ASCII chunk (no whitespace) `text[start..end]`; `at`: it holds an `@`.
 fn scan_ascii_chunk<S: Sink>(
     text: &str,
     start: usize,
     end: usize,
-    seen: u16,
+    at: bool,
     state: &mut SentenceState<S>,
     out: &mut Vec<RawToken>,
 ) {
     let first = CLASS[usize::from(text.as_bytes()[start])];
     // Whole-chunk shapes (URL, mention, hashtag, e-mail) are for the
     // general path; a chunk that cannot hold one is cut here.
-    if first & TAG_START != 0
-        || seen & AT != 0
-        || (first & URL_START != 0 && url_prefix(&text[start..end]))
-    {
+    if first & TAG_START != 0 || at || (first & URL_START != 0 && url_prefix(&text[start..end])) {
         return scan_chunk(text, start, end, state, out, true);
     }
     let words = match state.language.emoticon_at(&text[start..end]) {
@@ -920,7 +954,61 @@ mod tests {
         Ok(())
     }
 
+    /// [`ascii_chunk_end`] one byte at a time.
+    fn chunk_end_by_byte(b: &[u8], start: usize) -> (usize, bool) {
+        let mut i = start;
+        let mut at = false;
+        while let Some(&c) = b.get(i) {
+            if c.is_ascii_whitespace() || c == 0x0b || !c.is_ascii() {
+                break;
+            }
+            at |= c == b'@';
+            i += 1;
+        }
+        (i, at)
+    }
+
+    #[test]
+    fn chunk_end_cases() {
+        for text in [
+            "",
+            "a",
+            "abcdefgh",
+            "abcdefghi j",
+            "abcdefg\u{e9}",
+            "a@b.com x",
+            "ab\x01cd\x1fefghij\x7fk@",
+            "abcdefgh\x0bij",
+            "\u{e9}",
+            "abc def",
+        ] {
+            let b = text.as_bytes();
+            for start in 0..b.len() {
+                assert_eq!(
+                    ascii_chunk_end(b, start),
+                    chunk_end_by_byte(b, start),
+                    "{text:?} {start}"
+                );
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn chunk_end_agrees_with_bytewise(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    0u8..=255,
+                    proptest::sample::select(vec![b' ', b'@', b'a', b'!', 0x0b, 0x0c, 0x1f, 0x20, 0x21, 0x3f, 0x41, 0x7f, 0x80, 0xff]),
+                ],
+                0..40,
+            ),
+            start in 0usize..40,
+        ) {
+            let start = start.min(bytes.len());
+            proptest::prop_assert_eq!(ascii_chunk_end(&bytes, start), chunk_end_by_byte(&bytes, start));
+        }
+
         #[test]
         fn ascii_fast_path_agrees_with_uax29(text in "[!-~]{0,40}") {
             let slow: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
