@@ -262,6 +262,13 @@ impl Language {
             .is_some_and(|key| self.abbreviations.contains(&key))
     }
 
+    /// Whether some emoticon starts with `byte` ([`Language::emoticon_at`]
+    /// finds none in a chunk that starts with another byte).
+    #[inline]
+    pub fn may_start_emoticon(&self, byte: u8) -> bool {
+        self.emoticon_start[usize::from(byte)] != 0
+    }
+
     /// The emoticon `chunk` starts with, if any. One that starts with a
     /// letter or digit is recognised only in a chunk of at most four bytes,
     /// so that words which merely begin like one (`Dr.`, `xDrive`) stay words.

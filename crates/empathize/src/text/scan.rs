@@ -255,13 +255,24 @@ fn scan_ascii_chunk<S: Sink>(
     state: &mut SentenceState<S>,
     out: &mut Vec<RawToken>,
 ) {
-    let first = CLASS[usize::from(text.as_bytes()[start])];
+    let b = text.as_bytes();
+    let Some(&first_byte) = b.get(start) else {
+        return;
+    };
+    let first = CLASS[usize::from(first_byte)];
     // Whole-chunk shapes (URL, mention, hashtag, e-mail) are for the
     // general path; a chunk that cannot hold one is cut here.
-    if first & TAG_START != 0 || at || (first & URL_START != 0 && url_prefix(&text[start..end])) {
+    if first & TAG_START != 0
+        || at
+        || (first & URL_START != 0 && url_prefix(b.get(start..end).unwrap_or_default()))
+    {
         return scan_chunk(text, start, end, state, out, true);
     }
-    let words = match state.language.emoticon_at(&text[start..end]) {
+    let emoticon = match state.language.may_start_emoticon(first_byte) {
+        true => state.language.emoticon_at(&text[start..end]),
+        false => None,
+    };
+    let words = match emoticon {
         Some(e) => {
             state.push(out, raw(start, start + e.len(), TokenKind::Emoticon), text);
             start + e.len()
@@ -438,7 +449,7 @@ fn scan_chunk<S: Sink>(
     let chunk = &text[start..end];
     let b = chunk.as_bytes();
     // Whole-chunk shapes first: they would be torn apart by word boundaries.
-    if url_prefix(chunk) {
+    if url_prefix(b) {
         let len = trim_trailing_punct(chunk);
         state.push(out, raw(start, start + len, TokenKind::Url), text);
         return scan_words(text, start + len, end, state, out, fast);
@@ -469,17 +480,19 @@ fn scan_chunk<S: Sink>(
     scan_words(text, start, end, state, out, fast)
 }
 
-/// Whether `chunk` starts like a URL.
-fn url_prefix(chunk: &str) -> bool {
-    starts_with_ignore_case(chunk, "http://")
-        || starts_with_ignore_case(chunk, "https://")
-        || starts_with_ignore_case(chunk, "www.")
+/// Whether the chunk `b` starts like a URL. (The prefixes are ASCII: in
+/// UTF-8 text, bytes equal to one end on a character boundary.)
+#[inline]
+fn url_prefix(b: &[u8]) -> bool {
+    starts_with_ignore_case(b, b"http://")
+        || starts_with_ignore_case(b, b"https://")
+        || starts_with_ignore_case(b, b"www.")
 }
 
-fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
-    s.len() >= prefix.len()
-        && s.is_char_boundary(prefix.len())
-        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+#[inline]
+fn starts_with_ignore_case(s: &[u8], prefix: &[u8]) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 /// Length of `s` without trailing sentence punctuation and closing brackets.
