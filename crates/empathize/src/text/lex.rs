@@ -606,17 +606,16 @@ impl Sink for Lexer<'_> {
         text: &str,
         mut tok: RawToken,
         index: usize,
-        key: Option<u128>,
+        key: u128,
         upper: bool,
         marks: bool,
     ) -> RawToken {
-        match key {
-            Some(key) => {
-                self.open_sentence(&tok);
-                *self.words += 1;
-                self.short_word(upper, marks, key, &mut tok, index);
-            }
-            None => self.token(text, &mut tok, index),
+        if key != 0 {
+            self.open_sentence(&tok);
+            *self.words += 1;
+            self.short_word(upper, marks, key, &mut tok, index);
+        } else {
+            self.token(text, &mut tok, index);
         }
         tok
     }
@@ -727,6 +726,16 @@ impl Lexer<'_> {
     /// negation, to the current sentence.
     #[inline]
     fn push_term(&mut self, index: usize, id: u32, flags: u8, content: bool) {
+        // Most terms: no flag, no scope open, the sentence's content begun.
+        if usize::from(flags) | self.negation_left | usize::from(self.no_content) == 0 {
+            self.terms.push(Term {
+                id,
+                token: index as u32,
+                sentence: self.sentence,
+                negated: false,
+            });
+            return;
+        }
         let negated = if flags & CLAUSE_END != 0 {
             self.negation_left = 0;
             false

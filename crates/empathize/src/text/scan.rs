@@ -41,7 +41,8 @@ pub(crate) trait Sink {
     /// Token `index`, `tok`, is a word of ASCII letters, digits, `_` and
     /// inner marks, final as it is cut; `key`: its normalized form packed
     /// as [`fold_short_ascii`](crate::text::normalize::fold_short_ascii)
-    /// packs it, when the word is short and not elongated; `upper`: it
+    /// packs it, when the word is short and not elongated, else 0 (no key
+    /// is 0: a key holds the word's length); `upper`: it
     /// holds a capital; `marks`: it holds an inner mark (`I'm`, `3.5`),
     /// else only letters, digits and `_`. Returns the token to push: the
     /// token is handed over by value, before it is pushed, so that it
@@ -52,7 +53,7 @@ pub(crate) trait Sink {
         text: &str,
         mut tok: RawToken,
         index: usize,
-        _key: Option<u128>,
+        _key: u128,
         _upper: bool,
         _marks: bool,
     ) -> RawToken {
@@ -362,7 +363,7 @@ impl<S: Sink> SentenceState<'_, '_, S> {
         out: &mut Vec<RawToken>,
         mut tok: RawToken,
         text: &str,
-        key: Option<u128>,
+        key: u128,
         upper: bool,
         marks: bool,
     ) {
@@ -590,7 +591,10 @@ fn ascii_words<S: Sink>(
                 }
                 // The normalized form of a short word that is not
                 // elongated is the word lower-cased.
-                let key = (len <= SHORT_TERM && !tok.elongated).then(|| ascii_key(x, len, upper));
+                let key = match len <= SHORT_TERM && !tok.elongated {
+                    true => ascii_key(x, len, upper),
+                    false => 0,
+                };
                 state.push_ascii_word(out, tok, text, key, upper, seen & JOINED != 0);
             } else if seen & DIGIT != 0 {
                 state.push_number(out, raw(i, seg_end, TokenKind::Number), text);
