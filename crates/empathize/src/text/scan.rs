@@ -658,6 +658,14 @@ fn may_repeat(x: u128, len: usize) -> bool {
     if len < 3 {
         return false;
     }
+    if len <= 8 {
+        // Most words: the same on one machine word.
+        const LOW64: u64 = u64::MAX / 0xFF;
+        let x = x as u64;
+        let t = (x ^ (x >> 8)) | (x ^ (x >> 16));
+        let within = (LOW64 * 0x80) & ((1u64 << (8 * (len - 2))) - 1);
+        return t.wrapping_sub(LOW64) & !t & within != 0;
+    }
     // A zero byte of `t` at byte `i`: bytes `i`, `i + 1` and `i + 2` are equal.
     let t = (x ^ (x >> 8)) | (x ^ (x >> 16));
     let within = (LOW * 0x80) & WORD_MASKS[len - 2];
@@ -1011,6 +1019,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn may_repeat_finds_any_byte_three_times_in_a_row(word in "[a-c0_]{0,15}", after in "[ a-z]{0,16}") {
+            let b = word.as_bytes();
+            let text = format!("{word}{after}");
+            let slow = b.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]);
+            proptest::prop_assert_eq!(may_repeat(window(text.as_bytes(), 0, b.len()), b.len()), slow);
+        }
+
         #[test]
         fn chunk_end_agrees_with_bytewise(
             bytes in proptest::collection::vec(
