@@ -483,20 +483,15 @@ fn lex_with(
     // Words that are their own normalized form (lower-cased) are read
     // from this copy of the text; other forms are appended after it.
     lexed.norms.push_str(text);
-    let Lexed {
-        tokens,
-        norms,
-        terms,
-        sentences,
-        words,
-    } = lexed;
-    let mut sink = Lexer {
+    // The lexer owns the buffers while it runs (one indirection less on
+    // every term) and hands them back.
+    let sink = Lexer {
         language,
         vocabulary,
-        norms,
-        terms,
-        sentences,
-        words,
+        norms: std::mem::take(&mut lexed.norms),
+        terms: std::mem::take(&mut lexed.terms),
+        sentences: std::mem::take(&mut lexed.sentences),
+        words: 0,
         buf: String::new(),
         negation_left: 0,
         sentence: u32::MAX,
@@ -504,8 +499,12 @@ fn lex_with(
         no_content: false,
         plain_words_split: language.plain_words_split(),
     };
-    scan_into(language, text, tokens, &mut sink, fast);
+    let mut sink = scan_into(language, text, &mut lexed.tokens, sink, fast);
     sink.close_sentence();
+    lexed.norms = sink.norms;
+    lexed.terms = sink.terms;
+    lexed.sentences = sink.sentences;
+    lexed.words = sink.words;
 }
 
 /// Lexing as the scanner's [`Sink`]: each final token becomes its terms,
@@ -513,10 +512,10 @@ fn lex_with(
 struct Lexer<'a> {
     language: &'a Language,
     vocabulary: &'a Vocabulary,
-    norms: &'a mut String,
-    terms: &'a mut Vec<Term>,
-    sentences: &'a mut Vec<SentenceSpan>,
-    words: &'a mut usize,
+    norms: String,
+    terms: Vec<Term>,
+    sentences: Vec<SentenceSpan>,
+    words: usize,
     /// Scratch for words the short fold does not take.
     buf: String,
     negation_left: usize,
@@ -548,7 +547,7 @@ impl Sink for Lexer<'_> {
         let mut count = 1;
         match tok.kind {
             TokenKind::Word => {
-                *self.words += 1;
+                self.words += 1;
                 if let Some(key) =
                     fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated)
                 {
@@ -568,7 +567,7 @@ impl Sink for Lexer<'_> {
             TokenKind::Number => {
                 // A number some pattern spells out matches as itself;
                 // any other number matches `<#NUMBER>`.
-                *self.words += 1;
+                self.words += 1;
                 ids[0] = match vocabulary.lookup(token_text) {
                     id if vocabulary.is_known(id) => id,
                     _ => vocabulary.class_id(TokenKind::Number),
@@ -612,7 +611,7 @@ impl Sink for Lexer<'_> {
     ) -> RawToken {
         if key != 0 {
             self.open_sentence(&tok);
-            *self.words += 1;
+            self.words += 1;
             self.short_word(upper, marks, key, &mut tok, index);
         } else {
             self.token(text, &mut tok, index);

@@ -29,7 +29,7 @@ pub(crate) struct RawToken {
 /// general path (Unicode whitespace, UAX #29 word boundaries). A property
 /// test checks that both paths cut any text alike.
 pub(crate) fn scan(language: &Language, text: &str, out: &mut Vec<RawToken>) {
-    scan_into(language, text, out, &mut (), true);
+    scan_into(language, text, out, (), true);
 }
 
 /// What the scanner hands each token to once it is final (no later mark
@@ -72,9 +72,9 @@ pub(crate) fn scan_into<S: Sink>(
     language: &Language,
     text: &str,
     out: &mut Vec<RawToken>,
-    sink: &mut S,
+    sink: S,
     fast: bool,
-) {
+) -> S {
     let mut state = SentenceState {
         language,
         sentence: 0,
@@ -127,6 +127,7 @@ pub(crate) fn scan_into<S: Sink>(
         pos += chunk_len;
     }
     state.flush(text, out);
+    state.sink
 }
 
 /// Byte classes of the ASCII fast path, one table for every question the
@@ -312,20 +313,21 @@ fn is_ascii_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t'..=b'\r')
 }
 
-struct SentenceState<'l, 's, S: Sink> {
+struct SentenceState<'l, S: Sink> {
     language: &'l Language,
     sentence: u32,
     /// Tokens have been emitted in the current sentence.
     open: bool,
     /// A terminal mark was seen: the next content token starts a sentence.
     pending: bool,
-    sink: &'s mut S,
+    /// Owned, not borrowed: one indirection less on every token.
+    sink: S,
     /// Tokens handed to the sink: all but the last, which a mark may still
     /// merge into, or all.
     finished: usize,
 }
 
-impl<S: Sink> SentenceState<'_, '_, S> {
+impl<S: Sink> SentenceState<'_, S> {
     fn line_break(&mut self) {
         if self.open {
             self.pending = true;
@@ -947,8 +949,8 @@ mod tests {
     fn both_paths(text: &str) -> (Vec<RawToken>, Vec<RawToken>) {
         let en = Language::english();
         let (mut fast, mut general) = (Vec::new(), Vec::new());
-        scan_into(&en, text, &mut fast, &mut (), true);
-        scan_into(&en, text, &mut general, &mut (), false);
+        scan_into(&en, text, &mut fast, (), true);
+        scan_into(&en, text, &mut general, (), false);
         (fast, general)
     }
 
