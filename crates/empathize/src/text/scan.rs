@@ -85,7 +85,7 @@ pub(crate) fn scan_into<S: Sink>(
     };
     let b = text.as_bytes();
     let mut pos = 0;
-    while let Some(&first) = b.get(pos) {
+    'text: while let Some(&first) = b.get(pos) {
         let class = CLASS[usize::from(first)];
         if fast && class & SPACE != 0 {
             // A run of ASCII whitespace; a line break ends the sentence.
@@ -105,11 +105,21 @@ pub(crate) fn scan_into<S: Sink>(
         if fast && class & NON_ASCII == 0 {
             // An ASCII chunk, unless a non-ASCII byte comes before the
             // next ASCII whitespace.
-            let (end, at) = ascii_chunk_end(b, pos);
-            if b.get(end).is_none_or(|&c| c.is_ascii()) {
+            loop {
+                let (end, at) = ascii_chunk_end(b, pos);
+                if !b.get(end).is_none_or(|&c| c.is_ascii()) {
+                    break;
+                }
                 scan_ascii_chunk(text, pos, end, at, &mut state, out);
                 pos = end;
-                continue;
+                // One space, the usual gap, then another ASCII chunk: on
+                // to it at once.
+                match (b.get(pos), b.get(pos + 1)) {
+                    (Some(b' '), Some(&c)) if CLASS[usize::from(c)] & (SPACE | NON_ASCII) == 0 => {
+                        pos += 1;
+                    }
+                    _ => continue 'text,
+                }
             }
         }
         // Whitespace between chunks; a line break ends the sentence.
