@@ -106,16 +106,18 @@ pub(crate) fn scan_into<S: Sink>(
             // An ASCII chunk, unless a non-ASCII byte comes before the
             // next ASCII whitespace.
             loop {
-                let (end, at) = ascii_chunk_end(b, pos);
-                if !b.get(end).is_none_or(|&c| c.is_ascii()) {
+                let (end, at, stop) = ascii_chunk_end(b, pos);
+                if !stop.is_ascii() {
                     break;
                 }
                 scan_ascii_chunk(text, pos, end, at, &mut state, out);
                 pos = end;
                 // One space, the usual gap, then another ASCII chunk: on
                 // to it at once.
-                match (b.get(pos), b.get(pos + 1)) {
-                    (Some(b' '), Some(&c)) if CLASS[usize::from(c)] & (SPACE | NON_ASCII) == 0 => {
+                match b.get(pos + 1) {
+                    Some(&c)
+                        if stop == b' ' && CLASS[usize::from(c)] & (SPACE | NON_ASCII) == 0 =>
+                    {
                         pos += 1;
                     }
                     _ => continue 'text,
@@ -212,11 +214,12 @@ const fn byte_classes() -> [u16; 256] {
 }
 
 /// Where the run of bytes from `b[start]` that are neither ASCII
-/// whitespace nor non-ASCII ends, and whether it holds an `@`. Eight bytes
-/// are tested at once (bytes below `!`, at or above 0x80, or `@` stop the
-/// word-wide test; the byte found is then classified on its own).
+/// whitespace nor non-ASCII ends, whether it holds an `@`, and the byte
+/// that ends it (0 at the end of `b`). Eight bytes are tested at once
+/// (bytes below `!`, at or above 0x80, or `@` stop the word-wide test; the
+/// byte found is then classified on its own).
 #[inline]
-fn ascii_chunk_end(b: &[u8], start: usize) -> (usize, bool) {
+fn ascii_chunk_end(b: &[u8], start: usize) -> (usize, bool, u8) {
     const LOW: u64 = u64::MAX / 0xFF;
     const HIGH: u64 = LOW * 0x80;
     let mut i = start;
@@ -238,11 +241,11 @@ fn ascii_chunk_end(b: &[u8], start: usize) -> (usize, bool) {
         }
         i += (stop.trailing_zeros() / 8) as usize;
         let Some(&c) = b.get(i) else {
-            return (i, at);
+            return (i, at, 0);
         };
         let class = CLASS[usize::from(c)];
         if class & (SPACE | NON_ASCII) != 0 {
-            return (i, at);
+            return (i, at, c);
         }
         at |= class & AT != 0;
         i += 1;
@@ -250,12 +253,12 @@ fn ascii_chunk_end(b: &[u8], start: usize) -> (usize, bool) {
     while let Some(&c) = b.get(i) {
         let class = CLASS[usize::from(c)];
         if class & (SPACE | NON_ASCII) != 0 {
-            break;
+            return (i, at, c);
         }
         at |= class & AT != 0;
         i += 1;
     }
-    (i, at)
+    (i, at, 0)
 }
 
 /// An ASCII chunk (no whitespace) `text[start..end]`; `at`: it holds an `@`.
@@ -992,7 +995,7 @@ mod tests {
     }
 
     /// [`ascii_chunk_end`] one byte at a time.
-    fn chunk_end_by_byte(b: &[u8], start: usize) -> (usize, bool) {
+    fn chunk_end_by_byte(b: &[u8], start: usize) -> (usize, bool, u8) {
         let mut i = start;
         let mut at = false;
         while let Some(&c) = b.get(i) {
@@ -1002,7 +1005,7 @@ mod tests {
             at |= c == b'@';
             i += 1;
         }
-        (i, at)
+        (i, at, b.get(i).copied().unwrap_or(0))
     }
 
     #[test]
