@@ -796,54 +796,48 @@ impl Compiled {
 
     /// Chains segment hits of gapped patterns: each segment must start
     /// within its gap after the previous one, in the same sentence.
-    fn join_segments(&self, lexed: &Lexed, hits: &mut [SegmentHit], out: &mut Vec<Hit>) {
-        // Hits come by start, then end: a stable sort by plan and segment
-        // leaves each segment's hits in that order.
-        hits.sort_by_key(|h| h.key);
-        let mut group_start = 0;
-        while group_start < hits.len() {
-            let plan_id = hits[group_start].key >> 8;
-            let group_end = hits[group_start..]
-                .iter()
-                .position(|h| h.key >> 8 != plan_id)
-                .map_or(hits.len(), |n| group_start + n);
-            let group = &hits[group_start..group_end];
-            let plan = &self.plans[plan_id as usize];
-            let segment_range = |seg: u8| {
-                let a = group.partition_point(|h| (h.key as u8) < seg);
-                let b = group.partition_point(|h| h.key as u8 <= seg);
-                &group[a..b]
+    ///
+    /// `hits` come as the walk found them: by start, then end. A chain
+    /// starts at each hit of a first segment; the next segment is the
+    /// first of its hits (by start, then end) within the gap, and a gap
+    /// spans at most 8 terms, so it is looked for among the few hits that
+    /// start there — no sort, no grouping by plan.
+    fn join_segments(&self, lexed: &Lexed, hits: &[SegmentHit], out: &mut Vec<Hit>) {
+        for first in hits {
+            if first.key as u8 != 0 {
+                continue;
+            }
+            let Some(plan) = self.plans.get((first.key >> 8) as usize) else {
+                continue;
             };
-            for first in segment_range(0) {
-                let sentence = lexed.terms[first.start as usize].sentence;
-                let mut end = first.end;
-                let mut complete = true;
-                for (i, &(lo, hi)) in plan.gaps.iter().enumerate() {
-                    let candidates = segment_range(i as u8 + 1);
-                    let lo_pos = end + u32::from(lo);
-                    let hi_pos = end + u32::from(hi);
-                    let at = candidates.partition_point(|h| h.start < lo_pos);
-                    match candidates[at..]
-                        .iter()
-                        .take_while(|h| h.start <= hi_pos)
-                        .find(|h| lexed.terms[(h.end - 1) as usize].sentence == sentence)
-                    {
-                        Some(next) => end = next.end,
-                        None => {
-                            complete = false;
-                            break;
-                        }
+            let sentence = lexed.terms[first.start as usize].sentence;
+            let mut end = first.end;
+            let mut complete = true;
+            for (i, &(lo, hi)) in plan.gaps.iter().enumerate() {
+                let key = first.key + i as u32 + 1;
+                let lo_pos = end + u32::from(lo);
+                let hi_pos = end + u32::from(hi);
+                let at = hits.partition_point(|h| h.start < lo_pos);
+                match hits[at..]
+                    .iter()
+                    .take_while(|h| h.start <= hi_pos)
+                    .find(|h| {
+                        h.key == key && lexed.terms[(h.end - 1) as usize].sentence == sentence
+                    }) {
+                    Some(next) => end = next.end,
+                    None => {
+                        complete = false;
+                        break;
                     }
                 }
-                if complete {
-                    out.push(Hit {
-                        rule: plan.rule,
-                        start: first.start,
-                        end,
-                    });
-                }
             }
-            group_start = group_end;
+            if complete {
+                out.push(Hit {
+                    rule: plan.rule,
+                    start: first.start,
+                    end,
+                });
+            }
         }
     }
 }
