@@ -254,6 +254,22 @@ pub(crate) struct Shapes {
     sentence: SentenceWords,
 }
 
+/// Who a word of a sentence is about, as [`sentence_shapes`] reads it: the
+/// second person first, then the first person, then a shared experience
+/// (a word in several of those lexicons counts for the first only). Or-ed
+/// over a sentence's words, it says whether the sentence addresses the
+/// person, mentions the writer, marks an experience as shared.
+#[inline]
+fn about(c: u32) -> u32 {
+    if c & class::SECOND_PERSON != 0 {
+        class::SECOND_PERSON
+    } else if c & class::SELF != 0 {
+        class::SELF
+    } else {
+        c & class::SHARED
+    }
+}
+
 /// Reads the shape of each sentence of lexed text into `out.shapes`.
 pub(crate) fn sentence_shapes(
     language: &Language,
@@ -265,41 +281,60 @@ pub(crate) fn sentence_shapes(
 ) {
     let Shapes { shapes, sentence } = out;
     shapes.clear();
-    shapes.resize(lexed.sentences.len(), SentenceShape::default());
-    for (i, s) in lexed.sentences.iter().enumerate() {
-        let shape = &mut shapes[i];
-        sentence.words.clear();
-        sentence.classes.clear();
-        let mut addresses_you = false;
-        let mut mentions_self = false;
+    shapes.reserve(lexed.sentences.len());
+    for s in &lexed.sentences {
+        let mut shape = SentenceShape::default();
+        let SentenceWords { words, classes } = &mut *sentence;
+        words.clear();
+        classes.clear();
         let span = s.first_term as usize..s.end_term as usize;
         let terms = lexed.terms.get(span).unwrap_or_default();
-        let mut k = 0;
-        while let Some(term) = terms.get(k) {
+        // A word is about one part most of the time.
+        words.reserve(terms.len());
+        classes.reserve(terms.len());
+        // `about` of every part, or-ed; the word count and the last
+        // contrast, kept out of `shape` while the words are read.
+        let mut who = 0u32;
+        let mut count = 0usize;
+        let mut contrast = None;
+        let mut rest = terms;
+        while let [term, tail @ ..] = rest {
             let index = term.token as usize;
             let first_id = term.id;
-            let two_terms = terms.get(k + 1).is_some_and(|t| t.token == term.token);
-            k += if two_terms { 2 } else { 1 };
-            let token = &lexed.tokens[index];
+            let two_terms = matches!(tail, [next, ..] if next.token == term.token);
+            rest = match tail {
+                [_, after @ ..] if two_terms => after,
+                _ => tail,
+            };
+            let Some(token) = lexed.tokens.get(index) else {
+                continue;
+            };
             if token.kind != TokenKind::Word {
                 continue;
             }
-            shape.words += 1;
+            count += 1;
+            if !two_terms && !token.elongated && customer.is_none() {
+                // The common case: a word lexing kept whole (see below).
+                let c = vocabulary.classes(first_id);
+                if count > 2 && c & class::CONTRAST != 0 {
+                    contrast = Some(index);
+                }
+                who |= about(c);
+                words.push(first_id);
+                classes.push(c);
+                continue;
+            }
             // A word lexing kept whole has the id of its norm: its classes
             // are an array read. A contraction's parts are the terms lexing
             // made of it. Only an elongation, which lexing may shorten after
             // it looked for a contraction ("immm" → "im"), is looked at again.
-            let whole = !two_terms
-                && (!token.elongated
-                    || (vocabulary.classes(first_id) & CONTRACTION == 0
-                        && language.split_suffix(lexed.norm(index)).is_none()));
             let norm_class = if two_terms {
                 vocabulary.classes_of(lexed.norm(index))
             } else {
                 vocabulary.classes(first_id)
             };
-            if shape.words > 2 && norm_class & class::CONTRAST != 0 {
-                shape.contrast = Some(index);
+            if count > 2 && norm_class & class::CONTRAST != 0 {
+                contrast = Some(index);
             }
             if let Some(keywords) = customer {
                 let norm = lexed.norm(index);
@@ -310,42 +345,45 @@ pub(crate) fn sentence_shapes(
                     }
                 }
             }
-            let mut part = |id: u32, c: u32| {
-                if c & class::SECOND_PERSON != 0 {
-                    addresses_you = true;
-                } else if c & class::SELF != 0 {
-                    mentions_self = true;
-                } else if c & class::SHARED != 0 {
-                    shape.shared = true;
-                }
-                sentence.words.push(id);
-                sentence.classes.push(c);
-            };
             // The word's parts, as vocabulary ids: a whole word's is the id
             // lexing gave it, a contraction's the ids of the terms it made
             // (the ids of the parts `expand_contraction` gives), an
             // elongation's those of its expansion, looked up.
+            let whole = !two_terms
+                && (!token.elongated
+                    || (norm_class & CONTRACTION == 0
+                        && language.split_suffix(lexed.norm(index)).is_none()));
             if whole {
-                part(first_id, norm_class);
-            } else if two_terms {
-                for id in [terms[k - 2].id, terms[k - 1].id] {
-                    part(id, vocabulary.classes(id));
+                who |= about(norm_class);
+                words.push(first_id);
+                classes.push(norm_class);
+            } else if let (true, [second, ..]) = (two_terms, tail) {
+                for id in [first_id, second.id] {
+                    let c = vocabulary.classes(id);
+                    who |= about(c);
+                    words.push(id);
+                    classes.push(c);
                 }
             } else {
                 let (first, second) = language.expand_contraction(lexed.norm(index));
                 for w in std::iter::once(first).chain(second) {
                     let id = vocabulary.lookup(w);
-                    part(id, vocabulary.classes(id));
+                    let c = vocabulary.classes(id);
+                    who |= about(c);
+                    words.push(id);
+                    classes.push(c);
                 }
             }
         }
-        let class_at = |k: usize| sentence.classes.get(k).copied().unwrap_or(0);
+        shape.words = count;
+        shape.contrast = contrast;
+        let addresses_you = who & class::SECOND_PERSON != 0;
+        let mentions_self = who & class::SELF != 0;
+        shape.shared = who & class::SHARED != 0;
+        shape.addresses_you = addresses_you;
+        let class_at = |k: usize| classes.get(k).copied().unwrap_or(0);
         let question = s.question || interrogative(class_at(0), class_at(1));
         let hedged = class_at(0) & class::HEDGE != 0;
-        shape.addresses_you = addresses_you;
-        if !question && !mentions_self && !addresses_you && !hedged {
-            continue;
-        }
         if question {
             shape.question = classify_question(
                 lexicons,
@@ -355,12 +393,13 @@ pub(crate) fn sentence_shapes(
                 shape.echoes,
             );
             shape.confirming = confirming_question(lexicons, sentence, addresses_you);
-        } else {
+        } else if mentions_self || addresses_you || hedged {
             shape.advice = advice_statement(lexicons, sentence, addresses_you);
             if mentions_self {
                 shape.first_person = classify_first_person(lexicons, sentence);
             }
         }
+        shapes.push(shape);
     }
 }
 
