@@ -46,6 +46,13 @@ pub(crate) mod class {
     pub const VERB_ADVERB: u32 = 1 << 19;
     pub const OPINION_VERB: u32 = 1 << 20;
     pub const EXPERIENCE_VERB: u32 = 1 << 21;
+    /// The words a sequence lexicon's entries start or end with: a
+    /// sentence is compared with the lexicon only where an entry can match.
+    pub const SUGGESTIVE_FIRST: u32 = 1 << 22;
+    pub const QUESTION_TAG_LAST: u32 = 1 << 23;
+    pub const CONFIRMING_TAG_LAST: u32 = 1 << 24;
+    pub const ADVICE_FIRST: u32 = 1 << 25;
+    pub const OPINION_FIRST: u32 = 1 << 26;
     /// Any first-person word.
     pub const SELF: u32 = FIRST_PERSON | FIRST_PERSON_SUBJECT | FIRST_PERSON_OWN;
 }
@@ -116,43 +123,48 @@ impl ShapeLexicons {
                 vocabulary.add_classes(one_word(entry, name)?, bit);
             }
         }
-        // A sequence's words are interned (with no class), so that each
-        // has an id whatever the other lexicons hold.
-        let mut sequences = |name: &str| -> Result<Vec<Words>, RulePackError> {
-            merged
-                .looped_lexicon(name)?
-                .iter()
-                .map(|entry| {
-                    let words: Vec<&str> = entry.pattern.split_whitespace().collect();
-                    match words.len() {
-                        0 => Err(entry.error(name, "an entry needs at least one word")),
-                        n if n > MAX_SEQUENCE_WORDS => Err(entry.error(
-                            name,
-                            format!("an entry has at most {MAX_SEQUENCE_WORDS} words"),
-                        )),
-                        _ => words
-                            .iter()
-                            .map(|w| {
-                                check_normalized(entry, name, w)?;
-                                vocabulary.add_classes(w, 0);
-                                Ok(vocabulary.lookup(w))
-                            })
-                            .collect(),
-                    }
-                })
-                .collect()
-        };
-        out.suggestive_openers = sequences("SUGGESTIVE_OPENERS")?;
-        out.question_tags = sequences("QUESTION_TAGS")?;
-        out.confirming_tags = sequences("CONFIRMING_TAGS")?;
-        for mut entry in sequences("ADVICE")? {
+        // A sequence's words are interned, so that each has an id whatever
+        // the other lexicons hold; its first word gets the class `first`,
+        // its last the class `last`.
+        let mut sequences =
+            |name: &str, first: u32, last: u32| -> Result<Vec<Words>, RulePackError> {
+                merged
+                    .looped_lexicon(name)?
+                    .iter()
+                    .map(|entry| {
+                        let words: Vec<&str> = entry.pattern.split_whitespace().collect();
+                        match words.len() {
+                            0 => Err(entry.error(name, "an entry needs at least one word")),
+                            n if n > MAX_SEQUENCE_WORDS => Err(entry.error(
+                                name,
+                                format!("an entry has at most {MAX_SEQUENCE_WORDS} words"),
+                            )),
+                            n => words
+                                .iter()
+                                .enumerate()
+                                .map(|(i, w)| {
+                                    check_normalized(entry, name, w)?;
+                                    let bits = if i == 0 { first } else { 0 }
+                                        | if i == n - 1 { last } else { 0 };
+                                    vocabulary.add_classes(w, bits);
+                                    Ok(vocabulary.lookup(w))
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect()
+            };
+        out.suggestive_openers = sequences("SUGGESTIVE_OPENERS", class::SUGGESTIVE_FIRST, 0)?;
+        out.question_tags = sequences("QUESTION_TAGS", 0, class::QUESTION_TAG_LAST)?;
+        out.confirming_tags = sequences("CONFIRMING_TAGS", 0, class::CONFIRMING_TAG_LAST)?;
+        for mut entry in sequences("ADVICE", class::ADVICE_FIRST, 0)? {
             let first = entry.remove(0);
             match out.advice.iter_mut().find(|(f, _)| *f == first) {
                 Some((_, rests)) => rests.push(entry),
                 None => out.advice.push((first, vec![entry])),
             }
         }
-        out.opinion_phrases = sequences("OPINION_PHRASES")?;
+        out.opinion_phrases = sequences("OPINION_PHRASES", class::OPINION_FIRST, 0)?;
         for entry in merged.looped_lexicon("STEM_SUFFIXES")? {
             out.stem_suffixes
                 .push(one_word(entry, "STEM_SUFFIXES")?.into());

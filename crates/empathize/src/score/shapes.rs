@@ -114,8 +114,11 @@ impl SentenceWords {
         self.classes.get(k).copied().unwrap_or(0)
     }
 
-    fn ends_with_any(&self, tails: &[Words]) -> bool {
-        tails.iter().any(|t| ends_with_seq(&self.words, t))
+    /// Whether the words end with one of `tails`, whose last words have
+    /// the class `last`.
+    fn ends_with_any(&self, tails: &[Words], last: u32) -> bool {
+        self.classes.last().is_some_and(|c| c & last != 0)
+            && tails.iter().any(|t| ends_with_seq(&self.words, t))
     }
 }
 
@@ -129,15 +132,18 @@ fn classify_question(
     let start = s.first_without(class::DISCOURSE_MARKER);
     let body = &s.words[start..];
     let body_classes = &s.classes[start..];
-    if lexicons
-        .suggestive_openers
-        .iter()
-        .any(|o| starts_with_seq(body, o))
+    if body_classes
+        .first()
+        .is_some_and(|c| c & class::SUGGESTIVE_FIRST != 0)
+        && lexicons
+            .suggestive_openers
+            .iter()
+            .any(|o| starts_with_seq(body, o))
     {
         return QuestionKind::Suggestive;
     }
     if body.len() <= 2
-        || s.ends_with_any(&lexicons.question_tags)
+        || s.ends_with_any(&lexicons.question_tags, class::QUESTION_TAG_LAST)
         || body_classes.iter().any(|c| c & class::RHETORICAL != 0)
     {
         return QuestionKind::Rhetorical;
@@ -179,7 +185,7 @@ fn interrogative(first: u32, second: u32) -> bool {
 /// confirming tag ("is that right?", "correct?"), or statement word order
 /// addressed to the person ("you feel worried about work?").
 fn confirming_question(lexicons: &ShapeLexicons, s: &SentenceWords, addresses_you: bool) -> bool {
-    if s.ends_with_any(&lexicons.confirming_tags) && addresses_you {
+    if s.ends_with_any(&lexicons.confirming_tags, class::CONFIRMING_TAG_LAST) && addresses_you {
         return true;
     }
     let start = s.body_start();
@@ -201,13 +207,15 @@ fn advice_statement(lexicons: &ShapeLexicons, s: &SentenceWords, addresses_you: 
     }
     let n = s.words.len();
     addresses_you
-        && (0..n).any(|i| {
-            lexicons.advice.iter().any(|(first, rests)| {
-                s.words[i] == *first
-                    && rests.iter().any(|rest| {
-                        i + (rest.len() + 1).max(3) <= n && starts_with_seq(&s.words[i + 1..], rest)
-                    })
-            })
+        && s.classes.iter().enumerate().any(|(i, &c)| {
+            c & class::ADVICE_FIRST != 0
+                && lexicons.advice.iter().any(|(first, rests)| {
+                    s.words[i] == *first
+                        && rests.iter().any(|rest| {
+                            i + (rest.len() + 1).max(3) <= n
+                                && starts_with_seq(&s.words[i + 1..], rest)
+                        })
+                })
         })
 }
 
@@ -224,10 +232,11 @@ fn classify_first_person(lexicons: &ShapeLexicons, s: &SentenceWords) -> FirstPe
             let verb = (i + 1..s.words.len()).find(|&k| s.classes[k] & class::VERB_ADVERB == 0);
             let verb_class = verb.map_or(0, |k| s.classes[k]);
             if verb_class & class::OPINION_VERB != 0
-                || lexicons
-                    .opinion_phrases
-                    .iter()
-                    .any(|p| starts_with_seq(&s.words[i + 1..], p))
+                || (s.class(i + 1) & class::OPINION_FIRST != 0
+                    && lexicons
+                        .opinion_phrases
+                        .iter()
+                        .any(|p| starts_with_seq(&s.words[i + 1..], p)))
             {
                 return FirstPerson::Opinion;
             }
