@@ -145,18 +145,10 @@ impl Matcher {
         }
     }
 
-    /// Walks the trie from each term of `lexed`; hits of rules go to
-    /// `out`, of segments to `scratch`, of learned n-grams to `learned`
-    /// when `with_learned`.
+    /// Walks the trie from each term of `lexed`: each sequence found goes
+    /// to `found`, in text order (by start, then end).
     #[inline(never)]
-    fn walk<const LEARNED_ONLY: bool>(
-        &self,
-        lexed: &Lexed,
-        with_learned: bool,
-        scratch: &mut Vec<SegmentHit>,
-        out: &mut Vec<Hit>,
-        learned: &mut Vec<LearnedHit>,
-    ) {
+    fn walk(&self, lexed: &Lexed, found: &mut Vec<SequenceHit>) {
         let terms = &lexed.terms;
         let slots = &self.trie.slots;
         let Some(&root) = slots.first() else {
@@ -173,91 +165,70 @@ impl Matcher {
                     _ => break,
                 }
                 end += 1;
-                if let Some(p) = slot.sequence.checked_sub(1) {
-                    if LEARNED_ONLY {
-                        self.emit_learned(p as usize, lexed, start, end, learned);
-                        continue;
-                    }
-                    self.emit(
-                        p as usize,
-                        lexed,
-                        start,
-                        end,
-                        with_learned,
-                        scratch,
-                        out,
-                        learned,
-                    );
+                if let Some(sequence) = slot.sequence.checked_sub(1) {
+                    found.push(SequenceHit {
+                        sequence,
+                        start: start as u32,
+                        end: end as u32,
+                    });
                 }
             }
         }
     }
 
-    /// Records the learned n-gram hits of sequence `p`, of a trie that
-    /// holds only learned n-grams, over terms `start..end` (as [`Matcher::emit`]
-    /// with `with_learned`).
-    #[inline]
-    fn emit_learned(
-        &self,
-        p: usize,
-        lexed: &Lexed,
-        start: usize,
-        end: usize,
-        learned: &mut Vec<LearnedHit>,
-    ) {
-        let (Some(&from), Some(&to)) = (self.action_start.get(p), self.action_start.get(p + 1))
-        else {
-            return;
-        };
-        push_learned(
-            &self.actions[from as usize..to as usize],
-            lexed,
-            start,
-            end,
-            learned,
-        );
-    }
-
-    /// Records what sequence `p` does over terms `start..end`. A learned
-    /// n-gram counts only inside one sentence and when its first term is
-    /// outside any negation scope.
-    #[allow(clippy::too_many_arguments)]
-    #[inline(never)]
+    /// Records what the sequences `found` do: hits of rules go to `out`,
+    /// of segments to `segments`, of learned n-grams to `learned` when
+    /// `with_learned`. A learned n-gram counts only inside one sentence and
+    /// when its first term is outside any negation scope.
     fn emit(
         &self,
-        p: usize,
+        found: &[SequenceHit],
         lexed: &Lexed,
-        start: usize,
-        end: usize,
         with_learned: bool,
-        scratch: &mut Vec<SegmentHit>,
+        segments: &mut Vec<SegmentHit>,
         out: &mut Vec<Hit>,
         learned: &mut Vec<LearnedHit>,
     ) {
-        let (from, to) = match (self.action_start.get(p), self.action_start.get(p + 1)) {
-            (Some(&from), Some(&to)) => (from as usize, to as usize),
-            _ => return,
-        };
-        let (start, end) = (start as u32, end as u32);
-        let actions = &self.actions[from..to];
-        for (i, &action) in actions.iter().enumerate() {
-            match action.0 & Action::KIND {
-                Action::RULE => out.push(Hit {
-                    rule: action.value(),
-                    start,
-                    end,
-                }),
-                Action::SEGMENT => scratch.push(SegmentHit {
-                    key: action.value(),
-                    start,
-                    end,
-                }),
-                _ => {
-                    // Learned entries come last: the span is checked once.
-                    if with_learned {
-                        push_learned(&actions[i..], lexed, start as usize, end as usize, learned);
+        for &SequenceHit {
+            sequence,
+            start,
+            end,
+        } in found
+        {
+            let p = sequence as usize;
+            let (Some(&from), Some(&to)) = (self.action_start.get(p), self.action_start.get(p + 1))
+            else {
+                continue;
+            };
+            let actions = self
+                .actions
+                .get(from as usize..to as usize)
+                .unwrap_or_default();
+            for (i, &action) in actions.iter().enumerate() {
+                match action.0 & Action::KIND {
+                    Action::RULE => out.push(Hit {
+                        rule: action.value(),
+                        start,
+                        end,
+                    }),
+                    Action::SEGMENT => segments.push(SegmentHit {
+                        key: action.value(),
+                        start,
+                        end,
+                    }),
+                    _ => {
+                        // Learned entries come last: the span is checked once.
+                        if with_learned {
+                            push_learned(
+                                &actions[i..],
+                                lexed,
+                                start as usize,
+                                end as usize,
+                                learned,
+                            );
+                        }
+                        break;
                     }
-                    return;
                 }
             }
         }
@@ -767,27 +738,34 @@ impl Compiled {
         &self,
         lexed: &Lexed,
         side: Side,
-        scratch: &mut Vec<SegmentHit>,
+        scratch: &mut HitScratch,
         out: &mut Vec<Hit>,
         learned: &mut Vec<LearnedHit>,
     ) {
         out.clear();
-        scratch.clear();
         learned.clear();
+        let HitScratch { found, segments } = scratch;
+        segments.clear();
+        found.clear();
         match side {
-            Side::Agent => self
-                .matcher
-                .walk::<false>(lexed, true, scratch, out, learned),
-            Side::Customer => {
+            Side::Agent => {
+                self.matcher.walk(lexed, found);
                 self.matcher
-                    .walk::<false>(lexed, false, scratch, out, learned);
+                    .emit(found, lexed, true, segments, out, learned);
+            }
+            Side::Customer => {
+                self.matcher.walk(lexed, found);
+                self.matcher
+                    .emit(found, lexed, false, segments, out, learned);
                 // That trie holds nothing but n-grams.
+                found.clear();
+                self.customer_tables.walk(lexed, found);
                 self.customer_tables
-                    .walk::<true>(lexed, true, scratch, out, learned);
+                    .emit(found, lexed, true, segments, out, learned);
             }
         }
-        if !scratch.is_empty() {
-            self.join_segments(lexed, scratch, out);
+        if !segments.is_empty() {
+            self.join_segments(lexed, segments, out);
         }
         // `Hit` is all key: equal hits are the same, an unstable sort is exact.
         out.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
@@ -953,6 +931,22 @@ pub(crate) struct LearnedHit {
     pub entry: u32,
     pub start: u32,
     pub end: u32,
+}
+
+/// A trie sequence found over terms `start..end`, before what it does is
+/// recorded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SequenceHit {
+    sequence: u32,
+    start: u32,
+    end: u32,
+}
+
+/// The buffers [`Compiled::find_hits`] works in.
+#[derive(Debug, Default)]
+pub(crate) struct HitScratch {
+    found: Vec<SequenceHit>,
+    segments: Vec<SegmentHit>,
 }
 
 /// A hit of one segment of a gapped pattern.
