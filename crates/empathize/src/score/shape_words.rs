@@ -20,7 +20,7 @@ const MAX_KEYWORDS: usize = 512;
 /// language closely enough, and too short to stem.
 pub(crate) const MIN_KEYWORD_BYTES: usize = 3;
 /// A stem suffix is cut only when more than this many bytes remain.
-const MIN_STEM_BYTES: usize = 3;
+pub(crate) const MIN_STEM_BYTES: usize = 3;
 
 /// Bits of a word's classes, one per word-list lexicon.
 pub(crate) mod class {

@@ -8,7 +8,7 @@
 //! sequence lexicon are vocabulary ids, so no string is compared while a
 //! sentence is read.
 
-use crate::score::shape_words::{class, ShapeLexicons, Words, MIN_KEYWORD_BYTES};
+use crate::score::shape_words::{class, ShapeLexicons, Words, MIN_KEYWORD_BYTES, MIN_STEM_BYTES};
 use crate::text::language::Language;
 use crate::text::lex::{Lexed, Vocabulary, CONTRACTION};
 use crate::text::TokenKind;
@@ -263,6 +263,71 @@ pub(crate) struct Shapes {
     sentence: SentenceWords,
 }
 
+/// The customer's keywords, and which first bytes they start with hashed
+/// into a bitset: a reply word that starts as no keyword does is not
+/// stemmed nor looked for. A stem keeps more than [`MIN_STEM_BYTES`] bytes
+/// of its word, so a word and its stem start alike over
+/// [`MIN_KEYWORD_BYTES`] bytes, and so do a keyword and the words it echoes.
+struct Echoes<'k> {
+    keywords: &'k [Box<str>],
+    starts: [u64; 64],
+}
+
+const _: () = assert!(MIN_STEM_BYTES + 1 >= MIN_KEYWORD_BYTES);
+
+impl<'k> Echoes<'k> {
+    fn new(keywords: &'k [Box<str>]) -> Echoes<'k> {
+        let mut starts = [0; 64];
+        for k in keywords {
+            match Self::bit(k.as_bytes()) {
+                Some(b) => starts[b / 64] |= 1 << (b % 64),
+                // A keyword too short to hash: let every word through.
+                None => starts = [u64::MAX; 64],
+            }
+        }
+        Echoes { keywords, starts }
+    }
+
+    /// The bit of the first [`MIN_KEYWORD_BYTES`] bytes of `w`.
+    #[inline]
+    fn bit(w: &[u8]) -> Option<usize> {
+        let b = w.get(..MIN_KEYWORD_BYTES)?;
+        let key = b.iter().fold(0u32, |h, &c| h << 8 | u32::from(c));
+        Some((key.wrapping_mul(0x9E37_79B1) >> 20) as usize)
+    }
+
+    /// Whether word token `index` of `lexed`, of the word classes `classes`,
+    /// echoes a keyword: a content word of at least [`MIN_KEYWORD_BYTES`]
+    /// bytes whose stem is one.
+    #[inline]
+    fn echoed(&self, lexicons: &ShapeLexicons, lexed: &Lexed, index: usize, classes: u32) -> bool {
+        if classes & class::STOPWORD != 0 {
+            return false;
+        }
+        let Some(token) = lexed.tokens.get(index) else {
+            return false;
+        };
+        let bytes = lexed
+            .norms
+            .as_bytes()
+            .get(token.norm.0 as usize..token.norm.1 as usize)
+            .unwrap_or_default();
+        match Self::bit(bytes) {
+            Some(b) if self.starts[b / 64] & 1 << (b % 64) != 0 => {}
+            _ => return false,
+        }
+        let norm = lexed.norm(index);
+        if norm.len() < MIN_KEYWORD_BYTES {
+            return false;
+        }
+        let w = lexicons.stem(norm);
+        self.keywords.binary_search_by(|k| (**k).cmp(w)).is_ok()
+    }
+}
+
+/// The classes [`about`] reads.
+const ABOUT: u32 = class::SECOND_PERSON | class::SELF | class::SHARED;
+
 /// Who a word of a sentence is about, as [`sentence_shapes`] reads it: the
 /// second person first, then the first person, then a shared experience
 /// (a word in several of those lexicons counts for the first only). Or-ed
@@ -288,6 +353,7 @@ pub(crate) fn sentence_shapes(
     customer: Option<&[Box<str>]>,
     out: &mut Shapes,
 ) {
+    let echoes = customer.map(Echoes::new);
     let Shapes { shapes, sentence } = out;
     shapes.clear();
     shapes.reserve(lexed.sentences.len());
@@ -322,13 +388,16 @@ pub(crate) fn sentence_shapes(
                 continue;
             }
             count += 1;
-            if !two_terms && !token.elongated && customer.is_none() {
+            if echoes.is_none() && !two_terms && !token.elongated {
                 // The common case: a word lexing kept whole (see below).
                 let c = vocabulary.classes(first_id);
-                if count > 2 && c & class::CONTRAST != 0 {
-                    contrast = Some(index);
+                // Most words are none of these.
+                if c & (class::CONTRAST | ABOUT) != 0 {
+                    if count > 2 && c & class::CONTRAST != 0 {
+                        contrast = Some(index);
+                    }
+                    who |= about(c);
                 }
-                who |= about(c);
                 words.push(first_id);
                 classes.push(c);
                 continue;
@@ -345,13 +414,9 @@ pub(crate) fn sentence_shapes(
             if count > 2 && norm_class & class::CONTRAST != 0 {
                 contrast = Some(index);
             }
-            if let Some(keywords) = customer {
-                let norm = lexed.norm(index);
-                if norm.len() >= MIN_KEYWORD_BYTES && norm_class & class::STOPWORD == 0 {
-                    let w = lexicons.stem(norm);
-                    if keywords.binary_search_by(|k| (**k).cmp(w)).is_ok() {
-                        shape.echoes += 1;
-                    }
+            if let Some(echoes) = &echoes {
+                if echoes.echoed(lexicons, lexed, index, norm_class) {
+                    shape.echoes += 1;
                 }
             }
             // The word's parts, as vocabulary ids: a whole word's is the id
