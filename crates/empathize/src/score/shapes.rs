@@ -312,16 +312,22 @@ impl<'k> Echoes<'k> {
             .as_bytes()
             .get(token.norm.0 as usize..token.norm.1 as usize)
             .unwrap_or_default();
-        match Self::bit(bytes) {
-            Some(b) if self.starts[b / 64] & 1 << (b % 64) != 0 => {}
-            _ => return false,
+        self.may_start(bytes) && self.holds_stem_of(lexicons, lexed.norm(index))
+    }
+
+    /// Whether a keyword may start as the word `w` does (false for a word
+    /// shorter than [`MIN_KEYWORD_BYTES`]).
+    #[inline]
+    fn may_start(&self, w: &[u8]) -> bool {
+        Self::bit(w).is_some_and(|b| self.starts[b / 64] & 1 << (b % 64) != 0)
+    }
+
+    /// Whether the stem of `w`, of at least [`MIN_KEYWORD_BYTES`] bytes, is a keyword.
+    fn holds_stem_of(&self, lexicons: &ShapeLexicons, w: &str) -> bool {
+        w.len() >= MIN_KEYWORD_BYTES && {
+            let w = lexicons.stem(w);
+            self.keywords.binary_search_by(|k| (**k).cmp(w)).is_ok()
         }
-        let norm = lexed.norm(index);
-        if norm.len() < MIN_KEYWORD_BYTES {
-            return false;
-        }
-        let w = lexicons.stem(norm);
-        self.keywords.binary_search_by(|k| (**k).cmp(w)).is_ok()
     }
 }
 
@@ -516,6 +522,34 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The keyword filter lets through every word whose stem is a
+        /// keyword (it may let others through: the stem and the search
+        /// decide).
+        #[test]
+        fn keyword_filter_misses_no_echo(
+            customer in proptest::collection::vec("[a-cé]{1,3}(s|es|ed|ing|ly|ies|)", 0..40),
+            words in proptest::collection::vec("[a-cé]{1,3}(s|es|ed|ing|ly|ies|)", 1..40),
+        ) {
+            let en = english();
+            let mut keywords: Vec<Box<str>> = customer
+                .iter()
+                .filter(|w| w.len() >= MIN_KEYWORD_BYTES)
+                .map(|w| en.stem(w).into())
+                .collect();
+            keywords.sort_unstable();
+            keywords.dedup();
+            let echoes = Echoes::new(&keywords);
+            for w in &words {
+                let echoed = w.len() >= MIN_KEYWORD_BYTES
+                    && keywords.binary_search_by(|k| (**k).cmp(en.stem(w))).is_ok();
+                proptest::prop_assert_eq!(
+                    echoes.may_start(w.as_bytes()) && echoes.holds_stem_of(&en, w),
+                    echoed,
+                    "{}", w
+                );
+            }
+        }
+
         /// What `sentence_shapes` relies on to compare words by id: a
         /// word lexed to one term has the id of its norm, a word lexed to
         /// two the ids of the parts `expand_contraction` makes of its norm.
