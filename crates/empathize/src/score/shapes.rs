@@ -8,7 +8,7 @@
 //! sequence lexicon are vocabulary ids, so no string is compared while a
 //! sentence is read.
 
-use crate::score::shape_words::{class, ShapeLexicons, Words, MIN_KEYWORD_BYTES, MIN_STEM_BYTES};
+use crate::score::shape_words::{class, Keywords, ShapeLexicons, Words};
 use crate::text::language::Language;
 use crate::text::lex::{Lexed, Vocabulary, CONTRACTION};
 use crate::text::TokenKind;
@@ -263,72 +263,31 @@ pub(crate) struct Shapes {
     sentence: SentenceWords,
 }
 
-/// The customer's keywords, and which first bytes they start with hashed
-/// into a bitset: a reply word that starts as no keyword does is not
-/// stemmed nor looked for. A stem keeps more than [`MIN_STEM_BYTES`] bytes
-/// of its word, so a word and its stem start alike over
-/// [`MIN_KEYWORD_BYTES`] bytes, and so do a keyword and the words it echoes.
-struct Echoes<'k> {
-    keywords: &'k [Box<str>],
-    starts: [u64; 64],
-}
-
-const _: () = assert!(MIN_STEM_BYTES + 1 >= MIN_KEYWORD_BYTES);
-
-impl<'k> Echoes<'k> {
-    fn new(keywords: &'k [Box<str>]) -> Echoes<'k> {
-        let mut starts = [0; 64];
-        for k in keywords {
-            match Self::bit(k.as_bytes()) {
-                Some(b) => starts[b / 64] |= 1 << (b % 64),
-                // A keyword too short to hash: let every word through.
-                None => starts = [u64::MAX; 64],
-            }
-        }
-        Echoes { keywords, starts }
+/// Whether word token `index` of `lexed`, of the word classes `classes`,
+/// echoes one of the customer's `keywords`: a content word of at least
+/// [`MIN_KEYWORD_BYTES`](super::shape_words::MIN_KEYWORD_BYTES) bytes whose
+/// stem is one. Most words are not looked
+/// up: no keyword starts as they do.
+#[inline]
+fn echoed(
+    keywords: &Keywords,
+    lexicons: &ShapeLexicons,
+    lexed: &Lexed,
+    index: usize,
+    classes: u32,
+) -> bool {
+    if classes & class::STOPWORD != 0 {
+        return false;
     }
-
-    /// The bit of the first [`MIN_KEYWORD_BYTES`] bytes of `w`.
-    #[inline]
-    fn bit(w: &[u8]) -> Option<usize> {
-        let b = w.get(..MIN_KEYWORD_BYTES)?;
-        let key = b.iter().fold(0u32, |h, &c| h << 8 | u32::from(c));
-        Some((key.wrapping_mul(0x9E37_79B1) >> 20) as usize)
-    }
-
-    /// Whether word token `index` of `lexed`, of the word classes `classes`,
-    /// echoes a keyword: a content word of at least [`MIN_KEYWORD_BYTES`]
-    /// bytes whose stem is one.
-    #[inline]
-    fn echoed(&self, lexicons: &ShapeLexicons, lexed: &Lexed, index: usize, classes: u32) -> bool {
-        if classes & class::STOPWORD != 0 {
-            return false;
-        }
-        let Some(token) = lexed.tokens.get(index) else {
-            return false;
-        };
-        let bytes = lexed
-            .norms
-            .as_bytes()
-            .get(token.norm.0 as usize..token.norm.1 as usize)
-            .unwrap_or_default();
-        self.may_start(bytes) && self.holds_stem_of(lexicons, lexed.norm(index))
-    }
-
-    /// Whether a keyword may start as the word `w` does (false for a word
-    /// shorter than [`MIN_KEYWORD_BYTES`]).
-    #[inline]
-    fn may_start(&self, w: &[u8]) -> bool {
-        Self::bit(w).is_some_and(|b| self.starts[b / 64] & 1 << (b % 64) != 0)
-    }
-
-    /// Whether the stem of `w`, of at least [`MIN_KEYWORD_BYTES`] bytes, is a keyword.
-    fn holds_stem_of(&self, lexicons: &ShapeLexicons, w: &str) -> bool {
-        w.len() >= MIN_KEYWORD_BYTES && {
-            let w = lexicons.stem(w);
-            self.keywords.binary_search_by(|k| (**k).cmp(w)).is_ok()
-        }
-    }
+    let Some(token) = lexed.tokens.get(index) else {
+        return false;
+    };
+    let bytes = lexed
+        .norms
+        .as_bytes()
+        .get(token.norm.0 as usize..token.norm.1 as usize)
+        .unwrap_or_default();
+    keywords.may_start(bytes) && keywords.holds_stem_of(lexicons, lexed.norm(index))
 }
 
 /// The classes [`about`] reads.
@@ -356,10 +315,9 @@ pub(crate) fn sentence_shapes(
     vocabulary: &Vocabulary,
     lexicons: &ShapeLexicons,
     lexed: &Lexed,
-    customer: Option<&[Box<str>]>,
+    customer: Option<&Keywords>,
     out: &mut Shapes,
 ) {
-    let echoes = customer.map(Echoes::new);
     let Shapes { shapes, sentence } = out;
     shapes.clear();
     shapes.reserve(lexed.sentences.len());
@@ -394,7 +352,7 @@ pub(crate) fn sentence_shapes(
                 continue;
             }
             count += 1;
-            if echoes.is_none() && !two_terms && !token.elongated {
+            if customer.is_none() && !two_terms && !token.elongated {
                 // The common case: a word lexing kept whole (see below).
                 let c = vocabulary.classes(first_id);
                 // Most words are none of these.
@@ -420,8 +378,8 @@ pub(crate) fn sentence_shapes(
             if count > 2 && norm_class & class::CONTRAST != 0 {
                 contrast = Some(index);
             }
-            if let Some(echoes) = &echoes {
-                if echoes.echoed(lexicons, lexed, index, norm_class) {
+            if let Some(keywords) = customer {
+                if echoed(keywords, lexicons, lexed, index, norm_class) {
                     shape.echoes += 1;
                 }
             }
@@ -487,6 +445,7 @@ pub(crate) fn sentence_shapes(
 mod tests {
     use super::*;
     use crate::rules::pack::MergedPack;
+    use crate::score::shape_words::MIN_KEYWORD_BYTES;
 
     struct English {
         lexicons: ShapeLexicons,
@@ -531,19 +490,19 @@ mod tests {
             words in proptest::collection::vec("[a-cé]{1,3}(s|es|ed|ing|ly|ies|)", 1..40),
         ) {
             let en = english();
-            let mut keywords: Vec<Box<str>> = customer
+            let mut stems: Vec<&str> = customer
                 .iter()
                 .filter(|w| w.len() >= MIN_KEYWORD_BYTES)
-                .map(|w| en.stem(w).into())
+                .map(|w| en.stem(w))
                 .collect();
-            keywords.sort_unstable();
-            keywords.dedup();
-            let echoes = Echoes::new(&keywords);
+            stems.sort_unstable();
+            stems.dedup();
+            let keywords = Keywords::new(&stems);
+            proptest::prop_assert!(keywords.iter().eq(stems.iter().copied()));
             for w in &words {
-                let echoed = w.len() >= MIN_KEYWORD_BYTES
-                    && keywords.binary_search_by(|k| (**k).cmp(en.stem(w))).is_ok();
+                let echoed = w.len() >= MIN_KEYWORD_BYTES && stems.binary_search(&en.stem(w)).is_ok();
                 proptest::prop_assert_eq!(
-                    echoes.may_start(w.as_bytes()) && echoes.holds_stem_of(&en, w),
+                    keywords.may_start(w.as_bytes()) && keywords.holds_stem_of(&en, w),
                     echoed,
                     "{}", w
                 );
