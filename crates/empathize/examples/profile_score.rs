@@ -9,10 +9,8 @@
 mod corpus;
 
 fn main() {
-    let texts: Vec<String> = corpus::epitome_pairs()
-        .into_iter()
-        .map(|(_, response)| response)
-        .collect();
+    let pairs = corpus::epitome_pairs();
+    let texts: Vec<String> = pairs.iter().map(|(_, response)| response.clone()).collect();
     let analyzer = empathize::Analyzer::new();
     let rounds: usize = std::env::args()
         .nth(1)
@@ -22,11 +20,20 @@ fn main() {
     // `summary` the summary path (`score_summary`, as the Arrow and pandas
     // rows read it), `tokenize` the public tokens, `latency` the single
     // call the throughput example times: the 200-byte reply, 1000 times a
-    // round.
+    // round; `pair` scores each reply given its customer message
+    // (`score_reply`: the customer analysis, then the reply in context).
     let mode = std::env::args().nth(2).unwrap_or_default();
     if mode == "latency" {
         for _ in 0..rounds * 1000 {
             std::hint::black_box(analyzer.score(std::hint::black_box(corpus::REPLY_200B)));
+        }
+        return;
+    }
+    if mode == "pair" {
+        for _ in 0..rounds {
+            for (customer, reply) in &pairs {
+                std::hint::black_box(analyzer.score_reply(customer, reply));
+            }
         }
         return;
     }

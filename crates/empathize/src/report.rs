@@ -886,7 +886,7 @@ pub struct CustomerReport {
     pub breakdown: Vec<ScoreTerm>,
     /// Content words, for recognising a reply that reflects them.
     #[serde(skip)]
-    pub(crate) keywords: std::sync::Arc<[Box<str>]>,
+    pub(crate) keywords: std::sync::Arc<crate::score::shape_words::Keywords>,
 }
 
 impl Emotions {

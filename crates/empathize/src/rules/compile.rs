@@ -145,18 +145,10 @@ impl Matcher {
         }
     }
 
-    /// Walks the trie from each term of `lexed`; hits of rules go to
-    /// `out`, of segments to `scratch`, of learned n-grams to `learned`
-    /// when `with_learned`.
+    /// Walks the trie from each term of `lexed`: each sequence found goes
+    /// to `found`, in text order (by start, then end).
     #[inline(never)]
-    fn walk<const LEARNED_ONLY: bool>(
-        &self,
-        lexed: &Lexed,
-        with_learned: bool,
-        scratch: &mut Vec<SegmentHit>,
-        out: &mut Vec<Hit>,
-        learned: &mut Vec<LearnedHit>,
-    ) {
+    fn walk(&self, lexed: &Lexed, found: &mut Vec<SequenceHit>) {
         let terms = &lexed.terms;
         let slots = &self.trie.slots;
         let Some(&root) = slots.first() else {
@@ -173,91 +165,70 @@ impl Matcher {
                     _ => break,
                 }
                 end += 1;
-                if let Some(p) = slot.sequence.checked_sub(1) {
-                    if LEARNED_ONLY {
-                        self.emit_learned(p as usize, lexed, start, end, learned);
-                        continue;
-                    }
-                    self.emit(
-                        p as usize,
-                        lexed,
-                        start,
-                        end,
-                        with_learned,
-                        scratch,
-                        out,
-                        learned,
-                    );
+                if let Some(sequence) = slot.sequence.checked_sub(1) {
+                    found.push(SequenceHit {
+                        sequence,
+                        start: start as u32,
+                        end: end as u32,
+                    });
                 }
             }
         }
     }
 
-    /// Records the learned n-gram hits of sequence `p`, of a trie that
-    /// holds only learned n-grams, over terms `start..end` (as [`Matcher::emit`]
-    /// with `with_learned`).
-    #[inline]
-    fn emit_learned(
-        &self,
-        p: usize,
-        lexed: &Lexed,
-        start: usize,
-        end: usize,
-        learned: &mut Vec<LearnedHit>,
-    ) {
-        let (Some(&from), Some(&to)) = (self.action_start.get(p), self.action_start.get(p + 1))
-        else {
-            return;
-        };
-        push_learned(
-            &self.actions[from as usize..to as usize],
-            lexed,
-            start,
-            end,
-            learned,
-        );
-    }
-
-    /// Records what sequence `p` does over terms `start..end`. A learned
-    /// n-gram counts only inside one sentence and when its first term is
-    /// outside any negation scope.
-    #[allow(clippy::too_many_arguments)]
-    #[inline(never)]
+    /// Records what the sequences `found` do: hits of rules go to `out`,
+    /// of segments to `segments`, of learned n-grams to `learned` when
+    /// `with_learned`. A learned n-gram counts only inside one sentence and
+    /// when its first term is outside any negation scope.
     fn emit(
         &self,
-        p: usize,
+        found: &[SequenceHit],
         lexed: &Lexed,
-        start: usize,
-        end: usize,
         with_learned: bool,
-        scratch: &mut Vec<SegmentHit>,
+        segments: &mut Vec<SegmentHit>,
         out: &mut Vec<Hit>,
         learned: &mut Vec<LearnedHit>,
     ) {
-        let (from, to) = match (self.action_start.get(p), self.action_start.get(p + 1)) {
-            (Some(&from), Some(&to)) => (from as usize, to as usize),
-            _ => return,
-        };
-        let (start, end) = (start as u32, end as u32);
-        let actions = &self.actions[from..to];
-        for (i, &action) in actions.iter().enumerate() {
-            match action.0 & Action::KIND {
-                Action::RULE => out.push(Hit {
-                    rule: action.value(),
-                    start,
-                    end,
-                }),
-                Action::SEGMENT => scratch.push(SegmentHit {
-                    key: action.value(),
-                    start,
-                    end,
-                }),
-                _ => {
-                    // Learned entries come last: the span is checked once.
-                    if with_learned {
-                        push_learned(&actions[i..], lexed, start as usize, end as usize, learned);
+        for &SequenceHit {
+            sequence,
+            start,
+            end,
+        } in found
+        {
+            let p = sequence as usize;
+            let (Some(&from), Some(&to)) = (self.action_start.get(p), self.action_start.get(p + 1))
+            else {
+                continue;
+            };
+            let actions = self
+                .actions
+                .get(from as usize..to as usize)
+                .unwrap_or_default();
+            for (i, &action) in actions.iter().enumerate() {
+                match action.0 & Action::KIND {
+                    Action::RULE => out.push(Hit {
+                        rule: action.value(),
+                        start,
+                        end,
+                    }),
+                    Action::SEGMENT => segments.push(SegmentHit {
+                        key: action.value(),
+                        start,
+                        end,
+                    }),
+                    _ => {
+                        // Learned entries come last: the span is checked once.
+                        if with_learned {
+                            push_learned(
+                                &actions[i..],
+                                lexed,
+                                start as usize,
+                                end as usize,
+                                learned,
+                            );
+                        }
+                        break;
                     }
-                    return;
                 }
             }
         }
@@ -767,27 +738,34 @@ impl Compiled {
         &self,
         lexed: &Lexed,
         side: Side,
-        scratch: &mut Vec<SegmentHit>,
+        scratch: &mut HitScratch,
         out: &mut Vec<Hit>,
         learned: &mut Vec<LearnedHit>,
     ) {
         out.clear();
-        scratch.clear();
         learned.clear();
+        let HitScratch { found, segments } = scratch;
+        segments.clear();
+        found.clear();
         match side {
-            Side::Agent => self
-                .matcher
-                .walk::<false>(lexed, true, scratch, out, learned),
-            Side::Customer => {
+            Side::Agent => {
+                self.matcher.walk(lexed, found);
                 self.matcher
-                    .walk::<false>(lexed, false, scratch, out, learned);
+                    .emit(found, lexed, true, segments, out, learned);
+            }
+            Side::Customer => {
+                self.matcher.walk(lexed, found);
+                self.matcher
+                    .emit(found, lexed, false, segments, out, learned);
                 // That trie holds nothing but n-grams.
+                found.clear();
+                self.customer_tables.walk(lexed, found);
                 self.customer_tables
-                    .walk::<true>(lexed, true, scratch, out, learned);
+                    .emit(found, lexed, true, segments, out, learned);
             }
         }
-        if !scratch.is_empty() {
-            self.join_segments(lexed, scratch, out);
+        if !segments.is_empty() {
+            self.join_segments(lexed, segments, out);
         }
         // `Hit` is all key: equal hits are the same, an unstable sort is exact.
         out.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
@@ -796,54 +774,48 @@ impl Compiled {
 
     /// Chains segment hits of gapped patterns: each segment must start
     /// within its gap after the previous one, in the same sentence.
-    fn join_segments(&self, lexed: &Lexed, hits: &mut [SegmentHit], out: &mut Vec<Hit>) {
-        // Hits come by start, then end: a stable sort by plan and segment
-        // leaves each segment's hits in that order.
-        hits.sort_by_key(|h| h.key);
-        let mut group_start = 0;
-        while group_start < hits.len() {
-            let plan_id = hits[group_start].key >> 8;
-            let group_end = hits[group_start..]
-                .iter()
-                .position(|h| h.key >> 8 != plan_id)
-                .map_or(hits.len(), |n| group_start + n);
-            let group = &hits[group_start..group_end];
-            let plan = &self.plans[plan_id as usize];
-            let segment_range = |seg: u8| {
-                let a = group.partition_point(|h| (h.key as u8) < seg);
-                let b = group.partition_point(|h| h.key as u8 <= seg);
-                &group[a..b]
+    ///
+    /// `hits` come as the walk found them: by start, then end. A chain
+    /// starts at each hit of a first segment; the next segment is the
+    /// first of its hits (by start, then end) within the gap, and a gap
+    /// spans at most 8 terms, so it is looked for among the few hits that
+    /// start there — no sort, no grouping by plan.
+    fn join_segments(&self, lexed: &Lexed, hits: &[SegmentHit], out: &mut Vec<Hit>) {
+        for first in hits {
+            if first.key as u8 != 0 {
+                continue;
+            }
+            let Some(plan) = self.plans.get((first.key >> 8) as usize) else {
+                continue;
             };
-            for first in segment_range(0) {
-                let sentence = lexed.terms[first.start as usize].sentence;
-                let mut end = first.end;
-                let mut complete = true;
-                for (i, &(lo, hi)) in plan.gaps.iter().enumerate() {
-                    let candidates = segment_range(i as u8 + 1);
-                    let lo_pos = end + u32::from(lo);
-                    let hi_pos = end + u32::from(hi);
-                    let at = candidates.partition_point(|h| h.start < lo_pos);
-                    match candidates[at..]
-                        .iter()
-                        .take_while(|h| h.start <= hi_pos)
-                        .find(|h| lexed.terms[(h.end - 1) as usize].sentence == sentence)
-                    {
-                        Some(next) => end = next.end,
-                        None => {
-                            complete = false;
-                            break;
-                        }
+            let sentence = lexed.terms[first.start as usize].sentence;
+            let mut end = first.end;
+            let mut complete = true;
+            for (i, &(lo, hi)) in plan.gaps.iter().enumerate() {
+                let key = first.key + i as u32 + 1;
+                let lo_pos = end + u32::from(lo);
+                let hi_pos = end + u32::from(hi);
+                let at = hits.partition_point(|h| h.start < lo_pos);
+                match hits[at..]
+                    .iter()
+                    .take_while(|h| h.start <= hi_pos)
+                    .find(|h| {
+                        h.key == key && lexed.terms[(h.end - 1) as usize].sentence == sentence
+                    }) {
+                    Some(next) => end = next.end,
+                    None => {
+                        complete = false;
+                        break;
                     }
                 }
-                if complete {
-                    out.push(Hit {
-                        rule: plan.rule,
-                        start: first.start,
-                        end,
-                    });
-                }
             }
-            group_start = group_end;
+            if complete {
+                out.push(Hit {
+                    rule: plan.rule,
+                    start: first.start,
+                    end,
+                });
+            }
         }
     }
 }
@@ -959,6 +931,22 @@ pub(crate) struct LearnedHit {
     pub entry: u32,
     pub start: u32,
     pub end: u32,
+}
+
+/// A trie sequence found over terms `start..end`, before what it does is
+/// recorded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SequenceHit {
+    sequence: u32,
+    start: u32,
+    end: u32,
+}
+
+/// The buffers [`Compiled::find_hits`] works in.
+#[derive(Debug, Default)]
+pub(crate) struct HitScratch {
+    found: Vec<SequenceHit>,
+    segments: Vec<SegmentHit>,
 }
 
 /// A hit of one segment of a gapped pattern.

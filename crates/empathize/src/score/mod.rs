@@ -43,7 +43,7 @@ use rustc_hash::FxBuildHasher;
 use std::sync::{Arc, OnceLock};
 
 use crate::report::Flag;
-use crate::rules::compile::{Compiled, Hit, LearnedHit, SegmentHit};
+use crate::rules::compile::{Compiled, Hit, HitScratch, LearnedHit};
 use crate::text::lex::Lexed;
 
 /// Reusable buffers for one scoring call; each thread keeps one, so a call
@@ -51,7 +51,7 @@ use crate::text::lex::Lexed;
 #[derive(Debug, Default)]
 pub(crate) struct Work {
     pub lexed: Lexed,
-    pub segments: Vec<SegmentHit>,
+    pub segments: HitScratch,
     pub hits: Vec<Hit>,
     pub learned: Vec<LearnedHit>,
     pub selection: selection::Selection,

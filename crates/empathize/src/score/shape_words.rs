@@ -46,6 +46,13 @@ pub(crate) mod class {
     pub const VERB_ADVERB: u32 = 1 << 19;
     pub const OPINION_VERB: u32 = 1 << 20;
     pub const EXPERIENCE_VERB: u32 = 1 << 21;
+    /// The words a sequence lexicon's entries start or end with: a
+    /// sentence is compared with the lexicon only where an entry can match.
+    pub const SUGGESTIVE_FIRST: u32 = 1 << 22;
+    pub const QUESTION_TAG_LAST: u32 = 1 << 23;
+    pub const CONFIRMING_TAG_LAST: u32 = 1 << 24;
+    pub const ADVICE_FIRST: u32 = 1 << 25;
+    pub const OPINION_FIRST: u32 = 1 << 26;
     /// Any first-person word.
     pub const SELF: u32 = FIRST_PERSON | FIRST_PERSON_SUBJECT | FIRST_PERSON_OWN;
 }
@@ -116,43 +123,48 @@ impl ShapeLexicons {
                 vocabulary.add_classes(one_word(entry, name)?, bit);
             }
         }
-        // A sequence's words are interned (with no class), so that each
-        // has an id whatever the other lexicons hold.
-        let mut sequences = |name: &str| -> Result<Vec<Words>, RulePackError> {
-            merged
-                .looped_lexicon(name)?
-                .iter()
-                .map(|entry| {
-                    let words: Vec<&str> = entry.pattern.split_whitespace().collect();
-                    match words.len() {
-                        0 => Err(entry.error(name, "an entry needs at least one word")),
-                        n if n > MAX_SEQUENCE_WORDS => Err(entry.error(
-                            name,
-                            format!("an entry has at most {MAX_SEQUENCE_WORDS} words"),
-                        )),
-                        _ => words
-                            .iter()
-                            .map(|w| {
-                                check_normalized(entry, name, w)?;
-                                vocabulary.add_classes(w, 0);
-                                Ok(vocabulary.lookup(w))
-                            })
-                            .collect(),
-                    }
-                })
-                .collect()
-        };
-        out.suggestive_openers = sequences("SUGGESTIVE_OPENERS")?;
-        out.question_tags = sequences("QUESTION_TAGS")?;
-        out.confirming_tags = sequences("CONFIRMING_TAGS")?;
-        for mut entry in sequences("ADVICE")? {
+        // A sequence's words are interned, so that each has an id whatever
+        // the other lexicons hold; its first word gets the class `first`,
+        // its last the class `last`.
+        let mut sequences =
+            |name: &str, first: u32, last: u32| -> Result<Vec<Words>, RulePackError> {
+                merged
+                    .looped_lexicon(name)?
+                    .iter()
+                    .map(|entry| {
+                        let words: Vec<&str> = entry.pattern.split_whitespace().collect();
+                        match words.len() {
+                            0 => Err(entry.error(name, "an entry needs at least one word")),
+                            n if n > MAX_SEQUENCE_WORDS => Err(entry.error(
+                                name,
+                                format!("an entry has at most {MAX_SEQUENCE_WORDS} words"),
+                            )),
+                            n => words
+                                .iter()
+                                .enumerate()
+                                .map(|(i, w)| {
+                                    check_normalized(entry, name, w)?;
+                                    let bits = if i == 0 { first } else { 0 }
+                                        | if i == n - 1 { last } else { 0 };
+                                    vocabulary.add_classes(w, bits);
+                                    Ok(vocabulary.lookup(w))
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect()
+            };
+        out.suggestive_openers = sequences("SUGGESTIVE_OPENERS", class::SUGGESTIVE_FIRST, 0)?;
+        out.question_tags = sequences("QUESTION_TAGS", 0, class::QUESTION_TAG_LAST)?;
+        out.confirming_tags = sequences("CONFIRMING_TAGS", 0, class::CONFIRMING_TAG_LAST)?;
+        for mut entry in sequences("ADVICE", class::ADVICE_FIRST, 0)? {
             let first = entry.remove(0);
             match out.advice.iter_mut().find(|(f, _)| *f == first) {
                 Some((_, rests)) => rests.push(entry),
                 None => out.advice.push((first, vec![entry])),
             }
         }
-        out.opinion_phrases = sequences("OPINION_PHRASES")?;
+        out.opinion_phrases = sequences("OPINION_PHRASES", class::OPINION_FIRST, 0)?;
         for entry in merged.looped_lexicon("STEM_SUFFIXES")? {
             out.stem_suffixes
                 .push(one_word(entry, "STEM_SUFFIXES")?.into());
@@ -198,13 +210,95 @@ fn check_normalized(entry: &LexiconEntry, lexicon: &str, w: &str) -> Result<(), 
     Ok(())
 }
 
+/// The content words of a customer message (lower case, stemmed,
+/// deduplicated, sorted), in one buffer, and which bytes they start with:
+/// what a reply can echo.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Keywords {
+    text: String,
+    /// `text[a..b]` of each keyword, in order.
+    spans: Vec<(u32, u32)>,
+    /// The bits ([`Keywords::bit`]) of how the keywords start.
+    starts: [u64; 64],
+}
+
+/// A stem keeps more than [`MIN_STEM_BYTES`] bytes of its word, so a word
+/// and its stem start alike over [`MIN_KEYWORD_BYTES`] bytes (see
+/// [`Keywords::may_start`]).
+const _: () = assert!(MIN_STEM_BYTES + 1 >= MIN_KEYWORD_BYTES);
+
+impl Keywords {
+    /// The keywords `sorted` (sorted, each once).
+    pub fn new(sorted: &[&str]) -> Keywords {
+        let mut text = String::with_capacity(sorted.iter().map(|k| k.len()).sum());
+        let mut spans = Vec::with_capacity(sorted.len());
+        let mut starts = [0u64; 64];
+        for k in sorted {
+            let a = text.len() as u32;
+            text.push_str(k);
+            spans.push((a, text.len() as u32));
+            match Self::bit(k.as_bytes()) {
+                Some(b) => starts[b / 64] |= 1 << (b % 64),
+                // A keyword too short to hash: every word may start it.
+                None => starts = [u64::MAX; 64],
+            }
+        }
+        Keywords {
+            text,
+            spans,
+            starts,
+        }
+    }
+
+    /// The keywords, in order.
+    #[cfg(test)]
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.spans
+            .iter()
+            .map(|&(a, b)| self.text.get(a as usize..b as usize).unwrap_or_default())
+    }
+
+    /// Whether `w` is a keyword.
+    pub fn contains(&self, w: &str) -> bool {
+        self.spans
+            .binary_search_by(|&(a, b)| {
+                self.text
+                    .get(a as usize..b as usize)
+                    .unwrap_or_default()
+                    .cmp(w)
+            })
+            .is_ok()
+    }
+
+    /// A bit (of 4096) for the first [`MIN_KEYWORD_BYTES`] bytes of `w`.
+    #[inline]
+    fn bit(w: &[u8]) -> Option<usize> {
+        let b = w.get(..MIN_KEYWORD_BYTES)?;
+        let key = b.iter().fold(0u32, |h, &c| h << 8 | u32::from(c));
+        Some((key.wrapping_mul(0x9E37_79B1) >> 20) as usize)
+    }
+
+    /// Whether a keyword may start as the word `w` does: false for a word
+    /// whose stem cannot be a keyword (no keyword starts with its first
+    /// bytes, or it is shorter than [`MIN_KEYWORD_BYTES`]).
+    #[inline]
+    pub fn may_start(&self, w: &[u8]) -> bool {
+        Self::bit(w).is_some_and(|b| self.starts[b / 64] & 1 << (b % 64) != 0)
+    }
+
+    /// Whether the stem of `w`, of at least [`MIN_KEYWORD_BYTES`] bytes, is a keyword.
+    pub fn holds_stem_of(&self, lexicons: &ShapeLexicons, w: &str) -> bool {
+        w.len() >= MIN_KEYWORD_BYTES && self.contains(lexicons.stem(w))
+    }
+}
+
 /// The content words of lexed text (lower case, stemmed, deduplicated, sorted).
 pub(crate) fn keywords(
     vocabulary: &Vocabulary,
     lexicons: &ShapeLexicons,
     lexed: &Lexed,
-) -> Arc<[Box<str>]> {
-    let mut out: Vec<Box<str>> = Vec::new();
+) -> Arc<Keywords> {
+    let mut out: Vec<&str> = Vec::new();
     for (k, term) in lexed.terms.iter().enumerate() {
         let i = term.token as usize;
         let second_term = k > 0 && lexed.terms[k - 1].token == term.token;
@@ -212,7 +306,8 @@ pub(crate) fn keywords(
             continue;
         }
         let w = lexed.norm(i);
-        if w.len() < MIN_KEYWORD_BYTES || w.contains('\'') {
+        // (A short word: a loop, not a `memchr` call.)
+        if w.len() < MIN_KEYWORD_BYTES || w.bytes().any(|b| b == b'\'') {
             continue;
         }
         // A word kept whole has the id of its norm; a contraction's norm
@@ -229,7 +324,7 @@ pub(crate) fn keywords(
         if classes & class::STOPWORD != 0 {
             continue;
         }
-        out.push(lexicons.stem(w).into());
+        out.push(lexicons.stem(w));
         if out.len() >= MAX_KEYWORDS * 4 {
             break;
         }
@@ -237,7 +332,7 @@ pub(crate) fn keywords(
     out.sort_unstable();
     out.dedup();
     out.truncate(MAX_KEYWORDS);
-    out.into()
+    Arc::new(Keywords::new(&out))
 }
 
 #[cfg(test)]

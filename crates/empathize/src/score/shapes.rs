@@ -8,7 +8,7 @@
 //! sequence lexicon are vocabulary ids, so no string is compared while a
 //! sentence is read.
 
-use crate::score::shape_words::{class, ShapeLexicons, Words, MIN_KEYWORD_BYTES};
+use crate::score::shape_words::{class, Keywords, ShapeLexicons, Words};
 use crate::text::language::Language;
 use crate::text::lex::{Lexed, Vocabulary, CONTRACTION};
 use crate::text::TokenKind;
@@ -114,8 +114,11 @@ impl SentenceWords {
         self.classes.get(k).copied().unwrap_or(0)
     }
 
-    fn ends_with_any(&self, tails: &[Words]) -> bool {
-        tails.iter().any(|t| ends_with_seq(&self.words, t))
+    /// Whether the words end with one of `tails`, whose last words have
+    /// the class `last`.
+    fn ends_with_any(&self, tails: &[Words], last: u32) -> bool {
+        self.classes.last().is_some_and(|c| c & last != 0)
+            && tails.iter().any(|t| ends_with_seq(&self.words, t))
     }
 }
 
@@ -129,15 +132,18 @@ fn classify_question(
     let start = s.first_without(class::DISCOURSE_MARKER);
     let body = &s.words[start..];
     let body_classes = &s.classes[start..];
-    if lexicons
-        .suggestive_openers
-        .iter()
-        .any(|o| starts_with_seq(body, o))
+    if body_classes
+        .first()
+        .is_some_and(|c| c & class::SUGGESTIVE_FIRST != 0)
+        && lexicons
+            .suggestive_openers
+            .iter()
+            .any(|o| starts_with_seq(body, o))
     {
         return QuestionKind::Suggestive;
     }
     if body.len() <= 2
-        || s.ends_with_any(&lexicons.question_tags)
+        || s.ends_with_any(&lexicons.question_tags, class::QUESTION_TAG_LAST)
         || body_classes.iter().any(|c| c & class::RHETORICAL != 0)
     {
         return QuestionKind::Rhetorical;
@@ -179,7 +185,7 @@ fn interrogative(first: u32, second: u32) -> bool {
 /// confirming tag ("is that right?", "correct?"), or statement word order
 /// addressed to the person ("you feel worried about work?").
 fn confirming_question(lexicons: &ShapeLexicons, s: &SentenceWords, addresses_you: bool) -> bool {
-    if s.ends_with_any(&lexicons.confirming_tags) && addresses_you {
+    if s.ends_with_any(&lexicons.confirming_tags, class::CONFIRMING_TAG_LAST) && addresses_you {
         return true;
     }
     let start = s.body_start();
@@ -201,13 +207,15 @@ fn advice_statement(lexicons: &ShapeLexicons, s: &SentenceWords, addresses_you: 
     }
     let n = s.words.len();
     addresses_you
-        && (0..n).any(|i| {
-            lexicons.advice.iter().any(|(first, rests)| {
-                s.words[i] == *first
-                    && rests.iter().any(|rest| {
-                        i + (rest.len() + 1).max(3) <= n && starts_with_seq(&s.words[i + 1..], rest)
-                    })
-            })
+        && s.classes.iter().enumerate().any(|(i, &c)| {
+            c & class::ADVICE_FIRST != 0
+                && lexicons.advice.iter().any(|(first, rests)| {
+                    s.words[i] == *first
+                        && rests.iter().any(|rest| {
+                            i + (rest.len() + 1).max(3) <= n
+                                && starts_with_seq(&s.words[i + 1..], rest)
+                        })
+                })
         })
 }
 
@@ -224,10 +232,11 @@ fn classify_first_person(lexicons: &ShapeLexicons, s: &SentenceWords) -> FirstPe
             let verb = (i + 1..s.words.len()).find(|&k| s.classes[k] & class::VERB_ADVERB == 0);
             let verb_class = verb.map_or(0, |k| s.classes[k]);
             if verb_class & class::OPINION_VERB != 0
-                || lexicons
-                    .opinion_phrases
-                    .iter()
-                    .any(|p| starts_with_seq(&s.words[i + 1..], p))
+                || (s.class(i + 1) & class::OPINION_FIRST != 0
+                    && lexicons
+                        .opinion_phrases
+                        .iter()
+                        .any(|p| starts_with_seq(&s.words[i + 1..], p)))
             {
                 return FirstPerson::Opinion;
             }
@@ -254,98 +263,165 @@ pub(crate) struct Shapes {
     sentence: SentenceWords,
 }
 
+/// Whether word token `index` of `lexed`, of the word classes `classes`,
+/// echoes one of the customer's `keywords`: a content word of at least
+/// [`MIN_KEYWORD_BYTES`](super::shape_words::MIN_KEYWORD_BYTES) bytes whose
+/// stem is one. Most words are not looked
+/// up: no keyword starts as they do.
+#[inline]
+fn echoed(
+    keywords: &Keywords,
+    lexicons: &ShapeLexicons,
+    lexed: &Lexed,
+    index: usize,
+    classes: u32,
+) -> bool {
+    if classes & class::STOPWORD != 0 {
+        return false;
+    }
+    let Some(token) = lexed.tokens.get(index) else {
+        return false;
+    };
+    let bytes = lexed
+        .norms
+        .as_bytes()
+        .get(token.norm.0 as usize..token.norm.1 as usize)
+        .unwrap_or_default();
+    keywords.may_start(bytes) && keywords.holds_stem_of(lexicons, lexed.norm(index))
+}
+
+/// The classes [`about`] reads.
+const ABOUT: u32 = class::SECOND_PERSON | class::SELF | class::SHARED;
+
+/// Who a word of a sentence is about, as [`sentence_shapes`] reads it: the
+/// second person first, then the first person, then a shared experience
+/// (a word in several of those lexicons counts for the first only). Or-ed
+/// over a sentence's words, it says whether the sentence addresses the
+/// person, mentions the writer, marks an experience as shared.
+#[inline]
+fn about(c: u32) -> u32 {
+    if c & class::SECOND_PERSON != 0 {
+        class::SECOND_PERSON
+    } else if c & class::SELF != 0 {
+        class::SELF
+    } else {
+        c & class::SHARED
+    }
+}
+
 /// Reads the shape of each sentence of lexed text into `out.shapes`.
 pub(crate) fn sentence_shapes(
     language: &Language,
     vocabulary: &Vocabulary,
     lexicons: &ShapeLexicons,
     lexed: &Lexed,
-    customer: Option<&[Box<str>]>,
+    customer: Option<&Keywords>,
     out: &mut Shapes,
 ) {
     let Shapes { shapes, sentence } = out;
     shapes.clear();
-    shapes.resize(lexed.sentences.len(), SentenceShape::default());
-    for (i, s) in lexed.sentences.iter().enumerate() {
-        let shape = &mut shapes[i];
-        sentence.words.clear();
-        sentence.classes.clear();
-        let mut addresses_you = false;
-        let mut mentions_self = false;
+    shapes.reserve(lexed.sentences.len());
+    for s in &lexed.sentences {
+        let mut shape = SentenceShape::default();
+        let SentenceWords { words, classes } = &mut *sentence;
+        words.clear();
+        classes.clear();
         let span = s.first_term as usize..s.end_term as usize;
         let terms = lexed.terms.get(span).unwrap_or_default();
-        let mut k = 0;
-        while let Some(term) = terms.get(k) {
+        // A word is about one part most of the time.
+        words.reserve(terms.len());
+        classes.reserve(terms.len());
+        // `about` of every part, or-ed; the word count and the last
+        // contrast, kept out of `shape` while the words are read.
+        let mut who = 0u32;
+        let mut count = 0usize;
+        let mut contrast = None;
+        let mut rest = terms;
+        while let [term, tail @ ..] = rest {
             let index = term.token as usize;
             let first_id = term.id;
-            let two_terms = terms.get(k + 1).is_some_and(|t| t.token == term.token);
-            k += if two_terms { 2 } else { 1 };
-            let token = &lexed.tokens[index];
+            let two_terms = matches!(tail, [next, ..] if next.token == term.token);
+            rest = match tail {
+                [_, after @ ..] if two_terms => after,
+                _ => tail,
+            };
+            let Some(token) = lexed.tokens.get(index) else {
+                continue;
+            };
             if token.kind != TokenKind::Word {
                 continue;
             }
-            shape.words += 1;
+            count += 1;
+            if customer.is_none() && !two_terms && !token.elongated {
+                // The common case: a word lexing kept whole (see below).
+                let c = vocabulary.classes(first_id);
+                // Most words are none of these.
+                if c & (class::CONTRAST | ABOUT) != 0 {
+                    if count > 2 && c & class::CONTRAST != 0 {
+                        contrast = Some(index);
+                    }
+                    who |= about(c);
+                }
+                words.push(first_id);
+                classes.push(c);
+                continue;
+            }
             // A word lexing kept whole has the id of its norm: its classes
             // are an array read. A contraction's parts are the terms lexing
             // made of it. Only an elongation, which lexing may shorten after
             // it looked for a contraction ("immm" → "im"), is looked at again.
-            let whole = !two_terms
-                && (!token.elongated
-                    || (vocabulary.classes(first_id) & CONTRACTION == 0
-                        && language.split_suffix(lexed.norm(index)).is_none()));
             let norm_class = if two_terms {
                 vocabulary.classes_of(lexed.norm(index))
             } else {
                 vocabulary.classes(first_id)
             };
-            if shape.words > 2 && norm_class & class::CONTRAST != 0 {
-                shape.contrast = Some(index);
+            if count > 2 && norm_class & class::CONTRAST != 0 {
+                contrast = Some(index);
             }
             if let Some(keywords) = customer {
-                let norm = lexed.norm(index);
-                if norm.len() >= MIN_KEYWORD_BYTES && norm_class & class::STOPWORD == 0 {
-                    let w = lexicons.stem(norm);
-                    if keywords.binary_search_by(|k| (**k).cmp(w)).is_ok() {
-                        shape.echoes += 1;
-                    }
+                if echoed(keywords, lexicons, lexed, index, norm_class) {
+                    shape.echoes += 1;
                 }
             }
-            let mut part = |id: u32, c: u32| {
-                if c & class::SECOND_PERSON != 0 {
-                    addresses_you = true;
-                } else if c & class::SELF != 0 {
-                    mentions_self = true;
-                } else if c & class::SHARED != 0 {
-                    shape.shared = true;
-                }
-                sentence.words.push(id);
-                sentence.classes.push(c);
-            };
             // The word's parts, as vocabulary ids: a whole word's is the id
             // lexing gave it, a contraction's the ids of the terms it made
             // (the ids of the parts `expand_contraction` gives), an
             // elongation's those of its expansion, looked up.
+            let whole = !two_terms
+                && (!token.elongated
+                    || (norm_class & CONTRACTION == 0
+                        && language.split_suffix(lexed.norm(index)).is_none()));
             if whole {
-                part(first_id, norm_class);
-            } else if two_terms {
-                for id in [terms[k - 2].id, terms[k - 1].id] {
-                    part(id, vocabulary.classes(id));
+                who |= about(norm_class);
+                words.push(first_id);
+                classes.push(norm_class);
+            } else if let (true, [second, ..]) = (two_terms, tail) {
+                for id in [first_id, second.id] {
+                    let c = vocabulary.classes(id);
+                    who |= about(c);
+                    words.push(id);
+                    classes.push(c);
                 }
             } else {
                 let (first, second) = language.expand_contraction(lexed.norm(index));
                 for w in std::iter::once(first).chain(second) {
                     let id = vocabulary.lookup(w);
-                    part(id, vocabulary.classes(id));
+                    let c = vocabulary.classes(id);
+                    who |= about(c);
+                    words.push(id);
+                    classes.push(c);
                 }
             }
         }
-        let class_at = |k: usize| sentence.classes.get(k).copied().unwrap_or(0);
+        shape.words = count;
+        shape.contrast = contrast;
+        let addresses_you = who & class::SECOND_PERSON != 0;
+        let mentions_self = who & class::SELF != 0;
+        shape.shared = who & class::SHARED != 0;
+        shape.addresses_you = addresses_you;
+        let class_at = |k: usize| classes.get(k).copied().unwrap_or(0);
         let question = s.question || interrogative(class_at(0), class_at(1));
         let hedged = class_at(0) & class::HEDGE != 0;
-        shape.addresses_you = addresses_you;
-        if !question && !mentions_self && !addresses_you && !hedged {
-            continue;
-        }
         if question {
             shape.question = classify_question(
                 lexicons,
@@ -355,12 +431,13 @@ pub(crate) fn sentence_shapes(
                 shape.echoes,
             );
             shape.confirming = confirming_question(lexicons, sentence, addresses_you);
-        } else {
+        } else if mentions_self || addresses_you || hedged {
             shape.advice = advice_statement(lexicons, sentence, addresses_you);
             if mentions_self {
                 shape.first_person = classify_first_person(lexicons, sentence);
             }
         }
+        shapes.push(shape);
     }
 }
 
@@ -368,6 +445,7 @@ pub(crate) fn sentence_shapes(
 mod tests {
     use super::*;
     use crate::rules::pack::MergedPack;
+    use crate::score::shape_words::MIN_KEYWORD_BYTES;
 
     struct English {
         lexicons: ShapeLexicons,
@@ -403,6 +481,34 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The keyword filter lets through every word whose stem is a
+        /// keyword (it may let others through: the stem and the search
+        /// decide).
+        #[test]
+        fn keyword_filter_misses_no_echo(
+            customer in proptest::collection::vec("[a-cé]{1,3}(s|es|ed|ing|ly|ies|)", 0..40),
+            words in proptest::collection::vec("[a-cé]{1,3}(s|es|ed|ing|ly|ies|)", 1..40),
+        ) {
+            let en = english();
+            let mut stems: Vec<&str> = customer
+                .iter()
+                .filter(|w| w.len() >= MIN_KEYWORD_BYTES)
+                .map(|w| en.stem(w))
+                .collect();
+            stems.sort_unstable();
+            stems.dedup();
+            let keywords = Keywords::new(&stems);
+            proptest::prop_assert!(keywords.iter().eq(stems.iter().copied()));
+            for w in &words {
+                let echoed = w.len() >= MIN_KEYWORD_BYTES && stems.binary_search(&en.stem(w)).is_ok();
+                proptest::prop_assert_eq!(
+                    keywords.may_start(w.as_bytes()) && keywords.holds_stem_of(&en, w),
+                    echoed,
+                    "{}", w
+                );
+            }
+        }
+
         /// What `sentence_shapes` relies on to compare words by id: a
         /// word lexed to one term has the id of its norm, a word lexed to
         /// two the ids of the parts `expand_contraction` makes of its norm.
