@@ -30,6 +30,7 @@ pub fn features(m: Mechanism) -> &'static [(&'static str, &'static str)] {
             ("own_experience", "ip_first_person"),
             ("first_person", "ip_first_person_other"),
             ("opinion", "ip_opinion"),
+            ("first_person_to_you", "ip_first_person_you"),
             ("shared_experience", "ip_shared"),
             ("echoes_customer", "ip_echo"),
         ],

@@ -381,3 +381,32 @@ fn bundled_opt_in_packs_load_by_name() {
         .any(|t| t.name == "esconv-strategies" && t.output == "strategies"));
     assert!(empathize::packs::get("nope").is_none());
 }
+
+#[test]
+fn a_first_person_sentence_said_to_the_person_is_not_own_experience() {
+    // Distinct weights, so that each sentence feature shows in the evidence.
+    let a = Analyzer::builder()
+        .extra_pack("[scoring]\nip_first_person = 1.25\nip_first_person_you = 0.75\n")
+        .build()
+        .unwrap();
+    let sources = |reply: &str| -> Vec<String> {
+        a.score_reply("I lost my job and I can't sleep.", reply)
+            .evidence
+            .iter()
+            .filter(|e| e.mechanism == empathize::Mechanism::Interpretations)
+            .map(|e| e.source.to_string())
+            .collect()
+    };
+    let story = sources("I went through the same thing last year.");
+    assert!(story.contains(&"own_experience".to_string()), "{story:?}");
+    assert!(
+        !story.contains(&"first_person_to_you".to_string()),
+        "{story:?}"
+    );
+    let told = sources("I went through the same thing and you will get through it.");
+    assert!(
+        told.contains(&"first_person_to_you".to_string()),
+        "{told:?}"
+    );
+    assert!(!told.contains(&"own_experience".to_string()), "{told:?}");
+}

@@ -194,6 +194,8 @@ pub(crate) fn sentence_evidence(
             let first_person = match shape.first_person {
                 FirstPerson::None => None,
                 FirstPerson::Opinion => Some((s.ip_opinion, "opinion")),
+                // Told to the person: advice or encouragement, not their story.
+                _ if shape.addresses_you => Some((s.ip_first_person_you, "first_person_to_you")),
                 FirstPerson::Experience => Some((s.ip_first_person, "own_experience")),
                 FirstPerson::Other => Some((s.ip_first_person_other, "first_person")),
             };

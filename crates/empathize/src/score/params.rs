@@ -123,6 +123,10 @@ scoring_params! {
     ip_first_person_other = 0.5;
     /// EPITOME interpretations: a first-person opinion or wish ("I think", "I hope").
     ip_opinion = 0.0;
+    /// EPITOME interpretations: a first-person statement that also speaks to the
+    /// person ("I went through it too, you will make it"): mostly advice or
+    /// encouragement framed by the writer, rarely their own story.
+    ip_first_person_you = 0.5;
     /// EPITOME interpretations: … marked as shared ("me too", "the same").
     ip_shared = 1.0;
     /// EPITOME interpretations: per content word echoed from the customer (up to 3).
