@@ -55,29 +55,6 @@ enum Tag {
     NegInt = 10,
     /// The payload is the number of values that follow (no `End`).
     Items = 11,
-    /// A lazy field ([`LAZY_FIELDS`]): the next two ops are plain numbers,
-    /// how many ops and how many `nums` its value takes; then the value. The
-    /// decoder skips it in O(1) and decodes it when the field is first read.
-    Lazy = 12,
-}
-
-/// The struct fields (serde struct name, field name) that are sent as
-/// [`Tag::Lazy`] blocks: the lists of a report that callers often do not
-/// read. `decode.js` gives them as getters that decode on first read.
-const LAZY_FIELDS: &[(&str, &[&str])] = &[(
-    "MessageReport",
-    &["evidence", "strategies", "matches", "breakdown"],
-)];
-
-/// Whether the field `key` of the struct `name` is sent lazily.
-fn is_lazy(name: &str, key: &str) -> bool {
-    static EAGER: OnceLock<bool> = OnceLock::new();
-    if *EAGER.get_or_init(|| std::env::var_os("EMPATHIZE_EAGER").is_some()) {
-        return false;
-    }
-    LAZY_FIELDS
-        .iter()
-        .any(|(n, keys)| *n == name && keys.contains(&key))
 }
 
 /// Payloads are 28 bits (`op >>> 4` in JS stays a small integer).
@@ -184,29 +161,16 @@ pub(crate) fn shape_count() -> usize {
         .len()
 }
 
-/// A shape as `decode.js` reads it: the camelCased keys, and the indices of
-/// the lazy ones (sent as [`Tag::Lazy`] blocks).
-#[derive(serde::Serialize)]
-struct ShapeJson<'a> {
-    keys: Vec<&'a str>,
-    lazy: Vec<usize>,
-}
-
-/// The JSON text of shapes `from..to` (a list of [`ShapeJson`]).
+/// The JSON text of the camelCased key lists of shapes `from..to`.
 pub(crate) fn shapes_json(from: usize, to: usize) -> String {
     let shapes = registry()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let lists: Vec<ShapeJson<'_>> = shapes[from..to.min(shapes.len())]
+    let lists: Vec<Vec<&str>> = shapes[from..to.min(shapes.len())]
         .iter()
-        .map(|s| ShapeJson {
-            keys: s.keys.iter().map(|k| camel(k)).collect(),
-            lazy: (0..s.keys.len())
-                .filter(|&i| is_lazy(s.name, s.keys[i]))
-                .collect(),
-        })
+        .map(|s| s.keys.iter().map(|k| camel(k)).collect())
         .collect();
-    // Strings and integers always serialize.
+    // Vectors of strings always serialize.
     serde_json::to_string(&lists).unwrap_or_default()
 }
 
@@ -430,22 +394,7 @@ pub(crate) struct Struct<'a> {
 impl Struct<'_> {
     fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
         self.enc.keys.push(key);
-        if !is_lazy(self.name, key) {
-            return value.serialize(&mut *self.enc);
-        }
-        // `Lazy`, then the sizes of the value (patched below), then the value.
-        let enc = &mut *self.enc;
-        let at = enc.seg.ops.len();
-        enc.tag(Tag::Lazy);
-        enc.seg.ops.extend_from_slice(&[0, 0]);
-        let nums = enc.seg.nums.len();
-        value.serialize(&mut *enc)?;
-        let size = |n: usize| {
-            u32::try_from(n).map_err(|_| TapeError(format!("the field {key} is too large")))
-        };
-        enc.seg.ops[at + 1] = size(enc.seg.ops.len() - at - 3)?;
-        enc.seg.ops[at + 2] = size(enc.seg.nums.len() - nums)?;
-        Ok(())
+        value.serialize(&mut *self.enc)
     }
 
     fn close(self) -> Res {
@@ -1005,14 +954,6 @@ mod tests {
                     }
                     out.push('}');
                 }
-                12 => {
-                    // The sizes, then the value, which must take just that.
-                    let (ops, nums) = (self.seg.ops[self.o], self.seg.ops[self.o + 1]);
-                    self.o += 2;
-                    let (o, n) = (self.o, self.n);
-                    self.value(out);
-                    assert_eq!((self.o - o, self.n - n), (ops as usize, nums as usize));
-                }
                 tag => panic!("bad tag {tag}"),
             }
         }
@@ -1020,12 +961,8 @@ mod tests {
 
     /// The values of the segments, as JSON texts.
     fn read(segments: &[Segment]) -> Vec<String> {
-        let shapes: Vec<serde_json::Value> =
+        let shapes: Vec<Vec<String>> =
             serde_json::from_str(&shapes_json(0, shape_count())).unwrap();
-        let shapes: Vec<Vec<String>> = shapes
-            .iter()
-            .map(|s| serde_json::from_value(s["keys"].clone()).unwrap())
-            .collect();
         let mut out = Vec::new();
         for seg in segments {
             let mut reader = Reader {
