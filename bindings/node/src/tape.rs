@@ -79,21 +79,6 @@ pub(crate) struct Segment {
     pub(crate) count: u32,
 }
 
-impl Segment {
-    /// The numbers then the ops, in native byte order: one `ArrayBuffer`
-    /// that JS reads through a `Float64Array` and a `Uint32Array`.
-    pub(crate) fn bytes(&self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(self.nums.len() * 8 + self.ops.len() * 4);
-        for num in &self.nums {
-            bytes.extend_from_slice(&num.to_ne_bytes());
-        }
-        for op in &self.ops {
-            bytes.extend_from_slice(&op.to_ne_bytes());
-        }
-        bytes
-    }
-}
-
 /// The error of the encoder (serde needs one of its own).
 #[derive(Debug)]
 pub(crate) struct TapeError(String);
@@ -367,13 +352,23 @@ impl Encoder {
     fn shape_id(&mut self, name: &'static str, mark: usize) -> Res<u32> {
         let keys = &self.keys[mark..];
         let shapes = &mut self.scratch.shapes;
-        if let Some(&(_, _, id)) = shapes
+        // The names come from serde's derives: the same `&'static str` each
+        // time, so comparing addresses (no memcmp) finds a known shape.
+        let same = |a: &str, b: &str| std::ptr::eq(a, b);
+        if let Some(&(_, _, id)) = shapes.iter().find(|(n, k, _)| {
+            same(n, name) && k.len() == keys.len() && k.iter().zip(keys).all(|(a, b)| same(a, b))
+        }) {
+            return Ok(id);
+        }
+        // Equal texts at other addresses (or a new shape): the registry's id,
+        // remembered for these addresses.
+        let id = match shapes
             .iter()
             .find(|(n, k, _)| *n == name && k.as_slice() == keys)
         {
-            return Ok(id);
-        }
-        let id = register(name, keys)?;
+            Some(&(_, _, id)) => id,
+            None => register(name, keys)?,
+        };
         shapes.push((name, keys.to_vec(), id));
         Ok(id)
     }

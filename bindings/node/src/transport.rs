@@ -9,7 +9,9 @@
 //! against. For batches the encoding runs on all cores (on the pool for
 //! `scoreManyAsync`): the JS thread only decodes.
 
-use napi::bindgen_prelude::{Array, ArrayBuffer, FnArgs, FromNapiValue, Function, Unknown};
+use napi::bindgen_prelude::{
+    Array, Float64ArraySlice, FnArgs, FromNapiValue, Function, Uint32ArraySlice, Unknown,
+};
 use napi::Env;
 use napi::UnknownRef;
 use rayon::prelude::*;
@@ -137,8 +139,8 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
         let mut more = env.create_array(0)?;
         let mut index = 0u32;
         for segment in segments {
-            more.set(index, ArrayBuffer::copy_from(env, segment.bytes())?)?;
-            more.set(index + 1, segment.nums.len() as f64)?;
+            more.set(index, nums_array(env, segment.nums)?)?;
+            more.set(index + 1, ops_array(env, segment.ops)?)?;
             more.set(index + 2, segment.strings)?;
             more.set(index + 3, segment.count)?;
             index += 4;
@@ -152,8 +154,8 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
             first,
             new_shapes,
             encoded.single,
-            ArrayBuffer::copy_from(env, head.bytes())?,
-            head.nums.len() as f64,
+            nums_array(env, head.nums)?,
+            ops_array(env, head.ops)?,
             head.strings,
             head.count,
             more,
@@ -165,13 +167,33 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
     Ok(value)
 }
 
-/// `decode(firstShape, newShapes, single, buffer, numbers, strings, count, more)`.
+/// The numbers of a segment as a `Float64Array` over the vector itself (no
+/// copy; an empty one is a new empty array, as two JS buffers must not share
+/// a pointer).
+fn nums_array(env: &Env, nums: Vec<f64>) -> Outcome<Float64ArraySlice<'_>> {
+    Ok(if nums.is_empty() {
+        Float64ArraySlice::copy_from(env, [])?
+    } else {
+        Float64ArraySlice::from_data(env, nums)?
+    })
+}
+
+/// The ops of a segment as a `Uint32Array` over the vector itself.
+fn ops_array(env: &Env, ops: Vec<u32>) -> Outcome<Uint32ArraySlice<'_>> {
+    Ok(if ops.is_empty() {
+        Uint32ArraySlice::copy_from(env, [])?
+    } else {
+        Uint32ArraySlice::from_data(env, ops)?
+    })
+}
+
+/// `decode(firstShape, newShapes, single, nums, ops, strings, count, more)`.
 type DecodeArgs<'env> = (
     u32,
     Option<String>,
     bool,
-    ArrayBuffer<'env>,
-    f64,
+    Float64ArraySlice<'env>,
+    Uint32ArraySlice<'env>,
     String,
     u32,
     Option<Array<'env>>,
