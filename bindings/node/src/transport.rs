@@ -73,7 +73,9 @@ pub(crate) fn encode_each_cut_at<R: Serialize>(
         .into_par_iter()
         .map(|piece| {
             let mut encoder = Encoder::with_limits(limit, ops_limit);
-            for i in piece * size..n.min((piece + 1) * size) {
+            let items = piece * size..n.min((piece + 1) * size);
+            encoder.expect(items.len());
+            for i in items {
                 encoder.push(&value(i))?;
             }
             encoder.finish()
