@@ -100,9 +100,9 @@ describe('the transfer gives what JSON.parse of the core JSON gave', () => {
     customers.slice(0, 200).forEach((c) => assertSame(analyzeCustomer(c), reference('analyzeCustomer', c), 'analyzeCustomer'))
   })
 
-  test('the transfer arrays (over the encoder\'s memory) are freed by the GC, the reports stay whole', () => {
-    // nums and ops reach JS as typed arrays over the Rust vectors (freed by
-    // their finalizers); the reports hold only copies of what they read.
+  test('the transfer arrays are collected by the GC, the reports stay whole', () => {
+    // nums and ops reach JS as typed arrays (one per segment); the reports
+    // hold only values read from them, never the arrays.
     const script = `
       const e = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))})
       const stress = ${JSON.stringify(STRESS)}

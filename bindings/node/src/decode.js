@@ -6,7 +6,7 @@
 //
 // A segment is four values: `nums` (a Float64Array: the numbers that are not
 // small integers, in order), `ops` (a Uint32Array: one op per value,
-// `payload << 4 | tag`), both over the encoder's own vectors (not copied);
+// `payload << 4 | tag`), each copied once from the encoder's vectors;
 // `strings` (the JSON text of an array of the segment's distinct strings);
 // `count` (how many top-level values). Struct objects are built by one
 // generated object literal per shape (field names in serde order), so every
