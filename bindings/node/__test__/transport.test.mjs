@@ -100,6 +100,38 @@ describe('the transfer gives what JSON.parse of the core JSON gave', () => {
     customers.slice(0, 200).forEach((c) => assertSame(analyzeCustomer(c), reference('analyzeCustomer', c), 'analyzeCustomer'))
   })
 
+  test('the transfer arrays are collected by the GC, the reports stay whole', () => {
+    // nums and ops reach JS as typed arrays (one per segment); the reports
+    // hold only values read from them, never the arrays.
+    const script = `
+      const e = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))})
+      const stress = ${JSON.stringify(STRESS)}
+      const texts = Array.from({ length: 200 }, (_, i) => stress[i % stress.length] + ' #' + i)
+      const expected = JSON.stringify(JSON.parse(e._referenceJson('scoreMany', texts)))
+      const kept = []
+      for (let round = 0; round < 5; round++) {
+        kept.push(e._scoreManyInSegments(texts, 300)[1], e.scoreMany(texts), e.score(texts[round]))
+        // Segments with no numbers (tokens are integers), and an empty batch.
+        kept.push(e.tokenize(''), e.tokenize('a b c'), e.scoreMany([]))
+        globalThis.gc()
+        globalThis.gc()
+      }
+      for (let i = 0; i < 50; i++) new Float64Array(1 << 16).fill(i)
+      globalThis.gc()
+      const whole = kept.every((value, i) => {
+        const slot = i % 6
+        if (slot < 2) return JSON.stringify(value) === expected
+        if (slot === 2) return JSON.stringify(value) === JSON.stringify(JSON.parse(e._referenceJson('score', texts[(i - 2) / 6])))
+        if (slot === 3) return JSON.stringify(value) === '[]'
+        if (slot === 4) return JSON.stringify(value) === JSON.stringify(JSON.parse(e._referenceJson('tokenize', 'a b c')))
+        return Array.isArray(value) && value.length === 0
+      })
+      console.log(JSON.stringify({ whole, count: kept.length }))`
+    const child = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' })
+    assert.equal(child.status, 0, child.stderr)
+    assert.deepStrictEqual(JSON.parse(child.stdout), { whole: true, count: 30 })
+  })
+
   test('without code generation from strings (the fallback object builder)', () => {
     const script = `
       const e = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))})

@@ -4,11 +4,11 @@
 // environment (main thread, each worker) by `napi_run_script`; this
 // expression evaluates to the `decode` function.
 //
-// A segment is four values: an ArrayBuffer holding `nums` (f64: the numbers
-// that are not small integers, in order) then `ops` (u32: one op per value,
-// `payload << 4 | tag`); the number of `nums`; `strings` (the JSON text of
-// an array of the segment's distinct strings); `count` (how many top-level
-// values). Struct objects are built by one
+// A segment is four values: `nums` (a Float64Array: the numbers that are not
+// small integers, in order), `ops` (a Uint32Array: one op per value,
+// `payload << 4 | tag`), each copied once from the encoder's vectors;
+// `strings` (the JSON text of an array of the segment's distinct strings);
+// `count` (how many top-level values). Struct objects are built by one
 // generated object literal per shape (field names in serde order), so every
 // report of a kind has the same hidden class and the keys come out in the
 // order `JSON.parse` gives.
@@ -31,8 +31,6 @@
   // Taken once, so that later changes to these globals do not reach the decoder.
   const parse = JSON.parse
   const defineProperty = Object.defineProperty
-  const F64 = Float64Array
-  const U32 = Uint32Array
   /** Object builders by shape id. */
   const shapes = []
   let nums = null
@@ -94,7 +92,13 @@
   function shape(keys) {
     const literal = keys.map((key) => `${JSON.stringify(key)}: value()`).join(', ')
     try {
-      return new Function('value', `return function () { return { ${literal} } }`)(value)
+      const build = new Function('value', `return function () { return { ${literal} } }`)(value)
+      // One object with these keys and null values first: the fields of their
+      // hidden class become tagged, not doubles, so that a zero or a small
+      // integer is stored in the object (a double field boxes every number;
+      // a report's 13 dimensions are mostly 0).
+      new Function(`return { ${keys.map((key) => `${JSON.stringify(key)}: null`).join(', ')} }`)()
+      return build
     } catch {
       // Code generation from strings is disabled (--disallow-code-generation-from-strings):
       // the same objects, one property at a time.
@@ -106,9 +110,9 @@
     }
   }
 
-  function start(buffer, numbers, segmentStrings) {
-    nums = new F64(buffer, 0, numbers)
-    ops = new U32(buffer, numbers * 8)
+  function start(segmentNums, segmentOps, segmentStrings) {
+    nums = segmentNums
+    ops = segmentOps
     strings = parse(segmentStrings)
     n = 0
     o = 0
@@ -116,17 +120,17 @@
 
   /**
    * `newShapes`: null, or the JSON text of the key lists of the shapes with
-   * ids `firstShape`, `firstShape + 1`, …. Then the first segment (`buffer`,
-   * `numbers`, `strings`, `count`) and `more`: null or the other segments, four
+   * ids `firstShape`, `firstShape + 1`, …. Then the first segment (`nums`,
+   * `ops`, `strings`, `count`) and `more`: null or the other segments, four
    * entries each. `single`: return the one value instead of an array.
    */
-  return function decode(firstShape, newShapes, single, buffer, numbers, segmentStrings, count, more) {
+  return function decode(firstShape, newShapes, single, segmentNums, segmentOps, segmentStrings, count, more) {
     if (newShapes !== null) {
       const lists = parse(newShapes)
       for (let i = 0; i < lists.length; i++) shapes[firstShape + i] = shape(lists[i])
     }
     try {
-      start(buffer, numbers, segmentStrings)
+      start(segmentNums, segmentOps, segmentStrings)
       if (single) return value()
       const out = []
       for (let i = count; i > 0; i--) out[out.length] = value()

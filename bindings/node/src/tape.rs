@@ -79,21 +79,6 @@ pub(crate) struct Segment {
     pub(crate) count: u32,
 }
 
-impl Segment {
-    /// The numbers then the ops, in native byte order: one `ArrayBuffer`
-    /// that JS reads through a `Float64Array` and a `Uint32Array`.
-    pub(crate) fn bytes(&self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(self.nums.len() * 8 + self.ops.len() * 4);
-        for num in &self.nums {
-            bytes.extend_from_slice(&num.to_ne_bytes());
-        }
-        for op in &self.ops {
-            bytes.extend_from_slice(&op.to_ne_bytes());
-        }
-        bytes
-    }
-}
-
 /// The error of the encoder (serde needs one of its own).
 #[derive(Debug)]
 pub(crate) struct TapeError(String);
@@ -189,6 +174,9 @@ struct Scratch {
     /// The sizes of the last segment (ops, nums, string bytes), capped: the
     /// next one starts with that capacity instead of growing step by step.
     hint: (usize, usize, usize),
+    /// Ops, nums and string bytes per value in the last segment that had
+    /// values: what [`Encoder::expect`] reserves for a known count.
+    per_value: Option<(f64, f64, f64)>,
 }
 
 /// The most capacity a hint asks for.
@@ -267,8 +255,38 @@ impl Encoder {
         Ok(())
     }
 
+    /// Reserves room for `values` more values like the last ones this
+    /// thread encoded (a batch's vectors then grow without copies), within
+    /// the segment limits.
+    pub(crate) fn expect(&mut self, values: usize) {
+        let Some((ops, nums, bytes)) = self.scratch.per_value else {
+            return;
+        };
+        // An eighth more than the average: reports differ in size.
+        let room = |per: f64, cap: usize| ((per * values as f64 * 1.125) as usize).min(cap);
+        let ops = room(ops, self.ops_limit.min(SEGMENT_OPS));
+        let nums = room(nums, self.ops_limit.min(SEGMENT_OPS));
+        let bytes = room(bytes, self.limit.min(SEGMENT_STRING_BYTES));
+        self.seg
+            .ops
+            .reserve_exact(ops.saturating_sub(self.seg.ops.len()));
+        self.seg
+            .nums
+            .reserve_exact(nums.saturating_sub(self.seg.nums.len()));
+        self.strings
+            .reserve_exact(bytes.saturating_sub(self.strings.len()));
+    }
+
     /// Closes the current segment (and opens the next when `more`).
     fn cut(&mut self, more: bool) -> Outcome<()> {
+        if self.seg.count > 0 {
+            let count = f64::from(self.seg.count);
+            self.scratch.per_value = Some((
+                self.seg.ops.len() as f64 / count,
+                self.seg.nums.len() as f64 / count,
+                self.strings.len() as f64 / count,
+            ));
+        }
         self.scratch.hint = (
             self.seg.ops.len().min(HINT_CAP),
             self.seg.nums.len().min(HINT_CAP),
@@ -367,13 +385,23 @@ impl Encoder {
     fn shape_id(&mut self, name: &'static str, mark: usize) -> Res<u32> {
         let keys = &self.keys[mark..];
         let shapes = &mut self.scratch.shapes;
-        if let Some(&(_, _, id)) = shapes
+        // The names come from serde's derives: the same `&'static str` each
+        // time, so comparing addresses (no memcmp) finds a known shape.
+        let same = |a: &str, b: &str| std::ptr::eq(a, b);
+        if let Some(&(_, _, id)) = shapes.iter().find(|(n, k, _)| {
+            same(n, name) && k.len() == keys.len() && k.iter().zip(keys).all(|(a, b)| same(a, b))
+        }) {
+            return Ok(id);
+        }
+        // Equal texts at other addresses (or a new shape): the registry's id,
+        // remembered for these addresses.
+        let id = match shapes
             .iter()
             .find(|(n, k, _)| *n == name && k.as_slice() == keys)
         {
-            return Ok(id);
-        }
-        let id = register(name, keys)?;
+            Some(&(_, _, id)) => id,
+            None => register(name, keys)?,
+        };
         shapes.push((name, keys.to_vec(), id));
         Ok(id)
     }
@@ -1116,6 +1144,91 @@ mod tests {
             matches!(encoder.push(&bad), Err(Failure::Internal(m)) if m.contains("key must be a string"))
         );
         assert!(to_json(&bad).is_err(), "the JSON path refuses it too");
+    }
+
+    /// A struct whose name and field name are given at run time (leaked, so
+    /// `&'static str` at addresses of our choosing).
+    struct Named {
+        name: &'static str,
+        key: &'static str,
+    }
+
+    impl Serialize for Named {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut open = serializer.serialize_struct(self.name, 1)?;
+            open.serialize_field(self.key, &1u8)?;
+            open.end()
+        }
+    }
+
+    fn leak(text: &str) -> &'static str {
+        Box::leak(text.to_string().into_boxed_str())
+    }
+
+    #[test]
+    fn shapes_are_found_by_text_whatever_the_address_of_the_names() {
+        let shape_of = |named: &Named| {
+            let mut encoder = Encoder::new();
+            encoder.push(named).unwrap();
+            encoder.finish().unwrap()[0].ops[0] >> 4
+        };
+        let first = shape_of(&Named {
+            name: "AddressTest",
+            key: "some_field",
+        });
+        // The same texts at other addresses: the same shape, first found by
+        // text then (remembered) by address.
+        let copy = Named {
+            name: leak("AddressTest"),
+            key: leak("some_field"),
+        };
+        assert_eq!(shape_of(&copy), first);
+        assert_eq!(shape_of(&copy), first);
+        // Another field name or struct name: another shape.
+        let other_key = shape_of(&Named {
+            name: "AddressTest",
+            key: leak("other_field"),
+        });
+        let other_name = shape_of(&Named {
+            name: leak("AddressTest2"),
+            key: "some_field",
+        });
+        assert_ne!(other_key, first);
+        assert_ne!(other_name, first);
+        assert_ne!(other_name, other_key);
+        let shapes: Vec<Vec<String>> =
+            serde_json::from_str(&shapes_json(0, shape_count())).unwrap();
+        assert_eq!(shapes[first as usize], ["someField"]);
+        assert_eq!(shapes[other_key as usize], ["otherField"]);
+    }
+
+    #[test]
+    fn reserving_for_a_known_count_changes_nothing_but_capacity() {
+        let encode = |expect: bool| {
+            let mut encoder = Encoder::new();
+            if expect {
+                encoder.expect(50);
+            }
+            for i in 0..50 {
+                encoder.push(&sample(i)).unwrap();
+            }
+            encoder.finish().unwrap()
+        };
+        // The first run on this thread teaches the per-value sizes.
+        let plain = encode(false);
+        let reserved = encode(true);
+        assert_eq!(read(&reserved), read(&plain));
+        assert_eq!(reserved[0].ops, plain[0].ops);
+        assert_eq!(reserved[0].strings, plain[0].strings);
+        // Room for the 50 values was made up front (an eighth more than the
+        // average), so the vectors did not grow past it.
+        assert!(reserved[0].ops.capacity() >= plain[0].ops.len());
+        assert!(reserved[0].ops.capacity() <= plain[0].ops.len() * 5 / 4 + 16);
+        // Within the op limit of the encoder.
+        let mut small = Encoder::with_limits(usize::MAX, 100);
+        let before = small.seg.ops.capacity().max(200);
+        small.expect(1_000_000);
+        assert!(small.seg.ops.capacity() <= before);
     }
 
     #[test]

@@ -9,7 +9,9 @@
 //! against. For batches the encoding runs on all cores (on the pool for
 //! `scoreManyAsync`): the JS thread only decodes.
 
-use napi::bindgen_prelude::{Array, ArrayBuffer, FnArgs, FromNapiValue, Function, Unknown};
+use napi::bindgen_prelude::{
+    Array, Float64ArraySlice, FnArgs, FromNapiValue, Function, Uint32ArraySlice, Unknown,
+};
 use napi::Env;
 use napi::UnknownRef;
 use rayon::prelude::*;
@@ -71,7 +73,9 @@ pub(crate) fn encode_each_cut_at<R: Serialize>(
         .into_par_iter()
         .map(|piece| {
             let mut encoder = Encoder::with_limits(limit, ops_limit);
-            for i in piece * size..n.min((piece + 1) * size) {
+            let items = piece * size..n.min((piece + 1) * size);
+            encoder.expect(items.len());
+            for i in items {
                 encoder.push(&value(i))?;
             }
             encoder.finish()
@@ -137,8 +141,8 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
         let mut more = env.create_array(0)?;
         let mut index = 0u32;
         for segment in segments {
-            more.set(index, ArrayBuffer::copy_from(env, segment.bytes())?)?;
-            more.set(index + 1, segment.nums.len() as f64)?;
+            more.set(index, nums_array(env, segment.nums)?)?;
+            more.set(index + 1, ops_array(env, segment.ops)?)?;
             more.set(index + 2, segment.strings)?;
             more.set(index + 3, segment.count)?;
             index += 4;
@@ -152,8 +156,8 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
             first,
             new_shapes,
             encoded.single,
-            ArrayBuffer::copy_from(env, head.bytes())?,
-            head.nums.len() as f64,
+            nums_array(env, head.nums)?,
+            ops_array(env, head.ops)?,
             head.strings,
             head.count,
             more,
@@ -165,13 +169,27 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
     Ok(value)
 }
 
-/// `decode(firstShape, newShapes, single, buffer, numbers, strings, count, more)`.
+/// The numbers of a segment as a `Float64Array` (one copy, into memory V8
+/// owns). Handing the vector itself over as an external buffer saves the copy
+/// but costs a finalizer per buffer: measured with bench/bench.mjs (one core,
+/// busy machine), it made `scoreManyAsync` 0.15-0.35× of native slower and
+/// the `score` loop slower, for a gain on `scoreMany` within the noise.
+fn nums_array(env: &Env, nums: Vec<f64>) -> Outcome<Float64ArraySlice<'_>> {
+    Ok(Float64ArraySlice::copy_from(env, &nums)?)
+}
+
+/// The ops of a segment as a `Uint32Array`, as [`nums_array`].
+fn ops_array(env: &Env, ops: Vec<u32>) -> Outcome<Uint32ArraySlice<'_>> {
+    Ok(Uint32ArraySlice::copy_from(env, &ops)?)
+}
+
+/// `decode(firstShape, newShapes, single, nums, ops, strings, count, more)`.
 type DecodeArgs<'env> = (
     u32,
     Option<String>,
     bool,
-    ArrayBuffer<'env>,
-    f64,
+    Float64ArraySlice<'env>,
+    Uint32ArraySlice<'env>,
     String,
     u32,
     Option<Array<'env>>,
