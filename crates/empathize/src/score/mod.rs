@@ -129,5 +129,9 @@ pub(crate) fn name(n: &'static str) -> Arc<str> {
 /// Reports carry four decimals: enough to re-derive a score by hand, and
 /// stable across platforms.
 fn round4(x: f64) -> f64 {
+    // Zero (most dimensions and emotions) is itself, without a call to `round`.
+    if x == 0.0 {
+        return x;
+    }
     (x * 10_000.0).round() / 10_000.0
 }

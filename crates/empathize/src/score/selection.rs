@@ -110,7 +110,8 @@ pub(crate) struct Selection {
     pub kept: Vec<Selected>,
     last_end: Vec<(Category, u32)>,
     flagged: Vec<bool>,
-    order: Vec<usize>,
+    /// Sort keys of the counted hits (see `diminishing_returns`).
+    order: Vec<(u32, u64, u32, usize)>,
 }
 
 /// Filters hits by side and conditions, resolves overlaps, applies negation
@@ -197,24 +198,27 @@ fn diminishing_returns(
     compiled: &Compiled,
     decay: f64,
     kept: &mut [Selected],
-    order: &mut Vec<usize>,
+    order: &mut Vec<(u32, u64, u32, usize)>,
 ) {
     order.clear();
-    order.extend((0..kept.len()).filter(|&i| kept[i].counts()));
     // By category name (its rank among the names), strongest first, then
-    // in text order; the index last makes the unstable sort as stable.
-    order.sort_unstable_by(|&a, &b| {
-        let (ia, ib) = (kept[a].hit.rule as usize, kept[b].hit.rule as usize);
-        let (ra, rb) = (&compiled.rules[ia], &compiled.rules[ib]);
-        compiled.category_order[ia]
-            .cmp(&compiled.category_order[ib])
-            .then(rb.weight.abs().total_cmp(&ra.weight.abs()))
-            .then(kept[a].hit.start.cmp(&kept[b].hit.start))
-            .then(a.cmp(&b))
-    });
+    // in text order; the index last makes the unstable sort as stable. The
+    // keys are integers: an absolute weight's bits order as `total_cmp`
+    // orders it (its sign bit is clear), and are flipped for strongest first.
+    order.extend(
+        kept.iter()
+            .enumerate()
+            .filter(|(_, s)| s.counts())
+            .map(|(i, s)| {
+                let rule = s.hit.rule as usize;
+                let weight = compiled.rules[rule].weight.abs().to_bits();
+                (compiled.category_order[rule], !weight, s.hit.start, i)
+            }),
+    );
+    order.sort_unstable();
     let mut rank = 0i32;
     let mut prev: Option<Category> = None;
-    for &i in order.iter() {
+    for &(_, _, _, i) in order.iter() {
         let rule = &compiled.rules[kept[i].hit.rule as usize];
         if prev != Some(rule.category) {
             rank = 0;
