@@ -224,10 +224,7 @@ fn ascii_chunk_end(b: &[u8], start: usize) -> (usize, bool, u8) {
     const HIGH: u64 = LOW * 0x80;
     let mut i = start;
     let mut at = false;
-    loop {
-        let Some(word) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) else {
-            break;
-        };
+    while let Some(word) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
         let x = u64::from_le_bytes(word);
         // The high bit of a byte: below 0x21 (`x - 0x21` borrows and the
         // byte had no high bit), `@` (a zero byte of `x ^ "@@…"`), or
