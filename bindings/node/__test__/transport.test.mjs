@@ -52,6 +52,15 @@ describe('the transfer gives what JSON.parse of the core JSON gave', () => {
     }
   })
 
+  test('a single value with thousands of raw strings (astral, non-ASCII, empty) cut at UTF-16 lengths', () => {
+    // A single value crosses with its strings raw and their lengths before the ops.
+    const words = Array.from({ length: 3000 }, (_, i) => ['w' + i, '😀' + i, 'é' + i, '𝄞𝄞' + i][i % 4])
+    const text = words.join(' ') + ' I’m so sorry.'
+    assertSame(tokenize(text), reference('tokenize', text), 'tokenize of 3000 distinct words')
+    assertSame(score(text), reference('score', text), 'score of 3000 distinct words')
+    assertSame(tokenize(''), reference('tokenize', ''), 'tokenize of nothing')
+  })
+
   test('scoreMany and scoreManyAsync, with and without customers', async () => {
     const texts = Array.from({ length: 700 }, (_, i) => `${STRESS[i % STRESS.length]} (#${i})`)
     const customers = texts.map((_, i) => STRESS_CUSTOMERS[i % STRESS_CUSTOMERS.length])

@@ -8,7 +8,10 @@
 // small integers, in order), `ops` (a Uint32Array: one op per value,
 // `payload << 4 | tag`), each copied once from the encoder's vectors;
 // `strings` (the JSON text of an array of the segment's distinct strings);
-// `count` (how many top-level values). Struct objects are built by one
+// `count` (how many top-level values). A single value (`single`: a `score`
+// call) has its strings raw instead, one after the other in `strings`, and
+// `ops` starts with their count and their lengths in UTF-16 units (no
+// JSON.parse; tape.rs `Encoder::single`). Struct objects are built by one
 // generated object literal per shape (field names in serde order), so every
 // report of a kind has the same hidden class and the keys come out in the
 // order `JSON.parse` gives.
@@ -118,6 +121,22 @@
     o = 0
   }
 
+  /** A single value's segment: its raw strings cut at the lengths that start `ops`. */
+  function startSingle(segmentNums, segmentOps, text) {
+    nums = segmentNums
+    ops = segmentOps
+    const count = ops[0]
+    strings = []
+    let at = 0
+    for (let i = 1; i <= count; i++) {
+      const end = at + ops[i]
+      strings[strings.length] = text.slice(at, end)
+      at = end
+    }
+    n = 0
+    o = count + 1
+  }
+
   /**
    * `newShapes`: null, or the JSON text of the key lists of the shapes with
    * ids `firstShape`, `firstShape + 1`, …. Then the first segment (`nums`,
@@ -130,8 +149,11 @@
       for (let i = 0; i < lists.length; i++) shapes[firstShape + i] = shape(lists[i])
     }
     try {
+      if (single) {
+        startSingle(segmentNums, segmentOps, segmentStrings)
+        return value()
+      }
       start(segmentNums, segmentOps, segmentStrings)
-      if (single) return value()
       const out = []
       for (let i = count; i > 0; i--) out[out.length] = value()
       if (more !== null) {

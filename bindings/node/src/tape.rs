@@ -73,8 +73,12 @@ pub(crate) const SEGMENT_OPS: usize = 1 << 24;
 pub(crate) struct Segment {
     pub(crate) nums: Vec<f64>,
     pub(crate) ops: Vec<u32>,
-    /// The JSON text of an array of the distinct strings.
+    /// The JSON text of an array of the distinct strings; or, when
+    /// `lengths` is set, the strings one after the other.
     pub(crate) strings: String,
+    /// The length of each distinct string in UTF-16 units, in order, when
+    /// `strings` holds them raw (an encoder made by [`Encoder::single`]).
+    pub(crate) lengths: Option<Vec<u32>>,
     /// Top-level values.
     pub(crate) count: u32,
 }
@@ -189,6 +193,7 @@ impl Scratch {
             nums: Vec::with_capacity(nums),
             ops: Vec::with_capacity(ops),
             strings: String::new(),
+            lengths: None,
             count: 0,
         };
         let mut text = Vec::with_capacity(strings.max(2));
@@ -220,6 +225,8 @@ pub(crate) struct Encoder {
     limit: usize,
     /// …or their ops this many.
     ops_limit: usize,
+    /// Keep the strings raw, with their lengths, instead of as JSON text.
+    raw: bool,
 }
 
 impl Encoder {
@@ -241,7 +248,19 @@ impl Encoder {
             keys: Vec::new(),
             limit,
             ops_limit,
+            raw: false,
         }
+    }
+
+    /// An encoder for one value that keeps its strings raw (one after the
+    /// other, with their UTF-16 lengths) instead of as JSON text: a `score`
+    /// call's report then crosses with no JSON escaping here and no
+    /// `JSON.parse` in JS, which (with the UTF-8 decoding of the text) was
+    /// the largest fixed cost of the call's decode.
+    pub(crate) fn single() -> Encoder {
+        let mut encoder = Encoder::new();
+        encoder.raw = true;
+        encoder
     }
 
     /// Appends one top-level value; starts a new segment after it when the
@@ -300,8 +319,20 @@ impl Encoder {
         let mut strings = std::mem::replace(&mut self.strings, text);
         strings.push(b']');
         let mut seg = std::mem::replace(&mut self.seg, next);
-        seg.strings = String::from_utf8(strings)
-            .map_err(|e| Failure::Internal(format!("encoding a report: {e}")))?;
+        if self.raw {
+            let scratch = &*self.scratch;
+            seg.strings = scratch.arena.clone();
+            seg.lengths = Some(
+                scratch
+                    .spans
+                    .iter()
+                    .map(|&(start, end)| utf16_len(&scratch.arena[start..end]))
+                    .collect::<Res<_>>()?,
+            );
+        } else {
+            seg.strings = String::from_utf8(strings)
+                .map_err(|e| Failure::Internal(format!("encoding a report: {e}")))?;
+        }
         self.scratch.clear_strings();
         self.done.push(seg);
         Ok(())
@@ -374,6 +405,10 @@ impl Encoder {
         scratch.arena.push_str(s);
         scratch.spans.push((start, scratch.arena.len()));
         scratch.index.entry(hash).or_insert(index);
+        if self.raw {
+            self.op(Tag::Str, index);
+            return Ok(());
+        }
         if index > 0 {
             self.strings.push(b',');
         }
@@ -405,6 +440,13 @@ impl Encoder {
         shapes.push((name, keys.to_vec(), id));
         Ok(id)
     }
+}
+
+/// The length of `s` in UTF-16 units.
+fn utf16_len(s: &str) -> Res<u32> {
+    // Each char is one unit, two above U+FFFF (four UTF-8 bytes).
+    let units = s.chars().map(char::len_utf16).sum::<usize>();
+    u32::try_from(units).map_err(|_| TapeError("a string too long for JS".into()))
 }
 
 /// An open struct: its op is written when its fields are known.
@@ -993,9 +1035,28 @@ mod tests {
             serde_json::from_str(&shapes_json(0, shape_count())).unwrap();
         let mut out = Vec::new();
         for seg in segments {
+            let strings = match &seg.lengths {
+                // Raw strings: cut the text at the UTF-16 lengths, as decode.js does.
+                Some(lengths) => {
+                    let units: Vec<u16> = seg.strings.encode_utf16().collect();
+                    let mut at = 0;
+                    let strings = lengths
+                        .iter()
+                        .map(|&len| {
+                            let end = at + len as usize;
+                            let s = String::from_utf16(&units[at..end]).unwrap();
+                            at = end;
+                            s
+                        })
+                        .collect();
+                    assert_eq!(at, units.len(), "the lengths cover the text");
+                    strings
+                }
+                None => serde_json::from_str(&seg.strings).unwrap(),
+            };
             let mut reader = Reader {
                 seg,
-                strings: serde_json::from_str(&seg.strings).unwrap(),
+                strings,
                 shapes: &shapes,
                 n: 0,
                 o: 0,
@@ -1094,6 +1155,27 @@ mod tests {
         let strings: Vec<String> = serde_json::from_str(&segments[0].strings).unwrap();
         let distinct: std::collections::HashSet<&String> = strings.iter().collect();
         assert_eq!(distinct.len(), strings.len());
+    }
+
+    #[test]
+    fn a_single_value_keeps_its_strings_raw_and_reads_back_as_the_reference_json() {
+        for i in 0..3 {
+            let mut encoder = Encoder::single();
+            encoder.push(&sample(i)).unwrap();
+            let segments = encoder.finish().unwrap();
+            assert_eq!(segments.len(), 1);
+            let lengths = segments[0].lengths.as_ref().expect("raw strings");
+            let units: u32 = lengths.iter().sum();
+            assert_eq!(units as usize, segments[0].strings.encode_utf16().count());
+            assert_eq!(read(&segments), vec![to_json(&sample(i)).unwrap()]);
+        }
+        // Astral and non-ASCII strings are cut at UTF-16 lengths, not bytes.
+        let words = ["😀 a", "é", "", "\"quoted\"\n", "😀 a", "𝄞𝄞"];
+        let mut encoder = Encoder::single();
+        encoder.push(&words).unwrap();
+        let segments = encoder.finish().unwrap();
+        assert_eq!(segments[0].lengths, Some(vec![4, 1, 0, 9, 4]));
+        assert_eq!(read(&segments), vec![to_json(&words).unwrap()]);
     }
 
     #[test]

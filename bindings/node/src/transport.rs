@@ -32,7 +32,7 @@ pub struct Encoded {
 
 /// Encodes one value (a report of the core).
 pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Outcome<Encoded> {
-    let mut encoder = Encoder::new();
+    let mut encoder = Encoder::single();
     encoder.push(value)?;
     Ok(Encoded {
         segments: encoder.finish()?,
@@ -151,13 +151,27 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
     };
     let decode: Function<'_, FnArgs<DecodeArgs<'_>>> =
         Function::from_unknown(decoder.decode.get_value(env)?)?;
+    let ops = match &head.lengths {
+        // Raw strings: their count and lengths go before the ops.
+        Some(lengths) => {
+            let mut ops = Vec::with_capacity(1 + lengths.len() + head.ops.len());
+            ops.push(
+                u32::try_from(lengths.len())
+                    .map_err(|_| Failure::Internal("too many strings".into()))?,
+            );
+            ops.extend_from_slice(lengths);
+            ops.extend_from_slice(&head.ops);
+            ops
+        }
+        None => head.ops,
+    };
     let value = decode.call(
         (
             first,
             new_shapes,
             encoded.single,
             nums_array(env, head.nums)?,
-            ops_array(env, head.ops)?,
+            ops_array(env, ops)?,
             head.strings,
             head.count,
             more,
