@@ -74,10 +74,13 @@ impl Logit<'_> {
 
 /// The logit of every target of the tables whose output `applies`, over
 /// the terms `span`; `rule_evidence` gives `r_t` for a target's category.
+/// With `keep_hits` false (nobody will point at the n-grams) each logit's
+/// `hits` stays empty: only `z` is computed.
 pub(crate) fn logits<'c>(
     compiled: &'c Compiled,
     hits: &[LearnedHit],
     span: Range<u32>,
+    keep_hits: bool,
     applies: impl Fn(TableOutput) -> bool,
     rule_evidence: impl Fn(crate::report::Category) -> f64,
 ) -> Vec<Logit<'c>> {
@@ -121,7 +124,9 @@ pub(crate) fn logits<'c>(
         counted[word] |= bit;
         let logit = &mut out[slot + entry.target as usize];
         logit.z += entry.weight;
-        logit.hits.push(*hit);
+        if keep_hits {
+            logit.hits.push(*hit);
+        }
     }
     out
 }
@@ -236,6 +241,7 @@ pub(crate) fn apply_to_reply(
                 compiled,
                 hits,
                 span.clone(),
+                with_matches,
                 |o| o == TableOutput::Epitome,
                 |c| {
                     rule_evidence
@@ -279,6 +285,7 @@ pub(crate) fn apply_to_reply(
                 compiled,
                 hits,
                 span,
+                with_matches,
                 |o| o == TableOutput::Strategies,
                 |c| f64::from(u8::from(c == Category::Strategy(rule_tag))),
             );

@@ -229,9 +229,15 @@ const _: () = assert!(MIN_STEM_BYTES + 1 >= MIN_KEYWORD_BYTES);
 
 impl Keywords {
     /// The keywords `sorted` (sorted, each once).
+    #[cfg(test)]
     pub fn new(sorted: &[&str]) -> Keywords {
-        let mut text = String::with_capacity(sorted.iter().map(|k| k.len()).sum());
-        let mut spans = Vec::with_capacity(sorted.len());
+        Self::from_sorted(sorted.iter().copied())
+    }
+
+    /// The keywords `sorted` (sorted, each once).
+    fn from_sorted<'k>(sorted: impl Iterator<Item = &'k str> + Clone) -> Keywords {
+        let mut text = String::with_capacity(sorted.clone().map(str::len).sum());
+        let mut spans = Vec::with_capacity(sorted.size_hint().0);
         let mut starts = [0u64; 64];
         for k in sorted {
             let a = text.len() as u32;
@@ -298,7 +304,10 @@ pub(crate) fn keywords(
     lexicons: &ShapeLexicons,
     lexed: &Lexed,
 ) -> Arc<Keywords> {
-    let mut out: Vec<&str> = Vec::new();
+    // Each stem with its first 8 bytes as a big-endian integer (0-padded):
+    // comparing the integers first orders as comparing the strings, and
+    // most comparisons stop there.
+    let mut out: Vec<(u64, &str)> = Vec::new();
     for (k, term) in lexed.terms.iter().enumerate() {
         let i = term.token as usize;
         let second_term = k > 0 && lexed.terms[k - 1].token == term.token;
@@ -324,15 +333,25 @@ pub(crate) fn keywords(
         if classes & class::STOPWORD != 0 {
             continue;
         }
-        out.push(lexicons.stem(w));
+        let stem = lexicons.stem(w);
+        out.push((prefix_key(stem), stem));
         if out.len() >= MAX_KEYWORDS * 4 {
             break;
         }
     }
-    out.sort_unstable();
-    out.dedup();
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    out.dedup_by(|a, b| a.1 == b.1);
     out.truncate(MAX_KEYWORDS);
-    Arc::new(Keywords::new(&out))
+    Arc::new(Keywords::from_sorted(out.iter().map(|&(_, k)| k)))
+}
+
+/// The first 8 bytes of `w` as a big-endian integer, 0-padded: if
+/// `prefix_key(a) < prefix_key(b)` then `a < b`.
+fn prefix_key(w: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = w.len().min(8);
+    bytes[..n].copy_from_slice(&w.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
 }
 
 #[cfg(test)]
@@ -368,6 +387,33 @@ mod tests {
                 "{name} in docs/rules.md"
             );
             assert!(!merged.lexicon(name).is_empty(), "{name} in en.toml");
+        }
+    }
+
+    #[test]
+    fn prefix_key_orders_as_the_strings() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgz",
+            "abd",
+            "b",
+            "é",
+            "zz",
+        ];
+        for a in words {
+            for b in words {
+                if prefix_key(a) < prefix_key(b) {
+                    assert!(a < b, "{a} < {b}");
+                }
+                if a == b {
+                    assert_eq!(prefix_key(a), prefix_key(b));
+                }
+            }
         }
     }
 
