@@ -168,14 +168,14 @@ pub(crate) fn with_matches(
     text: &str,
     compiled: &Compiled,
 ) -> (Vec<Match>, Vec<Vec<usize>>) {
-    let learned: Vec<Match> = logits
-        .iter()
-        .flat_map(|l| {
+    let mut learned: Vec<Match> = Vec::with_capacity(logits.iter().map(|l| l.hits.len()).sum());
+    for l in logits {
+        learned.extend(
             l.hits
                 .iter()
-                .map(|h| to_match(compiled, l.target, h, lexed, text))
-        })
-        .collect();
+                .map(|h| to_match(compiled, l.target, h, lexed, text)),
+        );
+    }
     let (merged, at) = merge(rule_matches, learned);
     let mut positions = Vec::with_capacity(logits.len());
     let mut next = 0;

@@ -108,6 +108,9 @@ pub(crate) struct ShapeLexicons {
     pub advice: Vec<(u32, Vec<Words>)>,
     pub opinion_phrases: Vec<Words>,
     stem_suffixes: Vec<Box<str>>,
+    /// A bit per byte that ends some stem suffix (all bits if one is
+    /// empty): a word ending otherwise keeps its form.
+    stem_ends: [u64; 4],
 }
 
 impl ShapeLexicons {
@@ -169,12 +172,22 @@ impl ShapeLexicons {
             out.stem_suffixes
                 .push(one_word(entry, "STEM_SUFFIXES")?.into());
         }
+        for suffix in &out.stem_suffixes {
+            match suffix.as_bytes().last() {
+                Some(&b) => out.stem_ends[usize::from(b / 64)] |= 1 << (b % 64),
+                None => out.stem_ends = [u64::MAX; 4],
+            }
+        }
         Ok(out)
     }
 
     /// A crude stem so "worried"/"worry"/"worrying" meet: the first suffix
     /// of `STEM_SUFFIXES` that fits is cut.
     pub fn stem<'w>(&self, w: &'w str) -> &'w str {
+        let last = w.as_bytes().last().copied().unwrap_or_default();
+        if self.stem_ends[usize::from(last / 64)] & 1 << (last % 64) == 0 {
+            return w;
+        }
         for suffix in &self.stem_suffixes {
             if w.len() > suffix.len() + MIN_STEM_BYTES {
                 if let Some(base) = w.strip_suffix(&**suffix) {
@@ -415,6 +428,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn stem_skips_only_words_no_suffix_ends() {
+        let en = english();
+        let naive = |w: &'static str| {
+            en.stem_suffixes
+                .iter()
+                .filter(|s| w.len() > s.len() + MIN_STEM_BYTES)
+                .find_map(|s| w.strip_suffix(&**s))
+                .unwrap_or(w)
+        };
+        for w in [
+            "",
+            "worried",
+            "worry",
+            "worrying",
+            "charges",
+            "quickly",
+            "cats",
+            "waited",
+            "thanks",
+            "help",
+            "refund",
+            "problem",
+            "amazingly",
+            "tried",
+            "sorry",
+            "café",
+        ] {
+            assert_eq!(en.stem(w), naive(w), "{w}");
+        }
+        assert_eq!(en.stem("worrying"), "worry");
     }
 
     #[test]
