@@ -84,7 +84,13 @@ pub(crate) fn logits<'c>(
     applies: impl Fn(TableOutput) -> bool,
     rule_evidence: impl Fn(crate::report::Category) -> f64,
 ) -> Vec<Logit<'c>> {
-    let mut out: Vec<Logit<'c>> = Vec::new();
+    let targets = compiled
+        .tables
+        .iter()
+        .filter(|t| applies(t.output))
+        .map(|t| t.targets.len())
+        .sum();
+    let mut out: Vec<Logit<'c>> = Vec::with_capacity(targets);
     // The first slot in `out` of each table that applies.
     let mut first_slot: Vec<Option<usize>> = Vec::with_capacity(compiled.tables.len());
     for table in &compiled.tables {

@@ -320,7 +320,7 @@ pub(crate) fn keywords(
     // Each stem with its first 8 bytes as a big-endian integer (0-padded):
     // comparing the integers first orders as comparing the strings, and
     // most comparisons stop there.
-    let mut out: Vec<(u64, &str)> = Vec::new();
+    let mut out: Vec<(u64, &str)> = Vec::with_capacity(lexed.terms.len().min(MAX_KEYWORDS * 4));
     for (k, term) in lexed.terms.iter().enumerate() {
         let i = term.token as usize;
         let second_term = k > 0 && lexed.terms[k - 1].token == term.token;
