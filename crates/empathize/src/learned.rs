@@ -48,12 +48,13 @@ impl Logit<'_> {
         rule_evidence: f64,
         positions: &[usize],
     ) -> Vec<ScoreTerm> {
-        let mut terms = vec![ScoreTerm {
+        let mut terms = Vec::with_capacity(2 + self.hits.len());
+        terms.push(ScoreTerm {
             source: TermSource::Bias,
-            label: format!("{} bias", self.target.label).into(),
+            label: self.target.bias_label.clone(),
             value: self.target.bias,
             match_index: None,
-        }];
+        });
         if self.target.rules != 0.0 && rule_evidence != 0.0 {
             terms.push(ScoreTerm {
                 source: TermSource::Rules,
