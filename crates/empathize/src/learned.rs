@@ -167,14 +167,15 @@ fn to_match(
 }
 
 /// The rule matches and the learned n-grams of `logits` as one list in
-/// text order, and for each logit the position of each of its hits.
+/// text order, and the position of each hit of the logits, in order (the
+/// hits of `logits[0]` first, then of `logits[1]`, …).
 pub(crate) fn with_matches(
     rule_matches: Vec<Match>,
     logits: &[Logit<'_>],
     lexed: &Lexed,
     text: &str,
     compiled: &Compiled,
-) -> (Vec<Match>, Vec<Vec<usize>>) {
+) -> (Vec<Match>, Vec<usize>) {
     let mut learned: Vec<Match> = Vec::with_capacity(logits.iter().map(|l| l.hits.len()).sum());
     for l in logits {
         learned.extend(
@@ -183,14 +184,7 @@ pub(crate) fn with_matches(
                 .map(|h| to_match(compiled, l.target, h, lexed, text)),
         );
     }
-    let (merged, at) = merge(rule_matches, learned);
-    let mut positions = Vec::with_capacity(logits.len());
-    let mut next = 0;
-    for l in logits {
-        positions.push(at[next..next + l.hits.len()].to_vec());
-        next += l.hits.len();
-    }
-    (merged, positions)
+    merge(rule_matches, learned)
 }
 
 /// Merges learned matches into rule matches (both by start, longest

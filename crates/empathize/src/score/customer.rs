@@ -216,18 +216,24 @@ impl LearnedReading {
     }
 }
 
-/// The terms of the distress logit, pointing at their matches.
+/// The terms of the distress logit, pointing at their matches
+/// (`positions`: of every hit of `logits`, in order).
 fn distress_breakdown(
     compiled: &Compiled,
     logits: &[Logit<'_>],
     rule_distress: f64,
-    positions: &[Vec<usize>],
+    positions: &[usize],
 ) -> Vec<ScoreTerm> {
     let mut breakdown = Vec::new();
-    for (k, logit) in logits.iter().enumerate() {
+    let mut first = 0;
+    for logit in logits {
+        let at = positions
+            .get(first..first + logit.hits.len())
+            .unwrap_or_default();
         if logit.target.category == Category::Distress {
-            breakdown = logit.breakdown(compiled, rule_distress, &positions[k]);
+            breakdown = logit.breakdown(compiled, rule_distress, at);
         }
+        first += logit.hits.len();
     }
     breakdown
 }
