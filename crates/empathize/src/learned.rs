@@ -48,12 +48,13 @@ impl Logit<'_> {
         rule_evidence: f64,
         positions: &[usize],
     ) -> Vec<ScoreTerm> {
-        let mut terms = vec![ScoreTerm {
+        let mut terms = Vec::with_capacity(2 + self.hits.len());
+        terms.push(ScoreTerm {
             source: TermSource::Bias,
-            label: format!("{} bias", self.target.label).into(),
+            label: self.target.bias_label.clone(),
             value: self.target.bias,
             match_index: None,
-        }];
+        });
         if self.target.rules != 0.0 && rule_evidence != 0.0 {
             terms.push(ScoreTerm {
                 source: TermSource::Rules,
@@ -74,14 +75,23 @@ impl Logit<'_> {
 
 /// The logit of every target of the tables whose output `applies`, over
 /// the terms `span`; `rule_evidence` gives `r_t` for a target's category.
+/// With `keep_hits` false (nobody will point at the n-grams) each logit's
+/// `hits` stays empty: only `z` is computed.
 pub(crate) fn logits<'c>(
     compiled: &'c Compiled,
     hits: &[LearnedHit],
     span: Range<u32>,
+    keep_hits: bool,
     applies: impl Fn(TableOutput) -> bool,
     rule_evidence: impl Fn(crate::report::Category) -> f64,
 ) -> Vec<Logit<'c>> {
-    let mut out: Vec<Logit<'c>> = Vec::new();
+    let targets = compiled
+        .tables
+        .iter()
+        .filter(|t| applies(t.output))
+        .map(|t| t.targets.len())
+        .sum();
+    let mut out: Vec<Logit<'c>> = Vec::with_capacity(targets);
     // The first slot in `out` of each table that applies.
     let mut first_slot: Vec<Option<usize>> = Vec::with_capacity(compiled.tables.len());
     for table in &compiled.tables {
@@ -121,7 +131,9 @@ pub(crate) fn logits<'c>(
         counted[word] |= bit;
         let logit = &mut out[slot + entry.target as usize];
         logit.z += entry.weight;
-        logit.hits.push(*hit);
+        if keep_hits {
+            logit.hits.push(*hit);
+        }
     }
     out
 }
@@ -155,30 +167,24 @@ fn to_match(
 }
 
 /// The rule matches and the learned n-grams of `logits` as one list in
-/// text order, and for each logit the position of each of its hits.
+/// text order, and the position of each hit of the logits, in order (the
+/// hits of `logits[0]` first, then of `logits[1]`, …).
 pub(crate) fn with_matches(
     rule_matches: Vec<Match>,
     logits: &[Logit<'_>],
     lexed: &Lexed,
     text: &str,
     compiled: &Compiled,
-) -> (Vec<Match>, Vec<Vec<usize>>) {
-    let learned: Vec<Match> = logits
-        .iter()
-        .flat_map(|l| {
+) -> (Vec<Match>, Vec<usize>) {
+    let mut learned: Vec<Match> = Vec::with_capacity(logits.iter().map(|l| l.hits.len()).sum());
+    for l in logits {
+        learned.extend(
             l.hits
                 .iter()
-                .map(|h| to_match(compiled, l.target, h, lexed, text))
-        })
-        .collect();
-    let (merged, at) = merge(rule_matches, learned);
-    let mut positions = Vec::with_capacity(logits.len());
-    let mut next = 0;
-    for l in logits {
-        positions.push(at[next..next + l.hits.len()].to_vec());
-        next += l.hits.len();
+                .map(|h| to_match(compiled, l.target, h, lexed, text)),
+        );
     }
-    (merged, positions)
+    merge(rule_matches, learned)
 }
 
 /// Merges learned matches into rule matches (both by start, longest
@@ -236,6 +242,7 @@ pub(crate) fn apply_to_reply(
                 compiled,
                 hits,
                 span.clone(),
+                with_matches,
                 |o| o == TableOutput::Epitome,
                 |c| {
                     rule_evidence
@@ -279,6 +286,7 @@ pub(crate) fn apply_to_reply(
                 compiled,
                 hits,
                 span,
+                with_matches,
                 |o| o == TableOutput::Strategies,
                 |c| f64::from(u8::from(c == Category::Strategy(rule_tag))),
             );

@@ -42,6 +42,8 @@ pub(crate) struct LearnedTarget {
     pub rules: f64,
     /// `table:target`, the `rule` of its matches.
     pub label: Arc<str>,
+    /// `table:target bias`, the label of its bias in a breakdown.
+    pub bias_label: Arc<str>,
 }
 
 /// A compiled learned table.
@@ -675,11 +677,13 @@ impl Compiled {
                     });
                     count += 1;
                 }
+                let label = format!("{}:{}", src.name, target.category);
                 targets.push(LearnedTarget {
                     category: target.category,
                     bias: target.bias,
                     rules: target.rules,
-                    label: Arc::from(format!("{}:{}", src.name, target.category)),
+                    bias_label: Arc::from(format!("{label} bias")),
+                    label: Arc::from(label),
                 });
             }
             total += count;

@@ -41,7 +41,7 @@ pub(crate) fn analyze_customer(
     let rules = RuleReading::of(compiled, selected);
     let emphasis = emphasis(lexed, text);
     let rule_distress = rules.distress(emphasis, s);
-    let logits = customer_logits(compiled, work, &rules.emotions, rule_distress);
+    let logits = customer_logits(compiled, work, &rules.emotions, rule_distress, spans);
     let (matches, positions) = if spans {
         learned::with_matches(
             to_matches(compiled, lexed, text, selected),
@@ -145,17 +145,20 @@ impl RuleReading {
 
 /// The logits of the customer tables over the whole message. An emotion
 /// keeps the n-grams that made it present (the ones that pushed towards
-/// it); distress keeps every term of its logit.
+/// it); distress keeps every term of its logit. Without `spans` the
+/// logits keep no hits.
 fn customer_logits<'c>(
     compiled: &'c Compiled,
     work: &Work,
     rule_emotions: &Emotions,
     rule_distress: f64,
+    spans: bool,
 ) -> Vec<Logit<'c>> {
     let mut logits = learned::logits(
         compiled,
         &work.learned,
         0..work.lexed.terms.len() as u32,
+        spans,
         TableOutput::is_customer,
         |category| match category {
             Category::Emotion(e) => rule_emotions.get(e),
@@ -163,7 +166,7 @@ fn customer_logits<'c>(
             _ => 0.0,
         },
     );
-    for logit in &mut logits {
+    for logit in logits.iter_mut().filter(|_| spans) {
         if let Category::Emotion(_) = logit.target.category {
             let present = learned::presence(logit.z) > 0.0;
             logit
@@ -213,18 +216,24 @@ impl LearnedReading {
     }
 }
 
-/// The terms of the distress logit, pointing at their matches.
+/// The terms of the distress logit, pointing at their matches
+/// (`positions`: of every hit of `logits`, in order).
 fn distress_breakdown(
     compiled: &Compiled,
     logits: &[Logit<'_>],
     rule_distress: f64,
-    positions: &[Vec<usize>],
+    positions: &[usize],
 ) -> Vec<ScoreTerm> {
     let mut breakdown = Vec::new();
-    for (k, logit) in logits.iter().enumerate() {
+    let mut first = 0;
+    for logit in logits {
+        let at = positions
+            .get(first..first + logit.hits.len())
+            .unwrap_or_default();
         if logit.target.category == Category::Distress {
-            breakdown = logit.breakdown(compiled, rule_distress, &positions[k]);
+            breakdown = logit.breakdown(compiled, rule_distress, at);
         }
+        first += logit.hits.len();
     }
     breakdown
 }

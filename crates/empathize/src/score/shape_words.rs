@@ -108,6 +108,9 @@ pub(crate) struct ShapeLexicons {
     pub advice: Vec<(u32, Vec<Words>)>,
     pub opinion_phrases: Vec<Words>,
     stem_suffixes: Vec<Box<str>>,
+    /// A bit per byte that ends some stem suffix (all bits if one is
+    /// empty): a word ending otherwise keeps its form.
+    stem_ends: [u64; 4],
 }
 
 impl ShapeLexicons {
@@ -169,12 +172,22 @@ impl ShapeLexicons {
             out.stem_suffixes
                 .push(one_word(entry, "STEM_SUFFIXES")?.into());
         }
+        for suffix in &out.stem_suffixes {
+            match suffix.as_bytes().last() {
+                Some(&b) => out.stem_ends[usize::from(b / 64)] |= 1 << (b % 64),
+                None => out.stem_ends = [u64::MAX; 4],
+            }
+        }
         Ok(out)
     }
 
     /// A crude stem so "worried"/"worry"/"worrying" meet: the first suffix
     /// of `STEM_SUFFIXES` that fits is cut.
     pub fn stem<'w>(&self, w: &'w str) -> &'w str {
+        let last = w.as_bytes().last().copied().unwrap_or_default();
+        if self.stem_ends[usize::from(last / 64)] & 1 << (last % 64) == 0 {
+            return w;
+        }
         for suffix in &self.stem_suffixes {
             if w.len() > suffix.len() + MIN_STEM_BYTES {
                 if let Some(base) = w.strip_suffix(&**suffix) {
@@ -229,9 +242,15 @@ const _: () = assert!(MIN_STEM_BYTES + 1 >= MIN_KEYWORD_BYTES);
 
 impl Keywords {
     /// The keywords `sorted` (sorted, each once).
+    #[cfg(test)]
     pub fn new(sorted: &[&str]) -> Keywords {
-        let mut text = String::with_capacity(sorted.iter().map(|k| k.len()).sum());
-        let mut spans = Vec::with_capacity(sorted.len());
+        Self::from_sorted(sorted.iter().copied())
+    }
+
+    /// The keywords `sorted` (sorted, each once).
+    fn from_sorted<'k>(sorted: impl Iterator<Item = &'k str> + Clone) -> Keywords {
+        let mut text = String::with_capacity(sorted.clone().map(str::len).sum());
+        let mut spans = Vec::with_capacity(sorted.size_hint().0);
         let mut starts = [0u64; 64];
         for k in sorted {
             let a = text.len() as u32;
@@ -298,7 +317,10 @@ pub(crate) fn keywords(
     lexicons: &ShapeLexicons,
     lexed: &Lexed,
 ) -> Arc<Keywords> {
-    let mut out: Vec<&str> = Vec::new();
+    // Each stem with its first 8 bytes as a big-endian integer (0-padded):
+    // comparing the integers first orders as comparing the strings, and
+    // most comparisons stop there.
+    let mut out: Vec<(u64, &str)> = Vec::with_capacity(lexed.terms.len().min(MAX_KEYWORDS * 4));
     for (k, term) in lexed.terms.iter().enumerate() {
         let i = term.token as usize;
         let second_term = k > 0 && lexed.terms[k - 1].token == term.token;
@@ -324,15 +346,25 @@ pub(crate) fn keywords(
         if classes & class::STOPWORD != 0 {
             continue;
         }
-        out.push(lexicons.stem(w));
+        let stem = lexicons.stem(w);
+        out.push((prefix_key(stem), stem));
         if out.len() >= MAX_KEYWORDS * 4 {
             break;
         }
     }
-    out.sort_unstable();
-    out.dedup();
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    out.dedup_by(|a, b| a.1 == b.1);
     out.truncate(MAX_KEYWORDS);
-    Arc::new(Keywords::new(&out))
+    Arc::new(Keywords::from_sorted(out.iter().map(|&(_, k)| k)))
+}
+
+/// The first 8 bytes of `w` as a big-endian integer, 0-padded: if
+/// `prefix_key(a) < prefix_key(b)` then `a < b`.
+fn prefix_key(w: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = w.len().min(8);
+    bytes[..n].copy_from_slice(&w.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
 }
 
 #[cfg(test)]
@@ -369,6 +401,66 @@ mod tests {
             );
             assert!(!merged.lexicon(name).is_empty(), "{name} in en.toml");
         }
+    }
+
+    #[test]
+    fn prefix_key_orders_as_the_strings() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgz",
+            "abd",
+            "b",
+            "é",
+            "zz",
+        ];
+        for a in words {
+            for b in words {
+                if prefix_key(a) < prefix_key(b) {
+                    assert!(a < b, "{a} < {b}");
+                }
+                if a == b {
+                    assert_eq!(prefix_key(a), prefix_key(b));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stem_skips_only_words_no_suffix_ends() {
+        let en = english();
+        let naive = |w: &'static str| {
+            en.stem_suffixes
+                .iter()
+                .filter(|s| w.len() > s.len() + MIN_STEM_BYTES)
+                .find_map(|s| w.strip_suffix(&**s))
+                .unwrap_or(w)
+        };
+        for w in [
+            "",
+            "worried",
+            "worry",
+            "worrying",
+            "charges",
+            "quickly",
+            "cats",
+            "waited",
+            "thanks",
+            "help",
+            "refund",
+            "problem",
+            "amazingly",
+            "tried",
+            "sorry",
+            "café",
+        ] {
+            assert_eq!(en.stem(w), naive(w), "{w}");
+        }
+        assert_eq!(en.stem("worrying"), "worry");
     }
 
     #[test]
