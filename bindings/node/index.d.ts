@@ -128,8 +128,11 @@ export interface Evidence {
   /** The mechanism it supports. */
   mechanism: Mechanism
   /**
-   * A rule id, or a sentence feature: `question_to_person`, `question`,
-   * `own_experience`, `shared_experience`, `echoes_customer`.
+   * A rule id, or a sentence feature. Explorations: `question_to_person`,
+   * `specific_question_to_person`, `suggestive_question`,
+   * `rhetorical_question`, `own_question`, `question`. Interpretations:
+   * `own_experience`, `first_person`, `first_person_to_you`, `opinion`,
+   * `shared_experience`, `echoes_customer`.
    */
   source: string
   /** Offset of the sentence start (UTF-16 code units: `text.slice(start, end)`). */

@@ -640,8 +640,11 @@ pub struct Evidence {
     pub end: usize,
     /// What it adds to the mechanism's evidence (levels come from thresholds on the sum).
     pub value: f64,
-    /// A rule id, or a sentence feature: `question_to_person`, `question`,
-    /// `own_experience`, `shared_experience`, `echoes_customer`.
+    /// A rule id, or a sentence feature. Explorations: `question_to_person`,
+    /// `specific_question_to_person`, `suggestive_question`,
+    /// `rhetorical_question`, `own_question`, `question`. Interpretations:
+    /// `own_experience`, `first_person`, `first_person_to_you`, `opinion`,
+    /// `shared_experience`, `echoes_customer`.
     // Shared with the compiled rule, or with every report naming the same
     // feature (a plain comment: the generated bindings' docs stay as they are).
     pub source: Arc<str>,

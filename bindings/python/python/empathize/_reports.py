@@ -173,8 +173,11 @@ class Evidence(Record):
     mechanism: Mechanism
     """The mechanism it supports."""
     source: str
-    """A rule id, or a sentence feature: `question_to_person`, `question`,
-`own_experience`, `shared_experience`, `echoes_customer`."""
+    """A rule id, or a sentence feature. Explorations: `question_to_person`,
+`specific_question_to_person`, `suggestive_question`,
+`rhetorical_question`, `own_question`, `question`. Interpretations:
+`own_experience`, `first_person`, `first_person_to_you`, `opinion`,
+`shared_experience`, `echoes_customer`."""
     start: int
     """Offset of the sentence start (code points: `text[start:end]`)."""
     value: float
