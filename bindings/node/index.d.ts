@@ -590,54 +590,6 @@ export declare class Analyzer {
   rules(): Array<RuleInfo>
 }
 
-/**
- * `scoreMany` cut short after a stage, as [`bench_stage`]: `0` scores
- * (returns the number of reports), `1` also encodes (returns the number of
- * ops), `2` also decodes (returns the reports, as `scoreMany`). `summary`:
- * as `scoreMany(texts, { summary: true })`.
- */
-export declare function _benchManyStage(analyzer: Analyzer, texts: Array<string>, stage: number, summary?: boolean | undefined | null): unknown
-
-/**
- * Seconds to score `texts` natively `iterations` times on all cores (no
- * JS objects): the baseline the binding benchmarks compare against.
- * `summary`: the summaries (`score_summary`) instead of the full reports.
- */
-export declare function _benchNative(texts: Array<string>, iterations: number, summary?: boolean | undefined | null): number
-
-/**
- * One `score` call cut short after a stage, for the benchmarks: `0` scores
- * (returns the score), `1` also encodes (returns the number of ops), `2`
- * also decodes (returns the report, as `score`); `3` sends only the score
- * through the transfer (its fixed cost).
- */
-export declare function _benchStage(analyzer: Analyzer, text: string, stage: number): unknown
-
-/**
- * The reference transfer: what `new Analyzer()[method](first, second)`
- * returns, as the JSON text of the core's serde output with camelCase
- * fields (one `JSON.parse` gives the objects). The tests compare the
- * binding's reports with it.
- */
-export declare function _referenceJson(method: string, first?: unknown | undefined | null, second?: unknown | undefined | null): string
-
-/**
- * `new Analyzer().scoreMany(texts)` with the transfer cut into segments of
- * about `limit` string bytes or `limit` ops each (the real limits are 128 MB
- * and 16 M ops), for the tests of multi-segment decoding:
- * `[segments, reports]`.
- */
-export declare function _scoreManyInSegments(texts: Array<string>, limit: number): Array<unknown>
-
-/**
- * Panics on the JS thread (or on a pool worker): the error must reach JS
- * as an `Error` with code `INTERNAL`.
- */
-export declare function _testPanic(inPool?: boolean | undefined | null): void
-
-/** `scoreManyAsync` whose task panics (on a pool worker when `inPool`). */
-export declare function _testPanicAsync(texts: Array<string>, inPool?: boolean | undefined | null): Promise<Array<MessageReport>>
-
 /** Options of `new Analyzer(options)`. */
 export interface AnalyzerOptions {
   /** A rule pack (TOML source) that replaces the default English pack. */

@@ -836,11 +836,4 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Analyzer = nativeBinding.Analyzer
-module.exports._benchManyStage = nativeBinding._benchManyStage
-module.exports._benchNative = nativeBinding._benchNative
-module.exports._benchStage = nativeBinding._benchStage
-module.exports._referenceJson = nativeBinding._referenceJson
-module.exports._scoreManyInSegments = nativeBinding._scoreManyInSegments
-module.exports._testPanic = nativeBinding._testPanic
-module.exports._testPanicAsync = nativeBinding._testPanicAsync
 module.exports.pack = nativeBinding.pack

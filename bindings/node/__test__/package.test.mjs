@@ -104,7 +104,10 @@ describe('index.d.ts matches the runtime', () => {
 
   test('declared values = exported values', () => {
     const declared = new Set([...dts.matchAll(/^export declare (?:function|class|const) (\w+)/gm)].map((m) => m[1]))
-    const exported = new Set(Object.keys(cjs))
+    // Test builds (`npm run build:test`, `testing` feature) also export
+    // private `_`-prefixed hooks; the committed types are those of a release
+    // build, which `scripts/package.sh` checks against what napi generates.
+    const exported = new Set(Object.keys(cjs).filter((name) => !/^_[a-z]/.test(name)))
     assert.deepEqual([...exported].sort(), [...declared].sort())
   })
 
