@@ -123,7 +123,7 @@ const require = createRequire(import.meta.url)
 assert.equal(require('empathize').score, score, 'require and import give the same binding')
 const customer = "I've been waiting two weeks for my refund and I'm really frustrated!!"
 const reply = 'Per our policy, refunds take 10 business days.'
-const report = score(reply, customer)
+const report = score(reply, { customer })
 assert.ok(report.flags.includes('policy_wall'), JSON.stringify(report.flags))
 const text = 'I’m so sorry 😭 — that sounds really frustrating. Héllo 你好, I’ll take care of it.'
 const { matches } = new Analyzer().score(text)
