@@ -65,27 +65,40 @@ pub(crate) fn encode_each_cut_at<R: Serialize>(
     limit: usize,
     ops_limit: usize,
 ) -> Outcome<Encoded> {
+    let encode_piece = |items: std::ops::Range<usize>| {
+        let mut encoder = Encoder::with_limits(limit, ops_limit);
+        encoder.expect(items.len());
+        for i in items {
+            encoder.push(&value(i))?;
+        }
+        encoder.finish()
+    };
+    let threads = rayon::current_num_threads().max(1);
     // A few pieces per worker (reports differ in size); each piece has its
     // own strings, so not too small.
-    let pieces = rayon::current_num_threads().max(1) * 2;
-    let size = n.div_ceil(pieces).max(256);
+    let size = n.div_ceil(threads * 2).max(SMALLEST_PIECE);
+    if threads == 1 || n <= size {
+        // One piece's work (a small batch, or a pool of one thread): on this
+        // thread, as one piece. Handing it to the pool would only add a
+        // thread hand-off each way (the caller waits anyway).
+        return Ok(Encoded {
+            segments: encode_piece(0..n)?,
+            single: false,
+        });
+    }
     let parts: Vec<Vec<Segment>> = (0..n.div_ceil(size))
         .into_par_iter()
-        .map(|piece| {
-            let mut encoder = Encoder::with_limits(limit, ops_limit);
-            let items = piece * size..n.min((piece + 1) * size);
-            encoder.expect(items.len());
-            for i in items {
-                encoder.push(&value(i))?;
-            }
-            encoder.finish()
-        })
+        .map(|piece| encode_piece(piece * size..n.min((piece + 1) * size)))
         .collect::<Outcome<_>>()?;
     Ok(Encoded {
         segments: parts.into_iter().flatten().collect(),
         single: false,
     })
 }
+
+/// The fewest values a batch is cut into pieces of (each piece has its own
+/// strings); a batch of at most this many is scored on the calling thread.
+const SMALLEST_PIECE: usize = 256;
 
 impl Encoded {
     /// How many ops (values) were written (for the benchmarks).
