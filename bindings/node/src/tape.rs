@@ -167,8 +167,12 @@ pub(crate) fn shapes_json(from: usize, to: usize) -> String {
 /// looked up and the (cleared) string table, with their capacity.
 #[derive(Default)]
 struct Scratch {
-    /// Shapes seen on this thread: (name, keys, id).
-    shapes: Vec<(&'static str, Vec<&'static str>, u32)>,
+    /// Shapes seen on this thread, by the address and length of their name:
+    /// (keys, id).
+    shapes: FxHashMap<(usize, usize), Vec<(Vec<&'static str>, u32)>>,
+    /// The field names of the open structs, innermost last (empty between
+    /// uses; kept for its capacity).
+    keys: Vec<&'static str>,
     /// The distinct strings of the segment, one after the other.
     arena: String,
     /// Where each distinct string is in `arena`.
@@ -187,7 +191,9 @@ struct Scratch {
 const HINT_CAP: usize = 1 << 14;
 
 impl Scratch {
-    fn segment(&self) -> (Segment, Vec<u8>) {
+    /// An empty segment sized by the hint, and the opening of its strings'
+    /// JSON text (no text for raw strings, which go to `arena`).
+    fn segment(&self, raw: bool) -> (Segment, Vec<u8>) {
         let (ops, nums, strings) = self.hint;
         let segment = Segment {
             nums: Vec::with_capacity(nums),
@@ -196,6 +202,9 @@ impl Scratch {
             lengths: None,
             count: 0,
         };
+        if raw {
+            return (segment, Vec::new());
+        }
         let mut text = Vec::with_capacity(strings.max(2));
         text.push(b'[');
         (segment, text)
@@ -210,6 +219,10 @@ impl Scratch {
 
 thread_local! {
     static SCRATCH: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
+    /// The scratch of single values ([`Encoder::single`]), apart: a batch
+    /// encoded on this thread leaves a string index of many buckets, which
+    /// clearing for every `score` call would cost (it writes every bucket).
+    static SINGLE_SCRATCH: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
 }
 
 /// Writes values into segments.
@@ -219,8 +232,6 @@ pub(crate) struct Encoder {
     /// The JSON array text of the strings, without its closing bracket.
     strings: Vec<u8>,
     scratch: Box<Scratch>,
-    /// The field names of the open structs, innermost last.
-    keys: Vec<&'static str>,
     /// Cut segments when their strings pass this many bytes…
     limit: usize,
     /// …or their ops this many.
@@ -237,18 +248,23 @@ impl Encoder {
     /// An encoder that cuts segments at `limit` string bytes or `ops_limit`
     /// ops (tests use small limits).
     pub(crate) fn with_limits(limit: usize, ops_limit: usize) -> Encoder {
-        let mut scratch = SCRATCH.with(|cell| cell.take()).unwrap_or_default();
+        Encoder::make(limit, ops_limit, false)
+    }
+
+    fn make(limit: usize, ops_limit: usize, raw: bool) -> Encoder {
+        let cell = if raw { &SINGLE_SCRATCH } else { &SCRATCH };
+        let mut scratch = cell.with(|cell| cell.take()).unwrap_or_default();
         scratch.clear_strings();
-        let (seg, strings) = scratch.segment();
+        scratch.keys.clear();
+        let (seg, strings) = scratch.segment(raw);
         Encoder {
             done: Vec::new(),
             seg,
             strings,
             scratch,
-            keys: Vec::new(),
             limit,
             ops_limit,
-            raw: false,
+            raw,
         }
     }
 
@@ -258,9 +274,7 @@ impl Encoder {
     /// `JSON.parse` in JS, which (with the UTF-8 decoding of the text) was
     /// the largest fixed cost of the call's decode.
     pub(crate) fn single() -> Encoder {
-        let mut encoder = Encoder::new();
-        encoder.raw = true;
-        encoder
+        Encoder::make(SEGMENT_STRING_BYTES, SEGMENT_OPS, true)
     }
 
     /// Appends one top-level value; starts a new segment after it when the
@@ -312,7 +326,7 @@ impl Encoder {
             self.strings.len().min(HINT_CAP) + 1,
         );
         let (next, text) = if more {
-            self.scratch.segment()
+            self.scratch.segment(self.raw)
         } else {
             Default::default()
         };
@@ -344,7 +358,8 @@ impl Encoder {
             self.cut(false)?;
         }
         let scratch = std::mem::take(&mut self.scratch);
-        SCRATCH.with(|cell| cell.set(Some(scratch)));
+        let cell = if self.raw { &SINGLE_SCRATCH } else { &SCRATCH };
+        cell.with(|cell| cell.set(Some(scratch)));
         Ok(self.done)
     }
 
@@ -418,32 +433,36 @@ impl Encoder {
     }
 
     fn shape_id(&mut self, name: &'static str, mark: usize) -> Res<u32> {
-        let keys = &self.keys[mark..];
-        let shapes = &mut self.scratch.shapes;
+        let scratch = &mut *self.scratch;
+        let keys = &scratch.keys[mark..];
         // The names come from serde's derives: the same `&'static str` each
-        // time, so comparing addresses (no memcmp) finds a known shape.
+        // time, so the shapes seen are found by the address of the name and
+        // the addresses of the keys (no hashing or memcmp of the texts).
         let same = |a: &str, b: &str| std::ptr::eq(a, b);
-        if let Some(&(_, _, id)) = shapes.iter().find(|(n, k, _)| {
-            same(n, name) && k.len() == keys.len() && k.iter().zip(keys).all(|(a, b)| same(a, b))
-        }) {
+        let seen = scratch
+            .shapes
+            .entry((name.as_ptr() as usize, name.len()))
+            .or_default();
+        if let Some(&(_, id)) = seen
+            .iter()
+            .find(|(k, _)| k.len() == keys.len() && k.iter().zip(keys).all(|(a, b)| same(a, b)))
+        {
             return Ok(id);
         }
-        // Equal texts at other addresses (or a new shape): the registry's id,
-        // remembered for these addresses.
-        let id = match shapes
-            .iter()
-            .find(|(n, k, _)| *n == name && k.as_slice() == keys)
-        {
-            Some(&(_, _, id)) => id,
-            None => register(name, keys)?,
-        };
-        shapes.push((name, keys.to_vec(), id));
+        // New addresses (or a new shape): the registry's id (found by the
+        // texts), remembered for these addresses.
+        let id = register(name, keys)?;
+        seen.push((keys.to_vec(), id));
         Ok(id)
     }
 }
 
 /// The length of `s` in UTF-16 units.
 fn utf16_len(s: &str) -> Res<u32> {
+    if s.is_ascii() {
+        // Most strings (a word-at-a-time check).
+        return u32::try_from(s.len()).map_err(|_| TapeError("a string too long for JS".into()));
+    }
     // One unit per char (every byte but continuation bytes starts one), two
     // above U+FFFF (a four-byte char, lead byte 0xF0 or more): a byte loop
     // the compiler vectorizes, unlike `chars()`.
@@ -468,13 +487,13 @@ pub(crate) struct Struct<'a> {
 
 impl Struct<'_> {
     fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
-        self.enc.keys.push(key);
+        self.enc.scratch.keys.push(key);
         value.serialize(&mut *self.enc)
     }
 
     fn close(self) -> Res {
         let id = self.enc.shape_id(self.name, self.mark)?;
-        self.enc.keys.truncate(self.mark);
+        self.enc.scratch.keys.truncate(self.mark);
         self.enc.seg.ops[self.at] = id << 4 | Tag::Struct as u32;
         if self.variant {
             self.enc.tag(Tag::End);
@@ -711,7 +730,7 @@ impl<'a> Serializer for &'a mut Encoder {
     fn serialize_struct(self, name: &'static str, _len: usize) -> Res<Struct<'a>> {
         let at = self.seg.ops.len();
         self.tag(Tag::Struct);
-        let mark = self.keys.len();
+        let mark = self.scratch.keys.len();
         Ok(Struct {
             enc: self,
             name,
@@ -1344,5 +1363,23 @@ mod tests {
         assert_eq!(segments.len(), 1);
         assert_eq!(segments[0].count, 0);
         assert_eq!(segments[0].strings, "[]");
+    }
+
+    #[test]
+    fn single_values_keep_a_scratch_of_their_own() {
+        // A batch with many distinct strings grows this thread's batch index…
+        let mut batch = Encoder::new();
+        let texts: Vec<String> = (0..5000).map(|i| format!("s{i}")).collect();
+        batch.push(&texts).unwrap();
+        assert!(batch.scratch.index.capacity() >= 5000);
+        batch.finish().unwrap();
+        // …which a single value does not clear (and so write) at every call.
+        let mut single = Encoder::single();
+        assert!(single.scratch.index.capacity() < 1000);
+        single.push(&texts[..10]).unwrap();
+        single.finish().unwrap();
+        let batch = Encoder::new();
+        assert!(batch.scratch.index.capacity() >= 5000, "the batch scratch is reused");
+        assert!(batch.scratch.index.is_empty());
     }
 }
