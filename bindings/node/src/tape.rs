@@ -2,8 +2,9 @@
 //! value as an op tape that `decode.js` turns into the objects `JSON.parse`
 //! would make of the core's serde JSON with camelCase fields (`camel.rs`).
 //!
-//! A [`Segment`] holds the ops (one `u32` per value: `payload << 4 | tag`),
-//! the numbers that are not small integers (`f64`, bit for bit) and the
+//! A [`Segment`] holds the ops (one `u32` per value: `payload << 4 | tag`;
+//! a number that is not a small integer is followed by the two words of its
+//! `f64`, bit for bit, so a segment crosses as one typed array) and the
 //! distinct strings as the JSON text of one array (one `JSON.parse` on the JS
 //! side makes fresh, flat strings). Structs are written as a shape id, then
 //! their fields' values: the shapes (struct field names, camelCased, in serde
@@ -35,7 +36,8 @@ use crate::errors::{Failure, Outcome};
 #[derive(Clone, Copy)]
 #[repr(u32)]
 enum Tag {
-    /// The next entry of `nums`.
+    /// The next two ops are the number's 64 bits (its native-endian bytes,
+    /// as a `Float64Array` over them reads them).
     Num = 0,
     /// The payload is the value (an integer below [`PAYLOAD_LIMIT`]).
     Int = 1,
@@ -71,14 +73,16 @@ pub(crate) const SEGMENT_OPS: usize = 1 << 24;
 /// Encoded values, ready for `decode.js`.
 #[derive(Debug, Default)]
 pub(crate) struct Segment {
-    pub(crate) nums: Vec<f64>,
+    /// The ops, numbers inline (one `Uint32Array` in JS: a segment crosses
+    /// as one typed array and one string).
     pub(crate) ops: Vec<u32>,
-    /// The JSON text of an array of the distinct strings; or, when
-    /// `lengths` is set, the strings one after the other.
+    /// The JSON text of an array of the distinct strings; or, when `raw`,
+    /// the strings one after the other.
     pub(crate) strings: String,
-    /// The length of each distinct string in UTF-16 units, in order, when
-    /// `strings` holds them raw (an encoder made by [`Encoder::single`]).
-    pub(crate) lengths: Option<Vec<u32>>,
+    /// The strings are raw (an encoder made by [`Encoder::single`]): `ops`
+    /// ends with the length of each in UTF-16 units, in order, then their
+    /// count.
+    pub(crate) raw: bool,
     /// Top-level values.
     pub(crate) count: u32,
 }
@@ -179,12 +183,12 @@ struct Scratch {
     spans: Vec<(usize, usize)>,
     /// A string's hash → its index.
     index: FxHashMap<u64, u32>,
-    /// The sizes of the last segment (ops, nums, string bytes), capped: the
-    /// next one starts with that capacity instead of growing step by step.
-    hint: (usize, usize, usize),
-    /// Ops, nums and string bytes per value in the last segment that had
-    /// values: what [`Encoder::expect`] reserves for a known count.
-    per_value: Option<(f64, f64, f64)>,
+    /// The sizes of the last segment (ops, string bytes), capped: the next
+    /// one starts with that capacity instead of growing step by step.
+    hint: (usize, usize),
+    /// Ops and string bytes per value in the last segment that had values:
+    /// what [`Encoder::expect`] reserves for a known count.
+    per_value: Option<(f64, f64)>,
 }
 
 /// The most capacity a hint asks for.
@@ -194,12 +198,11 @@ impl Scratch {
     /// An empty segment sized by the hint, and the opening of its strings'
     /// JSON text (no text for raw strings, which go to `arena`).
     fn segment(&self, raw: bool) -> (Segment, Vec<u8>) {
-        let (ops, nums, strings) = self.hint;
+        let (ops, strings) = self.hint;
         let segment = Segment {
-            nums: Vec::with_capacity(nums),
             ops: Vec::with_capacity(ops),
             strings: String::new(),
-            lengths: None,
+            raw,
             count: 0,
         };
         if raw {
@@ -292,20 +295,16 @@ impl Encoder {
     /// thread encoded (a batch's vectors then grow without copies), within
     /// the segment limits.
     pub(crate) fn expect(&mut self, values: usize) {
-        let Some((ops, nums, bytes)) = self.scratch.per_value else {
+        let Some((ops, bytes)) = self.scratch.per_value else {
             return;
         };
         // An eighth more than the average: reports differ in size.
         let room = |per: f64, cap: usize| ((per * values as f64 * 1.125) as usize).min(cap);
         let ops = room(ops, self.ops_limit.min(SEGMENT_OPS));
-        let nums = room(nums, self.ops_limit.min(SEGMENT_OPS));
         let bytes = room(bytes, self.limit.min(SEGMENT_STRING_BYTES));
         self.seg
             .ops
             .reserve_exact(ops.saturating_sub(self.seg.ops.len()));
-        self.seg
-            .nums
-            .reserve_exact(nums.saturating_sub(self.seg.nums.len()));
         self.strings
             .reserve_exact(bytes.saturating_sub(self.strings.len()));
     }
@@ -316,13 +315,11 @@ impl Encoder {
             let count = f64::from(self.seg.count);
             self.scratch.per_value = Some((
                 self.seg.ops.len() as f64 / count,
-                self.seg.nums.len() as f64 / count,
                 self.strings.len() as f64 / count,
             ));
         }
         self.scratch.hint = (
             self.seg.ops.len().min(HINT_CAP),
-            self.seg.nums.len().min(HINT_CAP),
             self.strings.len().min(HINT_CAP) + 1,
         );
         let (next, text) = if more {
@@ -336,13 +333,12 @@ impl Encoder {
         if self.raw {
             let scratch = &*self.scratch;
             seg.strings = scratch.arena.clone();
-            seg.lengths = Some(
-                scratch
-                    .spans
-                    .iter()
-                    .map(|&(start, end)| utf16_len(&scratch.arena[start..end]))
-                    .collect::<Res<_>>()?,
-            );
+            seg.ops.reserve_exact(scratch.spans.len() + 1);
+            for &(start, end) in &scratch.spans {
+                seg.ops.push(utf16_len(&scratch.arena[start..end])?);
+            }
+            // Below PAYLOAD_LIMIT (checked as the strings were added).
+            seg.ops.push(scratch.spans.len() as u32);
         } else {
             seg.strings = String::from_utf8(strings)
                 .map_err(|e| Failure::Internal(format!("encoding a report: {e}")))?;
@@ -391,8 +387,13 @@ impl Encoder {
 
     fn num(&mut self, v: f64) {
         if v.is_finite() {
+            let bytes = v.to_ne_bytes();
+            let word = |at: usize| {
+                u32::from_ne_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+            };
+            let (low, high) = (word(0), word(4));
             self.tag(Tag::Num);
-            self.seg.nums.push(v);
+            self.seg.ops.extend_from_slice(&[low, high]);
         } else {
             // serde_json writes NaN and ±infinity as null.
             self.tag(Tag::Null);
@@ -987,7 +988,6 @@ mod tests {
         seg: &'a Segment,
         strings: Vec<String>,
         shapes: &'a [Vec<String>],
-        n: usize,
         o: usize,
     }
 
@@ -998,8 +998,9 @@ mod tests {
             let payload = (op >> 4) as usize;
             match op & 15 {
                 0 => {
-                    out.push_str(&serde_json::to_string(&self.seg.nums[self.n]).unwrap());
-                    self.n += 1;
+                    let number = number_at(&self.seg.ops, self.o);
+                    out.push_str(&serde_json::to_string(&number).unwrap());
+                    self.o += 2;
                 }
                 1 => out.push_str(&payload.to_string()),
                 10 => out.push_str(&format!("-{payload}")),
@@ -1053,13 +1054,41 @@ mod tests {
         }
     }
 
+    /// The number of a `Num` op whose words start at `ops[at]`.
+    fn number_at(ops: &[u32], at: usize) -> f64 {
+        let mut bytes = [0; 8];
+        bytes[..4].copy_from_slice(&ops[at].to_ne_bytes());
+        bytes[4..].copy_from_slice(&ops[at + 1].to_ne_bytes());
+        f64::from_ne_bytes(bytes)
+    }
+
+    /// The numbers of the `Num` ops of a segment of scalars.
+    fn numbers(seg: &Segment) -> Vec<f64> {
+        let mut out = Vec::new();
+        let mut o = 0;
+        while o < seg.ops.len() {
+            if seg.ops[o] & 15 == Tag::Num as u32 {
+                out.push(number_at(&seg.ops, o + 1));
+                o += 2;
+            }
+            o += 1;
+        }
+        out
+    }
+
+    /// The UTF-16 lengths of a raw segment's strings (the end of its ops).
+    fn lengths(seg: &Segment) -> &[u32] {
+        let count = *seg.ops.last().expect("a raw segment ends with its count") as usize;
+        &seg.ops[seg.ops.len() - 1 - count..seg.ops.len() - 1]
+    }
+
     /// The values of the segments, as JSON texts.
     fn read(segments: &[Segment]) -> Vec<String> {
         let shapes: Vec<Vec<String>> =
             serde_json::from_str(&shapes_json(0, shape_count())).unwrap();
         let mut out = Vec::new();
         for seg in segments {
-            let strings = match &seg.lengths {
+            let strings = match seg.raw.then(|| lengths(seg)) {
                 // Raw strings: cut the text at the UTF-16 lengths, as decode.js does.
                 Some(lengths) => {
                     let units: Vec<u16> = seg.strings.encode_utf16().collect();
@@ -1082,7 +1111,6 @@ mod tests {
                 seg,
                 strings,
                 shapes: &shapes,
-                n: 0,
                 o: 0,
             };
             for _ in 0..seg.count {
@@ -1090,8 +1118,12 @@ mod tests {
                 reader.value(&mut text);
                 out.push(text);
             }
-            assert_eq!(reader.o, seg.ops.len(), "every op read");
-            assert_eq!(reader.n, seg.nums.len(), "every number read");
+            let tape = if seg.raw {
+                seg.ops.len() - 1 - lengths(seg).len()
+            } else {
+                seg.ops.len()
+            };
+            assert_eq!(reader.o, tape, "every op read");
         }
         out
     }
@@ -1188,8 +1220,8 @@ mod tests {
             encoder.push(&sample(i)).unwrap();
             let segments = encoder.finish().unwrap();
             assert_eq!(segments.len(), 1);
-            let lengths = segments[0].lengths.as_ref().expect("raw strings");
-            let units: u32 = lengths.iter().sum();
+            assert!(segments[0].raw);
+            let units: u32 = lengths(&segments[0]).iter().sum();
             assert_eq!(units as usize, segments[0].strings.encode_utf16().count());
             assert_eq!(read(&segments), vec![to_json(&sample(i)).unwrap()]);
         }
@@ -1198,7 +1230,7 @@ mod tests {
         let mut encoder = Encoder::single();
         encoder.push(&words).unwrap();
         let segments = encoder.finish().unwrap();
-        assert_eq!(segments[0].lengths, Some(vec![4, 1, 0, 9, 4]));
+        assert_eq!(lengths(&segments[0]), [4, 1, 0, 9, 4]);
         assert_eq!(read(&segments), vec![to_json(&words).unwrap()]);
     }
 
@@ -1234,7 +1266,7 @@ mod tests {
         let segments = encoder.finish().unwrap();
         let seg = &segments[0];
         assert_eq!(
-            seg.nums,
+            numbers(seg),
             vec![
                 u64::MAX as f64,
                 9007199254740992.0,
@@ -1243,8 +1275,9 @@ mod tests {
                 -268435456.0
             ]
         );
-        assert_eq!(seg.ops[4], ((1 << 28) - 1) << 4 | Tag::Int as u32);
-        assert_eq!(seg.ops[8], ((1 << 28) - 1) << 4 | Tag::NegInt as u32);
+        // Each number is an op and its two words.
+        assert_eq!(seg.ops[10], ((1 << 28) - 1) << 4 | Tag::Int as u32);
+        assert_eq!(seg.ops[18], ((1 << 28) - 1) << 4 | Tag::NegInt as u32);
     }
 
     #[test]
@@ -1379,7 +1412,10 @@ mod tests {
         single.push(&texts[..10]).unwrap();
         single.finish().unwrap();
         let batch = Encoder::new();
-        assert!(batch.scratch.index.capacity() >= 5000, "the batch scratch is reused");
+        assert!(
+            batch.scratch.index.capacity() >= 5000,
+            "the batch scratch is reused"
+        );
         assert!(batch.scratch.index.is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! Moving reports into JS.
 //!
-//! A report is encoded in Rust as an op tape (`tape.rs`: numbers as `f64`,
-//! each distinct string once, struct fields as a shape id) and turned into
+//! A report is encoded in Rust as an op tape (`tape.rs`: numbers as the two
+//! words of an `f64`, each distinct string once, struct fields as a shape id) and turned into
 //! plain objects by a small JS decoder (`decode.js`), compiled once per Node
 //! environment. The objects are those `JSON.parse` makes of the core's serde
 //! JSON with camelCase fields (same keys, key order, values and prototypes):
@@ -9,9 +9,7 @@
 //! against. For batches the encoding runs on all cores (on the pool for
 //! `scoreManyAsync`): the JS thread only decodes.
 
-use napi::bindgen_prelude::{
-    Array, Float64ArraySlice, FnArgs, FromNapiValue, Function, Uint32ArraySlice, Unknown,
-};
+use napi::bindgen_prelude::{Array, FnArgs, FromNapiValue, Function, Uint32ArraySlice, Unknown};
 use napi::Env;
 use napi::UnknownRef;
 use rayon::prelude::*;
@@ -154,37 +152,21 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
         let mut more = env.create_array(0)?;
         let mut index = 0u32;
         for segment in segments {
-            more.set(index, nums_array(env, segment.nums)?)?;
-            more.set(index + 1, ops_array(env, segment.ops)?)?;
-            more.set(index + 2, segment.strings)?;
-            more.set(index + 3, segment.count)?;
-            index += 4;
+            more.set(index, ops_array(env, &segment.ops)?)?;
+            more.set(index + 1, segment.strings)?;
+            more.set(index + 2, segment.count)?;
+            index += 3;
         }
         Some(more)
     };
     let decode: Function<'_, FnArgs<DecodeArgs<'_>>> =
         Function::from_unknown(decoder.decode.get_value(env)?)?;
-    let ops = match &head.lengths {
-        // Raw strings: their count and lengths go before the ops.
-        Some(lengths) => {
-            let mut ops = Vec::with_capacity(1 + lengths.len() + head.ops.len());
-            ops.push(
-                u32::try_from(lengths.len())
-                    .map_err(|_| Failure::Internal("too many strings".into()))?,
-            );
-            ops.extend_from_slice(lengths);
-            ops.extend_from_slice(&head.ops);
-            ops
-        }
-        None => head.ops,
-    };
     let value = decode.call(
         (
             first,
             new_shapes,
             encoded.single,
-            nums_array(env, head.nums)?,
-            ops_array(env, ops)?,
+            ops_array(env, &head.ops)?,
             head.strings,
             head.count,
             more,
@@ -196,26 +178,23 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
     Ok(value)
 }
 
-/// The numbers of a segment as a `Float64Array` (one copy, into memory V8
-/// owns). Handing the vector itself over as an external buffer saves the copy
-/// but costs a finalizer per buffer: measured with bench/bench.mjs (one core,
-/// busy machine), it made `scoreManyAsync` 0.15-0.35× of native slower and
-/// the `score` loop slower, for a gain on `scoreMany` within the noise.
-fn nums_array(env: &Env, nums: Vec<f64>) -> Outcome<Float64ArraySlice<'_>> {
-    Ok(Float64ArraySlice::copy_from(env, &nums)?)
+/// The ops of a segment (numbers inline) as a `Uint32Array`: one copy, into
+/// memory V8 owns, and one typed array per segment (numbers in an array of
+/// their own cost a second V8 buffer per segment: measured with
+/// _benchStage, it was about a tenth of the fixed cost of a `score` call's
+/// transfer). Handing the vector itself over as an external buffer saves the
+/// copy but costs a finalizer per buffer: measured with bench/bench.mjs (one
+/// core, busy machine), it made `scoreManyAsync` 0.15-0.35× of native slower
+/// and the `score` loop slower, for a gain on `scoreMany` within the noise.
+fn ops_array<'env>(env: &'env Env, ops: &[u32]) -> Outcome<Uint32ArraySlice<'env>> {
+    Ok(Uint32ArraySlice::copy_from(env, ops)?)
 }
 
-/// The ops of a segment as a `Uint32Array`, as [`nums_array`].
-fn ops_array(env: &Env, ops: Vec<u32>) -> Outcome<Uint32ArraySlice<'_>> {
-    Ok(Uint32ArraySlice::copy_from(env, &ops)?)
-}
-
-/// `decode(firstShape, newShapes, single, nums, ops, strings, count, more)`.
+/// `decode(firstShape, newShapes, single, ops, strings, count, more)`.
 type DecodeArgs<'env> = (
     u32,
     Option<String>,
     bool,
-    Float64ArraySlice<'env>,
     Uint32ArraySlice<'env>,
     String,
     u32,
