@@ -167,13 +167,16 @@ pub(crate) fn shapes_json(from: usize, to: usize) -> String {
     serde_json::to_string(&lists).unwrap_or_default()
 }
 
+/// A shape's field names (at their addresses) and its id.
+type SeenShape = (Vec<&'static str>, u32);
+
 /// What an encoder keeps between uses on one thread: the shapes it has
 /// looked up and the (cleared) string table, with their capacity.
 #[derive(Default)]
 struct Scratch {
     /// Shapes seen on this thread, by the address and length of their name:
     /// (keys, id).
-    shapes: FxHashMap<(usize, usize), Vec<(Vec<&'static str>, u32)>>,
+    shapes: FxHashMap<(usize, usize), Vec<SeenShape>>,
     /// The field names of the open structs, innermost last (empty between
     /// uses; kept for its capacity).
     keys: Vec<&'static str>,
@@ -244,6 +247,7 @@ pub(crate) struct Encoder {
 }
 
 impl Encoder {
+    #[cfg(test)]
     pub(crate) fn new() -> Encoder {
         Encoder::with_limits(SEGMENT_STRING_BYTES, SEGMENT_OPS)
     }

@@ -23,9 +23,9 @@ const DECODER: &str = include_str!("decode.js");
 
 /// Reports encoded for [`to_js`].
 pub struct Encoded {
+    /// The first is a single value's (not an array's) when its strings are
+    /// raw ([`Encoder::single`]).
     segments: Vec<Segment>,
-    /// One value (not an array of them).
-    single: bool,
 }
 
 /// Encodes one value (a report of the core).
@@ -34,7 +34,6 @@ pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Outcome<Encoded> {
     encoder.push(value)?;
     Ok(Encoded {
         segments: encoder.finish()?,
-        single: true,
     })
 }
 
@@ -81,7 +80,6 @@ pub(crate) fn encode_each_cut_at<R: Serialize>(
         // thread hand-off each way (the caller waits anyway).
         return Ok(Encoded {
             segments: encode_piece(0..n)?,
-            single: false,
         });
     }
     let parts: Vec<Vec<Segment>> = (0..n.div_ceil(size))
@@ -90,7 +88,6 @@ pub(crate) fn encode_each_cut_at<R: Serialize>(
         .collect::<Outcome<_>>()?;
     Ok(Encoded {
         segments: parts.into_iter().flatten().collect(),
-        single: false,
     })
 }
 
@@ -165,7 +162,7 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
         (
             first,
             new_shapes,
-            encoded.single,
+            head.raw,
             ops_array(env, &head.ops)?,
             head.strings,
             head.count,
