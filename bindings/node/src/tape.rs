@@ -184,8 +184,9 @@ struct Scratch {
     arena: String,
     /// Where each distinct string is in `arena`.
     spans: Vec<(usize, usize)>,
-    /// A string's hash → its index.
-    index: FxHashMap<u64, u32>,
+    /// A string's hash → its index and span in `arena` (beside the index,
+    /// so that a repeated string costs one probe, not a second load).
+    index: FxHashMap<u64, (u32, usize, usize)>,
     /// The sizes of the last segment (ops, string bytes), capped: the next
     /// one starts with that capacity instead of growing step by step.
     hint: (usize, usize),
@@ -409,8 +410,7 @@ impl Encoder {
     fn string(&mut self, s: &str) -> Res {
         let hash = FxBuildHasher.hash_one(s);
         let scratch = &mut *self.scratch;
-        if let Some(&index) = scratch.index.get(&hash) {
-            let (start, end) = scratch.spans[index as usize];
+        if let Some(&(index, start, end)) = scratch.index.get(&hash) {
             if &scratch.arena[start..end] == s {
                 self.op(Tag::Str, index);
                 return Ok(());
@@ -423,8 +423,9 @@ impl Encoder {
         let index = index as u32;
         let start = scratch.arena.len();
         scratch.arena.push_str(s);
-        scratch.spans.push((start, scratch.arena.len()));
-        scratch.index.entry(hash).or_insert(index);
+        let end = scratch.arena.len();
+        scratch.spans.push((start, end));
+        scratch.index.entry(hash).or_insert((index, start, end));
         if self.raw {
             self.op(Tag::Str, index);
             return Ok(());
