@@ -116,15 +116,16 @@ struct Decoder {
 }
 
 fn decoder(env: &Env) -> Outcome<&'static mut Decoder> {
-    if env.get_instance_data::<Decoder>()?.is_none() {
-        let decode: Unknown<'_> = env.run_script(DECODER)?;
-        let decoder = Decoder {
-            decode: decode.create_ref()?,
-            known_shapes: 0,
-        };
-        // At teardown the environment frees its references itself.
-        env.set_instance_data(decoder, (), |context| std::mem::forget(context.value))?;
+    if let Some(decoder) = env.get_instance_data::<Decoder>()? {
+        return Ok(decoder);
     }
+    let decode: Unknown<'_> = env.run_script(DECODER)?;
+    let decoder = Decoder {
+        decode: decode.create_ref()?,
+        known_shapes: 0,
+    };
+    // At teardown the environment frees its references itself.
+    env.set_instance_data(decoder, (), |context| std::mem::forget(context.value))?;
     env.get_instance_data::<Decoder>()?
         .ok_or_else(|| Failure::Internal("the report decoder is not installed".into()))
 }
