@@ -1286,6 +1286,27 @@ mod tests {
     }
 
     #[test]
+    fn numbers_cross_inline_bit_for_bit() {
+        let values = [
+            -0.0,
+            0.1,
+            -1.5e-300,
+            f64::MIN_POSITIVE / 4.0,
+            f64::MAX,
+            f64::MIN,
+            f64::EPSILON,
+            std::f64::consts::PI,
+        ];
+        let mut encoder = Encoder::new();
+        encoder.push(&values).unwrap();
+        let segments = encoder.finish().unwrap();
+        // The array's op, then an op and two words per number.
+        assert_eq!(segments[0].ops.len(), 1 + 3 * values.len());
+        let bits = |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&numbers(&segments[0])), bits(&values));
+    }
+
+    #[test]
     fn segments_are_cut_at_the_string_and_op_limits() {
         for (limit, ops_limit) in [(64, usize::MAX), (usize::MAX, 100)] {
             let mut encoder = Encoder::with_limits(limit, ops_limit);
