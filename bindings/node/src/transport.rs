@@ -3,10 +3,10 @@
 //! A report is encoded in Rust as an op tape (`tape.rs`: numbers as the two
 //! words of an `f64`, each distinct string once, struct fields as a shape
 //! id) and turned into plain objects by a small JS decoder (`decode.js`),
-//! compiled once per Node environment. The objects are those `JSON.parse` makes of the core's serde
-//! JSON with camelCase fields (same keys, key order, values and prototypes):
-//! `testing.rs` keeps that JSON path as the reference the tests compare
-//! against. For batches the encoding runs on all cores (on the pool for
+//! compiled once per Node environment. The objects are those `JSON.parse`
+//! makes of the core's serde JSON with camelCase fields (same keys, key
+//! order, values and prototypes): `testing.rs` keeps that JSON path as the
+//! reference the tests compare against. For batches the encoding runs on all cores (on the pool for
 //! `scoreManyAsync`): the JS thread only decodes. A batch of one piece, or
 //! any batch when the pool has one thread, is scored and encoded on the
 //! calling thread (the JS thread, or the libuv worker of `scoreManyAsync`).
