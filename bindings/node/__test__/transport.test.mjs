@@ -110,7 +110,7 @@ describe('the transfer gives what JSON.parse of the core JSON gave', () => {
   })
 
   test('the transfer arrays are collected by the GC, the reports stay whole', () => {
-    // nums and ops reach JS as typed arrays (one per segment); the reports
+    // The ops (numbers inline) reach JS as a typed array per segment; the reports
     // hold only values read from them, never the arrays.
     const script = `
       const e = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))})

@@ -4,21 +4,21 @@
 // environment (main thread, each worker) by `napi_run_script`; this
 // expression evaluates to the `decode` function.
 //
-// A segment is four values: `nums` (a Float64Array: the numbers that are not
-// small integers, in order), `ops` (a Uint32Array: one op per value,
-// `payload << 4 | tag`), each copied once from the encoder's vectors;
-// `strings` (the JSON text of an array of the segment's distinct strings);
-// `count` (how many top-level values). A single value (`single`: a `score`
-// call) has its strings raw instead, one after the other in `strings`, and
-// `ops` starts with their count and their lengths in UTF-16 units (no
-// JSON.parse; tape.rs `Encoder::single`). Struct objects are built by one
+// A segment is three values: `ops` (a Uint32Array copied once from the
+// encoder's vector: one op per value, `payload << 4 | tag`; a number that is
+// not a small integer is its op then the two words of its f64), `strings`
+// (the JSON text of an array of the segment's distinct strings) and `count`
+// (how many top-level values). A single value (`single`: a `score` call) has
+// its strings raw instead, one after the other in `strings`, and `ops` ends
+// with their lengths in UTF-16 units then their count (no JSON.parse;
+// tape.rs `Encoder::single`). Struct objects are built by one
 // generated object literal per shape (field names in serde order), so every
 // report of a kind has the same hidden class and the keys come out in the
 // order `JSON.parse` gives.
 ;(function () {
   'use strict'
   // Tags: the low four bits of an op (transport.rs `Tag`).
-  const NUM = 0 // the next entry of `nums`
+  const NUM = 0 // the next two ops are the words of an f64
   const INT = 1 // the payload is the number (an integer below 2^28)
   const STR = 2 // the payload indexes the segment's strings
   const NULL = 3
@@ -36,17 +36,22 @@
   const defineProperty = Object.defineProperty
   /** Object builders by shape id. */
   const shapes = []
-  let nums = null
+  // A number's two words go in `words`, and `number` reads them as an f64
+  // (same bytes, same order as the encoder's).
+  const number = new Float64Array(1)
+  const words = new Uint32Array(number.buffer)
   let ops = null
   let strings = null
-  let n = 0
   let o = 0
 
   function value() {
     const op = ops[o++]
     switch (op & 15) {
       case NUM:
-        return nums[n++]
+        words[0] = ops[o]
+        words[1] = ops[o + 1]
+        o += 2
+        return number[0]
       case INT:
         return op >>> 4
       case NEG_INT:
@@ -113,58 +118,54 @@
     }
   }
 
-  function start(segmentNums, segmentOps, segmentStrings) {
-    nums = segmentNums
+  function start(segmentOps, segmentStrings) {
     ops = segmentOps
     strings = parse(segmentStrings)
-    n = 0
     o = 0
   }
 
-  /** A single value's segment: its raw strings cut at the lengths that start `ops`. */
-  function startSingle(segmentNums, segmentOps, text) {
-    nums = segmentNums
+  /** A single value's segment: its raw strings cut at the lengths that end `ops`. */
+  function startSingle(segmentOps, text) {
     ops = segmentOps
-    const count = ops[0]
+    const last = ops.length - 1
     strings = []
     let at = 0
-    for (let i = 1; i <= count; i++) {
+    for (let i = last - ops[last]; i < last; i++) {
       const end = at + ops[i]
       strings[strings.length] = text.slice(at, end)
       at = end
     }
-    n = 0
-    o = count + 1
+    o = 0
   }
 
   /**
    * `newShapes`: null, or the JSON text of the key lists of the shapes with
-   * ids `firstShape`, `firstShape + 1`, …. Then the first segment (`nums`,
-   * `ops`, `strings`, `count`) and `more`: null or the other segments, four
+   * ids `firstShape`, `firstShape + 1`, …. Then the first segment (`ops`,
+   * `strings`, `count`) and `more`: null or the other segments, three
    * entries each. `single`: return the one value instead of an array.
    */
-  return function decode(firstShape, newShapes, single, segmentNums, segmentOps, segmentStrings, count, more) {
+  return function decode(firstShape, newShapes, single, segmentOps, segmentStrings, count, more) {
     if (newShapes !== null) {
       const lists = parse(newShapes)
       for (let i = 0; i < lists.length; i++) shapes[firstShape + i] = shape(lists[i])
     }
     try {
       if (single) {
-        startSingle(segmentNums, segmentOps, segmentStrings)
+        startSingle(segmentOps, segmentStrings)
         return value()
       }
-      start(segmentNums, segmentOps, segmentStrings)
+      start(segmentOps, segmentStrings)
       const out = []
       for (let i = count; i > 0; i--) out[out.length] = value()
       if (more !== null) {
-        for (let at = 0; at < more.length; at += 4) {
-          start(more[at], more[at + 1], more[at + 2])
-          for (let i = more[at + 3]; i > 0; i--) out[out.length] = value()
+        for (let at = 0; at < more.length; at += 3) {
+          start(more[at], more[at + 1])
+          for (let i = more[at + 2]; i > 0; i--) out[out.length] = value()
         }
       }
       return out
     } finally {
-      nums = ops = strings = null
+      ops = strings = null
     }
   }
 })()

@@ -2,8 +2,9 @@
 //! value as an op tape that `decode.js` turns into the objects `JSON.parse`
 //! would make of the core's serde JSON with camelCase fields (`camel.rs`).
 //!
-//! A [`Segment`] holds the ops (one `u32` per value: `payload << 4 | tag`),
-//! the numbers that are not small integers (`f64`, bit for bit) and the
+//! A [`Segment`] holds the ops (one `u32` per value: `payload << 4 | tag`;
+//! a number that is not a small integer is followed by the two words of its
+//! `f64`, bit for bit, so a segment crosses as one typed array) and the
 //! distinct strings as the JSON text of one array (one `JSON.parse` on the JS
 //! side makes fresh, flat strings). Structs are written as a shape id, then
 //! their fields' values: the shapes (struct field names, camelCased, in serde
@@ -35,7 +36,8 @@ use crate::errors::{Failure, Outcome};
 #[derive(Clone, Copy)]
 #[repr(u32)]
 enum Tag {
-    /// The next entry of `nums`.
+    /// The next two ops are the number's 64 bits (its native-endian bytes,
+    /// as a `Float64Array` over them reads them).
     Num = 0,
     /// The payload is the value (an integer below [`PAYLOAD_LIMIT`]).
     Int = 1,
@@ -71,14 +73,16 @@ pub(crate) const SEGMENT_OPS: usize = 1 << 24;
 /// Encoded values, ready for `decode.js`.
 #[derive(Debug, Default)]
 pub(crate) struct Segment {
-    pub(crate) nums: Vec<f64>,
+    /// The ops, numbers inline (one `Uint32Array` in JS: a segment crosses
+    /// as one typed array and one string).
     pub(crate) ops: Vec<u32>,
-    /// The JSON text of an array of the distinct strings; or, when
-    /// `lengths` is set, the strings one after the other.
+    /// The JSON text of an array of the distinct strings; or, when `raw`,
+    /// the strings one after the other.
     pub(crate) strings: String,
-    /// The length of each distinct string in UTF-16 units, in order, when
-    /// `strings` holds them raw (an encoder made by [`Encoder::single`]).
-    pub(crate) lengths: Option<Vec<u32>>,
+    /// The strings are raw (an encoder made by [`Encoder::single`]): `ops`
+    /// ends with the length of each in UTF-16 units, in order, then their
+    /// count.
+    pub(crate) raw: bool,
     /// Top-level values.
     pub(crate) count: u32,
 }
@@ -163,39 +167,51 @@ pub(crate) fn shapes_json(from: usize, to: usize) -> String {
     serde_json::to_string(&lists).unwrap_or_default()
 }
 
+/// A shape's field names (at their addresses) and its id.
+type SeenShape = (Vec<&'static str>, u32);
+
 /// What an encoder keeps between uses on one thread: the shapes it has
 /// looked up and the (cleared) string table, with their capacity.
 #[derive(Default)]
 struct Scratch {
-    /// Shapes seen on this thread: (name, keys, id).
-    shapes: Vec<(&'static str, Vec<&'static str>, u32)>,
+    /// Shapes seen on this thread, by the address and length of their name:
+    /// (keys, id).
+    shapes: FxHashMap<(usize, usize), Vec<SeenShape>>,
+    /// The field names of the open structs, innermost last (empty between
+    /// uses; kept for its capacity).
+    keys: Vec<&'static str>,
     /// The distinct strings of the segment, one after the other.
     arena: String,
     /// Where each distinct string is in `arena`.
     spans: Vec<(usize, usize)>,
-    /// A string's hash → its index.
-    index: FxHashMap<u64, u32>,
-    /// The sizes of the last segment (ops, nums, string bytes), capped: the
-    /// next one starts with that capacity instead of growing step by step.
-    hint: (usize, usize, usize),
-    /// Ops, nums and string bytes per value in the last segment that had
-    /// values: what [`Encoder::expect`] reserves for a known count.
-    per_value: Option<(f64, f64, f64)>,
+    /// A string's hash → its index and span in `arena` (beside the index,
+    /// so that a repeated string costs one probe, not a second load).
+    index: FxHashMap<u64, (u32, usize, usize)>,
+    /// The sizes of the last segment (ops, string bytes), capped: the next
+    /// one starts with that capacity instead of growing step by step.
+    hint: (usize, usize),
+    /// Ops and string bytes per value in the last segment that had values:
+    /// what [`Encoder::expect`] reserves for a known count.
+    per_value: Option<(f64, f64)>,
 }
 
 /// The most capacity a hint asks for.
 const HINT_CAP: usize = 1 << 14;
 
 impl Scratch {
-    fn segment(&self) -> (Segment, Vec<u8>) {
-        let (ops, nums, strings) = self.hint;
+    /// An empty segment sized by the hint, and the opening of its strings'
+    /// JSON text (no text for raw strings, which go to `arena`).
+    fn segment(&self, raw: bool) -> (Segment, Vec<u8>) {
+        let (ops, strings) = self.hint;
         let segment = Segment {
-            nums: Vec::with_capacity(nums),
             ops: Vec::with_capacity(ops),
             strings: String::new(),
-            lengths: None,
+            raw,
             count: 0,
         };
+        if raw {
+            return (segment, Vec::new());
+        }
         let mut text = Vec::with_capacity(strings.max(2));
         text.push(b'[');
         (segment, text)
@@ -210,6 +226,10 @@ impl Scratch {
 
 thread_local! {
     static SCRATCH: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
+    /// The scratch of single values ([`Encoder::single`]), apart: a batch
+    /// encoded on this thread leaves a string index of many buckets, which
+    /// clearing for every `score` call would cost (it writes every bucket).
+    static SINGLE_SCRATCH: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
 }
 
 /// Writes values into segments.
@@ -219,8 +239,6 @@ pub(crate) struct Encoder {
     /// The JSON array text of the strings, without its closing bracket.
     strings: Vec<u8>,
     scratch: Box<Scratch>,
-    /// The field names of the open structs, innermost last.
-    keys: Vec<&'static str>,
     /// Cut segments when their strings pass this many bytes…
     limit: usize,
     /// …or their ops this many.
@@ -230,6 +248,7 @@ pub(crate) struct Encoder {
 }
 
 impl Encoder {
+    #[cfg(test)]
     pub(crate) fn new() -> Encoder {
         Encoder::with_limits(SEGMENT_STRING_BYTES, SEGMENT_OPS)
     }
@@ -237,18 +256,23 @@ impl Encoder {
     /// An encoder that cuts segments at `limit` string bytes or `ops_limit`
     /// ops (tests use small limits).
     pub(crate) fn with_limits(limit: usize, ops_limit: usize) -> Encoder {
-        let mut scratch = SCRATCH.with(|cell| cell.take()).unwrap_or_default();
+        Encoder::make(limit, ops_limit, false)
+    }
+
+    fn make(limit: usize, ops_limit: usize, raw: bool) -> Encoder {
+        let cell = if raw { &SINGLE_SCRATCH } else { &SCRATCH };
+        let mut scratch = cell.with(|cell| cell.take()).unwrap_or_default();
         scratch.clear_strings();
-        let (seg, strings) = scratch.segment();
+        scratch.keys.clear();
+        let (seg, strings) = scratch.segment(raw);
         Encoder {
             done: Vec::new(),
             seg,
             strings,
             scratch,
-            keys: Vec::new(),
             limit,
             ops_limit,
-            raw: false,
+            raw,
         }
     }
 
@@ -258,9 +282,7 @@ impl Encoder {
     /// `JSON.parse` in JS, which (with the UTF-8 decoding of the text) was
     /// the largest fixed cost of the call's decode.
     pub(crate) fn single() -> Encoder {
-        let mut encoder = Encoder::new();
-        encoder.raw = true;
-        encoder
+        Encoder::make(SEGMENT_STRING_BYTES, SEGMENT_OPS, true)
     }
 
     /// Appends one top-level value; starts a new segment after it when the
@@ -278,20 +300,16 @@ impl Encoder {
     /// thread encoded (a batch's vectors then grow without copies), within
     /// the segment limits.
     pub(crate) fn expect(&mut self, values: usize) {
-        let Some((ops, nums, bytes)) = self.scratch.per_value else {
+        let Some((ops, bytes)) = self.scratch.per_value else {
             return;
         };
         // An eighth more than the average: reports differ in size.
         let room = |per: f64, cap: usize| ((per * values as f64 * 1.125) as usize).min(cap);
         let ops = room(ops, self.ops_limit.min(SEGMENT_OPS));
-        let nums = room(nums, self.ops_limit.min(SEGMENT_OPS));
         let bytes = room(bytes, self.limit.min(SEGMENT_STRING_BYTES));
         self.seg
             .ops
             .reserve_exact(ops.saturating_sub(self.seg.ops.len()));
-        self.seg
-            .nums
-            .reserve_exact(nums.saturating_sub(self.seg.nums.len()));
         self.strings
             .reserve_exact(bytes.saturating_sub(self.strings.len()));
     }
@@ -302,17 +320,15 @@ impl Encoder {
             let count = f64::from(self.seg.count);
             self.scratch.per_value = Some((
                 self.seg.ops.len() as f64 / count,
-                self.seg.nums.len() as f64 / count,
                 self.strings.len() as f64 / count,
             ));
         }
         self.scratch.hint = (
             self.seg.ops.len().min(HINT_CAP),
-            self.seg.nums.len().min(HINT_CAP),
             self.strings.len().min(HINT_CAP) + 1,
         );
         let (next, text) = if more {
-            self.scratch.segment()
+            self.scratch.segment(self.raw)
         } else {
             Default::default()
         };
@@ -322,13 +338,12 @@ impl Encoder {
         if self.raw {
             let scratch = &*self.scratch;
             seg.strings = scratch.arena.clone();
-            seg.lengths = Some(
-                scratch
-                    .spans
-                    .iter()
-                    .map(|&(start, end)| utf16_len(&scratch.arena[start..end]))
-                    .collect::<Res<_>>()?,
-            );
+            seg.ops.reserve_exact(scratch.spans.len() + 1);
+            for &(start, end) in &scratch.spans {
+                seg.ops.push(utf16_len(&scratch.arena[start..end])?);
+            }
+            // Below PAYLOAD_LIMIT (checked as the strings were added).
+            seg.ops.push(scratch.spans.len() as u32);
         } else {
             seg.strings = String::from_utf8(strings)
                 .map_err(|e| Failure::Internal(format!("encoding a report: {e}")))?;
@@ -344,7 +359,8 @@ impl Encoder {
             self.cut(false)?;
         }
         let scratch = std::mem::take(&mut self.scratch);
-        SCRATCH.with(|cell| cell.set(Some(scratch)));
+        let cell = if self.raw { &SINGLE_SCRATCH } else { &SCRATCH };
+        cell.with(|cell| cell.set(Some(scratch)));
         Ok(self.done)
     }
 
@@ -376,8 +392,13 @@ impl Encoder {
 
     fn num(&mut self, v: f64) {
         if v.is_finite() {
+            let bytes = v.to_ne_bytes();
+            let word = |at: usize| {
+                u32::from_ne_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+            };
+            let (low, high) = (word(0), word(4));
             self.tag(Tag::Num);
-            self.seg.nums.push(v);
+            self.seg.ops.extend_from_slice(&[low, high]);
         } else {
             // serde_json writes NaN and ±infinity as null.
             self.tag(Tag::Null);
@@ -389,8 +410,7 @@ impl Encoder {
     fn string(&mut self, s: &str) -> Res {
         let hash = FxBuildHasher.hash_one(s);
         let scratch = &mut *self.scratch;
-        if let Some(&index) = scratch.index.get(&hash) {
-            let (start, end) = scratch.spans[index as usize];
+        if let Some(&(index, start, end)) = scratch.index.get(&hash) {
             if &scratch.arena[start..end] == s {
                 self.op(Tag::Str, index);
                 return Ok(());
@@ -403,8 +423,9 @@ impl Encoder {
         let index = index as u32;
         let start = scratch.arena.len();
         scratch.arena.push_str(s);
-        scratch.spans.push((start, scratch.arena.len()));
-        scratch.index.entry(hash).or_insert(index);
+        let end = scratch.arena.len();
+        scratch.spans.push((start, end));
+        scratch.index.entry(hash).or_insert((index, start, end));
         if self.raw {
             self.op(Tag::Str, index);
             return Ok(());
@@ -418,32 +439,36 @@ impl Encoder {
     }
 
     fn shape_id(&mut self, name: &'static str, mark: usize) -> Res<u32> {
-        let keys = &self.keys[mark..];
-        let shapes = &mut self.scratch.shapes;
+        let scratch = &mut *self.scratch;
+        let keys = &scratch.keys[mark..];
         // The names come from serde's derives: the same `&'static str` each
-        // time, so comparing addresses (no memcmp) finds a known shape.
+        // time, so the shapes seen are found by the address of the name and
+        // the addresses of the keys (no hashing or memcmp of the texts).
         let same = |a: &str, b: &str| std::ptr::eq(a, b);
-        if let Some(&(_, _, id)) = shapes.iter().find(|(n, k, _)| {
-            same(n, name) && k.len() == keys.len() && k.iter().zip(keys).all(|(a, b)| same(a, b))
-        }) {
+        let seen = scratch
+            .shapes
+            .entry((name.as_ptr() as usize, name.len()))
+            .or_default();
+        if let Some(&(_, id)) = seen
+            .iter()
+            .find(|(k, _)| k.len() == keys.len() && k.iter().zip(keys).all(|(a, b)| same(a, b)))
+        {
             return Ok(id);
         }
-        // Equal texts at other addresses (or a new shape): the registry's id,
-        // remembered for these addresses.
-        let id = match shapes
-            .iter()
-            .find(|(n, k, _)| *n == name && k.as_slice() == keys)
-        {
-            Some(&(_, _, id)) => id,
-            None => register(name, keys)?,
-        };
-        shapes.push((name, keys.to_vec(), id));
+        // New addresses (or a new shape): the registry's id (found by the
+        // texts), remembered for these addresses.
+        let id = register(name, keys)?;
+        seen.push((keys.to_vec(), id));
         Ok(id)
     }
 }
 
 /// The length of `s` in UTF-16 units.
 fn utf16_len(s: &str) -> Res<u32> {
+    if s.is_ascii() {
+        // Most strings (a word-at-a-time check).
+        return u32::try_from(s.len()).map_err(|_| TapeError("a string too long for JS".into()));
+    }
     // One unit per char (every byte but continuation bytes starts one), two
     // above U+FFFF (a four-byte char, lead byte 0xF0 or more): a byte loop
     // the compiler vectorizes, unlike `chars()`.
@@ -468,13 +493,13 @@ pub(crate) struct Struct<'a> {
 
 impl Struct<'_> {
     fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
-        self.enc.keys.push(key);
+        self.enc.scratch.keys.push(key);
         value.serialize(&mut *self.enc)
     }
 
     fn close(self) -> Res {
         let id = self.enc.shape_id(self.name, self.mark)?;
-        self.enc.keys.truncate(self.mark);
+        self.enc.scratch.keys.truncate(self.mark);
         self.enc.seg.ops[self.at] = id << 4 | Tag::Struct as u32;
         if self.variant {
             self.enc.tag(Tag::End);
@@ -711,7 +736,7 @@ impl<'a> Serializer for &'a mut Encoder {
     fn serialize_struct(self, name: &'static str, _len: usize) -> Res<Struct<'a>> {
         let at = self.seg.ops.len();
         self.tag(Tag::Struct);
-        let mark = self.keys.len();
+        let mark = self.scratch.keys.len();
         Ok(Struct {
             enc: self,
             name,
@@ -968,7 +993,6 @@ mod tests {
         seg: &'a Segment,
         strings: Vec<String>,
         shapes: &'a [Vec<String>],
-        n: usize,
         o: usize,
     }
 
@@ -979,8 +1003,9 @@ mod tests {
             let payload = (op >> 4) as usize;
             match op & 15 {
                 0 => {
-                    out.push_str(&serde_json::to_string(&self.seg.nums[self.n]).unwrap());
-                    self.n += 1;
+                    let number = number_at(&self.seg.ops, self.o);
+                    out.push_str(&serde_json::to_string(&number).unwrap());
+                    self.o += 2;
                 }
                 1 => out.push_str(&payload.to_string()),
                 10 => out.push_str(&format!("-{payload}")),
@@ -1034,13 +1059,41 @@ mod tests {
         }
     }
 
+    /// The number of a `Num` op whose words start at `ops[at]`.
+    fn number_at(ops: &[u32], at: usize) -> f64 {
+        let mut bytes = [0; 8];
+        bytes[..4].copy_from_slice(&ops[at].to_ne_bytes());
+        bytes[4..].copy_from_slice(&ops[at + 1].to_ne_bytes());
+        f64::from_ne_bytes(bytes)
+    }
+
+    /// The numbers of the `Num` ops of a segment of scalars.
+    fn numbers(seg: &Segment) -> Vec<f64> {
+        let mut out = Vec::new();
+        let mut o = 0;
+        while o < seg.ops.len() {
+            if seg.ops[o] & 15 == Tag::Num as u32 {
+                out.push(number_at(&seg.ops, o + 1));
+                o += 2;
+            }
+            o += 1;
+        }
+        out
+    }
+
+    /// The UTF-16 lengths of a raw segment's strings (the end of its ops).
+    fn lengths(seg: &Segment) -> &[u32] {
+        let count = *seg.ops.last().expect("a raw segment ends with its count") as usize;
+        &seg.ops[seg.ops.len() - 1 - count..seg.ops.len() - 1]
+    }
+
     /// The values of the segments, as JSON texts.
     fn read(segments: &[Segment]) -> Vec<String> {
         let shapes: Vec<Vec<String>> =
             serde_json::from_str(&shapes_json(0, shape_count())).unwrap();
         let mut out = Vec::new();
         for seg in segments {
-            let strings = match &seg.lengths {
+            let strings = match seg.raw.then(|| lengths(seg)) {
                 // Raw strings: cut the text at the UTF-16 lengths, as decode.js does.
                 Some(lengths) => {
                     let units: Vec<u16> = seg.strings.encode_utf16().collect();
@@ -1063,7 +1116,6 @@ mod tests {
                 seg,
                 strings,
                 shapes: &shapes,
-                n: 0,
                 o: 0,
             };
             for _ in 0..seg.count {
@@ -1071,8 +1123,12 @@ mod tests {
                 reader.value(&mut text);
                 out.push(text);
             }
-            assert_eq!(reader.o, seg.ops.len(), "every op read");
-            assert_eq!(reader.n, seg.nums.len(), "every number read");
+            let tape = if seg.raw {
+                seg.ops.len() - 1 - lengths(seg).len()
+            } else {
+                seg.ops.len()
+            };
+            assert_eq!(reader.o, tape, "every op read");
         }
         out
     }
@@ -1169,8 +1225,8 @@ mod tests {
             encoder.push(&sample(i)).unwrap();
             let segments = encoder.finish().unwrap();
             assert_eq!(segments.len(), 1);
-            let lengths = segments[0].lengths.as_ref().expect("raw strings");
-            let units: u32 = lengths.iter().sum();
+            assert!(segments[0].raw);
+            let units: u32 = lengths(&segments[0]).iter().sum();
             assert_eq!(units as usize, segments[0].strings.encode_utf16().count());
             assert_eq!(read(&segments), vec![to_json(&sample(i)).unwrap()]);
         }
@@ -1179,7 +1235,7 @@ mod tests {
         let mut encoder = Encoder::single();
         encoder.push(&words).unwrap();
         let segments = encoder.finish().unwrap();
-        assert_eq!(segments[0].lengths, Some(vec![4, 1, 0, 9, 4]));
+        assert_eq!(lengths(&segments[0]), [4, 1, 0, 9, 4]);
         assert_eq!(read(&segments), vec![to_json(&words).unwrap()]);
     }
 
@@ -1215,7 +1271,7 @@ mod tests {
         let segments = encoder.finish().unwrap();
         let seg = &segments[0];
         assert_eq!(
-            seg.nums,
+            numbers(seg),
             vec![
                 u64::MAX as f64,
                 9007199254740992.0,
@@ -1224,8 +1280,30 @@ mod tests {
                 -268435456.0
             ]
         );
-        assert_eq!(seg.ops[4], ((1 << 28) - 1) << 4 | Tag::Int as u32);
-        assert_eq!(seg.ops[8], ((1 << 28) - 1) << 4 | Tag::NegInt as u32);
+        // Each number is an op and its two words.
+        assert_eq!(seg.ops[10], ((1 << 28) - 1) << 4 | Tag::Int as u32);
+        assert_eq!(seg.ops[18], ((1 << 28) - 1) << 4 | Tag::NegInt as u32);
+    }
+
+    #[test]
+    fn numbers_cross_inline_bit_for_bit() {
+        let values = [
+            -0.0,
+            0.1,
+            -1.5e-300,
+            f64::MIN_POSITIVE / 4.0,
+            f64::MAX,
+            f64::MIN,
+            f64::EPSILON,
+            std::f64::consts::PI,
+        ];
+        let mut encoder = Encoder::new();
+        encoder.push(&values).unwrap();
+        let segments = encoder.finish().unwrap();
+        // The array's op, then an op and two words per number.
+        assert_eq!(segments[0].ops.len(), 1 + 3 * values.len());
+        let bits = |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&numbers(&segments[0])), bits(&values));
     }
 
     #[test]
@@ -1344,5 +1422,26 @@ mod tests {
         assert_eq!(segments.len(), 1);
         assert_eq!(segments[0].count, 0);
         assert_eq!(segments[0].strings, "[]");
+    }
+
+    #[test]
+    fn single_values_keep_a_scratch_of_their_own() {
+        // A batch with many distinct strings grows this thread's batch index…
+        let mut batch = Encoder::new();
+        let texts: Vec<String> = (0..5000).map(|i| format!("s{i}")).collect();
+        batch.push(&texts).unwrap();
+        assert!(batch.scratch.index.capacity() >= 5000);
+        batch.finish().unwrap();
+        // …which a single value does not clear (and so write) at every call.
+        let mut single = Encoder::single();
+        assert!(single.scratch.index.capacity() < 1000);
+        single.push(&texts[..10]).unwrap();
+        single.finish().unwrap();
+        let batch = Encoder::new();
+        assert!(
+            batch.scratch.index.capacity() >= 5000,
+            "the batch scratch is reused"
+        );
+        assert!(batch.scratch.index.is_empty());
     }
 }

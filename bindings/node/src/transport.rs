@@ -1,17 +1,17 @@
 //! Moving reports into JS.
 //!
-//! A report is encoded in Rust as an op tape (`tape.rs`: numbers as `f64`,
-//! each distinct string once, struct fields as a shape id) and turned into
-//! plain objects by a small JS decoder (`decode.js`), compiled once per Node
-//! environment. The objects are those `JSON.parse` makes of the core's serde
-//! JSON with camelCase fields (same keys, key order, values and prototypes):
-//! `testing.rs` keeps that JSON path as the reference the tests compare
-//! against. For batches the encoding runs on all cores (on the pool for
-//! `scoreManyAsync`): the JS thread only decodes.
+//! A report is encoded in Rust as an op tape (`tape.rs`: numbers as the two
+//! words of an `f64`, each distinct string once, struct fields as a shape
+//! id) and turned into plain objects by a small JS decoder (`decode.js`),
+//! compiled once per Node environment. The objects are those `JSON.parse`
+//! makes of the core's serde JSON with camelCase fields (same keys, key
+//! order, values and prototypes): `testing.rs` keeps that JSON path as the
+//! reference the tests compare against. For batches the encoding runs on all cores (on the pool for
+//! `scoreManyAsync`): the JS thread only decodes. A batch of one piece, or
+//! any batch when the pool has one thread, is scored and encoded on the
+//! calling thread (the JS thread, or the libuv worker of `scoreManyAsync`).
 
-use napi::bindgen_prelude::{
-    Array, Float64ArraySlice, FnArgs, FromNapiValue, Function, Uint32ArraySlice, Unknown,
-};
+use napi::bindgen_prelude::{Array, FnArgs, FromNapiValue, Function, Uint32ArraySlice, Unknown};
 use napi::Env;
 use napi::UnknownRef;
 use rayon::prelude::*;
@@ -25,9 +25,9 @@ const DECODER: &str = include_str!("decode.js");
 
 /// Reports encoded for [`to_js`].
 pub struct Encoded {
+    /// The first is a single value's (not an array's) when its strings are
+    /// raw ([`Encoder::single`]).
     segments: Vec<Segment>,
-    /// One value (not an array of them).
-    single: bool,
 }
 
 /// Encodes one value (a report of the core).
@@ -36,7 +36,6 @@ pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Outcome<Encoded> {
     encoder.push(value)?;
     Ok(Encoded {
         segments: encoder.finish()?,
-        single: true,
     })
 }
 
@@ -65,27 +64,38 @@ pub(crate) fn encode_each_cut_at<R: Serialize>(
     limit: usize,
     ops_limit: usize,
 ) -> Outcome<Encoded> {
+    let encode_piece = |items: std::ops::Range<usize>| {
+        let mut encoder = Encoder::with_limits(limit, ops_limit);
+        encoder.expect(items.len());
+        for i in items {
+            encoder.push(&value(i))?;
+        }
+        encoder.finish()
+    };
+    let threads = rayon::current_num_threads().max(1);
     // A few pieces per worker (reports differ in size); each piece has its
     // own strings, so not too small.
-    let pieces = rayon::current_num_threads().max(1) * 2;
-    let size = n.div_ceil(pieces).max(256);
+    let size = n.div_ceil(threads * 2).max(SMALLEST_PIECE);
+    if threads == 1 || n <= size {
+        // One piece's work (a small batch, or a pool of one thread): on this
+        // thread, as one piece. Handing it to the pool would only add a
+        // thread hand-off each way (the caller waits anyway).
+        return Ok(Encoded {
+            segments: encode_piece(0..n)?,
+        });
+    }
     let parts: Vec<Vec<Segment>> = (0..n.div_ceil(size))
         .into_par_iter()
-        .map(|piece| {
-            let mut encoder = Encoder::with_limits(limit, ops_limit);
-            let items = piece * size..n.min((piece + 1) * size);
-            encoder.expect(items.len());
-            for i in items {
-                encoder.push(&value(i))?;
-            }
-            encoder.finish()
-        })
+        .map(|piece| encode_piece(piece * size..n.min((piece + 1) * size)))
         .collect::<Outcome<_>>()?;
     Ok(Encoded {
         segments: parts.into_iter().flatten().collect(),
-        single: false,
     })
 }
+
+/// The fewest values a batch is cut into pieces of (each piece has its own
+/// strings); a batch of at most this many is scored on the calling thread.
+const SMALLEST_PIECE: usize = 256;
 
 impl Encoded {
     /// How many ops (values) were written (for the benchmarks).
@@ -108,15 +118,16 @@ struct Decoder {
 }
 
 fn decoder(env: &Env) -> Outcome<&'static mut Decoder> {
-    if env.get_instance_data::<Decoder>()?.is_none() {
-        let decode: Unknown<'_> = env.run_script(DECODER)?;
-        let decoder = Decoder {
-            decode: decode.create_ref()?,
-            known_shapes: 0,
-        };
-        // At teardown the environment frees its references itself.
-        env.set_instance_data(decoder, (), |context| std::mem::forget(context.value))?;
+    if let Some(decoder) = env.get_instance_data::<Decoder>()? {
+        return Ok(decoder);
     }
+    let decode: Unknown<'_> = env.run_script(DECODER)?;
+    let decoder = Decoder {
+        decode: decode.create_ref()?,
+        known_shapes: 0,
+    };
+    // At teardown the environment frees its references itself.
+    env.set_instance_data(decoder, (), |context| std::mem::forget(context.value))?;
     env.get_instance_data::<Decoder>()?
         .ok_or_else(|| Failure::Internal("the report decoder is not installed".into()))
 }
@@ -141,37 +152,21 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
         let mut more = env.create_array(0)?;
         let mut index = 0u32;
         for segment in segments {
-            more.set(index, nums_array(env, segment.nums)?)?;
-            more.set(index + 1, ops_array(env, segment.ops)?)?;
-            more.set(index + 2, segment.strings)?;
-            more.set(index + 3, segment.count)?;
-            index += 4;
+            more.set(index, ops_array(env, &segment.ops)?)?;
+            more.set(index + 1, segment.strings)?;
+            more.set(index + 2, segment.count)?;
+            index += 3;
         }
         Some(more)
     };
     let decode: Function<'_, FnArgs<DecodeArgs<'_>>> =
         Function::from_unknown(decoder.decode.get_value(env)?)?;
-    let ops = match &head.lengths {
-        // Raw strings: their count and lengths go before the ops.
-        Some(lengths) => {
-            let mut ops = Vec::with_capacity(1 + lengths.len() + head.ops.len());
-            ops.push(
-                u32::try_from(lengths.len())
-                    .map_err(|_| Failure::Internal("too many strings".into()))?,
-            );
-            ops.extend_from_slice(lengths);
-            ops.extend_from_slice(&head.ops);
-            ops
-        }
-        None => head.ops,
-    };
     let value = decode.call(
         (
             first,
             new_shapes,
-            encoded.single,
-            nums_array(env, head.nums)?,
-            ops_array(env, ops)?,
+            head.raw,
+            ops_array(env, &head.ops)?,
             head.strings,
             head.count,
             more,
@@ -183,26 +178,23 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
     Ok(value)
 }
 
-/// The numbers of a segment as a `Float64Array` (one copy, into memory V8
-/// owns). Handing the vector itself over as an external buffer saves the copy
-/// but costs a finalizer per buffer: measured with bench/bench.mjs (one core,
-/// busy machine), it made `scoreManyAsync` 0.15-0.35× of native slower and
-/// the `score` loop slower, for a gain on `scoreMany` within the noise.
-fn nums_array(env: &Env, nums: Vec<f64>) -> Outcome<Float64ArraySlice<'_>> {
-    Ok(Float64ArraySlice::copy_from(env, &nums)?)
+/// The ops of a segment (numbers inline) as a `Uint32Array`: one copy, into
+/// memory V8 owns, and one typed array per segment (numbers in an array of
+/// their own cost a second V8 buffer per segment: measured with
+/// _benchStage, it was about a tenth of the fixed cost of a `score` call's
+/// transfer). Handing the vector itself over as an external buffer saves the
+/// copy but costs a finalizer per buffer: measured with bench/bench.mjs (one
+/// core, busy machine), it made `scoreManyAsync` 0.15-0.35× of native slower
+/// and the `score` loop slower, for a gain on `scoreMany` within the noise.
+fn ops_array<'env>(env: &'env Env, ops: &[u32]) -> Outcome<Uint32ArraySlice<'env>> {
+    Ok(Uint32ArraySlice::copy_from(env, ops)?)
 }
 
-/// The ops of a segment as a `Uint32Array`, as [`nums_array`].
-fn ops_array(env: &Env, ops: Vec<u32>) -> Outcome<Uint32ArraySlice<'_>> {
-    Ok(Uint32ArraySlice::copy_from(env, &ops)?)
-}
-
-/// `decode(firstShape, newShapes, single, nums, ops, strings, count, more)`.
+/// `decode(firstShape, newShapes, single, ops, strings, count, more)`.
 type DecodeArgs<'env> = (
     u32,
     Option<String>,
     bool,
-    Float64ArraySlice<'env>,
     Uint32ArraySlice<'env>,
     String,
     u32,
