@@ -21,6 +21,7 @@ pub const SETTINGS: Settings = Settings {
     softmax: false,
     threshold_folds: 0,
     all_ngrams: false,
+    sqrt_length: false,
 };
 
 /// The `strategy_learned_margin` the shipped `esconv-strategies` pack sets
@@ -242,19 +243,14 @@ fn table_toml(
     settings: Settings,
 ) -> Result<String> {
     let mut features = Features::default();
-    let examples = train::examples(
-        rules_only,
-        items,
-        output,
-        &mut features,
-        settings.all_ngrams,
-    );
+    let examples = train::examples(rules_only, items, output, &mut features, settings);
     let models = train::fit(&examples, output, &features, settings);
     let header = Header {
         name: name.to_string(),
         trained_on: "cross-validation fold".into(),
         licence: "as the data".into(),
         command: "cross-validation".into(),
+        sqrt_length: settings.sqrt_length,
         held_in: train::held_in(&examples, output, &models),
         description: String::new(),
     };

@@ -1,6 +1,7 @@
 //! Fitting a learned weight table: one L2-regularized logistic regression
-//! per target over binary n-gram features plus the rules' own evidence,
-//! pruned to the strongest n-grams and refitted on them.
+//! per target over binary n-gram features (each worth the example's
+//! `scale`: 1, or `1/√n` for a length-scaled table) plus the rules' own
+//! evidence, pruned to the strongest n-grams and refitted on them.
 //!
 //! Everything here is deterministic: full-batch optimization in a fixed
 //! order, no randomness, so the same examples give the same table bit for
@@ -11,13 +12,15 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 /// One training example: the n-grams it holds (feature ids, distinct), the
-/// rules' evidence for each target, whether each target is present, how
-/// much the example counts in the loss (1 unless down-weighted), and
-/// whether its n-grams count toward `min_df` (not for the second example
-/// of a text split in two).
+/// value of each (`scale`: 1, or `1/√n` with `n` its terms outside negation
+/// scope for a `--scale sqrt-length` table), the rules' evidence for each
+/// target, whether each target is present, how much the example counts in
+/// the loss (1 unless down-weighted), and whether its n-grams count toward
+/// `min_df` (not for the second example of a text split in two).
 #[derive(Debug, Clone)]
 pub struct Example {
     pub grams: Vec<u32>,
+    pub scale: f64,
     pub rules: Vec<f64>,
     pub labels: Vec<bool>,
     pub weight: f64,
@@ -119,6 +122,9 @@ pub struct Settings {
     pub threshold_folds: usize,
     /// Keep every n-gram as a feature, not only [`readable`] ones.
     pub all_ngrams: bool,
+    /// Scale each example's n-grams by `1/√n` (the table's
+    /// `scale = "sqrt-length"`).
+    pub sqrt_length: bool,
 }
 
 /// The fitted model of one target.
@@ -134,7 +140,7 @@ impl TargetModel {
     pub fn logit(&self, ex: &Example, target: usize, lookup: &HashMap<u32, f64>) -> f64 {
         self.bias
             + self.rules * ex.rules[target]
-            + ex.grams.iter().filter_map(|g| lookup.get(g)).sum::<f64>()
+            + ex.scale * ex.grams.iter().filter_map(|g| lookup.get(g)).sum::<f64>()
     }
 
     pub fn lookup(&self) -> HashMap<u32, f64> {
@@ -234,19 +240,20 @@ fn fit_target(examples: &[Example], t: usize, allowed: &[bool], s: Settings) -> 
     for step in 1..=s.steps {
         grad.iter_mut().for_each(|g| *g = 0.0);
         for ex in examples {
-            let mut z = theta[0] + theta[1] * ex.rules[t];
+            let mut grams = 0.0;
             for &g in &ex.grams {
                 if allowed[g as usize] {
-                    z += theta[g as usize + 2];
+                    grams += theta[g as usize + 2];
                 }
             }
+            let z = theta[0] + theta[1] * ex.rules[t] + ex.scale * grams;
             let p = 1.0 / (1.0 + (-z).exp());
             let err = ex.weight * (p - if ex.labels[t] { 1.0 } else { 0.0 });
             grad[0] += err;
             grad[1] += err * ex.rules[t];
             for &g in &ex.grams {
                 if allowed[g as usize] {
-                    grad[g as usize + 2] += err;
+                    grad[g as usize + 2] += err * ex.scale;
                 }
             }
         }
@@ -307,12 +314,13 @@ fn fit_softmax(examples: &[Example], allowed: &[Vec<bool>], s: Settings) -> Vec<
         for ex in &labelled {
             for (t, zt) in z.iter_mut().enumerate() {
                 let row = &theta[t * width..(t + 1) * width];
-                *zt = row[0] + row[1] * ex.rules[t];
+                let mut grams = 0.0;
                 for &g in &ex.grams {
                     if allowed[t][g as usize] {
-                        *zt += row[g as usize + 2];
+                        grams += row[g as usize + 2];
                     }
                 }
+                *zt = row[0] + row[1] * ex.rules[t] + ex.scale * grams;
             }
             let floor = if none { 0.0 } else { f64::NEG_INFINITY };
             let top = z.iter().copied().fold(floor, f64::max);
@@ -330,7 +338,7 @@ fn fit_softmax(examples: &[Example], allowed: &[Vec<bool>], s: Settings) -> Vec<
                 row[1] += err * ex.rules[t];
                 for &g in &ex.grams {
                     if allowed[t][g as usize] {
-                        row[g as usize + 2] += err;
+                        row[g as usize + 2] += err * ex.scale;
                     }
                 }
             }
@@ -453,6 +461,7 @@ mod tests {
     fn example(grams: &[u32], label: bool, weight: f64) -> Example {
         Example {
             grams: grams.to_vec(),
+            scale: 1.0,
             rules: vec![0.0],
             labels: vec![label],
             weight,
@@ -504,9 +513,11 @@ mod tests {
             softmax: true,
             threshold_folds: 0,
             all_ngrams: false,
+            sqrt_length: false,
         };
         let ex = |g: u32, t: usize| Example {
             grams: vec![g],
+            scale: 1.0,
             rules: vec![0.0, 0.0],
             labels: vec![t == 0, t == 1],
             weight: 1.0,

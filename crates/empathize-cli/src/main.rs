@@ -117,6 +117,10 @@ struct TrainArgs {
     /// tables were fitted before `learn::readable`).
     #[arg(long)]
     all_ngrams: bool,
+    /// `sqrt-length`: each n-gram of a text counts `1/√n`, `n` its terms
+    /// outside negation scope (the table's `scale`; default: 1).
+    #[arg(long, value_enum)]
+    scale: Option<train::Scale>,
     /// GoEmotions distress: the weight of comments that are neither
     /// distress, nor only neutral, nor remorse (joy, gratitude, curiosity…);
     /// 0 leaves them out.
@@ -487,6 +491,7 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
         softmax: args.softmax,
         threshold_folds: args.threshold_folds,
         all_ngrams: args.all_ngrams,
+        sqrt_length: args.scale == Some(train::Scale::SqrtLength),
     };
     let mut extra = String::new();
     if args.softmax {
@@ -498,6 +503,9 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
     if args.all_ngrams {
         extra.push_str(" --all-ngrams");
     }
+    if settings.sqrt_length {
+        extra.push_str(" --scale sqrt-length");
+    }
     if args.other_weight != 1.0 {
         extra.push_str(&format!(" --other-weight {}", args.other_weight));
     }
@@ -508,13 +516,7 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
         extra.push_str(&format!(" --remorse-weight {}", args.remorse_weight));
     }
     let mut features = learn::Features::default();
-    let examples = train::examples(
-        rules_only,
-        &items,
-        args.output,
-        &mut features,
-        args.all_ngrams,
-    );
+    let examples = train::examples(rules_only, &items, args.output, &mut features, settings);
     let models = train::fit(&examples, args.output, &features, settings);
     let held_in = train::held_in(&examples, args.output, &models);
     let names: Vec<String> = args
@@ -553,6 +555,7 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
         ),
         held_in,
         description: args.description,
+        sqrt_length: settings.sqrt_length,
     };
     let mut toml = train::to_toml(&header, args.output, &models, &features);
     if !args.scoring.is_empty() {

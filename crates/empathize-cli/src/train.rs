@@ -65,6 +65,14 @@ impl Output {
     }
 }
 
+/// How a table scales its n-gram weights (`--scale`, the table's `scale`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scale {
+    /// Each n-gram counts `weight / √n`, `n` the text's terms outside
+    /// negation scope.
+    SqrtLength,
+}
+
 /// The training corpora `train` and `eval` know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Corpus {
@@ -435,18 +443,24 @@ fn read_jsonl<T: serde::de::DeserializeOwned, U>(
 /// Turns labelled texts into examples: whole messages, or one example per
 /// reply sentence. `analyzer` must have no table of this output, so that
 /// the rules' evidence is what scoring will feed the table. Only
-/// [`learn::readable`] n-grams become features, unless `all_ngrams`.
+/// [`learn::readable`] n-grams become features, unless `all_ngrams`; with
+/// `sqrt_length` each example's n-grams are worth `1/√n`.
 pub fn examples(
     analyzer: &Analyzer,
     items: &[Labelled],
     output: Output,
     features: &mut Features,
-    all_ngrams: bool,
+    settings: Settings,
 ) -> Vec<Example> {
+    let Settings {
+        all_ngrams,
+        sqrt_length,
+        ..
+    } = settings;
     let targets = output.targets();
     let raw: Vec<Vec<RawExample>> = items
         .par_iter()
-        .map(|item| raw_examples(analyzer, item, output, &targets))
+        .map(|item| raw_examples(analyzer, item, output, &targets, sqrt_length))
         .collect();
     raw.into_iter()
         .zip(items)
@@ -455,7 +469,7 @@ pub fn examples(
             raw.into_iter()
                 .map(move |r| (r, item.weight, !item.soft_copy))
         })
-        .map(|((grams, rules, labels), weight, counts_df)| {
+        .map(|((grams, scale, rules, labels), weight, counts_df)| {
             let mut ids: Vec<u32> = grams
                 .iter()
                 .filter(|g| all_ngrams || learn::readable(g))
@@ -465,6 +479,7 @@ pub fn examples(
             ids.dedup();
             Example {
                 grams: ids,
+                scale,
                 rules,
                 labels,
                 weight,
@@ -474,15 +489,34 @@ pub fn examples(
         .collect()
 }
 
-type RawExample = (Vec<String>, Vec<f64>, Vec<bool>);
+/// An example's n-grams, their scale, the rules' evidence and the labels.
+type RawExample = (Vec<String>, f64, Vec<f64>, Vec<bool>);
 
 fn raw_examples(
     analyzer: &Analyzer,
     item: &Labelled,
     output: Output,
     targets: &[&str],
+    sqrt_length: bool,
 ) -> Vec<RawExample> {
     let grams = analyzer.ngrams(&item.text, 2);
+    // The terms outside negation scope of a span (as the runtime counts
+    // them): its unigrams.
+    let unigrams = if sqrt_length {
+        analyzer.ngrams(&item.text, 1)
+    } else {
+        Vec::new()
+    };
+    let scale = |sentence: Option<(usize, usize)>| {
+        if !sqrt_length {
+            return 1.0;
+        }
+        let n = unigrams
+            .iter()
+            .filter(|g| sentence.is_none_or(|s| g.sentence == s))
+            .count();
+        1.0 / (n.max(1) as f64).sqrt()
+    };
     if output.per_message() {
         let report = analyzer.analyze_customer(&item.text);
         let rules = targets
@@ -493,7 +527,13 @@ fn raw_examples(
             })
             .collect();
         let labels = targets.iter().map(|t| item.targets.contains(*t)).collect();
-        return vec![(grams.into_iter().map(|g| g.text).collect(), rules, labels)];
+        let scale = scale(None);
+        return vec![(
+            grams.into_iter().map(|g| g.text).collect(),
+            scale,
+            rules,
+            labels,
+        )];
     }
     let report = match &item.context {
         Some(c) => analyzer.score_reply(c, &item.text),
@@ -538,7 +578,7 @@ fn raw_examples(
                 .filter(|g| g.sentence == (start, end))
                 .map(|g| g.text.clone())
                 .collect();
-            (sentence_grams, rules, labels)
+            (sentence_grams, scale(Some((start, end))), rules, labels)
         })
         .collect()
 }
@@ -605,6 +645,8 @@ pub struct Header {
     pub command: String,
     pub held_in: String,
     pub description: String,
+    /// Write `scale = "sqrt-length"`.
+    pub sqrt_length: bool,
 }
 
 fn toml_string(s: &str) -> String {
@@ -647,6 +689,9 @@ pub fn to_toml(
     let _ = writeln!(s, "[[tables]]");
     let _ = writeln!(s, "name = {}", toml_string(&header.name));
     let _ = writeln!(s, "output = {}", toml_string(output.as_str()));
+    if header.sqrt_length {
+        let _ = writeln!(s, "scale = \"sqrt-length\"");
+    }
     let _ = writeln!(s, "trained_on = {}", toml_string(&header.trained_on));
     let _ = writeln!(s, "licence = {}", toml_string(&header.licence));
     let _ = writeln!(s, "command = {}", toml_string(&header.command));

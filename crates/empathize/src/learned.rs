@@ -5,13 +5,15 @@
 //! sentence of a reply):
 //!
 //! ```text
-//! z_t = bias_t + rules_t · r_t + Σ weight_t(g)   over the distinct n-grams g
-//!                                                 of the span in the table
+//! z_t = bias_t + rules_t · r_t + s · Σ weight_t(g)   over the distinct n-grams g
+//!                                                     of the span in the table
 //! ```
 //!
 //! where `r_t` is what the hand-written rules say about `t` on their own
 //! (the rule-only emotion value, the rule-only distress, the rule's strategy
-//! vote or EPITOME evidence of the sentence). An n-gram counts once per
+//! vote or EPITOME evidence of the sentence), and `s` is 1 unless the table
+//! says `scale = "sqrt-length"`: then `s = 1/√n`, `n` the number of terms of
+//! the span outside negation scope. An n-gram counts once per
 //! span, only inside one sentence, and not when its first term is inside a
 //! negation scope. Each output turns `z_t` into a value in its own way (see
 //! the callers): distress is `σ(z)`, an emotion `max(0, 2σ(z) − 1)`.
@@ -22,7 +24,7 @@ use crate::report::{
     Category, Match, MatchSource, Polarity, ScoreTerm, SentenceStrategy, TermSource,
 };
 use crate::rules::compile::{Compiled, LearnedHit, LearnedTarget};
-use crate::rules::pack::TableOutput;
+use crate::rules::pack::{TableOutput, TableScale};
 use crate::score::epitome::Ev;
 use crate::score::params::sigmoid;
 use crate::score::Label;
@@ -34,6 +36,8 @@ pub(crate) struct Logit<'c> {
     pub target: &'c LearnedTarget,
     /// The rules' evidence `r_t` times the table's `rules_t`.
     pub rules: f64,
+    /// The table's scale `s` over the span: each n-gram counts `weight · s`.
+    pub scale: f64,
     pub z: f64,
     /// The first hit of each distinct n-gram that counted, in text order.
     pub hits: Vec<LearnedHit>,
@@ -66,7 +70,7 @@ impl Logit<'_> {
         terms.extend(self.hits.iter().zip(positions).map(|(hit, &at)| ScoreTerm {
             source: TermSource::Learned,
             label: self.target.label.clone(),
-            value: compiled.entries[hit.entry as usize].weight,
+            value: compiled.entries[hit.entry as usize].weight * self.scale,
             match_index: Some(at),
         }));
         terms
@@ -74,11 +78,12 @@ impl Logit<'_> {
 }
 
 /// The logit of every target of the tables whose output `applies`, over
-/// the terms `span`; `rule_evidence` gives `r_t` for a target's category.
+/// the terms `span` of `lexed`; `rule_evidence` gives `r_t` for a target's category.
 /// With `keep_hits` false (nobody will point at the n-grams) each logit's
 /// `hits` stays empty: only `z` is computed.
 pub(crate) fn logits<'c>(
     compiled: &'c Compiled,
+    lexed: &Lexed,
     hits: &[LearnedHit],
     span: Range<u32>,
     keep_hits: bool,
@@ -94,17 +99,30 @@ pub(crate) fn logits<'c>(
     let mut out: Vec<Logit<'c>> = Vec::with_capacity(targets);
     // The first slot in `out` of each table that applies.
     let mut first_slot: Vec<Option<usize>> = Vec::with_capacity(compiled.tables.len());
+    // The span's terms outside negation scope, counted once if a table scales.
+    let mut terms = None;
     for table in &compiled.tables {
         if !applies(table.output) {
             first_slot.push(None);
             continue;
         }
         first_slot.push(Some(out.len()));
+        let scale = match table.scale {
+            TableScale::None => 1.0,
+            scaled => scaled.factor(*terms.get_or_insert_with(|| {
+                let all = lexed.terms.get(span.start as usize..span.end as usize);
+                all.unwrap_or_default()
+                    .iter()
+                    .filter(|t| !t.negated)
+                    .count()
+            })),
+        };
         out.extend(table.targets.iter().map(|target| {
             let rules = target.rules * rule_evidence(target.category);
             Logit {
                 target,
                 rules,
+                scale,
                 z: target.bias + rules,
                 hits: Vec::new(),
             }
@@ -130,7 +148,7 @@ pub(crate) fn logits<'c>(
         }
         counted[word] |= bit;
         let logit = &mut out[slot + entry.target as usize];
-        logit.z += entry.weight;
+        logit.z += entry.weight * logit.scale;
         if keep_hits {
             logit.hits.push(*hit);
         }
@@ -143,24 +161,25 @@ pub(crate) fn presence(z: f64) -> f64 {
     (2.0 * sigmoid(z) - 1.0).max(0.0)
 }
 
-/// The match of a learned n-gram hit of `target`.
+/// The match of a learned n-gram hit of `logit`'s target: its
+/// contribution is its weight times the table's scale.
 fn to_match(
     compiled: &Compiled,
-    target: &LearnedTarget,
+    logit: &Logit<'_>,
     hit: &LearnedHit,
     lexed: &Lexed,
     text: &str,
 ) -> Match {
     let (start, end) = lexed.span(hit.start, hit.end);
     Match {
-        rule: target.label.clone(),
+        rule: logit.target.label.clone(),
         source: MatchSource::Learned,
-        category: target.category,
+        category: logit.target.category,
         polarity: Polarity::Neutral,
         start,
         end,
         text: text[start..end].to_string(),
-        contribution: compiled.entries[hit.entry as usize].weight,
+        contribution: compiled.entries[hit.entry as usize].weight * logit.scale,
         negated: false,
         suppressed: false,
     }
@@ -178,11 +197,7 @@ pub(crate) fn with_matches(
 ) -> (Vec<Match>, Vec<usize>) {
     let mut learned: Vec<Match> = Vec::with_capacity(logits.iter().map(|l| l.hits.len()).sum());
     for l in logits {
-        learned.extend(
-            l.hits
-                .iter()
-                .map(|h| to_match(compiled, l.target, h, lexed, text)),
-        );
+        learned.extend(l.hits.iter().map(|h| to_match(compiled, l, h, lexed, text)));
     }
     merge(rule_matches, learned)
 }
@@ -240,6 +255,7 @@ pub(crate) fn apply_to_reply(
         if epitome {
             let logits = logits(
                 compiled,
+                lexed,
                 hits,
                 span.clone(),
                 with_matches,
@@ -268,11 +284,8 @@ pub(crate) fn apply_to_reply(
                         source: Label::Name("learned"),
                     });
                     if with_matches {
-                        learned.extend(
-                            l.hits
-                                .iter()
-                                .map(|h| to_match(compiled, l.target, h, lexed, text)),
-                        );
+                        learned
+                            .extend(l.hits.iter().map(|h| to_match(compiled, l, h, lexed, text)));
                     }
                 }
             }
@@ -284,6 +297,7 @@ pub(crate) fn apply_to_reply(
             let rule_tag = tagged.strategy;
             let logits = logits(
                 compiled,
+                lexed,
                 hits,
                 span,
                 with_matches,
@@ -305,7 +319,7 @@ pub(crate) fn apply_to_reply(
                             best.hits
                                 .iter()
                                 .filter(|h| compiled.entries[h.entry as usize].weight > 0.0)
-                                .map(|h| to_match(compiled, best.target, h, lexed, text)),
+                                .map(|h| to_match(compiled, best, h, lexed, text)),
                         );
                     }
                 }

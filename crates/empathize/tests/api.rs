@@ -352,6 +352,47 @@ fn learned_matches_explain_distress_and_slice_the_text() {
         .all(|m| m.source == empathize::MatchSource::Rule));
 }
 
+/// A distress table with one n-gram, `invoice` at weight 2, and `scale`.
+fn invoice_table(scale: &str) -> String {
+    format!(
+        "[[tables]]\nname = \"goemotions-distress\"\noutput = \"distress\"\n{scale}\ntrained_on = \"t\"\nlicence = \"t\"\ncommand = \"t\"\nheld_in = \"t\"\n[tables.bias]\ndistress = -3.0\n[tables.weights.distress]\n\"invoice\" = 2.0\n"
+    )
+}
+
+#[test]
+fn a_length_scaled_table_counts_each_ngram_over_the_root_of_the_length() {
+    let learned = |scale: &str, text: &str| -> (f64, f64) {
+        let analyzer = empathize::Analyzer::builder()
+            .extra_pack(invoice_table(scale))
+            .build()
+            .expect("compiles");
+        let report = analyzer.analyze_customer(text);
+        let term = report
+            .breakdown
+            .iter()
+            .find(|t| t.source == empathize::TermSource::Learned)
+            .expect("a learned term");
+        let m = &report.matches[term.match_index.expect("index")];
+        (term.value, m.contribution)
+    };
+    // 4 terms: 2 / √4; 16 terms: 2 / √16.
+    assert_eq!(learned("", "where is my invoice"), (2.0, 2.0));
+    assert_eq!(
+        learned("scale = \"none\"", "where is my invoice"),
+        (2.0, 2.0)
+    );
+    let scaled = "scale = \"sqrt-length\"";
+    assert_eq!(learned(scaled, "where is my invoice"), (1.0, 1.0));
+    let long = "hello again , where is my invoice from last month for the order i placed today";
+    assert_eq!(learned(scaled, long), (0.5, 0.5));
+    let err = empathize::Analyzer::builder()
+        .extra_pack(invoice_table("scale = \"log\""))
+        .build()
+        .expect_err("unknown scale");
+    assert!(err.to_string().contains("scale"), "{err}");
+    assert_eq!(err.line(), Some(4), "{err}");
+}
+
 #[test]
 fn negated_ngrams_do_not_count() {
     let analyzer = empathize::Analyzer::new();

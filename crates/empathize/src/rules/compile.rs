@@ -19,7 +19,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::RulePackError;
 use crate::report::Category;
-use crate::rules::pack::{MergedPack, TableHeader, TableOutput};
+use crate::rules::pack::{MergedPack, TableHeader, TableOutput, TableScale};
 use crate::rules::pattern::{self, Expander};
 use crate::rules::rule::Rule;
 use crate::score::params::Scoring;
@@ -51,6 +51,8 @@ pub(crate) struct LearnedTarget {
 pub(crate) struct LearnedTable {
     pub name: String,
     pub output: TableOutput,
+    /// How its n-gram weights scale over a span.
+    pub scale: TableScale,
     pub targets: Vec<LearnedTarget>,
     pub pack: String,
     pub line: Option<usize>,
@@ -690,6 +692,7 @@ impl Compiled {
             tables.push(LearnedTable {
                 name: src.name.clone(),
                 output: src.output,
+                scale: src.scale,
                 targets,
                 pack: src.pack.clone(),
                 line: src.line,

@@ -43,6 +43,8 @@ struct TableDef {
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
+    scale: Option<Spanned<String>>,
+    #[serde(default)]
     bias: BTreeMap<String, Spanned<f64>>,
     #[serde(default)]
     rules: BTreeMap<String, Spanned<f64>>,
@@ -123,6 +125,39 @@ impl TableOutput {
     }
 }
 
+/// How a learned table scales its n-gram weights over a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum TableScale {
+    /// Each n-gram counts its weight.
+    #[default]
+    None,
+    /// Each n-gram counts its weight × `1/√n`, `n` the number of terms of
+    /// the span outside negation scope (at least 1): a long message's
+    /// n-grams count less, as in a length-normalized TF-IDF vector.
+    SqrtLength,
+}
+
+impl TableScale {
+    pub const NAMES: &'static [&'static str] = &["none", "sqrt-length"];
+
+    fn from_name(name: &str) -> Option<TableScale> {
+        Some(match name {
+            "none" => TableScale::None,
+            "sqrt-length" => TableScale::SqrtLength,
+            _ => return None,
+        })
+    }
+
+    /// The factor of every n-gram weight over a span of `terms` terms
+    /// outside negation scope.
+    pub fn factor(self, terms: usize) -> f64 {
+        match self {
+            TableScale::None => 1.0,
+            TableScale::SqrtLength => 1.0 / (terms.max(1) as f64).sqrt(),
+        }
+    }
+}
+
 /// One target of a learned table: `z = bias + rules · rule evidence + Σ weights`.
 #[derive(Debug, Clone)]
 pub(crate) struct TableTarget {
@@ -149,6 +184,7 @@ pub(crate) struct TableHeader {
 pub(crate) struct TableSource {
     pub name: String,
     pub output: TableOutput,
+    pub scale: TableScale,
     pub targets: Vec<TableTarget>,
     pub pack: String,
     pub line: Option<usize>,
@@ -407,6 +443,20 @@ fn parse_table(def: TableDef, lines: &Lines, pack: &str) -> Result<TableSource, 
             ),
         )
     })?;
+    let scale = match &def.scale {
+        None => TableScale::None,
+        Some(v) => TableScale::from_name(v.get_ref()).ok_or_else(|| {
+            bad(
+                "scale",
+                lines.of(v),
+                format!(
+                    "unknown scale `{}`; expected one of: {}",
+                    v.get_ref(),
+                    TableScale::NAMES.join(", ")
+                ),
+            )
+        })?,
+    };
     for (field, value) in [
         ("trained_on", &def.trained_on),
         ("licence", &def.licence),
@@ -485,6 +535,7 @@ fn parse_table(def: TableDef, lines: &Lines, pack: &str) -> Result<TableSource, 
     }
     Ok(TableSource {
         output,
+        scale,
         targets,
         pack: pack.to_string(),
         line: lines.of(&def.name),

@@ -156,6 +156,7 @@ fn customer_logits<'c>(
 ) -> Vec<Logit<'c>> {
     let mut logits = learned::logits(
         compiled,
+        &work.lexed,
         &work.learned,
         0..work.lexed.terms.len() as u32,
         spans,
