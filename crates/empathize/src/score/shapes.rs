@@ -352,7 +352,7 @@ pub(crate) fn sentence_shapes(
                 continue;
             }
             count += 1;
-            if customer.is_none() && !two_terms && !token.elongated {
+            if !two_terms && !token.elongated {
                 // The common case: a word lexing kept whole (see below).
                 let c = vocabulary.classes(first_id);
                 // Most words are none of these.
@@ -361,6 +361,11 @@ pub(crate) fn sentence_shapes(
                         contrast = Some(index);
                     }
                     who |= about(c);
+                }
+                if let Some(keywords) = customer {
+                    if echoed(keywords, lexicons, lexed, index, c) {
+                        shape.echoes += 1;
+                    }
                 }
                 words.push(first_id);
                 classes.push(c);
