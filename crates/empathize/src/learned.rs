@@ -151,7 +151,17 @@ fn to_match(
     lexed: &Lexed,
     text: &str,
 ) -> Match {
-    let (start, end) = lexed.span(hit.start, hit.end);
+    learned_match(compiled, target, hit, lexed.span(hit.start, hit.end), text)
+}
+
+/// The match of a learned n-gram hit of `target` over bytes `start..end`.
+fn learned_match(
+    compiled: &Compiled,
+    target: &LearnedTarget,
+    hit: &LearnedHit,
+    (start, end): (usize, usize),
+    text: &str,
+) -> Match {
     Match {
         rule: target.label.clone(),
         source: MatchSource::Learned,
@@ -169,6 +179,9 @@ fn to_match(
 /// The rule matches and the learned n-grams of `logits` as one list in
 /// text order, and the position of each hit of the logits, in order (the
 /// hits of `logits[0]` first, then of `logits[1]`, …).
+///
+/// The hits are ordered by their spans first: each learned match is built
+/// once, in its place in the list (as [`merge`] would put it).
 pub(crate) fn with_matches(
     rule_matches: Vec<Match>,
     logits: &[Logit<'_>],
@@ -176,15 +189,32 @@ pub(crate) fn with_matches(
     text: &str,
     compiled: &Compiled,
 ) -> (Vec<Match>, Vec<usize>) {
-    let mut learned: Vec<Match> = Vec::with_capacity(logits.iter().map(|l| l.hits.len()).sum());
+    let count = logits.iter().map(|l| l.hits.len()).sum();
+    // Each hit's byte span, its target and itself, in the order of `at`.
+    let mut hits: Vec<((usize, usize), &LearnedTarget, &LearnedHit)> = Vec::with_capacity(count);
     for l in logits {
-        learned.extend(
+        hits.extend(
             l.hits
                 .iter()
-                .map(|h| to_match(compiled, l.target, h, lexed, text)),
+                .map(|h| (lexed.span(h.start, h.end), l.target, h)),
         );
     }
-    merge(rule_matches, learned)
+    let key = |start: usize, end: usize| (start, std::cmp::Reverse(end));
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by_key(|&i| key(hits[i].0 .0, hits[i].0 .1));
+    let mut at = vec![0; hits.len()];
+    let mut merged = Vec::with_capacity(rule_matches.len() + hits.len());
+    let mut rules = rule_matches.into_iter().peekable();
+    for i in order {
+        let ((start, end), target, hit) = hits[i];
+        while let Some(r) = rules.next_if(|r| key(r.start, r.end) <= key(start, end)) {
+            merged.push(r);
+        }
+        at[i] = merged.len();
+        merged.push(learned_match(compiled, target, hit, (start, end), text));
+    }
+    merged.extend(rules);
+    (merged, at)
 }
 
 /// Merges learned matches into rule matches (both by start, longest

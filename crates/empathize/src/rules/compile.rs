@@ -8,10 +8,12 @@
 //! text (walks are at most 32 terms deep) and does not grow with the number
 //! of rules.
 //!
-//! Replies and customer messages are read by different learned tables: the
-//! n-grams of the tables that read customer messages (most of them) have a
-//! small automaton of their own, which only customer messages run, so a
-//! reply starts no walk at a word only those tables know.
+//! Replies and customer messages are read by different learned tables, so
+//! each side has its automaton: the rules' sequences with the n-grams of
+//! the tables that read replies, and the rules' sequences with those of the
+//! tables that read customer messages (most of them). A reply starts no
+//! walk at a word only the customer tables know, and a customer message is
+//! walked once.
 
 use std::sync::Arc;
 
@@ -117,8 +119,9 @@ pub(crate) struct Compiled {
     pub shapes: ShapeLexicons,
     /// The rules' sequences and the n-grams of the tables that read replies.
     matcher: Matcher,
-    /// The n-grams of the tables that read customer messages.
-    customer_tables: Matcher,
+    /// The rules' sequences and the n-grams of the tables that read
+    /// customer messages.
+    customer_matcher: Matcher,
     plans: Vec<PlanInfo>,
     pub entries: Vec<LearnedEntry>,
     pub tables: Vec<LearnedTable>,
@@ -618,13 +621,18 @@ impl Compiled {
             .map(|t| t.weights.len())
             .sum();
         trie.reserve(edges + learned);
+        let mut customer_trie = TrieBuilder::new();
+        customer_trie.reserve(edges);
+        // The rules' sequences go into both tries.
+        let mut customer_actions: Vec<(u32, Action)> = Vec::with_capacity(rule_seqs.len());
         let mut start = 0;
         for &(end, action) in &rule_seqs {
-            seq_actions.push((trie.insert(&rule_ids[start..end]), action));
+            let sequence = &rule_ids[start..end];
+            seq_actions.push((trie.insert(sequence), action));
+            customer_actions.push((customer_trie.insert(sequence), action));
             start = end;
         }
         drop((rule_ids, rule_seqs));
-        let mut customer_trie = TrieBuilder::new();
         let mut customer_learned: Vec<(u32, Action)> = Vec::new();
 
         // The n-grams of tables that read replies go into the same trie: a
@@ -705,7 +713,7 @@ impl Compiled {
         }
 
         let matcher = Matcher::build(trie, seq_actions, seq_learned);
-        let customer_tables = Matcher::build(customer_trie, Vec::new(), customer_learned);
+        let customer_matcher = Matcher::build(customer_trie, customer_actions, customer_learned);
 
         Ok(Compiled {
             name: merged.name.clone(),
@@ -721,7 +729,7 @@ impl Compiled {
             language,
             shapes,
             matcher,
-            customer_tables,
+            customer_matcher,
             plans,
             entries,
             tables,
@@ -758,13 +766,8 @@ impl Compiled {
                     .emit(found, lexed, true, segments, out, learned);
             }
             Side::Customer => {
-                self.matcher.walk(lexed, found);
-                self.matcher
-                    .emit(found, lexed, false, segments, out, learned);
-                // That trie holds nothing but n-grams.
-                found.clear();
-                self.customer_tables.walk(lexed, found);
-                self.customer_tables
+                self.customer_matcher.walk(lexed, found);
+                self.customer_matcher
                     .emit(found, lexed, true, segments, out, learned);
             }
         }
