@@ -8,12 +8,10 @@
 //! text (walks are at most 32 terms deep) and does not grow with the number
 //! of rules.
 //!
-//! Replies and customer messages are read by different learned tables, so
-//! each side has its automaton: the rules' sequences with the n-grams of
-//! the tables that read replies, and the rules' sequences with those of the
-//! tables that read customer messages (most of them). A reply starts no
-//! walk at a word only the customer tables know, and a customer message is
-//! walked once.
+//! Replies and customer messages are read by different learned tables: the
+//! n-grams of the tables that read customer messages (most of them) have a
+//! small automaton of their own, which only customer messages run, so a
+//! reply starts no walk at a word only those tables know.
 
 use std::sync::Arc;
 
@@ -119,9 +117,8 @@ pub(crate) struct Compiled {
     pub shapes: ShapeLexicons,
     /// The rules' sequences and the n-grams of the tables that read replies.
     matcher: Matcher,
-    /// The rules' sequences and the n-grams of the tables that read
-    /// customer messages.
-    customer_matcher: Matcher,
+    /// The n-grams of the tables that read customer messages.
+    customer_tables: Matcher,
     plans: Vec<PlanInfo>,
     pub entries: Vec<LearnedEntry>,
     pub tables: Vec<LearnedTable>,
@@ -621,18 +618,13 @@ impl Compiled {
             .map(|t| t.weights.len())
             .sum();
         trie.reserve(edges + learned);
-        let mut customer_trie = TrieBuilder::new();
-        customer_trie.reserve(edges);
-        // The rules' sequences go into both tries.
-        let mut customer_actions: Vec<(u32, Action)> = Vec::with_capacity(rule_seqs.len());
         let mut start = 0;
         for &(end, action) in &rule_seqs {
-            let sequence = &rule_ids[start..end];
-            seq_actions.push((trie.insert(sequence), action));
-            customer_actions.push((customer_trie.insert(sequence), action));
+            seq_actions.push((trie.insert(&rule_ids[start..end]), action));
             start = end;
         }
         drop((rule_ids, rule_seqs));
+        let mut customer_trie = TrieBuilder::new();
         let mut customer_learned: Vec<(u32, Action)> = Vec::new();
 
         // The n-grams of tables that read replies go into the same trie: a
@@ -713,7 +705,7 @@ impl Compiled {
         }
 
         let matcher = Matcher::build(trie, seq_actions, seq_learned);
-        let customer_matcher = Matcher::build(customer_trie, customer_actions, customer_learned);
+        let customer_tables = Matcher::build(customer_trie, Vec::new(), customer_learned);
 
         Ok(Compiled {
             name: merged.name.clone(),
@@ -729,7 +721,7 @@ impl Compiled {
             language,
             shapes,
             matcher,
-            customer_matcher,
+            customer_tables,
             plans,
             entries,
             tables,
@@ -766,8 +758,13 @@ impl Compiled {
                     .emit(found, lexed, true, segments, out, learned);
             }
             Side::Customer => {
-                self.customer_matcher.walk(lexed, found);
-                self.customer_matcher
+                self.matcher.walk(lexed, found);
+                self.matcher
+                    .emit(found, lexed, false, segments, out, learned);
+                // That trie holds nothing but n-grams.
+                found.clear();
+                self.customer_tables.walk(lexed, found);
+                self.customer_tables
                     .emit(found, lexed, true, segments, out, learned);
             }
         }
