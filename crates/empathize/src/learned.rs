@@ -170,7 +170,18 @@ fn to_match(
     lexed: &Lexed,
     text: &str,
 ) -> Match {
-    let (start, end) = lexed.span(hit.start, hit.end);
+    learned_match(compiled, logit, hit, lexed.span(hit.start, hit.end), text)
+}
+
+/// The match of a learned n-gram hit of `logit`'s target over bytes
+/// `start..end`: its contribution is its weight times the table's scale.
+fn learned_match(
+    compiled: &Compiled,
+    logit: &Logit<'_>,
+    hit: &LearnedHit,
+    (start, end): (usize, usize),
+    text: &str,
+) -> Match {
     Match {
         rule: logit.target.label.clone(),
         source: MatchSource::Learned,
@@ -188,6 +199,9 @@ fn to_match(
 /// The rule matches and the learned n-grams of `logits` as one list in
 /// text order, and the position of each hit of the logits, in order (the
 /// hits of `logits[0]` first, then of `logits[1]`, …).
+///
+/// The hits are ordered by their spans first: each learned match is built
+/// once, in its place in the list (as [`merge`] would put it).
 pub(crate) fn with_matches(
     rule_matches: Vec<Match>,
     logits: &[Logit<'_>],
@@ -195,11 +209,28 @@ pub(crate) fn with_matches(
     text: &str,
     compiled: &Compiled,
 ) -> (Vec<Match>, Vec<usize>) {
-    let mut learned: Vec<Match> = Vec::with_capacity(logits.iter().map(|l| l.hits.len()).sum());
+    let count = logits.iter().map(|l| l.hits.len()).sum();
+    // Each hit's byte span, its logit and itself, in the order of `at`.
+    let mut hits: Vec<((usize, usize), &Logit<'_>, &LearnedHit)> = Vec::with_capacity(count);
     for l in logits {
-        learned.extend(l.hits.iter().map(|h| to_match(compiled, l, h, lexed, text)));
+        hits.extend(l.hits.iter().map(|h| (lexed.span(h.start, h.end), l, h)));
     }
-    merge(rule_matches, learned)
+    let key = |start: usize, end: usize| (start, std::cmp::Reverse(end));
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by_key(|&i| key(hits[i].0 .0, hits[i].0 .1));
+    let mut at = vec![0; hits.len()];
+    let mut merged = Vec::with_capacity(rule_matches.len() + hits.len());
+    let mut rules = rule_matches.into_iter().peekable();
+    for i in order {
+        let ((start, end), logit, hit) = hits[i];
+        while let Some(r) = rules.next_if(|r| key(r.start, r.end) <= key(start, end)) {
+            merged.push(r);
+        }
+        at[i] = merged.len();
+        merged.push(learned_match(compiled, logit, hit, (start, end), text));
+    }
+    merged.extend(rules);
+    (merged, at)
 }
 
 /// Merges learned matches into rule matches (both by start, longest

@@ -5,6 +5,7 @@
 //! are compared as the ids lexing gave them), stem suffixes as strings.
 //! Also the customer's content words a reply can echo.
 
+use std::hash::Hasher;
 use std::sync::Arc;
 
 use crate::error::RulePackError;
@@ -108,9 +109,11 @@ pub(crate) struct ShapeLexicons {
     pub advice: Vec<(u32, Vec<Words>)>,
     pub opinion_phrases: Vec<Words>,
     stem_suffixes: Vec<Box<str>>,
-    /// A bit per byte that ends some stem suffix (all bits if one is
-    /// empty): a word ending otherwise keeps its form.
-    stem_ends: [u64; 4],
+    /// For each byte, the indices in `stem_suffixes` of the suffixes a
+    /// word ending with it may have (those ending with it, and an empty
+    /// one), in lexicon order; empty for a byte no suffix ends with, or
+    /// when there are no suffixes at all.
+    stem_by_last: Vec<Box<[usize]>>,
 }
 
 impl ShapeLexicons {
@@ -172,26 +175,48 @@ impl ShapeLexicons {
             out.stem_suffixes
                 .push(one_word(entry, "STEM_SUFFIXES")?.into());
         }
-        for suffix in &out.stem_suffixes {
-            match suffix.as_bytes().last() {
-                Some(&b) => out.stem_ends[usize::from(b / 64)] |= 1 << (b % 64),
-                None => out.stem_ends = [u64::MAX; 4],
-            }
+        if !out.stem_suffixes.is_empty() {
+            out.stem_by_last = (0..=u8::MAX)
+                .map(|b| {
+                    (0..out.stem_suffixes.len())
+                        .filter(|&i| {
+                            out.stem_suffixes[i]
+                                .as_bytes()
+                                .last()
+                                .is_none_or(|&l| l == b)
+                        })
+                        .collect()
+                })
+                .collect();
         }
         Ok(out)
     }
 
     /// A crude stem so "worried"/"worry"/"worrying" meet: the first suffix
     /// of `STEM_SUFFIXES` that fits is cut.
+    ///
+    /// Only the suffixes that end as `w` does are tried, and compared byte
+    /// by byte in line (most are one to three bytes: a `memcmp` call would
+    /// cost more than the comparison).
     pub fn stem<'w>(&self, w: &'w str) -> &'w str {
-        let last = w.as_bytes().last().copied().unwrap_or_default();
-        if self.stem_ends[usize::from(last / 64)] & 1 << (last % 64) == 0 {
+        let bytes = w.as_bytes();
+        let Some(&last) = bytes.last() else {
             return w;
-        }
-        for suffix in &self.stem_suffixes {
-            if w.len() > suffix.len() + MIN_STEM_BYTES {
-                if let Some(base) = w.strip_suffix(&**suffix) {
-                    return base;
+        };
+        let Some(candidates) = self.stem_by_last.get(usize::from(last)) else {
+            return w;
+        };
+        for &i in candidates.iter() {
+            let Some(suffix) = self.stem_suffixes.get(i) else {
+                continue;
+            };
+            let suffix = suffix.as_bytes();
+            if bytes.len() > suffix.len() + MIN_STEM_BYTES {
+                let cut = bytes.len() - suffix.len();
+                if bytes[cut..].iter().zip(suffix).all(|(a, b)| a == b) {
+                    // `suffix` is UTF-8 and `w` ends with it: `cut` is a
+                    // char boundary.
+                    return w.get(..cut).unwrap_or(w);
                 }
             }
         }
@@ -223,16 +248,32 @@ fn check_normalized(entry: &LexiconEntry, lexicon: &str, w: &str) -> Result<(), 
     Ok(())
 }
 
-/// The content words of a customer message (lower case, stemmed,
-/// deduplicated, sorted), in one buffer, and which bytes they start with:
-/// what a reply can echo.
-#[derive(Debug, Clone, PartialEq)]
+/// The content words of a customer message (lower case, stemmed, each
+/// once), in one buffer, with a hash table over them and which bytes they
+/// start with: what a reply can echo.
+#[derive(Debug, Clone)]
 pub(crate) struct Keywords {
     text: String,
-    /// `text[a..b]` of each keyword, in order.
+    /// `text[a..b]` of each keyword, in the order they were added.
     spans: Vec<(u32, u32)>,
+    /// Open addressing over `spans`: `i + 1` for keyword `i`, 0 for an
+    /// empty slot. Its length is a power of two, at least twice the number
+    /// of keywords (so a probe always ends at an empty slot).
+    table: Vec<u32>,
     /// The bits ([`Keywords::bit`]) of how the keywords start.
     starts: [u64; 64],
+}
+
+/// The same keywords, whatever the order they were added in.
+impl PartialEq for Keywords {
+    fn eq(&self, other: &Keywords) -> bool {
+        fn sorted(k: &Keywords) -> Vec<&str> {
+            let mut words: Vec<&str> = k.iter().collect();
+            words.sort_unstable();
+            words
+        }
+        self.spans.len() == other.spans.len() && sorted(self) == sorted(other)
+    }
 }
 
 /// A stem keeps more than [`MIN_STEM_BYTES`] bytes of its word, so a word
@@ -241,52 +282,96 @@ pub(crate) struct Keywords {
 const _: () = assert!(MIN_STEM_BYTES + 1 >= MIN_KEYWORD_BYTES);
 
 impl Keywords {
-    /// The keywords `sorted` (sorted, each once).
-    #[cfg(test)]
-    pub fn new(sorted: &[&str]) -> Keywords {
-        Self::from_sorted(sorted.iter().copied())
-    }
-
-    /// The keywords `sorted` (sorted, each once).
-    fn from_sorted<'k>(sorted: impl Iterator<Item = &'k str> + Clone) -> Keywords {
-        let mut text = String::with_capacity(sorted.clone().map(str::len).sum());
-        let mut spans = Vec::with_capacity(sorted.size_hint().0);
-        let mut starts = [0u64; 64];
-        for k in sorted {
-            let a = text.len() as u32;
-            text.push_str(k);
-            spans.push((a, text.len() as u32));
-            match Self::bit(k.as_bytes()) {
-                Some(b) => starts[b / 64] |= 1 << (b % 64),
-                // A keyword too short to hash: every word may start it.
-                None => starts = [u64::MAX; 64],
-            }
-        }
+    /// An empty set with room for `n` keywords.
+    fn with_room(n: usize) -> Keywords {
         Keywords {
-            text,
-            spans,
-            starts,
+            text: String::new(),
+            spans: Vec::with_capacity(n),
+            table: vec![0; (2 * n.max(1)).next_power_of_two()],
+            starts: [0; 64],
         }
     }
 
-    /// The keywords, in order.
+    /// The keywords `words` (each once; a repeated word is kept once).
     #[cfg(test)]
+    pub fn new(words: &[&str]) -> Keywords {
+        let mut k = Keywords::with_room(words.len());
+        for w in words {
+            k.insert(w);
+        }
+        k
+    }
+
+    /// The keywords, in the order they were added.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         self.spans
             .iter()
             .map(|&(a, b)| self.text.get(a as usize..b as usize).unwrap_or_default())
     }
 
+    fn hash(w: &str) -> usize {
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(w.as_bytes());
+        h.finish() as usize
+    }
+
+    /// The slot of `w` in `table`: where it is, or the empty slot where it
+    /// would go.
+    fn slot(&self, w: &str) -> usize {
+        let mask = self.table.len() - 1;
+        let mut at = Self::hash(w) & mask;
+        loop {
+            let k = match self.table.get(at) {
+                Some(&k) if k != 0 => k as usize - 1,
+                _ => return at,
+            };
+            let (a, b) = self.spans.get(k).copied().unwrap_or_default();
+            if self.text.get(a as usize..b as usize) == Some(w) {
+                return at;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Adds `w` unless it is a keyword; whether it was added. The table
+    /// must have room (see [`Keywords::with_room`]).
+    fn insert(&mut self, w: &str) -> bool {
+        if 2 * (self.spans.len() + 1) > self.table.len() {
+            self.grow();
+        }
+        let at = self.slot(w);
+        if self.table[at] != 0 {
+            return false;
+        }
+        let a = self.text.len() as u32;
+        self.text.push_str(w);
+        self.spans.push((a, self.text.len() as u32));
+        self.table[at] = self.spans.len() as u32;
+        match Self::bit(w.as_bytes()) {
+            Some(b) => self.starts[b / 64] |= 1 << (b % 64),
+            // A keyword too short to hash: every word may start it.
+            None => self.starts = [u64::MAX; 64],
+        }
+        true
+    }
+
+    /// Doubles the table.
+    fn grow(&mut self) {
+        let mut table = vec![0u32; self.table.len().max(1) * 2];
+        let mask = table.len() - 1;
+        for (i, w) in self.iter().enumerate() {
+            let mut at = Self::hash(w) & mask;
+            while table[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            table[at] = i as u32 + 1;
+        }
+        self.table = table;
+    }
+
     /// Whether `w` is a keyword.
     pub fn contains(&self, w: &str) -> bool {
-        self.spans
-            .binary_search_by(|&(a, b)| {
-                self.text
-                    .get(a as usize..b as usize)
-                    .unwrap_or_default()
-                    .cmp(w)
-            })
-            .is_ok()
+        !self.spans.is_empty() && self.table.get(self.slot(w)).is_some_and(|&k| k != 0)
     }
 
     /// A bit (of 4096) for the first [`MIN_KEYWORD_BYTES`] bytes of `w`.
@@ -311,60 +396,69 @@ impl Keywords {
     }
 }
 
-/// The content words of lexed text (lower case, stemmed, deduplicated, sorted).
+/// The content words of lexed text (lower case, stemmed, each once): of its
+/// first `4 ×` [`MAX_KEYWORDS`] content words, the [`MAX_KEYWORDS`] stems
+/// that sort first.
+///
+/// The stems go into a hash table as they come (most repeat little, and
+/// most messages have far fewer than [`MAX_KEYWORDS`]): they are sorted
+/// only when there are more than that to choose from.
 pub(crate) fn keywords(
     vocabulary: &Vocabulary,
     lexicons: &ShapeLexicons,
     lexed: &Lexed,
 ) -> Arc<Keywords> {
-    // Each stem with its first 8 bytes as a big-endian integer (0-padded):
-    // comparing the integers first orders as comparing the strings, and
-    // most comparisons stop there.
-    let mut out: Vec<(u64, &str)> = Vec::with_capacity(lexed.terms.len().min(MAX_KEYWORDS * 4));
-    for (k, term) in lexed.terms.iter().enumerate() {
-        let i = term.token as usize;
-        let second_term = k > 0 && lexed.terms[k - 1].token == term.token;
-        if second_term || lexed.tokens[i].kind != TokenKind::Word {
+    let terms = &lexed.terms[..];
+    let mut out = Keywords::with_room(terms.len().min(MAX_KEYWORDS));
+    // Room for the stems of as many bytes of words (bounded: a long
+    // message's keywords repeat).
+    out.text.reserve(lexed.norms.len().min(MAX_KEYWORDS * 8));
+    let mut seen = 0usize;
+    let mut k = 0;
+    while let Some(term) = terms.get(k) {
+        // A word's terms are next to each other: the first stands for it.
+        let first = k;
+        k += 1;
+        while terms.get(k).is_some_and(|t| t.token == term.token) {
+            k += 1;
+        }
+        let two_terms = k > first + 1;
+        let Some(token) = lexed.tokens.get(term.token as usize) else {
+            continue;
+        };
+        // A word kept whole has the id of its norm: a stopword is known
+        // before its text is read. A contraction's norm was never looked
+        // up.
+        if token.kind != TokenKind::Word
+            || (!two_terms && vocabulary.classes(lexed.id(first)) & class::STOPWORD != 0)
+        {
             continue;
         }
-        let w = lexed.norm(i);
+        let w = lexed.norm(term.token as usize);
         // (A short word: a loop, not a `memchr` call.)
         if w.len() < MIN_KEYWORD_BYTES || w.bytes().any(|b| b == b'\'') {
             continue;
         }
-        // A word kept whole has the id of its norm; a contraction's norm
-        // was never looked up.
-        let two_terms = lexed
-            .terms
-            .get(k + 1)
-            .is_some_and(|t| t.token == term.token);
-        let classes = if two_terms {
-            vocabulary.classes_of(w)
-        } else {
-            vocabulary.classes(lexed.id(k))
-        };
-        if classes & class::STOPWORD != 0 {
+        if two_terms && vocabulary.classes_of(w) & class::STOPWORD != 0 {
             continue;
         }
-        let stem = lexicons.stem(w);
-        out.push((prefix_key(stem), stem));
-        if out.len() >= MAX_KEYWORDS * 4 {
+        out.insert(lexicons.stem(w));
+        seen += 1;
+        if seen >= MAX_KEYWORDS * 4 {
             break;
         }
     }
-    out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-    out.dedup_by(|a, b| a.1 == b.1);
-    out.truncate(MAX_KEYWORDS);
-    Arc::new(Keywords::from_sorted(out.iter().map(|&(_, k)| k)))
-}
-
-/// The first 8 bytes of `w` as a big-endian integer, 0-padded: if
-/// `prefix_key(a) < prefix_key(b)` then `a < b`.
-fn prefix_key(w: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    let n = w.len().min(8);
-    bytes[..n].copy_from_slice(&w.as_bytes()[..n]);
-    u64::from_be_bytes(bytes)
+    if out.spans.len() > MAX_KEYWORDS {
+        let mut sorted: Vec<&str> = out.iter().collect();
+        sorted.sort_unstable();
+        sorted.truncate(MAX_KEYWORDS);
+        let mut kept = Keywords::with_room(MAX_KEYWORDS);
+        for w in sorted {
+            kept.insert(w);
+        }
+        out = kept;
+    }
+    Arc::new(out)
 }
 
 #[cfg(test)]
@@ -400,33 +494,6 @@ mod tests {
                 "{name} in docs/rules.md"
             );
             assert!(!merged.lexicon(name).is_empty(), "{name} in en.toml");
-        }
-    }
-
-    #[test]
-    fn prefix_key_orders_as_the_strings() {
-        let words = [
-            "",
-            "a",
-            "ab",
-            "abc",
-            "abcdefgh",
-            "abcdefghi",
-            "abcdefgz",
-            "abd",
-            "b",
-            "é",
-            "zz",
-        ];
-        for a in words {
-            for b in words {
-                if prefix_key(a) < prefix_key(b) {
-                    assert!(a < b, "{a} < {b}");
-                }
-                if a == b {
-                    assert_eq!(prefix_key(a), prefix_key(b));
-                }
-            }
         }
     }
 

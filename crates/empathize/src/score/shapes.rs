@@ -318,6 +318,25 @@ pub(crate) fn sentence_shapes(
     customer: Option<&Keywords>,
     out: &mut Shapes,
 ) {
+    // Two copies of the loop: without a customer message, the word loop
+    // carries no echo check at all.
+    if customer.is_some() {
+        shapes_of::<true>(language, vocabulary, lexicons, lexed, customer, out);
+    } else {
+        shapes_of::<false>(language, vocabulary, lexicons, lexed, None, out);
+    }
+}
+
+/// [`sentence_shapes`], looking for echoes of `customer` when `ECHO`.
+#[inline(always)]
+fn shapes_of<const ECHO: bool>(
+    language: &Language,
+    vocabulary: &Vocabulary,
+    lexicons: &ShapeLexicons,
+    lexed: &Lexed,
+    customer: Option<&Keywords>,
+    out: &mut Shapes,
+) {
     let Shapes { shapes, sentence } = out;
     shapes.clear();
     shapes.reserve(lexed.sentences.len());
@@ -352,7 +371,7 @@ pub(crate) fn sentence_shapes(
                 continue;
             }
             count += 1;
-            if customer.is_none() && !two_terms && !token.elongated {
+            if !two_terms && !token.elongated {
                 // The common case: a word lexing kept whole (see below).
                 let c = vocabulary.classes(first_id);
                 // Most words are none of these.
@@ -361,6 +380,11 @@ pub(crate) fn sentence_shapes(
                         contrast = Some(index);
                     }
                     who |= about(c);
+                }
+                if let Some(keywords) = customer.filter(|_| ECHO) {
+                    if echoed(keywords, lexicons, lexed, index, c) {
+                        shape.echoes += 1;
+                    }
                 }
                 words.push(first_id);
                 classes.push(c);
