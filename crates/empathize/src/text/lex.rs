@@ -305,6 +305,11 @@ impl ShortTerms {
 }
 
 /// A term of lexed text: a vocabulary id and where it came from.
+///
+/// Token, term and sentence indices are `u32` here, in [`SentenceSpan`]
+/// and in the matcher: a text of more than `u32::MAX` tokens (over 4 GiB
+/// of one-byte tokens) is past what they count. Unlike the arena offsets
+/// ([`NORM_LIMIT`]), this limit is not handled.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Term {
     /// The vocabulary id.
