@@ -279,15 +279,8 @@ fn echoed(
     if classes & class::STOPWORD != 0 {
         return false;
     }
-    let Some(token) = lexed.tokens.get(index) else {
-        return false;
-    };
-    let bytes = lexed
-        .norms
-        .as_bytes()
-        .get(token.norm.0 as usize..token.norm.1 as usize)
-        .unwrap_or_default();
-    keywords.may_start(bytes) && keywords.holds_stem_of(lexicons, lexed.norm(index))
+    let norm = lexed.norm(index);
+    keywords.may_start(norm.as_bytes()) && keywords.holds_stem_of(lexicons, norm)
 }
 
 /// The classes [`about`] reads.

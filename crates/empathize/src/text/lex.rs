@@ -305,6 +305,11 @@ impl ShortTerms {
 }
 
 /// A term of lexed text: a vocabulary id and where it came from.
+///
+/// Token, term and sentence indices are `u32` here, in [`SentenceSpan`]
+/// and in the matcher: a text of more than `u32::MAX` tokens (over 4 GiB
+/// of one-byte tokens) is past what they count. Unlike the arena offsets
+/// ([`NORM_LIMIT`]), this limit is not handled.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Term {
     /// The vocabulary id.
@@ -326,6 +331,12 @@ pub(crate) struct SentenceSpan {
     pub question: bool,
 }
 
+/// The largest arena offset a token's `norm` holds ([`RawToken::norm`] is
+/// a pair of `u32`: a quarter of the token less than two `usize`). A text
+/// whose arena would pass it (a text over 4 GiB, or nearly) is lexed
+/// "wide": the tokens' `norm` spans are then read from [`Lexed::far`].
+pub(crate) const NORM_LIMIT: usize = u32::MAX as usize;
+
 /// Tokens, terms and sentences of one text, reusable across calls.
 #[derive(Debug, Default)]
 pub(crate) struct Lexed {
@@ -334,10 +345,14 @@ pub(crate) struct Lexed {
     /// `norms[a..b]` for a token whose `norm` is `(a, b)`. It starts with a
     /// copy of the text, in which a short ASCII word is lower-cased in
     /// place (its form is its own span); other forms come after it.
+    /// Read it through [`Lexed::norm`], which knows a wide text.
     pub norms: String,
     pub terms: Vec<Term>,
     pub sentences: Vec<SentenceSpan>,
     pub words: usize,
+    /// In a text lexed wide, the `norm` span of each token (else empty:
+    /// an empty `far` is one compare for [`Lexed::norm`], no call).
+    far: Vec<(usize, usize)>,
 }
 
 impl Lexed {
@@ -347,14 +362,39 @@ impl Lexed {
         self.terms.clear();
         self.sentences.clear();
         self.words = 0;
+        self.far.clear();
     }
 
     /// The normalized form of a word token (`""` for other tokens).
     pub fn norm(&self, token: usize) -> &str {
-        self.tokens
-            .get(token)
-            .and_then(|t| self.norms.get(t.norm.0 as usize..t.norm.1 as usize))
+        let span = match self.far.get(token) {
+            Some(&span) => Some(span),
+            None => self
+                .tokens
+                .get(token)
+                .map(|t| (t.norm.0 as usize, t.norm.1 as usize)),
+        };
+        span.and_then(|(start, end)| self.norms.get(start..end))
             .unwrap_or("")
+    }
+
+    /// Fills `far` for a text just lexed wide, from `appended`: the
+    /// `(token, start, end)` of each word whose form lexing appended after
+    /// the copy of the text, in token order. Any other word's form is its
+    /// own span of the copy (lower-cased in place); other tokens have none.
+    #[cold]
+    fn widen(&mut self, appended: Vec<(usize, usize, usize)>) {
+        let mut appended = appended.into_iter().peekable();
+        for (index, tok) in self.tokens.iter_mut().enumerate() {
+            let span = match appended.next_if(|&(t, _, _)| t == index) {
+                Some((_, start, end)) => (start, end),
+                None if tok.kind == TokenKind::Word => (tok.start, tok.end),
+                None => (0, 0),
+            };
+            self.far.push(span);
+            // Not read (and perhaps cut short): no stale offsets.
+            tok.norm = (0, 0);
+        }
     }
 
     /// The vocabulary id of term `k`.
@@ -479,6 +519,38 @@ fn lex_with(
     lexed: &mut Lexed,
     fast: bool,
 ) {
+    lex_within(language, vocabulary, text, lexed, fast, NORM_LIMIT);
+}
+
+/// [`lex_with`], `limit` standing for [`NORM_LIMIT`] (tests lower it).
+/// A text over the limit is lexed wide at once; a text under it whose
+/// arena passes it (forms appended after the copy) is lexed again, wide.
+fn lex_within(
+    language: &Language,
+    vocabulary: &Vocabulary,
+    text: &str,
+    lexed: &mut Lexed,
+    fast: bool,
+    limit: usize,
+) {
+    let mut wide = text.len() > limit;
+    // (One call site: the pass is inlined here, as it was before.)
+    while !lex_once(language, vocabulary, text, lexed, fast, limit, wide) && !wide {
+        wide = true;
+    }
+}
+
+/// One lexing pass, `wide` or not; false when the arena passed `limit`
+/// in a pass that was not wide (its offsets are then wrong).
+fn lex_once(
+    language: &Language,
+    vocabulary: &Vocabulary,
+    text: &str,
+    lexed: &mut Lexed,
+    fast: bool,
+    limit: usize,
+    wide: bool,
+) -> bool {
     lexed.clear();
     // Words that are their own normalized form (lower-cased) are read
     // from this copy of the text; other forms are appended after it.
@@ -498,6 +570,10 @@ fn lex_with(
         last_end: 0,
         no_content: false,
         plain_words_split: language.plain_words_split(),
+        limit,
+        wide,
+        appended: Vec::new(),
+        overflow: false,
     };
     let mut sink = scan_into(language, text, &mut lexed.tokens, sink, fast);
     sink.close_sentence();
@@ -505,6 +581,10 @@ fn lex_with(
     lexed.terms = sink.terms;
     lexed.sentences = sink.sentences;
     lexed.words = sink.words;
+    if wide {
+        lexed.widen(sink.appended);
+    }
+    !sink.overflow
 }
 
 /// Lexing as the scanner's [`Sink`]: each final token becomes its terms,
@@ -528,6 +608,14 @@ struct Lexer<'a> {
     /// A word of letters, digits and `_` alone may end in a contraction
     /// suffix (see [`Language::plain_words_split`]).
     plain_words_split: bool,
+    /// [`NORM_LIMIT`] (lower in tests).
+    limit: usize,
+    /// The text is lexed wide (see [`Lexed::far`]).
+    wide: bool,
+    /// Wide: `(token, start, end)` of each form appended to the arena.
+    appended: Vec<(usize, usize, usize)>,
+    /// Not wide, and the arena passed `limit`.
+    overflow: bool,
 }
 
 impl Sink for Lexer<'_> {
@@ -542,7 +630,7 @@ impl Sink for Lexer<'_> {
             }
         }
         let token_text = &text[tok.start..tok.end];
-        let norm_start = self.norms.len() as u32;
+        let norm_start = self.norms.len();
         let mut ids = [UNKNOWN; 2];
         let mut count = 1;
         match tok.kind {
@@ -563,6 +651,7 @@ impl Sink for Lexer<'_> {
                     &mut count,
                 );
                 self.norms.push_str(&self.buf);
+                self.appended(tok, index, norm_start);
             }
             TokenKind::Number => {
                 // A number some pattern spells out matches as itself;
@@ -578,7 +667,6 @@ impl Sink for Lexer<'_> {
             }
             kind => ids[0] = vocabulary.lookup(&normalize_other(language, token_text, kind)),
         }
-        tok.norm = (norm_start, self.norms.len() as u32);
         if tok.kind == TokenKind::Punct && token_text.contains(['?', '？', '⁉']) {
             if let Some(current) = self.sentences.last_mut() {
                 current.question = true;
@@ -654,14 +742,26 @@ impl Lexer<'_> {
             _ if punct && self.language.is_sentence_end(char::from(byte)) => b'.',
             _ => byte,
         });
-        let at = self.norms.len() as u32;
-        tok.norm = (at, at);
+        tok.norm = (0, 0);
         if punct && byte == b'?' {
             if let Some(current) = self.sentences.last_mut() {
                 current.question = true;
             }
         }
         self.push_term(index, id, vocabulary.flags(id), false);
+    }
+
+    /// Notes the form of the word `tok` (token `index`): the arena from
+    /// `start` on, just appended.
+    fn appended(&mut self, tok: &mut RawToken, index: usize, start: usize) {
+        let end = self.norms.len();
+        if self.wide {
+            self.appended.push((index, start, end));
+            return;
+        }
+        // Within the limit, which is at most `u32::MAX`, nothing is cut.
+        self.overflow |= end > self.limit;
+        tok.norm = (start as u32, end as u32);
     }
 
     /// Sets the end of the current sentence (its last token and term).
@@ -689,7 +789,9 @@ impl Lexer<'_> {
         // The fold lower-cases `A`-`Z` and changes nothing else, as
         // `make_ascii_lowercase` does; the arena starts with a copy of the
         // text, so the form is the word's own bytes there, lower-cased in
-        // place, no copy.
+        // place, no copy. (Not wide, the text is within the arena limit,
+        // which is at most `u32::MAX`: the offsets fit; wide, `widen`
+        // replaces them.)
         let (norm_start, norm_end) = (tok.start, tok.end);
         if upper {
             if let Some(form) = self.norms.get_mut(norm_start..norm_end) {
@@ -837,6 +939,62 @@ mod tests {
         (lexed_view(&fast), lexed_view(&general))
     }
 
+    /// Everything lexing wrote but the arena offsets, which a wide text
+    /// does not read: each token with its form, terms, sentences.
+    fn forms_view(lexed: &Lexed) -> String {
+        let tokens: Vec<_> = (0..lexed.tokens.len())
+            .map(|i| {
+                let t = lexed.tokens[i];
+                let shape = (t.start, t.end, t.kind, t.sentence);
+                (shape, t.caps, t.elongated, t.emphatic, lexed.norm(i))
+            })
+            .collect();
+        let view = lexed_view(lexed);
+        let rest = view.split_once('\n').map_or("", |(_, rest)| rest);
+        format!("{tokens:?}\n{rest}")
+    }
+
+    /// [`forms_view`] of `text` lexed with the arena limit `limit` instead
+    /// of [`NORM_LIMIT`], and whether it was lexed wide.
+    fn with_limit(text: &str, limit: usize) -> (String, bool) {
+        let analyzer = crate::Analyzer::new();
+        let compiled = analyzer.compiled();
+        let mut lexed = Lexed::default();
+        let (language, vocabulary) = (&compiled.language, &compiled.vocabulary);
+        lex_within(language, vocabulary, text, &mut lexed, true, limit);
+        (forms_view(&lexed), !lexed.far.is_empty())
+    }
+
+    #[test]
+    fn forms_past_the_arena_limit() {
+        // With `appends`: a word whose form is appended after the copy of
+        // the text (elongated, non-ASCII, a backtick).
+        for (text, appends) in [
+            (
+                "I'm SOOO sorry!!! Really?! I don't know, we can't. Mr. Smith isn't here...",
+                true,
+            ),
+            (
+                "Caf\u{e9} \u{130}stanbul Helloooooooooooooooooooo `quoted` not sooo bad, you're",
+                true,
+            ),
+            (
+                "Thanks :) see https://t.co/x. 3.5 @you #tag DONT I'LL won't \u{1F621}!! ok.",
+                false,
+            ),
+        ] {
+            let (narrow, wide) = with_limit(text, NORM_LIMIT);
+            assert!(!wide, "{text:?}");
+            // Over the limit: wide at once. Within it, when forms appended
+            // after the copy pass it: lexed again, wide.
+            for limit in [0, 1, text.len() / 2, text.len() - 1, text.len()] {
+                let (view, wide) = with_limit(text, limit);
+                assert_eq!(wide, limit < text.len() || appends, "{text:?} {limit}");
+                assert_eq!(view, narrow, "{text:?} {limit}");
+            }
+        }
+    }
+
     #[test]
     fn one_byte_forms_are_static() {
         for b in 0..=127u8 {
@@ -880,6 +1038,16 @@ mod tests {
         fn fused_path_agrees_on_any_text(text in "(\\PC|[a-zA-Z .!?'\n]|not |n't )*") {
             let (fast, general) = both_paths(&text);
             proptest::prop_assert_eq!(fast, general);
+        }
+
+        #[test]
+        fn forms_agree_past_any_arena_limit(
+            text in "([A-Za-z]{1,6}|[ \n]|[.!?,;:'`_@#-]|[0-9]{1,3}|not|don't|I'm|sooo+|caf\u{e9}|\u{130}|\\PC){0,20}",
+            limit in 0usize..80,
+        ) {
+            let (narrow, _) = with_limit(&text, NORM_LIMIT);
+            let (view, _) = with_limit(&text, limit);
+            proptest::prop_assert_eq!(view, narrow);
         }
 
         #[test]

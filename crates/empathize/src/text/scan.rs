@@ -16,8 +16,9 @@ pub(crate) struct RawToken {
     pub caps: bool,
     pub elongated: bool,
     pub emphatic: bool,
-    /// Where lexing put the normalized form of a word (`Lexed::norm`);
-    /// `(0, 0)` for any other token and in a plain scan.
+    /// Where lexing put the normalized form of a word in its arena, read
+    /// through `Lexed::norm` (which does not read it in a text lexed wide,
+    /// see `NORM_LIMIT`); `(0, 0)` for any other token and in a plain scan.
     pub norm: (u32, u32),
 }
 
