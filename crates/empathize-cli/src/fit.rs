@@ -48,6 +48,10 @@ pub fn features(m: Mechanism) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// Sentence-shape evidence that counts as strong, like a level-2 rule (its
+/// value is set by hand in the pack, not fitted).
+const STRONG_SHAPES: &[&str] = &["question_main_act"];
+
 /// Names of the mechanism's (level 1, level 2, weak-rule weight, weak cap).
 fn mechanism_params(m: Mechanism) -> [String; 4] {
     ["level1", "level2", "weak_rules", "weak_cap"].map(|p| format!("{}_{p}", m.as_str()))
@@ -126,7 +130,9 @@ pub fn samples(analyzer: &Analyzer, rows: &[Row], m: Mechanism) -> Vec<Sample> {
                         let w = params.get(feats[k].1).copied().unwrap_or(1.0);
                         sample.counts[k] += unweight(e.value, w);
                     }
-                    None if levels.get(&*e.source).copied().unwrap_or(1) >= 2 => {
+                    None if STRONG_SHAPES.contains(&&*e.source)
+                        || levels.get(&*e.source).copied().unwrap_or(1) >= 2 =>
+                    {
                         sample.strong += e.value;
                     }
                     None => sample.weak_rules += unweight(e.value, weak_rule_weight),

@@ -642,7 +642,8 @@ pub struct Evidence {
     pub value: f64,
     /// A rule id, or a sentence feature. Explorations: `question_to_person`,
     /// `specific_question_to_person`, `suggestive_question`,
-    /// `rhetorical_question`, `own_question`, `question`. Interpretations:
+    /// `rhetorical_question`, `own_question`, `question`, `question_main_act`
+    /// (a reply that is mostly a question to the person). Interpretations:
     /// `own_experience`, `first_person`, `first_person_to_you`, `opinion`,
     /// `shared_experience`, `echoes_customer`.
     // Shared with the compiled rule, or with every report naming the same

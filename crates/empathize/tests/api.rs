@@ -488,3 +488,30 @@ fn evidence_features_are_documented() {
         );
     }
 }
+
+#[test]
+fn a_reply_that_is_mostly_a_question_explores() {
+    use empathize::Mechanism;
+    let a = Analyzer::new();
+    let seeker = "I keep having flashbacks and I can't sleep anymore.";
+    let main = |reply: &str| {
+        let report = a.score_reply(seeker, reply);
+        let found = report
+            .evidence
+            .iter()
+            .any(|e| e.mechanism == Mechanism::Explorations && &*e.source == "question_main_act");
+        (report.epitome.get(Mechanism::Explorations), found)
+    };
+    // The question is the reply's main act: strong evidence, level 2.
+    assert_eq!(main("How did the trauma come about?"), (2, true));
+    // The same question inside a long statement is not.
+    let (_, found) = main(
+        "I had flashbacks for years after my accident and the nights were the worst part of it. \
+         Therapy and a strict sleep routine helped me more than anything else did. \
+         How did the trauma come about?",
+    );
+    assert!(!found);
+    // Nor a rhetorical one, nor a reply an exploration rule already reads.
+    assert!(!main("Who knows?").1);
+    assert!(!main("What happened?").1);
+}

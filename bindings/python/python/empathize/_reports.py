@@ -175,7 +175,8 @@ class Evidence(Record):
     source: str
     """A rule id, or a sentence feature. Explorations: `question_to_person`,
 `specific_question_to_person`, `suggestive_question`,
-`rhetorical_question`, `own_question`, `question`. Interpretations:
+`rhetorical_question`, `own_question`, `question`, `question_main_act`
+(a reply that is mostly a question to the person). Interpretations:
 `own_experience`, `first_person`, `first_person_to_you`, `opinion`,
 `shared_experience`, `echoes_customer`."""
     start: int

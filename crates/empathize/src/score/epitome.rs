@@ -158,14 +158,17 @@ fn same_source(compiled: &Compiled, a: Label, b: Label) -> bool {
 
 /// Evidence from the shape of sentences: questions put to the person
 /// (explorations), the writer's own experience and echoes of the customer's
-/// words (interpretations).
+/// words (interpretations). A reply that is mostly a question no
+/// exploration rule matched gives strong evidence (into `strong`).
 pub(crate) fn sentence_evidence(
     evidence: &mut Vec<Ev>,
+    strong: &mut [f64; 3],
     compiled: &Compiled,
     lexed: &Lexed,
     shapes: &[shapes::SentenceShape],
     s: &Scoring,
 ) {
+    main_question(evidence, strong, compiled, lexed, shapes, s);
     for (i, shape) in shapes.iter().enumerate() {
         let i = i as u32;
         let question = match shape.question {
@@ -235,4 +238,51 @@ pub(crate) fn sentence_evidence(
             );
         }
     }
+}
+
+/// Questions that hold at least half of a reply's words, when no
+/// exploration rule matched it: the question is the reply's main act, and
+/// annotators mark it as an exploration of the person's situation ("How did
+/// the trauma come about?", "what was his reaction?"). Strong evidence, on
+/// the first such question. Rhetorical, suggestive and own questions, and
+/// short generic ones ("are you ok?"), do not count.
+fn main_question(
+    evidence: &mut Vec<Ev>,
+    strong: &mut [f64; 3],
+    compiled: &Compiled,
+    lexed: &Lexed,
+    shapes: &[shapes::SentenceShape],
+    s: &Scoring,
+) {
+    if s.ex_question_main == 0.0
+        || evidence
+            .iter()
+            .any(|e| e.mechanism == Mechanism::Explorations && matches!(e.source, Label::Rule(_)))
+    {
+        return;
+    }
+    let counted =
+        |q: QuestionKind| matches!(q, QuestionKind::ToPersonSpecific | QuestionKind::Other);
+    let words: usize = shapes.iter().map(|shape| shape.words).sum();
+    let asked: usize = shapes
+        .iter()
+        .filter(|shape| counted(shape.question))
+        .map(|shape| shape.words)
+        .sum();
+    if asked == 0 || 2 * asked < words {
+        return;
+    }
+    let Some(first) = shapes.iter().position(|shape| counted(shape.question)) else {
+        return;
+    };
+    push_evidence(
+        evidence,
+        compiled,
+        lexed,
+        first as u32,
+        Mechanism::Explorations,
+        s.ex_question_main,
+        Label::Name("question_main_act"),
+    );
+    strong[Mechanism::Explorations as usize] += s.ex_question_main;
 }

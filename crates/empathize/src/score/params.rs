@@ -117,6 +117,11 @@ scoring_params! {
     ex_question_rhetorical = 0.0;
     /// EPITOME explorations: a question about the writer ("how would I know?").
     ex_question_own = 0.0;
+    /// EPITOME explorations, strong evidence: questions (to the person, about
+    /// their world, or other) that hold at least half of the reply's words
+    /// when no exploration rule matched: the question is the reply's main
+    /// act ("How did the trauma come about?").
+    ex_question_main = 2.0;
     /// EPITOME interpretations: a sentence about the writer's own experience.
     ip_first_person = 1.0;
     /// EPITOME interpretations: another first-person statement.

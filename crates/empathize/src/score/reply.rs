@@ -112,7 +112,7 @@ fn read_reply(
     let logit: f64 = w.terms.iter().map(|t| t.value).sum();
     let score = round4(100.0 * sigmoid(logit));
 
-    let strong = epitome::rule_evidence(&mut w.evidence, compiled, lexed, selected);
+    let mut strong = epitome::rule_evidence(&mut w.evidence, compiled, lexed, selected);
     strategies::votes(&mut w.votes, compiled, lexed, selected);
     shapes::sentence_shapes(
         &compiled.language,
@@ -122,7 +122,14 @@ fn read_reply(
         customer.map(|c| &*c.keywords),
         &mut w.shapes,
     );
-    epitome::sentence_evidence(&mut w.evidence, compiled, lexed, &w.shapes.shapes, s);
+    epitome::sentence_evidence(
+        &mut w.evidence,
+        &mut strong,
+        compiled,
+        lexed,
+        &w.shapes.shapes,
+        s,
+    );
     strategies::sentence_strategies(&mut w.strategies, lexed, &w.shapes.shapes, &w.votes);
     let matches = learned::apply_to_reply(
         compiled,
