@@ -452,43 +452,6 @@ fn a_first_person_sentence_said_to_the_person_is_not_own_experience() {
     assert!(!told.contains(&"own_experience".to_string()), "{told:?}");
 }
 
-/// Every sentence feature the EPITOME scorer can name as an evidence source
-/// is listed in `Evidence::source`'s documentation (which the Python and Node
-/// report docs are generated from).
-#[test]
-fn evidence_features_are_documented() {
-    let scorer = include_str!("../src/score/epitome.rs");
-    let report = include_str!("../src/report.rs");
-    let doc_start = report
-        .find("pub struct Evidence")
-        .expect("Evidence is in report.rs");
-    let doc_end = doc_start
-        + report[doc_start..]
-            .find("pub source")
-            .expect("Evidence has a source");
-    let doc = &report[doc_start..doc_end];
-    let mut features = Vec::new();
-    for (i, _) in scorer.match_indices("\"") {
-        let rest = &scorer[i + 1..];
-        let Some(end) = rest.find('"') else { break };
-        let name = &rest[..end];
-        let after = &rest[end + 1..];
-        let named = after.starts_with("))") || scorer[..i].ends_with("Label::Name(");
-        if named && !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-            features.push(name);
-        }
-    }
-    features.sort_unstable();
-    features.dedup();
-    assert!(features.len() >= 12, "found only {features:?}");
-    for name in features {
-        assert!(
-            doc.contains(&format!("`{name}`")),
-            "evidence feature `{name}` is not documented on Evidence::source"
-        );
-    }
-}
-
 #[test]
 fn a_reply_that_is_mostly_a_question_explores() {
     use empathize::Mechanism;

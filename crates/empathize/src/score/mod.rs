@@ -105,6 +105,8 @@ const NAMES: &[&str] = &[
     "first_person",
     "shared_experience",
     "echoes_customer",
+    "first_person_to_you",
+    "question_main_act",
     "learned",
 ];
 
@@ -134,4 +136,59 @@ fn round4(x: f64) -> f64 {
         return x;
     }
     (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NAMES;
+
+    /// The sentence features the EPITOME scorer names as evidence sources
+    /// (`Label::Name("…")`, or a `(value, "…")` pair it picks from).
+    fn evidence_features() -> Vec<&'static str> {
+        let scorer = include_str!("epitome.rs");
+        let mut features = Vec::new();
+        for (i, _) in scorer.match_indices('"') {
+            let rest = &scorer[i + 1..];
+            let Some(end) = rest.find('"') else { break };
+            let name = &rest[..end];
+            let named = rest[end + 1..].starts_with("))") || scorer[..i].ends_with("Label::Name(");
+            if named
+                && !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            {
+                features.push(name);
+            }
+        }
+        features.sort_unstable();
+        features.dedup();
+        features
+    }
+
+    /// Each feature is shared (one allocation per process, not one per
+    /// report) and listed in `Evidence::source`'s documentation, which the
+    /// Python and Node report docs are generated from.
+    #[test]
+    fn evidence_features_are_shared_and_documented() {
+        let features = evidence_features();
+        assert!(features.len() >= 13, "found only {features:?}");
+        let report = include_str!("../report.rs");
+        let start = report
+            .find("pub struct Evidence")
+            .expect("Evidence is in report.rs");
+        let end = start
+            + report[start..]
+                .find("pub source")
+                .expect("Evidence has a source");
+        let doc = &report[start..end];
+        for name in features {
+            assert!(
+                NAMES.contains(&name),
+                "evidence feature `{name}` is not in NAMES"
+            );
+            assert!(
+                doc.contains(&format!("`{name}`")),
+                "evidence feature `{name}` is not documented on Evidence::source"
+            );
+        }
+    }
 }
