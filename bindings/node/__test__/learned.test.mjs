@@ -198,3 +198,36 @@ describe('pack()', () => {
     }
   })
 })
+
+describe('a table scaled by length (scale = "sqrt-length")', () => {
+  // A distress table with one n-gram, `invoice` at weight 2, and `scale`.
+  const invoiceTable = (scale) =>
+    `[[tables]]\nname = "goemotions-distress"\noutput = "distress"\n${scale}\n` +
+    'trained_on = "t"\nlicence = "t"\ncommand = "t"\nheld_in = "t"\n' +
+    '[tables.bias]\ndistress = -3.0\n[tables.weights.distress]\n"invoice" = 2.0\n'
+  const cases = [
+    ['', 'where is my invoice', 2],
+    ['scale = "sqrt-length"', 'where is my invoice', 1], // 2 / √4
+    ['scale = "sqrt-length"', 'hello again , where is my invoice from last month for the order i placed today', 0.5], // 2 / √16
+  ]
+  for (const [scale, text, expected] of cases) {
+    test(`${scale || 'no scale'}: ${text.length} chars → ${expected}`, () => {
+      const report = new Analyzer({ extraRules: [invoiceTable(scale)] }).analyzeCustomer(text)
+      const terms = report.breakdown.filter((t) => t.source === 'learned')
+      assert.equal(terms.length, 1)
+      assert.equal(terms[0].value, expected)
+      const m = report.matches[terms[0].matchIndex]
+      assert.equal(m.contribution, expected)
+      assert.equal(m.text, 'invoice')
+    })
+  }
+
+  test('an unknown scale is a RULE_PACK error on its line', () => {
+    assert.throws(() => new Analyzer({ extraRules: [invoiceTable('scale = "log"')] }), (err) => {
+      assert.equal(err.code, 'RULE_PACK')
+      assert.equal(err.line, 4)
+      assert.match(err.message, /scale/)
+      return true
+    })
+  })
+})

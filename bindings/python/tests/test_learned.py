@@ -204,3 +204,44 @@ def test_unknown_pack_raises_value_error_naming_the_bundled_ones() -> None:
     assert "esconv-strategies" in str(err.value)
     with pytest.raises(TypeError):
         empathize.pack(42)  # type: ignore[arg-type]
+
+
+def _invoice_table(scale: str) -> str:
+    """A distress table with one n-gram, ``invoice`` at weight 2, and ``scale``."""
+    return (
+        '[[tables]]\nname = "goemotions-distress"\noutput = "distress"\n'
+        f"{scale}\n"
+        'trained_on = "t"\nlicence = "t"\ncommand = "t"\nheld_in = "t"\n'
+        "[tables.bias]\ndistress = -3.0\n[tables.weights.distress]\n"
+        '"invoice" = 2.0\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("scale", "text", "expected"),
+    [
+        ("", "where is my invoice", 2.0),
+        ('scale = "sqrt-length"', "where is my invoice", 1.0),  # 2 / √4
+        (
+            'scale = "sqrt-length"',
+            "hello again , where is my invoice from last month for the order i placed today",
+            0.5,  # 2 / √16
+        ),
+    ],
+)
+def test_a_length_scaled_table_counts_each_ngram_over_the_root_of_the_length(
+    scale: str, text: str, expected: float
+) -> None:
+    analyzer = empathize.Analyzer(extra_rules=[_invoice_table(scale)])
+    report = analyzer.analyze_customer(text)
+    (term,) = [t for t in report.breakdown if t.source == "learned"]
+    assert term.value == expected
+    assert report.matches[term.match_index].contribution == expected
+    assert report.matches[term.match_index].text == "invoice"
+
+
+def test_an_unknown_table_scale_is_a_rule_pack_error() -> None:
+    with pytest.raises(empathize.RulePackError) as info:
+        empathize.Analyzer(extra_rules=[_invoice_table('scale = "log"')])
+    assert info.value.line == 4
+    assert "scale" in str(info.value)
