@@ -161,47 +161,46 @@ pub(crate) fn presence(z: f64) -> f64 {
     (2.0 * sigmoid(z) - 1.0).max(0.0)
 }
 
-/// The match of a learned n-gram hit of `logit`'s target: its
-/// contribution is its weight times the table's scale.
-fn to_match(
-    compiled: &Compiled,
-    logit: &Logit<'_>,
-    hit: &LearnedHit,
-    lexed: &Lexed,
-    text: &str,
-) -> Match {
-    learned_match(compiled, logit, hit, lexed.span(hit.start, hit.end), text)
+/// A learned n-gram hit that will be a match: its byte span, its target
+/// and its contribution (the weight times the table's scale).
+#[derive(Debug, Clone, Copy)]
+struct Pending<'c> {
+    start: usize,
+    end: usize,
+    target: &'c LearnedTarget,
+    contribution: f64,
 }
 
-/// The match of a learned n-gram hit of `logit`'s target over bytes
-/// `start..end`: its contribution is its weight times the table's scale.
-fn learned_match(
-    compiled: &Compiled,
-    logit: &Logit<'_>,
-    hit: &LearnedHit,
-    (start, end): (usize, usize),
-    text: &str,
-) -> Match {
-    Match {
-        rule: logit.target.label.clone(),
-        source: MatchSource::Learned,
-        category: logit.target.category,
-        polarity: Polarity::Neutral,
-        start,
-        end,
-        text: text[start..end].to_string(),
-        contribution: compiled.entries[hit.entry as usize].weight * logit.scale,
-        negated: false,
-        suppressed: false,
+impl<'c> Pending<'c> {
+    fn new(compiled: &Compiled, logit: &Logit<'c>, hit: &LearnedHit, lexed: &Lexed) -> Self {
+        let (start, end) = lexed.span(hit.start, hit.end);
+        Pending {
+            start,
+            end,
+            target: logit.target,
+            contribution: compiled.entries[hit.entry as usize].weight * logit.scale,
+        }
+    }
+
+    fn to_match(self, text: &str) -> Match {
+        Match {
+            rule: self.target.label.clone(),
+            source: MatchSource::Learned,
+            category: self.target.category,
+            polarity: Polarity::Neutral,
+            start: self.start,
+            end: self.end,
+            text: text[self.start..self.end].to_string(),
+            contribution: self.contribution,
+            negated: false,
+            suppressed: false,
+        }
     }
 }
 
 /// The rule matches and the learned n-grams of `logits` as one list in
 /// text order, and the position of each hit of the logits, in order (the
 /// hits of `logits[0]` first, then of `logits[1]`, …).
-///
-/// The hits are ordered by their spans first: each learned match is built
-/// once, in its place in the list (as [`merge`] would put it).
 pub(crate) fn with_matches(
     rule_matches: Vec<Match>,
     logits: &[Logit<'_>],
@@ -209,47 +208,34 @@ pub(crate) fn with_matches(
     text: &str,
     compiled: &Compiled,
 ) -> (Vec<Match>, Vec<usize>) {
-    let count = logits.iter().map(|l| l.hits.len()).sum();
-    // Each hit's byte span, its logit and itself, in the order of `at`.
-    let mut hits: Vec<((usize, usize), &Logit<'_>, &LearnedHit)> = Vec::with_capacity(count);
+    let mut learned = Vec::with_capacity(logits.iter().map(|l| l.hits.len()).sum());
     for l in logits {
-        hits.extend(l.hits.iter().map(|h| (lexed.span(h.start, h.end), l, h)));
+        learned.extend(l.hits.iter().map(|h| Pending::new(compiled, l, h, lexed)));
     }
-    let key = |start: usize, end: usize| (start, std::cmp::Reverse(end));
-    let mut order: Vec<usize> = (0..hits.len()).collect();
-    order.sort_by_key(|&i| key(hits[i].0 .0, hits[i].0 .1));
-    let mut at = vec![0; hits.len()];
-    let mut merged = Vec::with_capacity(rule_matches.len() + hits.len());
-    let mut rules = rule_matches.into_iter().peekable();
-    for i in order {
-        let ((start, end), logit, hit) = hits[i];
-        while let Some(r) = rules.next_if(|r| key(r.start, r.end) <= key(start, end)) {
-            merged.push(r);
-        }
-        at[i] = merged.len();
-        merged.push(learned_match(compiled, logit, hit, (start, end), text));
-    }
-    merged.extend(rules);
-    (merged, at)
+    merge(rule_matches, &learned, text)
 }
 
 /// Merges learned matches into rule matches (both by start, longest
-/// first); returns the list and where each learned match went.
-fn merge(rule_matches: Vec<Match>, learned: Vec<Match>) -> (Vec<Match>, Vec<usize>) {
-    let key = |m: &Match| (m.start, std::cmp::Reverse(m.end));
+/// first), each built once in its place; returns the list and where each
+/// learned match went.
+fn merge(
+    rule_matches: Vec<Match>,
+    learned: &[Pending<'_>],
+    text: &str,
+) -> (Vec<Match>, Vec<usize>) {
+    let key = |start: usize, end: usize| (start, std::cmp::Reverse(end));
     let mut order: Vec<usize> = (0..learned.len()).collect();
-    order.sort_by_key(|&i| key(&learned[i]));
+    order.sort_by_key(|&i| key(learned[i].start, learned[i].end));
     let mut at = vec![0; learned.len()];
-    let mut slots: Vec<Option<Match>> = learned.into_iter().map(Some).collect();
-    let mut merged = Vec::with_capacity(rule_matches.len() + slots.len());
+    let mut merged = Vec::with_capacity(rule_matches.len() + learned.len());
     let mut rules = rule_matches.into_iter().peekable();
     for i in order {
-        let Some(m) = slots[i].take() else { continue };
-        while let Some(r) = rules.next_if(|r| key(r) <= key(&m)) {
+        let p = learned[i];
+        while let Some(r) = rules.next_if(|r| key(r.start, r.end) <= key(p.start, p.end)) {
             merged.push(r);
         }
         at[i] = merged.len();
-        merged.push(m);
+        merged.push(p.to_match(text));
     }
     merged.extend(rules);
     (merged, at)
@@ -315,8 +301,7 @@ pub(crate) fn apply_to_reply(
                         source: Label::Name("learned"),
                     });
                     if with_matches {
-                        learned
-                            .extend(l.hits.iter().map(|h| to_match(compiled, l, h, lexed, text)));
+                        learned.extend(l.hits.iter().map(|h| Pending::new(compiled, l, h, lexed)));
                     }
                 }
             }
@@ -350,12 +335,12 @@ pub(crate) fn apply_to_reply(
                             best.hits
                                 .iter()
                                 .filter(|h| compiled.entries[h.entry as usize].weight > 0.0)
-                                .map(|h| to_match(compiled, best, h, lexed, text)),
+                                .map(|h| Pending::new(compiled, best, h, lexed)),
                         );
                     }
                 }
             }
         }
     }
-    rule_matches.map(|rule_matches| merge(rule_matches, learned).0)
+    rule_matches.map(|rule_matches| merge(rule_matches, &learned, text).0)
 }
