@@ -6,7 +6,8 @@
 //
 // A segment is three values: `ops` (a Uint32Array copied once from the
 // encoder's vector: one op per value, `payload << 4 | tag`; a number that is
-// not a small integer is its op then the two words of its f64), `strings`
+// not a small integer is its op then the two words of its f64 the first time
+// in the segment, one NUM_AGAIN op after that), `strings`
 // (the JSON text of an array of the segment's distinct strings) and `count`
 // (how many top-level values). A single value (`single`: a `score` call) has
 // its strings raw instead, one after the other in `strings`, and `ops` ends
@@ -17,7 +18,7 @@
 // order `JSON.parse` gives.
 ;(function () {
   'use strict'
-  // Tags: the low four bits of an op (transport.rs `Tag`).
+  // Tags: the low four bits of an op (tape.rs `Tag`).
   const NUM = 0 // the next two ops are the words of an f64
   const INT = 1 // the payload is the number (an integer below 2^28)
   const STR = 2 // the payload indexes the segment's strings
@@ -30,34 +31,55 @@
   const END = 9
   const NEG_INT = 10 // the payload is minus the number
   const ITEMS = 11 // an array of `payload` values
+  const NUM_AGAIN = 12 // the payload indexes the segment's numbers (its NUM ops, from 1)
+  const STATIC = 13 // the payload indexes `statics`
 
   // Taken once, so that later changes to these globals do not reach the decoder.
   const parse = JSON.parse
   const defineProperty = Object.defineProperty
   /** Object builders by shape id. */
   const shapes = []
+  /** The static strings (enum variant names) by id, kept for every call. */
+  const statics = []
   // A number's two words go in `words`, and `number` reads them as an f64
   // (same bytes, same order as the encoder's).
   const number = new Float64Array(1)
   const words = new Uint32Array(number.buffer)
-  let ops = null
-  let strings = null
-  let o = 0
+  // The decoding state, shared with the generated object builders: the
+  // segment's ops, strings and numbers (the values of its NUM ops, in order
+  // from index 1, as tagged values: a number seen again is the same boxed
+  // number, not a new one), and the next op.
+  const S = { ops: null, strings: null, numbers: null, o: 0 }
 
   function value() {
-    const op = ops[o++]
+    return take(S.ops[S.o++])
+  }
+
+  /** The value that starts with `op` (already read; `S.o` is past it). */
+  function take(op) {
     switch (op & 15) {
-      case NUM:
+      case NUM: {
+        const ops = S.ops
+        const o = S.o
         words[0] = ops[o]
         words[1] = ops[o + 1]
-        o += 2
-        return number[0]
+        S.o = o + 2
+        const numbers = S.numbers
+        const at = numbers.length
+        numbers[at] = number[0]
+        // Read back: the boxed number in the table, not a second one.
+        return numbers[at]
+      }
+      case NUM_AGAIN:
+        return S.numbers[op >>> 4]
       case INT:
         return op >>> 4
       case NEG_INT:
         return -(op >>> 4)
       case STR:
-        return strings[op >>> 4]
+        return S.strings[op >>> 4]
+      case STATIC:
+        return statics[op >>> 4]
       case NULL:
         return null
       case FALSE:
@@ -66,8 +88,8 @@
         return true
       case ARRAY: {
         const array = []
-        while (ops[o] !== END) array[array.length] = value()
-        o++
+        while (S.ops[S.o] !== END) array[array.length] = value()
+        S.o++
         return array
       }
       case ITEMS: {
@@ -82,29 +104,41 @@
         return shapes[op >>> 4]()
       case MAP: {
         const map = {}
-        while (ops[o] !== END) {
+        while (S.ops[S.o] !== END) {
           const key = value()
           const item = value()
           // As JSON.parse: an own property, even for "__proto__".
           if (key === '__proto__') defineProperty(map, key, { value: item, writable: true, enumerable: true, configurable: true })
           else map[key] = item
         }
-        o++
+        S.o++
         return map
       }
     }
-    throw new Error(`empathize: corrupt report transfer (op ${op} at ${o - 1})`)
+    throw new Error(`empathize: corrupt report transfer (op ${op} at ${S.o - 1})`)
   }
 
-  /** A builder for objects with these keys, in this order. */
+  /**
+   * A builder for objects with these keys, in this order: one object
+   * literal, each field's most common ops (integers, strings, static
+   * strings, numbers seen before, false) read inline with the op index in a
+   * local, the others through `take`.
+   */
   function shape(keys) {
-    const literal = keys.map((key) => `${JSON.stringify(key)}: value()`).join(', ')
+    const field = (key) =>
+      `${JSON.stringify(key)}: (t = ops[o++], (t & 15) === ${INT} ? t >>> 4 : (t & 15) === ${STR} ? strings[t >>> 4] : ` +
+      `(t & 15) === ${STATIC} ? statics[t >>> 4] : (t & 15) === ${NUM_AGAIN} ? numbers[t >>> 4] : ` +
+      `(t & 15) === ${FALSE} ? false : (S.o = o, t = take(t), o = S.o, t))`
+    const source =
+      'return function () { const ops = S.ops, strings = S.strings, numbers = S.numbers; let o = S.o, t; ' +
+      `const object = { ${keys.map(field).join(', ')} }; S.o = o; return object }`
     try {
-      const build = new Function('value', `return function () { return { ${literal} } }`)(value)
+      const build = new Function('S', 'take', 'statics', source)(S, take, statics)
       // One object with these keys and null values first: the fields of their
       // hidden class become tagged, not doubles, so that a zero or a small
       // integer is stored in the object (a double field boxes every number;
-      // a report's 13 dimensions are mostly 0).
+      // a report's 13 dimensions are mostly 0) and a number seen before is
+      // the boxed number of the segment's table.
       new Function(`return { ${keys.map((key) => `${JSON.stringify(key)}: null`).join(', ')} }`)()
       return build
     } catch {
@@ -119,35 +153,42 @@
   }
 
   function start(segmentOps, segmentStrings) {
-    ops = segmentOps
-    strings = parse(segmentStrings)
-    o = 0
+    S.ops = segmentOps
+    S.strings = parse(segmentStrings)
+    // Tagged elements (the null at index 0), so that numbers stay boxed once.
+    S.numbers = [null]
+    S.o = 0
   }
 
   /** A single value's segment: its raw strings cut at the lengths that end `ops`. */
   function startSingle(segmentOps, text) {
-    ops = segmentOps
-    const last = ops.length - 1
-    strings = []
+    const last = segmentOps.length - 1
+    const strings = []
     let at = 0
-    for (let i = last - ops[last]; i < last; i++) {
-      const end = at + ops[i]
+    for (let i = last - segmentOps[last]; i < last; i++) {
+      const end = at + segmentOps[i]
       strings[strings.length] = text.slice(at, end)
       at = end
     }
-    o = 0
+    S.ops = segmentOps
+    S.strings = strings
+    S.numbers = [null]
+    S.o = 0
   }
 
   /**
-   * `newShapes`: null, or the JSON text of the key lists of the shapes with
-   * ids `firstShape`, `firstShape + 1`, …. Then the first segment (`ops`,
-   * `strings`, `count`) and `more`: null or the other segments, three
-   * entries each. `single`: return the one value instead of an array.
+   * `tables`: null, or the JSON text of `[firstShape, keyLists, firstStatic,
+   * texts]`: the key lists of the shapes with ids `firstShape`,
+   * `firstShape + 1`, … and the static strings from id `firstStatic`. Then
+   * the first segment (`ops`, `strings`, `count`) and `more`: null or the
+   * other segments, three entries each. `single`: return the one value
+   * instead of an array.
    */
-  return function decode(firstShape, newShapes, single, segmentOps, segmentStrings, count, more) {
-    if (newShapes !== null) {
-      const lists = parse(newShapes)
+  return function decode(tables, single, segmentOps, segmentStrings, count, more) {
+    if (tables !== null) {
+      const [firstShape, lists, firstStatic, texts] = parse(tables)
       for (let i = 0; i < lists.length; i++) shapes[firstShape + i] = shape(lists[i])
+      for (let i = 0; i < texts.length; i++) statics[firstStatic + i] = texts[i]
     }
     try {
       if (single) {
@@ -165,7 +206,7 @@
       }
       return out
     } finally {
-      ops = strings = null
+      S.ops = S.strings = S.numbers = null
     }
   }
 })()

@@ -57,6 +57,12 @@ enum Tag {
     NegInt = 10,
     /// The payload is the number of values that follow (no `End`).
     Items = 11,
+    /// The payload indexes the segment's numbers: the `Num` ops so far,
+    /// counted from 1 (a number seen before in the segment, sent once).
+    NumAgain = 12,
+    /// The payload is the id of a static string (an enum variant's name):
+    /// registered once per process, sent to each JS environment once.
+    Static = 13,
 }
 
 /// Payloads are 28 bits (`op >>> 4` in JS stays a small integer).
@@ -167,6 +173,54 @@ pub(crate) fn shapes_json(from: usize, to: usize) -> String {
     serde_json::to_string(&lists).unwrap_or_default()
 }
 
+/// The static strings (enum variant names: categories, polarities,
+/// sources, strategies…), process-wide, with their ids by text.
+#[derive(Default)]
+struct Statics {
+    texts: Vec<&'static str>,
+    ids: FxHashMap<&'static str, u32>,
+}
+
+fn statics() -> &'static Mutex<Statics> {
+    static STATICS: OnceLock<Mutex<Statics>> = OnceLock::new();
+    STATICS.get_or_init(Default::default)
+}
+
+/// The id of a static string, registering it if new.
+fn register_static(text: &'static str) -> Res<u32> {
+    let mut statics = statics()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(&id) = statics.ids.get(text) {
+        return Ok(id);
+    }
+    let id = statics.texts.len();
+    if id as u64 >= PAYLOAD_LIMIT {
+        return Err(TapeError("too many static strings".into()));
+    }
+    statics.texts.push(text);
+    statics.ids.insert(text, id as u32);
+    Ok(id as u32)
+}
+
+/// How many static strings are registered.
+pub(crate) fn static_count() -> usize {
+    statics()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .texts
+        .len()
+}
+
+/// The JSON text of static strings `from..to`.
+pub(crate) fn statics_json(from: usize, to: usize) -> String {
+    let statics = statics()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // Strings always serialize.
+    serde_json::to_string(&statics.texts[from..to.min(statics.texts.len())]).unwrap_or_default()
+}
+
 /// A shape's field names (at their addresses) and its id.
 type SeenShape = (Vec<&'static str>, u32);
 
@@ -177,6 +231,8 @@ struct Scratch {
     /// Shapes seen on this thread, by the address and length of their name:
     /// (keys, id).
     shapes: FxHashMap<(usize, usize), Vec<SeenShape>>,
+    /// Static strings seen on this thread, by their address and length: id.
+    statics: FxHashMap<(usize, usize), u32>,
     /// The field names of the open structs, innermost last (empty between
     /// uses; kept for its capacity).
     keys: Vec<&'static str>,
@@ -193,7 +249,19 @@ struct Scratch {
     /// Ops and string bytes per value in the last segment that had values:
     /// what [`Encoder::expect`] reserves for a known count.
     per_value: Option<(f64, f64)>,
+    /// Numbers written as `Num` in the segment, by their bits: a cache of
+    /// [`NUMBER_SLOTS`] slots (bits, index, generation); a slot of an older
+    /// generation is empty, a collision only sends a number again.
+    numbers: Vec<(u64, u32, u32)>,
+    /// How many `Num` ops the segment has (the index of the last).
+    number_count: u32,
+    /// The generation of the segment's slots in `numbers`.
+    generation: u32,
 }
+
+/// Slots of the number cache (a batch of the corpus has about 400
+/// distinct fractional numbers; most repeat: weights, dimension values).
+const NUMBER_SLOTS: usize = 512;
 
 /// The most capacity a hint asks for.
 const HINT_CAP: usize = 1 << 14;
@@ -217,10 +285,19 @@ impl Scratch {
         (segment, text)
     }
 
-    fn clear_strings(&mut self) {
+    /// Empties the segment's tables: strings and numbers.
+    fn clear_tables(&mut self) {
         self.arena.clear();
         self.spans.clear();
         self.index.clear();
+        self.number_count = 0;
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 || self.numbers.len() != NUMBER_SLOTS {
+            // The first use, or the generations wrapped: no slot may look current.
+            self.numbers.clear();
+            self.numbers.resize(NUMBER_SLOTS, (0, 0, 0));
+            self.generation = 1;
+        }
     }
 }
 
@@ -262,7 +339,7 @@ impl Encoder {
     fn make(limit: usize, ops_limit: usize, raw: bool) -> Encoder {
         let cell = if raw { &SINGLE_SCRATCH } else { &SCRATCH };
         let mut scratch = cell.with(|cell| cell.take()).unwrap_or_default();
-        scratch.clear_strings();
+        scratch.clear_tables();
         scratch.keys.clear();
         let (seg, strings) = scratch.segment(raw);
         Encoder {
@@ -348,7 +425,7 @@ impl Encoder {
             seg.strings = String::from_utf8(strings)
                 .map_err(|e| Failure::Internal(format!("encoding a report: {e}")))?;
         }
-        self.scratch.clear_strings();
+        self.scratch.clear_tables();
         self.done.push(seg);
         Ok(())
     }
@@ -391,7 +468,30 @@ impl Encoder {
     }
 
     fn num(&mut self, v: f64) {
+        // A whole number in the payload's range (not -0) is the same JS
+        // number as an `Int` op: no words, no boxing in JS.
+        if v.fract() == 0.0 && v.abs() < PAYLOAD_LIMIT as f64 && (v != 0.0 || v.is_sign_positive())
+        {
+            if v >= 0.0 {
+                self.op(Tag::Int, v as u32);
+            } else {
+                self.op(Tag::NegInt, (-v) as u32);
+            }
+            return;
+        }
         if v.is_finite() {
+            let bits = v.to_bits();
+            let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 55) as usize % NUMBER_SLOTS;
+            let scratch = &mut *self.scratch;
+            let (seen, index, generation) = scratch.numbers[slot];
+            if generation == scratch.generation && seen == bits {
+                self.op(Tag::NumAgain, index);
+                return;
+            }
+            scratch.number_count += 1;
+            if u64::from(scratch.number_count) < PAYLOAD_LIMIT {
+                scratch.numbers[slot] = (bits, scratch.number_count, scratch.generation);
+            }
             let bytes = v.to_ne_bytes();
             let word = |at: usize| {
                 u32::from_ne_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
@@ -435,6 +535,22 @@ impl Encoder {
         }
         serde_json::to_writer(&mut self.strings, s).map_err(|e| TapeError(e.to_string()))?;
         self.op(Tag::Str, index);
+        Ok(())
+    }
+
+    /// Writes a static string's op: found by its address (a `&'static str`
+    /// never moves or changes), sent to JS once per environment.
+    fn static_string(&mut self, text: &'static str) -> Res {
+        let key = (text.as_ptr() as usize, text.len());
+        let id = match self.scratch.statics.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = register_static(text)?;
+                self.scratch.statics.insert(key, id);
+                id
+            }
+        };
+        self.op(Tag::Static, id);
         Ok(())
     }
 
@@ -674,7 +790,7 @@ impl<'a> Serializer for &'a mut Encoder {
         _index: u32,
         variant: &'static str,
     ) -> Res {
-        self.string(variant)
+        self.static_string(variant)
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -988,12 +1104,60 @@ mod tests {
     use super::*;
     use crate::reference::to_json;
 
+    /// JSON text (serde_json's) with the numbers as JS has them: a whole
+    /// number written `N.0` is the same JS number as `N` (-0.0 stays).
+    fn js_numbers(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let (mut in_string, mut escaped) = (false, false);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if in_string {
+                out.push(c);
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            if c == '-' || c.is_ascii_digit() {
+                let mut number = String::from(c);
+                while let Some(&d) = chars.peek() {
+                    if !(d.is_ascii_digit() || matches!(d, '.' | 'e' | 'E' | '+' | '-')) {
+                        break;
+                    }
+                    number.push(d);
+                    chars.next();
+                }
+                match number.strip_suffix(".0") {
+                    Some(whole) if whole != "-0" && !whole.contains(['e', 'E']) => {
+                        out.push_str(whole)
+                    }
+                    _ => out.push_str(&number),
+                }
+                continue;
+            }
+            in_string = c == '"';
+            out.push(c);
+        }
+        out
+    }
+
+    /// The reference JSON of `value`, numbers as JS has them.
+    fn expected_json<T: Serialize + ?Sized>(value: &T) -> String {
+        js_numbers(&to_json(value).unwrap())
+    }
+
     /// What `decode.js` does, as JSON text (serde_json's number format).
     struct Reader<'a> {
         seg: &'a Segment,
         strings: Vec<String>,
         shapes: &'a [Vec<String>],
         o: usize,
+        /// The segment's `Num` values so far (what `NumAgain` indexes, from 1).
+        numbers: Vec<f64>,
+        statics: &'a [String],
     }
 
     impl Reader<'_> {
@@ -1005,8 +1169,14 @@ mod tests {
                 0 => {
                     let number = number_at(&self.seg.ops, self.o);
                     out.push_str(&serde_json::to_string(&number).unwrap());
+                    self.numbers.push(number);
                     self.o += 2;
                 }
+                12 => {
+                    let number = self.numbers[payload - 1];
+                    out.push_str(&serde_json::to_string(&number).unwrap());
+                }
+                13 => out.push_str(&serde_json::to_string(&self.statics[payload]).unwrap()),
                 1 => out.push_str(&payload.to_string()),
                 10 => out.push_str(&format!("-{payload}")),
                 11 => {
@@ -1091,6 +1261,7 @@ mod tests {
     fn read(segments: &[Segment]) -> Vec<String> {
         let shapes: Vec<Vec<String>> =
             serde_json::from_str(&shapes_json(0, shape_count())).unwrap();
+        let statics: Vec<String> = serde_json::from_str(&statics_json(0, static_count())).unwrap();
         let mut out = Vec::new();
         for seg in segments {
             let strings = match seg.raw.then(|| lengths(seg)) {
@@ -1117,11 +1288,13 @@ mod tests {
                 strings,
                 shapes: &shapes,
                 o: 0,
+                numbers: Vec::new(),
+                statics: &statics,
             };
             for _ in 0..seg.count {
                 let mut text = String::new();
                 reader.value(&mut text);
-                out.push(text);
+                out.push(js_numbers(&text));
             }
             let tape = if seg.raw {
                 seg.ops.len() - 1 - lengths(seg).len()
@@ -1210,7 +1383,7 @@ mod tests {
         }
         let segments = encoder.finish().unwrap();
         assert_eq!(segments.len(), 1);
-        let expected: Vec<String> = (0..3).map(|i| to_json(&sample(i)).unwrap()).collect();
+        let expected: Vec<String> = (0..3).map(|i| expected_json(&sample(i))).collect();
         assert_eq!(read(&segments), expected);
         // Each distinct string once per segment.
         let strings: Vec<String> = serde_json::from_str(&segments[0].strings).unwrap();
@@ -1228,7 +1401,7 @@ mod tests {
             assert!(segments[0].raw);
             let units: u32 = lengths(&segments[0]).iter().sum();
             assert_eq!(units as usize, segments[0].strings.encode_utf16().count());
-            assert_eq!(read(&segments), vec![to_json(&sample(i)).unwrap()]);
+            assert_eq!(read(&segments), vec![expected_json(&sample(i))]);
         }
         // Astral and non-ASCII strings are cut at UTF-16 lengths, not bytes.
         let words = ["😀 a", "é", "", "\"quoted\"\n", "😀 a", "𝄞𝄞"];
@@ -1236,7 +1409,7 @@ mod tests {
         encoder.push(&words).unwrap();
         let segments = encoder.finish().unwrap();
         assert_eq!(lengths(&segments[0]), [4, 1, 0, 9, 4]);
-        assert_eq!(read(&segments), vec![to_json(&words).unwrap()]);
+        assert_eq!(read(&segments), vec![expected_json(&words)]);
     }
 
     #[test]
@@ -1307,6 +1480,55 @@ mod tests {
     }
 
     #[test]
+    fn whole_numbers_are_integers_and_numbers_seen_again_are_indexed() {
+        let values = [0.25, 1.0, -2.0, -0.0, 0.25, 0.25, 3.5, 0.0, 3.5];
+        let mut encoder = Encoder::with_limits(usize::MAX, 8);
+        encoder.push(&values).unwrap();
+        encoder.push(&values[..1]).unwrap();
+        let segments = encoder.finish().unwrap();
+        let tags = |seg: &Segment| {
+            let mut out = Vec::new();
+            let mut o = 0;
+            while o < seg.ops.len() {
+                out.push((seg.ops[o] & 15, seg.ops[o] >> 4));
+                o += if seg.ops[o] & 15 == Tag::Num as u32 {
+                    3
+                } else {
+                    1
+                };
+            }
+            out
+        };
+        let (num, int, neg, again) = (0, Tag::Int as u32, Tag::NegInt as u32, 12);
+        // 1.0, -2.0 and 0.0 are integers; -0 is a number (its sign); 0.25
+        // and 3.5 cross once, then by their index among the segment's numbers.
+        assert_eq!(
+            tags(&segments[0]),
+            [
+                (Tag::Items as u32, 9),
+                (num, 0),
+                (int, 1),
+                (neg, 2),
+                (num, 0),
+                (again, 1),
+                (again, 1),
+                (num, 0),
+                (int, 0),
+                (again, 3),
+            ]
+        );
+        // A new segment has a table of its own.
+        assert_eq!(segments.len(), 2);
+        assert_eq!(tags(&segments[1]), [(Tag::Items as u32, 1), (num, 0)]);
+        assert_eq!(
+            read(&segments),
+            vec![expected_json(&values), expected_json(&values[..1])]
+        );
+        let bits = |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&numbers(&segments[0])), bits(&[0.25, -0.0, 3.5]));
+    }
+
+    #[test]
     fn segments_are_cut_at_the_string_and_op_limits() {
         for (limit, ops_limit) in [(64, usize::MAX), (usize::MAX, 100)] {
             let mut encoder = Encoder::with_limits(limit, ops_limit);
@@ -1316,7 +1538,7 @@ mod tests {
             let segments = encoder.finish().unwrap();
             assert!(segments.len() > 5, "{} segments", segments.len());
             assert_eq!(segments.iter().map(|s| s.count).sum::<u32>(), 20);
-            let expected: Vec<String> = (0..20).map(|i| to_json(&sample(i)).unwrap()).collect();
+            let expected: Vec<String> = (0..20).map(|i| expected_json(&sample(i))).collect();
             assert_eq!(read(&segments), expected);
         }
     }

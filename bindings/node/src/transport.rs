@@ -111,10 +111,12 @@ impl Encoded {
     }
 }
 
-/// The decoder of this Node environment and how many shapes it knows.
+/// The decoder of this Node environment and how many shapes and static
+/// strings it knows.
 struct Decoder {
     decode: UnknownRef,
     known_shapes: usize,
+    known_statics: usize,
 }
 
 fn decoder(env: &Env) -> Outcome<&'static mut Decoder> {
@@ -125,6 +127,7 @@ fn decoder(env: &Env) -> Outcome<&'static mut Decoder> {
     let decoder = Decoder {
         decode: decode.create_ref()?,
         known_shapes: 0,
+        known_statics: 0,
     };
     // At teardown the environment frees its references itself.
     env.set_instance_data(decoder, (), |context| std::mem::forget(context.value))?;
@@ -135,11 +138,17 @@ fn decoder(env: &Env) -> Outcome<&'static mut Decoder> {
 /// Materializes encoded values as JS values (on the JS thread).
 pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
     let decoder = decoder(env)?;
-    let shapes = tape::shape_count();
-    let first = u32::try_from(decoder.known_shapes)
-        .map_err(|_| Failure::Internal("too many struct shapes".into()))?;
-    let new_shapes =
-        (shapes > decoder.known_shapes).then(|| tape::shapes_json(decoder.known_shapes, shapes));
+    // Counted after the encoding: every id in the tape is below them.
+    let (shapes, statics) = (tape::shape_count(), tape::static_count());
+    let tables = (shapes > decoder.known_shapes || statics > decoder.known_statics).then(|| {
+        format!(
+            "[{},{},{},{}]",
+            decoder.known_shapes,
+            tape::shapes_json(decoder.known_shapes, shapes),
+            decoder.known_statics,
+            tape::statics_json(decoder.known_statics, statics)
+        )
+    });
     let mut segments = encoded.segments.into_iter();
     // An empty batch has no segment.
     let head = segments.next().unwrap_or_else(|| Segment {
@@ -163,8 +172,7 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
         Function::from_unknown(decoder.decode.get_value(env)?)?;
     let value = decode.call(
         (
-            first,
-            new_shapes,
+            tables,
             head.raw,
             ops_array(env, &head.ops)?,
             head.strings,
@@ -173,8 +181,9 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
         )
             .into(),
     )?;
-    // Only now: after a failed call the shapes are sent again (to the same ids).
+    // Only now: after a failed call the tables are sent again (to the same ids).
     decoder.known_shapes = shapes;
+    decoder.known_statics = statics;
     Ok(value)
 }
 
@@ -190,9 +199,8 @@ fn ops_array<'env>(env: &'env Env, ops: &[u32]) -> Outcome<Uint32ArraySlice<'env
     Ok(Uint32ArraySlice::copy_from(env, ops)?)
 }
 
-/// `decode(firstShape, newShapes, single, ops, strings, count, more)`.
+/// `decode(tables, single, ops, strings, count, more)`.
 type DecodeArgs<'env> = (
-    u32,
     Option<String>,
     bool,
     Uint32ArraySlice<'env>,
