@@ -10,9 +10,10 @@
 // in the segment, one NUM_AGAIN op after that), `strings`
 // (the JSON text of an array of the segment's distinct strings) and `count`
 // (how many top-level values). A single value (`single`: a `score` call) has
-// its strings raw instead, one after the other in `strings`, and `ops` ends
-// with their lengths in UTF-16 units then their count (no JSON.parse;
-// tape.rs `Encoder::single`). Struct objects are built by one
+// its strings raw instead, one after the other in `strings` (the ASCII ones
+// first), and `ops` ends with their lengths in UTF-16 units, where the
+// non-ASCII ones start, then their count (no JSON.parse; tape.rs
+// `Encoder::single`). Struct objects are built by one
 // generated object literal per shape (field names in serde order), so every
 // report of a kind has the same hidden class and the keys come out in the
 // order `JSON.parse` gives.
@@ -33,6 +34,9 @@
   const ITEMS = 11 // an array of `payload` values
   const NUM_AGAIN = 12 // the payload indexes the segment's numbers (its NUM ops, from 1)
   const STATIC = 13 // the payload indexes `statics`
+
+  // A single value's raw string lengths: the flag of a non-ASCII string's.
+  const LATER = 2 ** 31
 
   // Taken once, so that later changes to these globals do not reach the decoder.
   const parse = JSON.parse
@@ -160,15 +164,27 @@
     S.o = 0
   }
 
-  /** A single value's segment: its raw strings cut at the lengths that end `ops`. */
+  /**
+   * A single value's segment: its raw strings cut at the lengths that end
+   * `ops` (then where the non-ASCII strings start in `text`, and the count).
+   * A length with the top bit set is a non-ASCII string's: those come after
+   * the ASCII ones in `text`, in order.
+   */
   function startSingle(segmentOps, text) {
     const last = segmentOps.length - 1
     const strings = []
     let at = 0
-    for (let i = last - segmentOps[last]; i < last; i++) {
-      const end = at + segmentOps[i]
-      strings[strings.length] = text.slice(at, end)
-      at = end
+    let later = segmentOps[last - 1]
+    for (let i = last - 1 - segmentOps[last]; i < last - 1; i++) {
+      const length = segmentOps[i]
+      if (length < LATER) {
+        strings[strings.length] = text.slice(at, at + length)
+        at += length
+      } else {
+        const end = later + (length - LATER)
+        strings[strings.length] = text.slice(later, end)
+        later = end
+      }
     }
     S.ops = segmentOps
     S.strings = strings

@@ -21,6 +21,7 @@
 
 use std::fmt::Display;
 use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -143,6 +144,7 @@ fn register(name: &'static str, keys: &[&'static str]) -> Res<u32> {
                 name,
                 keys: keys.to_vec(),
             });
+            SHAPE_COUNT.store(shapes.len(), Ordering::Release);
             shapes.len() - 1
         }
     };
@@ -152,12 +154,18 @@ fn register(name: &'static str, keys: &[&'static str]) -> Res<u32> {
     Ok(id as u32)
 }
 
-/// How many shapes are registered.
+/// How many shapes are registered (a copy of the registry's length, so
+/// that every `to_js` call does not take the lock).
+static SHAPE_COUNT: AtomicUsize = AtomicUsize::new(0);
+
+/// How many static strings are registered (as [`SHAPE_COUNT`]).
+static STATIC_COUNT: AtomicUsize = AtomicUsize::new(0);
+
+/// How many shapes are registered: at least every id written before the
+/// call (the count is stored, under the registry's lock, before an id is
+/// handed out).
 pub(crate) fn shape_count() -> usize {
-    registry()
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .len()
+    SHAPE_COUNT.load(Ordering::Acquire)
 }
 
 /// The JSON text of the camelCased key lists of shapes `from..to`.
@@ -200,16 +208,13 @@ fn register_static(text: &'static str) -> Res<u32> {
     }
     statics.texts.push(text);
     statics.ids.insert(text, id as u32);
+    STATIC_COUNT.store(statics.texts.len(), Ordering::Release);
     Ok(id as u32)
 }
 
-/// How many static strings are registered.
+/// How many static strings are registered (as [`shape_count`]).
 pub(crate) fn static_count() -> usize {
-    statics()
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .texts
-        .len()
+    STATIC_COUNT.load(Ordering::Acquire)
 }
 
 /// The JSON text of static strings `from..to`.
@@ -240,6 +245,9 @@ struct Scratch {
     arena: String,
     /// Where each distinct string is in `arena`.
     spans: Vec<(usize, usize)>,
+    /// A single value's non-ASCII strings, while its text is put together
+    /// (empty between uses; kept for its capacity).
+    later: String,
     /// A string's hash → its index and span in `arena` (beside the index,
     /// so that a repeated string costs one probe, not a second load).
     index: FxHashMap<u64, (u32, usize, usize)>,
@@ -400,8 +408,15 @@ impl Encoder {
                 self.strings.len() as f64 / count,
             ));
         }
+        // A single value's ops end with its strings' lengths, where the
+        // non-ASCII ones start, and their count.
+        let lengths = if self.raw {
+            self.scratch.spans.len() + 2
+        } else {
+            0
+        };
         self.scratch.hint = (
-            self.seg.ops.len().min(HINT_CAP),
+            (self.seg.ops.len() + lengths).min(HINT_CAP),
             self.strings.len().min(HINT_CAP) + 1,
         );
         let (next, text) = if more {
@@ -413,14 +428,29 @@ impl Encoder {
         strings.push(b']');
         let mut seg = std::mem::replace(&mut self.seg, next);
         if self.raw {
-            let scratch = &*self.scratch;
-            seg.strings = scratch.arena.clone();
-            seg.ops.reserve_exact(scratch.spans.len() + 1);
-            for &(start, end) in &scratch.spans {
-                seg.ops.push(utf16_len(&scratch.arena[start..end])?);
+            // The ASCII strings first, then the others (kept apart in
+            // `later`): V8 copies an ASCII run as it is and decodes UTF-8 byte
+            // by byte only from the first non-ASCII byte on.
+            let scratch = &mut *self.scratch;
+            let (arena, spans, later) = (&scratch.arena, &scratch.spans, &mut scratch.later);
+            seg.ops.reserve_exact(spans.len() + 2);
+            let mut text = String::with_capacity(arena.len());
+            later.clear();
+            for &(start, end) in spans {
+                let s = &arena[start..end];
+                if s.is_ascii() {
+                    text.push_str(s);
+                    seg.ops.push(units(s.len())?);
+                } else {
+                    later.push_str(s);
+                    seg.ops.push(utf16_len(s)? | LATER);
+                }
             }
+            seg.ops.push(units(text.len())?);
+            text.push_str(later);
+            seg.strings = text;
             // Below PAYLOAD_LIMIT (checked as the strings were added).
-            seg.ops.push(scratch.spans.len() as u32);
+            seg.ops.push(spans.len() as u32);
         } else {
             seg.strings = String::from_utf8(strings)
                 .map_err(|e| Failure::Internal(format!("encoding a report: {e}")))?;
@@ -470,8 +500,10 @@ impl Encoder {
     fn num(&mut self, v: f64) {
         // A whole number in the payload's range (not -0) is the same JS
         // number as an `Int` op: no words, no boxing in JS.
-        if v.fract() == 0.0 && v.abs() < PAYLOAD_LIMIT as f64 && (v != 0.0 || v.is_sign_positive())
-        {
+        // (`as i64` and back, not `fract()`: no libm call; NaN and the
+        // infinities do not come back equal.)
+        let whole = (v as i64) as f64 == v;
+        if whole && v.abs() < PAYLOAD_LIMIT as f64 && (v != 0.0 || v.is_sign_positive()) {
             if v >= 0.0 {
                 self.op(Tag::Int, v as u32);
             } else {
@@ -579,20 +611,32 @@ impl Encoder {
     }
 }
 
-/// The length of `s` in UTF-16 units.
+/// The flag of a raw string's length (a single value's) when the string is
+/// in the second part of the text, after the ASCII strings.
+const LATER: u32 = 1 << 31;
+
+/// The length of `s` in UTF-16 units (below [`LATER`]).
 fn utf16_len(s: &str) -> Res<u32> {
-    if s.is_ascii() {
+    let count = if s.is_ascii() {
         // Most strings (a word-at-a-time check).
-        return u32::try_from(s.len()).map_err(|_| TapeError("a string too long for JS".into()));
-    }
-    // One unit per char (every byte but continuation bytes starts one), two
-    // above U+FFFF (a four-byte char, lead byte 0xF0 or more): a byte loop
-    // the compiler vectorizes, unlike `chars()`.
-    let units = s
-        .bytes()
-        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
-        .sum::<usize>();
-    u32::try_from(units).map_err(|_| TapeError("a string too long for JS".into()))
+        s.len()
+    } else {
+        // One unit per char (every byte but continuation bytes starts one), two
+        // above U+FFFF (a four-byte char, lead byte 0xF0 or more): a byte loop
+        // the compiler vectorizes, unlike `chars()`.
+        s.bytes()
+            .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+            .sum::<usize>()
+    };
+    units(count)
+}
+
+/// A count of UTF-16 units as a raw string length (below [`LATER`]).
+fn units(units: usize) -> Res<u32> {
+    u32::try_from(units)
+        .ok()
+        .filter(|&units| units < LATER)
+        .ok_or_else(|| TapeError("a string too long for JS".into()))
 }
 
 /// An open struct: its op is written when its fields are known.
@@ -1251,10 +1295,12 @@ mod tests {
         out
     }
 
-    /// The UTF-16 lengths of a raw segment's strings (the end of its ops).
+    /// The UTF-16 lengths of a raw segment's strings, with the [`LATER`]
+    /// flag of the non-ASCII ones (the end of its ops, before the start of
+    /// the non-ASCII part and the count).
     fn lengths(seg: &Segment) -> &[u32] {
         let count = *seg.ops.last().expect("a raw segment ends with its count") as usize;
-        &seg.ops[seg.ops.len() - 1 - count..seg.ops.len() - 1]
+        &seg.ops[seg.ops.len() - 2 - count..seg.ops.len() - 2]
     }
 
     /// The values of the segments, as JSON texts.
@@ -1268,17 +1314,23 @@ mod tests {
                 // Raw strings: cut the text at the UTF-16 lengths, as decode.js does.
                 Some(lengths) => {
                     let units: Vec<u16> = seg.strings.encode_utf16().collect();
-                    let mut at = 0;
+                    let split = seg.ops[seg.ops.len() - 2] as usize;
+                    let (mut at, mut later) = (0, split);
                     let strings = lengths
                         .iter()
                         .map(|&len| {
-                            let end = at + len as usize;
-                            let s = String::from_utf16(&units[at..end]).unwrap();
-                            at = end;
-                            s
+                            let cursor = if len & LATER == 0 {
+                                &mut at
+                            } else {
+                                &mut later
+                            };
+                            let start = *cursor;
+                            *cursor += (len & !LATER) as usize;
+                            String::from_utf16(&units[start..*cursor]).unwrap()
                         })
                         .collect();
-                    assert_eq!(at, units.len(), "the lengths cover the text");
+                    assert_eq!(at, split, "the lengths cover the ASCII part");
+                    assert_eq!(later, units.len(), "the lengths cover the text");
                     strings
                 }
                 None => serde_json::from_str(&seg.strings).unwrap(),
@@ -1297,7 +1349,7 @@ mod tests {
                 out.push(js_numbers(&text));
             }
             let tape = if seg.raw {
-                seg.ops.len() - 1 - lengths(seg).len()
+                seg.ops.len() - 2 - lengths(seg).len()
             } else {
                 seg.ops.len()
             };
@@ -1399,7 +1451,7 @@ mod tests {
             let segments = encoder.finish().unwrap();
             assert_eq!(segments.len(), 1);
             assert!(segments[0].raw);
-            let units: u32 = lengths(&segments[0]).iter().sum();
+            let units: u32 = lengths(&segments[0]).iter().map(|n| n & !LATER).sum();
             assert_eq!(units as usize, segments[0].strings.encode_utf16().count());
             assert_eq!(read(&segments), vec![expected_json(&sample(i))]);
         }
@@ -1408,7 +1460,20 @@ mod tests {
         let mut encoder = Encoder::single();
         encoder.push(&words).unwrap();
         let segments = encoder.finish().unwrap();
-        assert_eq!(lengths(&segments[0]), [4, 1, 0, 9, 4]);
+        // The non-ASCII strings are flagged and come after the ASCII ones.
+        assert_eq!(
+            lengths(&segments[0]),
+            [4 | LATER, 1 | LATER, 0, 9, 4 | LATER]
+        );
+        assert_eq!(segments[0].strings, "\"quoted\"\n😀 aé𝄞𝄞");
+        assert_eq!(read(&segments), vec![expected_json(&words)]);
+        // An ASCII value keeps its strings in order.
+        let words = ["b", "a", "", "c"];
+        let mut encoder = Encoder::single();
+        encoder.push(&words).unwrap();
+        let segments = encoder.finish().unwrap();
+        assert_eq!(lengths(&segments[0]), [1, 1, 0, 1]);
+        assert_eq!(segments[0].strings, "bac");
         assert_eq!(read(&segments), vec![expected_json(&words)]);
     }
 
