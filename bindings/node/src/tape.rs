@@ -3,10 +3,14 @@
 //! would make of the core's serde JSON with camelCase fields (`camel.rs`).
 //!
 //! A [`Segment`] holds the ops (one `u32` per value: `payload << 4 | tag`;
-//! a number that is not a small integer is followed by the two words of its
-//! `f64`, bit for bit, so a segment crosses as one typed array) and the
+//! a whole number below 2^28 is an integer op; another number is followed
+//! by the two words of its `f64`, bit for bit, the first time in the segment
+//! and is a `NumAgain` op with its index after that (JS keeps one box per
+//! distinct number), so a segment crosses as one typed array) and the
 //! distinct strings as the JSON text of one array (one `JSON.parse` on the JS
-//! side makes fresh, flat strings). Structs are written as a shape id, then
+//! side makes fresh, flat strings). Enum variant names are static strings:
+//! registered once per process by address, sent to each environment once,
+//! kept by the JS side. Structs are written as a shape id, then
 //! their fields' values: the shapes (struct field names, camelCased, in serde
 //! order) are registered once per process and sent to each JS environment
 //! once, so the JS side builds every report of a kind with one object literal.

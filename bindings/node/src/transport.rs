@@ -1,8 +1,9 @@
 //! Moving reports into JS.
 //!
-//! A report is encoded in Rust as an op tape (`tape.rs`: numbers as the two
-//! words of an `f64`, each distinct string once, struct fields as a shape
-//! id) and turned into plain objects by a small JS decoder (`decode.js`),
+//! A report is encoded in Rust as an op tape (`tape.rs`: whole numbers as
+//! integer ops, others as the two words of an `f64` once per segment, each
+//! distinct string once, enum variant names as static strings, struct fields
+//! as a shape id) and turned into plain objects by a small JS decoder (`decode.js`),
 //! compiled once per Node environment. The objects are those `JSON.parse`
 //! makes of the core's serde JSON with camelCase fields (same keys, key
 //! order, values and prototypes): `testing.rs` keeps that JSON path as the
