@@ -126,18 +126,18 @@
    * A builder for objects with these keys, in this order: one object
    * literal, each field's most common ops (integers, strings, static
    * strings, numbers seen before, false) read inline with the op index in a
-   * local, the others through `take`.
+   * local, a nested struct by its builder, the others through `take`.
    */
   function shape(keys) {
     const field = (key) =>
       `${JSON.stringify(key)}: (t = ops[o++], (t & 15) === ${INT} ? t >>> 4 : (t & 15) === ${STR} ? strings[t >>> 4] : ` +
       `(t & 15) === ${STATIC} ? statics[t >>> 4] : (t & 15) === ${NUM_AGAIN} ? numbers[t >>> 4] : ` +
-      `(t & 15) === ${FALSE} ? false : (S.o = o, t = take(t), o = S.o, t))`
+      `(t & 15) === ${FALSE} ? false : (S.o = o, t = (t & 15) === ${STRUCT} ? shapes[t >>> 4]() : take(t), o = S.o, t))`
     const source =
       'return function () { const ops = S.ops, strings = S.strings, numbers = S.numbers; let o = S.o, t; ' +
       `const object = { ${keys.map(field).join(', ')} }; S.o = o; return object }`
     try {
-      const build = new Function('S', 'take', 'statics', source)(S, take, statics)
+      const build = new Function('S', 'take', 'statics', 'shapes', source)(S, take, statics, shapes)
       // One object with these keys and null values first: the fields of their
       // hidden class become tagged, not doubles, so that a zero or a small
       // integer is stored in the object (a double field boxes every number;
