@@ -240,6 +240,10 @@ struct Scratch {
     /// Shapes seen on this thread, by the address and length of their name:
     /// (keys, id).
     shapes: FxHashMap<(usize, usize), Vec<SeenShape>>,
+    /// The last shape found in each of [`RECENT_SHAPES`] slots (by the
+    /// address of the name and the field count): (name address and
+    /// length, keys, id).
+    recent: Vec<((usize, usize), Vec<&'static str>, u32)>,
     /// Static strings seen on this thread, by their address and length: id.
     statics: FxHashMap<(usize, usize), u32>,
     /// The field names of the open structs, innermost last (empty between
@@ -274,6 +278,10 @@ struct Scratch {
 /// Slots of the number cache (a batch of the corpus has about 400
 /// distinct fractional numbers; most repeat: weights, dimension values).
 const NUMBER_SLOTS: usize = 512;
+
+/// Slots of the recent shapes of a thread (a report has about a dozen kinds
+/// of struct).
+const RECENT_SHAPES: usize = 64;
 
 /// The most capacity a hint asks for.
 const HINT_CAP: usize = 1 << 14;
@@ -596,21 +604,40 @@ impl Encoder {
         // The names come from serde's derives: the same `&'static str` each
         // time, so the shapes seen are found by the address of the name and
         // the addresses of the keys (no hashing or memcmp of the texts).
-        let same = |a: &str, b: &str| std::ptr::eq(a, b);
-        let seen = scratch
-            .shapes
-            .entry((name.as_ptr() as usize, name.len()))
-            .or_default();
-        if let Some(&(_, id)) = seen
-            .iter()
-            .find(|(k, _)| k.len() == keys.len() && k.iter().zip(keys).all(|(a, b)| same(a, b)))
-        {
-            return Ok(id);
+        let same = |known: &[&str]| {
+            known.len() == keys.len() && known.iter().zip(keys).all(|(a, b)| std::ptr::eq(*a, *b))
+        };
+        let name_key = (name.as_ptr() as usize, name.len());
+        // First the slot of this name and field count (no hashing).
+        let slot = ((name_key.0 >> 3) ^ keys.len()) % RECENT_SHAPES;
+        if let Some((at, known, id)) = scratch.recent.get(slot) {
+            if *at == name_key && same(known) {
+                return Ok(*id);
+            }
         }
-        // New addresses (or a new shape): the registry's id (found by the
-        // texts), remembered for these addresses.
-        let id = register(name, keys)?;
-        seen.push((keys.to_vec(), id));
+        let seen = scratch.shapes.entry(name_key).or_default();
+        let id = match seen.iter().find(|(k, _)| same(k)) {
+            Some(&(_, id)) => id,
+            None => {
+                // New addresses (or a new shape): the registry's id (found
+                // by the texts), remembered for these addresses.
+                let id = register(name, keys)?;
+                seen.push((keys.to_vec(), id));
+                id
+            }
+        };
+        if scratch.recent.len() < RECENT_SHAPES {
+            scratch
+                .recent
+                .resize(RECENT_SHAPES, ((0, 0), Vec::new(), 0));
+        }
+        // (The keys' vector is reused: two shapes that share a slot cost a
+        // copy of their keys, not an allocation, each time they alternate.)
+        let recent = &mut scratch.recent[slot];
+        recent.0 = name_key;
+        recent.1.clear();
+        recent.1.extend_from_slice(keys);
+        recent.2 = id;
         Ok(id)
     }
 }
