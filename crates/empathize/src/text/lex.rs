@@ -11,7 +11,9 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 
 use crate::text::language::Language;
-use crate::text::normalize::{class_name, fold_short_ascii, normalize_other, normalize_word};
+use crate::text::normalize::{
+    class_name, fold_short_ascii, normalize_other, normalize_word, SHORT_TERM, WORD_MASKS,
+};
 use crate::text::scan::{scan_into, RawToken, Sink};
 use crate::text::TokenKind;
 
@@ -410,23 +412,38 @@ impl Lexed {
         (first.start, last.end)
     }
 
-    /// The normalized form of token `index`, whose text is `raw`, as
-    /// lexing read it: a word's `terms` one space apart (`i am`), any other
-    /// token's class or canonical mark. Borrows `raw` when that is the form,
-    /// or a static string for a one-byte form.
+    /// The normalized form of token `index`, `tok`, whose text is `raw`
+    /// (`text[tok.start..tok.end]`), as lexing read it: a word's `terms` one space apart (`i am`), any
+    /// other token's class or canonical mark. Borrows `raw` when that is
+    /// the form, or a static string for a one-byte form.
     pub fn token_norm<'a>(
         &self,
         language: &Language,
+        text: &str,
         raw: &'a str,
+        tok: &RawToken,
         index: usize,
         terms: u8,
     ) -> Cow<'a, str> {
-        let tok = self.tokens[index];
         if tok.kind != TokenKind::Word {
             return match normalize_other(language, raw, tok.kind) {
                 Cow::Owned(norm) => static_ascii(&norm).map_or(Cow::Owned(norm), Cow::Borrowed),
                 norm => norm,
             };
+        }
+        let (start, end) = (tok.norm.0 as usize, tok.norm.1 as usize);
+        let len = end.wrapping_sub(start);
+        if terms == 1
+            && self.far.is_empty()
+            && (start, end) == (tok.start, tok.end)
+            && len <= SHORT_TERM
+        {
+            // The form is the word's own span of the copy of the text,
+            // lower-cased in place if it had a capital: it is `raw` when
+            // the two spans hold the same bytes.
+            if same_short(self.norms.as_bytes(), text.as_bytes(), start, len) {
+                return Cow::Borrowed(raw);
+            }
         }
         let norm = self.norm(index);
         if terms == 2 {
@@ -496,6 +513,22 @@ const ASCII: &str = {
         Err(_) => panic!("ASCII is UTF-8"),
     }
 };
+
+/// Whether `a` and `b` hold the same `len` (at most [`SHORT_TERM`]) bytes
+/// from `start`: one 16-byte load from each when both have them (no
+/// `memcmp` call), else a slice compare.
+#[inline]
+fn same_short(a: &[u8], b: &[u8], start: usize, len: usize) -> bool {
+    let load = |s: &[u8]| {
+        s.get(start..start.wrapping_add(16))
+            .and_then(|w| w.try_into().ok())
+            .map(u128::from_le_bytes)
+    };
+    match (load(a), load(b), WORD_MASKS.get(len)) {
+        (Some(x), Some(y), Some(&mask)) => (x ^ y) & mask == 0,
+        _ => a.get(start..start.wrapping_add(len)) == b.get(start..start.wrapping_add(len)),
+    }
+}
 
 /// `s` as a static string, if it is one ASCII byte.
 fn static_ascii(s: &str) -> Option<&'static str> {
@@ -1038,6 +1071,17 @@ mod tests {
         fn fused_path_agrees_on_any_text(text in "(\\PC|[a-zA-Z .!?'\n]|not |n't )*") {
             let (fast, general) = both_paths(&text);
             proptest::prop_assert_eq!(fast, general);
+        }
+
+        #[test]
+        fn same_short_is_a_slice_compare(
+            a in proptest::collection::vec(proptest::sample::select(b"aAbB".to_vec()), 0..40),
+            b in proptest::collection::vec(proptest::sample::select(b"aAbB".to_vec()), 0..40),
+            start in 0usize..40,
+            len in 0usize..=SHORT_TERM,
+        ) {
+            let expected = a.get(start..start + len) == b.get(start..start + len);
+            proptest::prop_assert_eq!(same_short(&a, &b, start, len), expected);
         }
 
         #[test]
