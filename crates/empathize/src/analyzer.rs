@@ -322,6 +322,7 @@ impl Analyzer {
         let tokens = with_work(|w| {
             self.compiled.lex(text, &mut w.lexed);
             let lexed = &w.lexed;
+            let language = &self.compiled.language;
             // Terms come in token order: one walk gives each token its
             // term count and negation.
             let mut k = 0;
@@ -344,7 +345,7 @@ impl Analyzer {
                         start: t.start,
                         end: t.end,
                         kind: t.kind,
-                        norm: lexed.token_norm(&self.compiled.language, raw, i, count),
+                        norm: lexed.token_norm(language, text, raw, t, i, count),
                         sentence: t.sentence as usize,
                         caps: t.caps,
                         elongated: t.elongated,

@@ -11,7 +11,9 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 
 use crate::text::language::Language;
-use crate::text::normalize::{class_name, fold_short_ascii, normalize_other, normalize_word};
+use crate::text::normalize::{
+    class_name, fold_short_ascii, normalize_other, normalize_word, SHORT_TERM, WORD_MASKS,
+};
 use crate::text::scan::{scan_into, RawToken, Sink};
 use crate::text::TokenKind;
 
@@ -91,10 +93,15 @@ impl Vocabulary {
     }
 
     /// The id of the short term packed as `key` (see
-    /// [`fold_short_ascii`]), or [`UNKNOWN`].
+    /// [`fold_short_ascii`]), or [`UNKNOWN`], and the flags of that id,
+    /// read from the same slot (no second look-up).
     #[inline]
-    pub fn lookup_key(&self, key: u128) -> u32 {
-        self.short.get(key).unwrap_or(UNKNOWN)
+    fn lookup_key_flags(&self, key: u128) -> (u32, u8) {
+        match self.short.get_flagged(key) {
+            Some((id, flags)) if key != 0 => (id, flags),
+            Some((id, _)) => (id, self.flags(id)),
+            None => (UNKNOWN, self.flags(UNKNOWN)),
+        }
     }
 
     /// The id of `term`, or [`UNKNOWN`].
@@ -139,6 +146,14 @@ impl Vocabulary {
             self.flags.resize(id as usize + 1, 0);
         }
         self.flags[id as usize] |= SPLITS;
+        self.copy_flags(word, id);
+    }
+
+    /// Copies the flags of `term` (id `id`) to its slot of the short terms.
+    fn copy_flags(&mut self, term: &str, id: u32) {
+        if let Some(key) = Self::pack(term) {
+            self.short.set_flags(key, self.flags(id));
+        }
     }
 
     /// The term ids the word `id` stands for, if it is a whole-word contraction.
@@ -206,10 +221,16 @@ impl Vocabulary {
             }
         }
         let mut flags = vec![0u8; self.len() + 1];
-        for (id, flag) in marked {
+        for &(id, flag) in &marked {
             flags[id as usize] |= flag;
         }
         self.flags = flags;
+        for terms in [&language.negators, &language.clause_ends] {
+            for t in terms {
+                let id = self.lookup(t);
+                self.copy_flags(t, id);
+            }
+        }
         self.known = self.len() as u32;
     }
 
@@ -226,9 +247,10 @@ impl Vocabulary {
 /// empty slot.
 #[derive(Debug, Default)]
 struct ShortTerms {
-    /// `(low half, high half, id)` of each slot; a zero key is an empty slot
-    /// (every short term but the empty one has a length byte).
-    slots: Vec<(u64, u64, u32)>,
+    /// `(low half, high half, id, flags)` of each slot, the flags a copy
+    /// of [`Vocabulary::flags`] (one read finds both); a zero key is an
+    /// empty slot (every short term but the empty one has a length byte).
+    slots: Vec<(u64, u64, u32, u8)>,
     /// `64 - log2(slots.len())`.
     shift: u32,
     len: usize,
@@ -249,19 +271,50 @@ impl ShortTerms {
 
     #[inline]
     fn get(&self, key: u128) -> Option<u32> {
+        self.get_flagged(key).map(|(id, _)| id)
+    }
+
+    /// The id of `key` and the flags its slot holds (none for the empty
+    /// term, which has no slot).
+    #[inline]
+    fn get_flagged(&self, key: u128) -> Option<(u32, u8)> {
         let (lo, hi) = (key as u64, (key >> 64) as u64);
         if key == 0 || self.slots.is_empty() {
-            return if key == 0 { self.empty } else { None };
+            return if key == 0 {
+                self.empty.map(|id| (id, 0))
+            } else {
+                None
+            };
         }
         let mask = self.slots.len() - 1;
         let mut i = self.slot(lo, hi);
         loop {
-            let (slot_lo, slot_hi, id) = self.slots[i];
+            let (slot_lo, slot_hi, id, flags) = self.slots[i];
             if slot_lo == lo && slot_hi == hi {
-                return Some(id);
+                return Some((id, flags));
             }
             if slot_lo | slot_hi == 0 {
                 return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Sets the flags held in the slot of `key`, if it has one.
+    fn set_flags(&mut self, key: u128, flags: u8) {
+        let (lo, hi) = (key as u64, (key >> 64) as u64);
+        if key == 0 || self.slots.is_empty() {
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(lo, hi);
+        while let Some(slot) = self.slots.get_mut(i) {
+            if slot.0 == lo && slot.1 == hi {
+                slot.3 = flags;
+                return;
+            }
+            if slot.0 | slot.1 == 0 {
+                return;
             }
             i = (i + 1) & mask;
         }
@@ -278,27 +331,27 @@ impl ShortTerms {
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        self.place(key as u64, (key >> 64) as u64, id);
+        self.place(key as u64, (key >> 64) as u64, id, 0);
         self.len += 1;
         id
     }
 
-    fn place(&mut self, lo: u64, hi: u64, id: u32) {
+    fn place(&mut self, lo: u64, hi: u64, id: u32, flags: u8) {
         let mask = self.slots.len() - 1;
         let mut i = self.slot(lo, hi);
         while self.slots[i].0 | self.slots[i].1 != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = (lo, hi, id);
+        self.slots[i] = (lo, hi, id, flags);
     }
 
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(64);
-        let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); size]);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0, 0); size]);
         self.shift = 64 - size.trailing_zeros();
-        for (lo, hi, id) in old {
+        for (lo, hi, id, flags) in old {
             if lo | hi != 0 {
-                self.place(lo, hi, id);
+                self.place(lo, hi, id, flags);
             }
         }
     }
@@ -410,23 +463,38 @@ impl Lexed {
         (first.start, last.end)
     }
 
-    /// The normalized form of token `index`, whose text is `raw`, as
-    /// lexing read it: a word's `terms` one space apart (`i am`), any other
-    /// token's class or canonical mark. Borrows `raw` when that is the form,
-    /// or a static string for a one-byte form.
+    /// The normalized form of token `index`, `tok`, whose text is `raw`
+    /// (`text[tok.start..tok.end]`), as lexing read it: a word's `terms` one space apart (`i am`), any
+    /// other token's class or canonical mark. Borrows `raw` when that is
+    /// the form, or a static string for a one-byte form.
     pub fn token_norm<'a>(
         &self,
         language: &Language,
+        text: &str,
         raw: &'a str,
+        tok: &RawToken,
         index: usize,
         terms: u8,
     ) -> Cow<'a, str> {
-        let tok = self.tokens[index];
         if tok.kind != TokenKind::Word {
             return match normalize_other(language, raw, tok.kind) {
                 Cow::Owned(norm) => static_ascii(&norm).map_or(Cow::Owned(norm), Cow::Borrowed),
                 norm => norm,
             };
+        }
+        let (start, end) = (tok.norm.0 as usize, tok.norm.1 as usize);
+        let len = end.wrapping_sub(start);
+        if terms == 1
+            && self.far.is_empty()
+            && (start, end) == (tok.start, tok.end)
+            && len <= SHORT_TERM
+        {
+            // The form is the word's own span of the copy of the text,
+            // lower-cased in place if it had a capital: it is `raw` when
+            // the two spans hold the same bytes.
+            if same_short(self.norms.as_bytes(), text.as_bytes(), start, len) {
+                return Cow::Borrowed(raw);
+            }
         }
         let norm = self.norm(index);
         if terms == 2 {
@@ -496,6 +564,22 @@ const ASCII: &str = {
         Err(_) => panic!("ASCII is UTF-8"),
     }
 };
+
+/// Whether `a` and `b` hold the same `len` (at most [`SHORT_TERM`]) bytes
+/// from `start`: one 16-byte load from each when both have them (no
+/// `memcmp` call), else a slice compare.
+#[inline]
+fn same_short(a: &[u8], b: &[u8], start: usize, len: usize) -> bool {
+    let load = |s: &[u8]| {
+        s.get(start..start.wrapping_add(16))
+            .and_then(|w| w.try_into().ok())
+            .map(u128::from_le_bytes)
+    };
+    match (load(a), load(b), WORD_MASKS.get(len)) {
+        (Some(x), Some(y), Some(&mask)) => (x ^ y) & mask == 0,
+        _ => a.get(start..start.wrapping_add(len)) == b.get(start..start.wrapping_add(len)),
+    }
+}
 
 /// `s` as a static string, if it is one ASCII byte.
 fn static_ascii(s: &str) -> Option<&'static str> {
@@ -800,8 +884,7 @@ impl Lexer<'_> {
         }
         tok.norm = (norm_start as u32, norm_end as u32);
         let vocabulary = self.vocabulary;
-        let id = vocabulary.lookup_key(key);
-        let flags = vocabulary.flags(id);
+        let (id, flags) = vocabulary.lookup_key_flags(key);
         if flags & SPLITS != 0 {
             if let Some((first, second)) = vocabulary.contractions.get(&id).copied() {
                 return self.push_pair(index, first, second);
@@ -1041,6 +1124,17 @@ mod tests {
         }
 
         #[test]
+        fn same_short_is_a_slice_compare(
+            a in proptest::collection::vec(proptest::sample::select(b"aAbB".to_vec()), 0..40),
+            b in proptest::collection::vec(proptest::sample::select(b"aAbB".to_vec()), 0..40),
+            start in 0usize..40,
+            len in 0usize..=SHORT_TERM,
+        ) {
+            let expected = a.get(start..start + len) == b.get(start..start + len);
+            proptest::prop_assert_eq!(same_short(&a, &b, start, len), expected);
+        }
+
+        #[test]
         fn forms_agree_past_any_arena_limit(
             text in "([A-Za-z]{1,6}|[ \n]|[.!?,;:'`_@#-]|[0-9]{1,3}|not|don't|I'm|sooo+|caf\u{e9}|\u{130}|\\PC){0,20}",
             limit in 0usize..80,
@@ -1065,6 +1159,38 @@ mod tests {
             proptest::prop_assert_eq!(vocabulary.len(), reference.len());
             for t in terms.iter().chain(&probes) {
                 proptest::prop_assert_eq!(vocabulary.get(t), reference.get(t).copied());
+            }
+        }
+
+        #[test]
+        fn flags_found_with_a_key_agree_with_flags(
+            before in proptest::collection::vec("[a-c'n]{1,5}|not|never|but|don't|can't", 0..40),
+            after in proptest::collection::vec("[a-e']{1,6}", 0..200),
+        ) {
+            // Flags are set after some terms are interned and copied to
+            // their slots; later terms grow the table, which keeps them.
+            let en = Language::english();
+            let mut vocabulary = Vocabulary::default();
+            for t in &before {
+                vocabulary.intern(t);
+            }
+            vocabulary.mark_negation_terms(&en);
+            for (word, first, second) in en.contractions() {
+                vocabulary.add_contraction(word, first, second);
+            }
+            for t in &after {
+                vocabulary.intern(t);
+            }
+            let marked = en.negators.iter().chain(&en.clause_ends).map(|t| t.to_string());
+            let contractions = en.contractions().map(|(w, _, _)| w.to_string());
+            for t in before.iter().chain(&after).cloned().chain(marked).chain(contractions) {
+                let Some(key) = Vocabulary::pack(&t) else { continue };
+                let id = vocabulary.lookup(&t);
+                proptest::prop_assert_eq!(
+                    vocabulary.lookup_key_flags(key),
+                    (id, vocabulary.flags(id)),
+                    "{}", t
+                );
             }
         }
 

@@ -184,6 +184,15 @@ pub(crate) fn normalize_other<'a>(
     kind: TokenKind,
 ) -> Cow<'a, str> {
     match kind {
+        // One ASCII mark, the common case: a sentence end is `?`, `!` or
+        // `.` (as below), any other mark is itself.
+        TokenKind::Punct if text.len() == 1 && text.is_ascii() => {
+            Cow::Borrowed(match text.as_bytes() {
+                b"?" | b"!" => text,
+                _ if language.is_terminal(text) => ".",
+                _ => text,
+            })
+        }
         TokenKind::Punct if language.is_terminal(text) => {
             if text.contains(['?', '？', '⁉']) {
                 Cow::Borrowed("?")
@@ -232,6 +241,34 @@ pub(crate) fn normalize_other<'a>(
 mod tests {
     use super::*;
     use crate::text::language::Language;
+
+    #[test]
+    fn one_ascii_mark_normalizes_as_a_run_does() {
+        // The one-byte branch of `normalize_other` against the rule it
+        // shortens: a sentence end is `?`, `!` or `.`, any other mark itself.
+        let en = Language::english();
+        for byte in (0..128u8).filter(u8::is_ascii_punctuation) {
+            let mark = char::from(byte).to_string();
+            let expected = match byte {
+                b'?' => "?",
+                b'!' => "!",
+                _ if en.is_sentence_end(char::from(byte)) => ".",
+                _ => mark.as_str(),
+            };
+            let norm = normalize_other(&en, &mark, TokenKind::Punct);
+            assert!(matches!(norm, Cow::Borrowed(_)), "{mark:?}");
+            assert_eq!(norm, expected, "{mark:?}");
+            // A run of two goes through the general branches: the same
+            // form, but that a run of full stops is an ellipsis.
+            let run = mark.repeat(2);
+            let expected = if expected == "." { "…" } else { expected };
+            assert_eq!(
+                normalize_other(&en, &run, TokenKind::Punct),
+                expected,
+                "{run:?}"
+            );
+        }
+    }
 
     #[test]
     fn contractions() {
