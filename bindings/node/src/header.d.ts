@@ -123,7 +123,7 @@ export interface Epitome {
 
 /** A piece of EPITOME evidence: a sentence and what it adds to a mechanism. */
 export interface Evidence {
-  /** Offset one past the sentence end (UTF-16 code units: `text.slice(start, end)`). */
+  /** Offset one past the sentence end (UTF-16 code units: `text.slice(start, end)`); for emotional reactions, past a short sentence (at most 5 words) just after it. */
   end: number
   /** The mechanism it supports. */
   mechanism: Mechanism
@@ -136,7 +136,7 @@ export interface Evidence {
    * `shared_experience`, `echoes_customer`.
    */
   source: string
-  /** Offset of the sentence start (UTF-16 code units: `text.slice(start, end)`). */
+  /** Offset of the sentence start (UTF-16 code units: `text.slice(start, end)`); for emotional reactions, of a short sentence (at most 5 words) just before it, which belongs to the reaction. */
   start: number
   /** What it adds to the mechanism's evidence (levels come from thresholds on the sum). */
   value: number

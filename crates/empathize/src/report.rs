@@ -634,9 +634,9 @@ pub struct SentenceStrategy {
 pub struct Evidence {
     /// The mechanism it supports.
     pub mechanism: Mechanism,
-    /// Offset of the sentence start (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
+    /// Offset of the sentence start (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)); for emotional reactions, of a short sentence (at most 5 words) just before it, which belongs to the reaction.
     pub start: usize,
-    /// Offset one past the sentence end (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)).
+    /// Offset one past the sentence end (bytes unless the analyzer was built with another [`OffsetUnit`](crate::OffsetUnit)); for emotional reactions, past a short sentence (at most 5 words) just after it.
     pub end: usize,
     /// What it adds to the mechanism's evidence (levels come from thresholds on the sum).
     pub value: f64,

@@ -169,7 +169,7 @@ class Evidence(Record):
     _fields = ("end", "mechanism", "source", "start", "value",)
 
     end: int
-    """Offset one past the sentence end (code points: `text[start:end]`)."""
+    """Offset one past the sentence end (code points: `text[start:end]`); for emotional reactions, past a short sentence (at most 5 words) just after it."""
     mechanism: Mechanism
     """The mechanism it supports."""
     source: str
@@ -180,7 +180,7 @@ class Evidence(Record):
 `own_experience`, `first_person`, `first_person_to_you`, `opinion`,
 `shared_experience`, `echoes_customer`."""
     start: int
-    """Offset of the sentence start (code points: `text[start:end]`)."""
+    """Offset of the sentence start (code points: `text[start:end]`); for emotional reactions, of a short sentence (at most 5 words) just before it, which belongs to the reaction."""
     value: float
     """What it adds to the mechanism's evidence (levels come from thresholds on the sum)."""
 

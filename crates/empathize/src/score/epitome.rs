@@ -97,6 +97,44 @@ pub(crate) fn levels(evidence: &[Ev], strong: &[f64; 3], s: &Scoring) -> Epitome
     epitome
 }
 
+/// The longest neighbouring sentence, in words, that joins the evidence of
+/// an emotional reaction.
+const REACTION_NEIGHBOUR_WORDS: usize = 5;
+
+/// Short sentences next to an emotional reaction belong to it: "Hang in
+/// there! **Lots of love!**", "**sorry man.** If people judge you…",
+/// "**Hey, wanna talk?** I'm here for you". The evidence of emotional
+/// reactions grows over the sentence before and the one after its own when
+/// they hold at most [`REACTION_NEIGHBOUR_WORDS`] words. Levels do not
+/// change; only the span the evidence points at.
+pub(crate) fn widen_reactions(
+    evidence: &mut [Ev],
+    lexed: &Lexed,
+    shapes: &[shapes::SentenceShape],
+) {
+    let short = |j: usize| {
+        shapes
+            .get(j)
+            .is_some_and(|s| s.words > 0 && s.words <= REACTION_NEIGHBOUR_WORDS)
+    };
+    for e in evidence
+        .iter_mut()
+        .filter(|e| e.mechanism == Mechanism::EmotionalReactions)
+    {
+        let Some(i) = lexed.sentences.iter().position(|s| s.start == e.start) else {
+            continue;
+        };
+        if let Some(before) = i.checked_sub(1).filter(|&j| short(j)) {
+            e.start = lexed.sentences[before].start;
+        }
+        if short(i + 1) {
+            if let Some(after) = lexed.sentences.get(i + 1) {
+                e.end = after.end;
+            }
+        }
+    }
+}
+
 /// A rule tagged with an EPITOME level adds evidence: a level-2 rule counts
 /// 2, a level-1 rule `weak` (a pack parameter); a repeated rule adds less,
 /// with its category's diminishing returns.

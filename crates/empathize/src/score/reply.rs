@@ -141,6 +141,7 @@ fn read_reply(
         matches.then(|| to_matches(compiled, lexed, text, selected)),
     );
     let epitome = epitome::levels(&w.evidence, &strong, s);
+    epitome::widen_reactions(&mut w.evidence, lexed, &w.shapes.shapes);
 
     let tips = tips::for_reply(&tips::ReplyFacts {
         ctx: ctx.as_ref(),
