@@ -203,7 +203,12 @@ export interface MessageReport {
   matches: Match[]
   /** 0–100: `100 · σ(logit)`. */
   score: number
-  /** A support strategy per sentence. */
+  /**
+   * A support strategy per sentence, in text order. With a learned
+   * strategies table and `strategy_learned_second`, a sentence the table
+   * cannot decide between two strategies has two entries (same span),
+   * its tag first.
+   */
   strategies: SentenceStrategy[]
   /** What is missing, in plain words. */
   tips: Tip[]
@@ -261,7 +266,12 @@ export interface ReplySummary {
   logit: number
   /** 0–100: `100 · σ(logit)`. */
   score: number
-  /** A support strategy per sentence. */
+  /**
+   * A support strategy per sentence, in text order. With a learned
+   * strategies table and `strategy_learned_second`, a sentence the table
+   * cannot decide between two strategies has two entries (same span),
+   * its tag first.
+   */
   strategies: SentenceStrategy[]
   /** What is missing, in plain words. */
   tips: Tip[]

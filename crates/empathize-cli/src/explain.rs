@@ -159,13 +159,18 @@ pub fn explain(
 
     if !report.strategies.is_empty() {
         writeln!(out, "{}", style.bold("Sentences"))?;
-        for s in &report.strategies {
-            writeln!(
-                out,
-                "  {:<24} {}",
-                s.strategy.as_str(),
-                text[s.start..s.end].trim()
-            )?;
+        // A sentence with a second tag (a learned table's runner-up) is one
+        // line: `affirmation_reassurance + other`.
+        let mut i = 0;
+        while let Some(s) = report.strategies.get(i) {
+            let mut tags = s.strategy.as_str().to_string();
+            i += 1;
+            while let Some(next) = report.strategies.get(i).filter(|n| n.start == s.start) {
+                tags.push_str(" + ");
+                tags.push_str(next.strategy.as_str());
+                i += 1;
+            }
+            writeln!(out, "  {tags:<24} {}", text[s.start..s.end].trim())?;
         }
         writeln!(out)?;
     }

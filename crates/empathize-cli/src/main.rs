@@ -227,6 +227,20 @@ enum EvalCommand {
         /// tables (default: the shipped pack's).
         #[arg(long, requires = "learned_folds")]
         margin: Option<f64>,
+        /// With --learned-folds: the `strategy_learned_second` of the fold
+        /// tables (default: the shipped pack's; negative: no second tag).
+        #[arg(long, requires = "learned_folds", allow_hyphen_values = true)]
+        second: Option<f64>,
+        /// With --learned-folds: the `--l2` of the fold tables (default: the
+        /// shipped pack's).
+        #[arg(long, requires = "learned_folds")]
+        l2: Option<f64>,
+        /// With --learned-folds: choose `--l2`, margin and second inside the
+        /// folds (for each fold, by a cross-validation on the other folds,
+        /// the best accuracy with at most 1.6 distinct tags per utterance)
+        /// and report the folds scored with their choices.
+        #[arg(long, requires = "learned_folds")]
+        nested: bool,
     },
 }
 
@@ -707,6 +721,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             softmax,
             all_ngrams,
             margin,
+            second,
+            l2,
+            nested,
         }) => {
             let analyzer = build_analyzer(&cli.packs)?;
             let part = part.as_deref().map(split::parse_part).transpose()?;
@@ -721,16 +738,50 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let settings = learn::Settings {
                     softmax,
                     all_ngrams,
+                    l2: l2.unwrap_or(crossval::STRATEGY_L2),
                     ..crossval::SETTINGS
                 };
-                let margin = margin.unwrap_or(crossval::STRATEGY_MARGIN);
+                let combine = crossval::Combine {
+                    margin: margin.unwrap_or(crossval::STRATEGY_MARGIN),
+                    second: second.unwrap_or(crossval::STRATEGY_SECOND),
+                };
+                if nested {
+                    let grid = crossval::Grid {
+                        l2: vec![0.002, 0.003, 0.005],
+                        margin: vec![0.0, 0.25, 0.5, 1.0],
+                        second: vec![-1.0, 0.0, 0.1, 0.2, 0.3],
+                        max_tags: 1.6,
+                    };
+                    let k = k.max(2);
+                    let (m, chosen) = crossval::esconv_nested(
+                        &rules_only,
+                        || base.clone(),
+                        &rows,
+                        k,
+                        settings,
+                        &grid,
+                    )?;
+                    println!("\nNested {k}-fold CV: per fold, l2 / margin / second chosen by a {}-fold CV on the other folds (best accuracy with at most {} tags per utterance):", k - 1, grid.max_tags);
+                    for (i, c) in chosen.iter().enumerate() {
+                        println!(
+                            "  fold {i}: l2 {} margin {} second {} (inner {:.3}, {:.3} tags) -> {:.3}, {:.3} tags",
+                            c.l2, c.combine.margin, c.combine.second, c.inner.utterance_accuracy,
+                            c.inner.tags_per_utterance, c.outer.utterance_accuracy, c.outer.tags_per_utterance
+                        );
+                    }
+                    println!(
+                        "  all folds: utterance accuracy {:.3}, distinct tags per utterance {:.3}, single-label accuracy {:.3}, macro-F1 {:.3}",
+                        m.utterance_accuracy, m.tags_per_utterance, m.single_accuracy, m.macro_f1
+                    );
+                    return Ok(ExitCode::SUCCESS);
+                }
                 let m = crossval::esconv(
                     &rules_only,
                     || base.clone(),
                     &rows,
                     k.max(2),
                     settings,
-                    margin,
+                    combine,
                 )?;
                 println!(
                     "\nRules + a strategies table fitted on the other folds ({k}-fold CV, {} rows):\n  utterance accuracy {:.3}, distinct tags per utterance {:.3}, single-label accuracy {:.3}, macro-F1 {:.3}",

@@ -21,7 +21,7 @@
 use std::ops::Range;
 
 use crate::report::{
-    Category, Match, MatchSource, Polarity, ScoreTerm, SentenceStrategy, TermSource,
+    Category, Match, MatchSource, Polarity, ScoreTerm, SentenceStrategy, Strategy, TermSource,
 };
 use crate::rules::compile::{Compiled, LearnedHit, LearnedTarget};
 use crate::rules::pack::{TableOutput, TableScale};
@@ -212,56 +212,67 @@ pub(crate) fn with_matches(
     for l in logits {
         learned.extend(l.hits.iter().map(|h| Pending::new(compiled, l, h, lexed)));
     }
-    merge(rule_matches, &learned, text)
+    let (merged, at, _) = merge(rule_matches, &learned, text);
+    (merged, at)
 }
 
 /// Merges learned matches into rule matches (both by start, longest
-/// first), each built once in its place; returns the list and where each
-/// learned match went.
+/// first), each built once in its place; returns the list, where each
+/// learned match went and where each rule match went.
 fn merge(
     rule_matches: Vec<Match>,
     learned: &[Pending<'_>],
     text: &str,
-) -> (Vec<Match>, Vec<usize>) {
+) -> (Vec<Match>, Vec<usize>, Vec<usize>) {
     let key = |start: usize, end: usize| (start, std::cmp::Reverse(end));
     let mut order: Vec<usize> = (0..learned.len()).collect();
     order.sort_by_key(|&i| key(learned[i].start, learned[i].end));
     let mut at = vec![0; learned.len()];
+    let mut rule_at = Vec::with_capacity(rule_matches.len());
     let mut merged = Vec::with_capacity(rule_matches.len() + learned.len());
     let mut rules = rule_matches.into_iter().peekable();
     for i in order {
         let p = learned[i];
         while let Some(r) = rules.next_if(|r| key(r.start, r.end) <= key(p.start, p.end)) {
+            rule_at.push(merged.len());
             merged.push(r);
         }
         at[i] = merged.len();
         merged.push(p.to_match(text));
     }
-    merged.extend(rules);
-    (merged, at)
+    for r in rules {
+        rule_at.push(merged.len());
+        merged.push(r);
+    }
+    (merged, at, rule_at)
 }
 
 /// What the reply-sentence tables add to a reply: learned EPITOME evidence
 /// per sentence (`weight(mechanism) · max(0, 2σ(z) − 1)`, source
 /// `learned`), the learned strategy of each sentence (the target with the
 /// highest `z`, given the rules' tag, if it beats that tag's `z` by
-/// `strategy_learned_margin`), and the matches of the n-grams that moved them.
+/// `strategy_learned_margin`; and a second tag, the runner-up target, when
+/// its `z` is within `strategy_learned_second` of the tag's), and the
+/// matches of the n-grams that moved them merged into `rule_matches`, with
+/// the new position of each rule match (empty when none moved).
 pub(crate) fn apply_to_reply(
     compiled: &Compiled,
     lexed: &Lexed,
     text: &str,
     hits: &[LearnedHit],
     evidence: &mut Vec<Ev>,
-    strategies: &mut [SentenceStrategy],
+    strategies: &mut Vec<SentenceStrategy>,
     rule_matches: Option<Vec<Match>>,
-) -> Option<Vec<Match>> {
+) -> Option<(Vec<Match>, Vec<usize>)> {
     let scoring = &compiled.scoring;
     let has = |o: TableOutput| compiled.tables.iter().any(|t| t.output == o);
     let (epitome, strategy) = (has(TableOutput::Epitome), has(TableOutput::Strategies));
     if !epitome && !strategy {
-        return rule_matches;
+        return rule_matches.map(|m| (m, Vec::new()));
     }
     let mut learned = Vec::new();
+    // (index in `strategies`, strategy) of each sentence's second tag.
+    let mut seconds: Vec<(usize, Strategy)> = Vec::new();
     let rule_evidence: Vec<Ev> = evidence.clone();
     let with_matches = rule_matches.is_some();
     for sentence in &lexed.sentences {
@@ -307,10 +318,10 @@ pub(crate) fn apply_to_reply(
             }
         }
         if strategy {
-            let Some(tagged) = strategies.iter_mut().find(|s| s.start == sentence.start) else {
+            let Some(at) = strategies.iter().position(|s| s.start == sentence.start) else {
                 continue;
             };
-            let rule_tag = tagged.strategy;
+            let rule_tag = strategies[at].strategy;
             let logits = logits(
                 compiled,
                 lexed,
@@ -320,27 +331,63 @@ pub(crate) fn apply_to_reply(
                 |o| o == TableOutput::Strategies,
                 |c| f64::from(u8::from(c == Category::Strategy(rule_tag))),
             );
+            let z_of = |st: Strategy| {
+                logits
+                    .iter()
+                    .find(|l| l.target.category == Category::Strategy(st))
+                    .map_or(f64::NEG_INFINITY, |l| l.z)
+            };
             let best = logits.iter().max_by(|a, b| a.z.total_cmp(&b.z));
-            let rule_z = logits
-                .iter()
-                .find(|l| l.target.category == Category::Strategy(rule_tag))
-                .map_or(f64::NEG_INFINITY, |l| l.z);
+            let rule_z = z_of(rule_tag);
             // The table overrules the rules' tag only by a clear margin.
             let best = best.filter(|b| b.z >= rule_z + scoring.strategy_learned_margin);
+            // The logits whose n-grams moved a tag (with positive weight).
+            let mut moved = Vec::with_capacity(2);
             if let Some(best) = best {
                 if let Category::Strategy(st) = best.target.category {
-                    tagged.strategy = st;
-                    if with_matches {
-                        learned.extend(
-                            best.hits
-                                .iter()
-                                .filter(|h| compiled.entries[h.entry as usize].weight > 0.0)
-                                .map(|h| Pending::new(compiled, best, h, lexed)),
-                        );
-                    }
+                    strategies[at].strategy = st;
+                    moved.push(best);
+                }
+            }
+            // A runner-up the table cannot tell from the tag is a second tag.
+            let tag = strategies[at].strategy;
+            let gap = scoring.strategy_learned_second;
+            let runner_up = logits
+                .iter()
+                .filter(|l| l.target.category != Category::Strategy(tag))
+                .max_by(|a, b| a.z.total_cmp(&b.z))
+                .filter(|l| gap >= 0.0 && l.z >= z_of(tag) - gap);
+            if let Some(l) = runner_up {
+                if let Category::Strategy(st) = l.target.category {
+                    seconds.push((at, st));
+                    moved.push(l);
+                }
+            }
+            if with_matches {
+                for l in moved {
+                    learned.extend(
+                        l.hits
+                            .iter()
+                            .filter(|h| compiled.entries[h.entry as usize].weight > 0.0)
+                            .map(|h| Pending::new(compiled, l, h, lexed)),
+                    );
                 }
             }
         }
     }
-    rule_matches.map(|rule_matches| merge(rule_matches, &learned, text).0)
+    // Each second tag right after its sentence's first (from the last, so
+    // the earlier positions stay put).
+    for &(at, strategy) in seconds.iter().rev() {
+        let first = &strategies[at];
+        let second = SentenceStrategy {
+            start: first.start,
+            end: first.end,
+            strategy,
+        };
+        strategies.insert(at + 1, second);
+    }
+    rule_matches.map(|rule_matches| {
+        let (merged, _, rule_at) = merge(rule_matches, &learned, text);
+        (merged, rule_at)
+    })
 }

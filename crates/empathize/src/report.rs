@@ -730,7 +730,10 @@ pub struct MessageReport {
     pub epitome: Epitome,
     /// The evidence behind the EPITOME levels, per sentence.
     pub evidence: Vec<Evidence>,
-    /// A support strategy per sentence.
+    /// A support strategy per sentence, in text order. With a learned
+    /// strategies table and `strategy_learned_second`, a sentence the table
+    /// cannot decide between two strategies has two entries (same span),
+    /// its tag first.
     pub strategies: Vec<SentenceStrategy>,
     /// Every rule hit, in text order.
     pub matches: Vec<Match>,
@@ -796,7 +799,10 @@ pub struct ReplySummary {
     pub flags: Vec<Flag>,
     /// EPITOME levels.
     pub epitome: Epitome,
-    /// A support strategy per sentence.
+    /// A support strategy per sentence, in text order. With a learned
+    /// strategies table and `strategy_learned_second`, a sentence the table
+    /// cannot decide between two strategies has two entries (same span),
+    /// its tag first.
     pub strategies: Vec<SentenceStrategy>,
     /// What is missing, in plain words.
     pub tips: Vec<Tip>,

@@ -478,3 +478,96 @@ fn a_reply_that_is_mostly_a_question_explores() {
     assert!(!main("Who knows?").1);
     assert!(!main("What happened?").1);
 }
+
+/// A strategies table that reads "walk" as a suggestion and "hard" as
+/// affirmation, nearly as strong, trusts the rules' `other` (pleasantries)
+/// and nothing else, with `[scoring]` `extra`.
+fn walk_table(extra: &str) -> Analyzer {
+    let targets = [
+        "question",
+        "restatement",
+        "reflection_of_feelings",
+        "self_disclosure",
+        "affirmation_reassurance",
+        "suggestion",
+        "information",
+        "other",
+    ];
+    let bias: String = targets.iter().map(|t| format!("{t} = -3.0\n")).collect();
+    let toml = format!(
+        "[[tables]]\nname = \"walk\"\noutput = \"strategies\"\ntrained_on = \"a test\"\nlicence = \"none\"\ncommand = \"none\"\nheld_in = \"none\"\n\n[tables.bias]\n{bias}\n[tables.rules]\nother = 1.0\n\n[tables.weights.suggestion]\n\"walk\" = 5.0\n\n[tables.weights.affirmation_reassurance]\n\"hard\" = 4.9\n\n[scoring]\n{extra}\n"
+    );
+    Analyzer::builder()
+        .extra_pack(toml)
+        .build()
+        .expect("compiles")
+}
+
+#[test]
+fn a_learned_runner_up_close_to_the_tag_is_a_second_tag() {
+    use empathize::Strategy;
+    let text = "It is hard, a walk helps. Thanks.";
+    let tags = |a: &Analyzer| -> Vec<(usize, Strategy)> {
+        a.score(text)
+            .strategies
+            .iter()
+            .map(|s| (s.start, s.strategy))
+            .collect()
+    };
+    // Off by default: one tag per sentence, the table's best.
+    let one = tags(&walk_table(""));
+    assert_eq!(one.len(), 2, "{one:?}");
+    assert_eq!(one[0], (0, Strategy::Suggestion));
+    // Within 0.2: the runner-up (0.1 below) is a second tag of the same
+    // sentence, right after the first; the other sentence keeps one.
+    let two = tags(&walk_table("strategy_learned_second = 0.2"));
+    assert_eq!(
+        two[..2],
+        [
+            (0, Strategy::Suggestion),
+            (0, Strategy::AffirmationReassurance)
+        ],
+        "{two:?}"
+    );
+    assert_eq!(two.len(), 3, "{two:?}");
+    // Too far: 0.05 is less than the gap of 0.1.
+    assert_eq!(tags(&walk_table("strategy_learned_second = 0.05")), one);
+    // Both tags' n-grams are learned matches.
+    let report = walk_table("strategy_learned_second = 0.2").score(text);
+    let learned: Vec<&str> = report
+        .matches
+        .iter()
+        .filter(|m| m.source == empathize::MatchSource::Learned)
+        .map(|m| m.text.as_str())
+        .collect();
+    assert_eq!(learned, ["hard", "walk"]);
+}
+
+#[test]
+fn breakdown_terms_point_at_their_rule_matches_beside_learned_ones() {
+    // The learned n-gram "hope" comes before the rule match of "have a
+    // great day": each match term must still point at its own rule.
+    let toml = empathize::packs::get("esconv-strategies").expect("bundled");
+    let a = Analyzer::builder()
+        .extra_pack(toml)
+        .build()
+        .expect("compiles");
+    for text in [
+        "I hope you have a great day.",
+        "It is hard, a walk helps. I hope you have a great day.",
+    ] {
+        let report = a.score(text);
+        assert!(report
+            .matches
+            .iter()
+            .any(|m| m.source == empathize::MatchSource::Learned));
+        for term in &report.breakdown {
+            if term.source != empathize::TermSource::Match {
+                continue;
+            }
+            let m = &report.matches[term.match_index.expect("a match term")];
+            assert_eq!(m.source, empathize::MatchSource::Rule, "{text}: {term:?}");
+            assert_eq!(*m.rule, *term.label, "{text}: {term:?}");
+        }
+    }
+}

@@ -240,7 +240,10 @@ class MessageReport(MessageReportMethods, Record):
     score: float
     """0–100: `100 · σ(logit)`."""
     strategies: list[SentenceStrategy]
-    """A support strategy per sentence."""
+    """A support strategy per sentence, in text order. With a learned
+strategies table and `strategy_learned_second`, a sentence the table
+cannot decide between two strategies has two entries (same span),
+its tag first."""
     tips: list[Tip]
     """What is missing, in plain words."""
 
@@ -305,7 +308,10 @@ report's."""
     score: float
     """0–100: `100 · σ(logit)`."""
     strategies: list[SentenceStrategy]
-    """A support strategy per sentence."""
+    """A support strategy per sentence, in text order. With a learned
+strategies table and `strategy_learned_second`, a sentence the table
+cannot decide between two strategies has two entries (same span),
+its tag first."""
     tips: list[Tip]
     """What is missing, in plain words."""
 

@@ -83,6 +83,11 @@ scoring_params! {
     /// A learned strategies table replaces the rules' tag of a sentence when
     /// its best target's logit beats the rules' tag's logit by this much.
     strategy_learned_margin = 0.0;
+    /// With a learned strategies table, a sentence also carries the
+    /// runner-up target (the highest logit after its tag's) when that logit
+    /// is at most this much below its tag's: two strategies the table cannot
+    /// tell apart. Negative: never.
+    strategy_learned_second = -1.0;
     /// Distress thresholds of levels 1, 2 and 3.
     level1 = 0.15;
     level2 = 0.45;

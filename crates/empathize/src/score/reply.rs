@@ -140,6 +140,14 @@ fn read_reply(
         &mut w.strategies,
         matches.then(|| to_matches(compiled, lexed, text, selected)),
     );
+    // Learned matches went in between: the terms point at the rule
+    // matches' new places.
+    let matches = matches.map(|(list, rule_at)| {
+        for i in w.terms.iter_mut().filter_map(|t| t.match_index.as_mut()) {
+            *i = rule_at.get(*i).copied().unwrap_or(*i);
+        }
+        list
+    });
     let epitome = epitome::levels(&w.evidence, &strong, s);
     epitome::widen_reactions(&mut w.evidence, lexed, &w.shapes.shapes);
 
