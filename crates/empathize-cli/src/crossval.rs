@@ -22,6 +22,7 @@ pub const SETTINGS: Settings = Settings {
     threshold_folds: 0,
     all_ngrams: false,
     sqrt_length: false,
+    skip_masked: false,
 };
 
 /// The `strategy_learned_margin` the shipped `esconv-strategies` pack sets:
@@ -368,6 +369,7 @@ fn table_toml(
         licence: "as the data".into(),
         command: "cross-validation".into(),
         sqrt_length: settings.sqrt_length,
+        skip_masked: settings.skip_masked,
         held_in: train::held_in(&examples, output, &models),
         description: String::new(),
     };

@@ -125,6 +125,9 @@ pub struct Settings {
     /// Scale each example's n-grams by `1/√n` (the table's
     /// `scale = "sqrt-length"`).
     pub sqrt_length: bool,
+    /// Customer messages: leave out the n-grams that touch a hit of a
+    /// `mask_learned` rule (the table's `skip_masked = true`).
+    pub skip_masked: bool,
 }
 
 /// The fitted model of one target.
@@ -514,6 +517,7 @@ mod tests {
             threshold_folds: 0,
             all_ngrams: false,
             sqrt_length: false,
+            skip_masked: false,
         };
         let ex = |g: u32, t: usize| Example {
             grams: vec![g],

@@ -130,6 +130,16 @@ struct TrainArgs {
     /// distress) as examples of *not* distress; 0 leaves them out.
     #[arg(long, default_value_t = 1.0)]
     remorse_weight: f64,
+    /// GoEmotions distress: remorse comments are distress, as the issue's
+    /// AUC counts them (a customer's courtesy formulas are masked by the
+    /// pack's `mask_learned` rules); `--remorse-weight` is then unused.
+    #[arg(long)]
+    remorse_distress: bool,
+    /// Customer tables: leave out the n-grams that touch a hit of a
+    /// `mask_learned` rule (courtesy formulas such as "sorry to bother
+    /// you"), and write `skip_masked = true` so scoring does the same.
+    #[arg(long)]
+    skip_masked: bool,
     /// GoEmotions emotions: the soft label that a related GoEmotions label
     /// gives an emotion (anger, disgust, disapproval → frustration;
     /// sadness → disappointment); 0 leaves those comments negatives.
@@ -457,6 +467,7 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
                     train::GoEmotionsWeights {
                         other: args.other_weight,
                         remorse: args.remorse_weight,
+                        remorse_distress: args.remorse_distress,
                         related: args.related_weight,
                     },
                 )?);
@@ -506,6 +517,7 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
         threshold_folds: args.threshold_folds,
         all_ngrams: args.all_ngrams,
         sqrt_length: args.scale == Some(train::Scale::SqrtLength),
+        skip_masked: args.skip_masked,
     };
     let mut extra = String::new();
     if args.softmax {
@@ -520,13 +532,23 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
     if settings.sqrt_length {
         extra.push_str(" --scale sqrt-length");
     }
+    if settings.skip_masked {
+        if !args.output.per_message() {
+            anyhow::bail!(
+                "--skip-masked is for tables that read customer messages (emotions, distress)"
+            );
+        }
+        extra.push_str(" --skip-masked");
+    }
     if args.other_weight != 1.0 {
         extra.push_str(&format!(" --other-weight {}", args.other_weight));
     }
     if args.related_weight != 0.0 {
         extra.push_str(&format!(" --related-weight {}", args.related_weight));
     }
-    if args.remorse_weight != 1.0 {
+    if args.remorse_distress {
+        extra.push_str(" --remorse-distress");
+    } else if args.remorse_weight != 1.0 {
         extra.push_str(&format!(" --remorse-weight {}", args.remorse_weight));
     }
     let mut features = learn::Features::default();
@@ -570,6 +592,7 @@ fn train_table(rules_only: &Analyzer, args: TrainArgs) -> Result<ExitCode> {
         held_in,
         description: args.description,
         sqrt_length: settings.sqrt_length,
+        skip_masked: settings.skip_masked,
     };
     let mut toml = train::to_toml(&header, args.output, &models, &features);
     if !args.scoring.is_empty() {

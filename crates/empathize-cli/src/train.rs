@@ -182,6 +182,8 @@ pub struct GoEmotionsWeights {
     pub other: f64,
     /// Distress: the weight of remorse comments as *not* distress.
     pub remorse: f64,
+    /// Distress: remorse comments are distress (the AUC's labels).
+    pub remorse_distress: bool,
     /// Emotions: the soft label of a related emotion
     /// ([`GOEMOTIONS_RELATED`]); 0 leaves it a negative.
     pub related: f64,
@@ -212,7 +214,7 @@ pub fn read_goemotions(
             Output::Distress => row
                 .labels
                 .iter()
-                .any(|l| trains_distress(l))
+                .any(|l| trains_distress(l) || (weights.remorse_distress && l == "remorse"))
                 .then(|| "distress".to_string())
                 .into_iter()
                 .collect(),
@@ -455,12 +457,13 @@ pub fn examples(
     let Settings {
         all_ngrams,
         sqrt_length,
+        skip_masked,
         ..
     } = settings;
     let targets = output.targets();
     let raw: Vec<Vec<RawExample>> = items
         .par_iter()
-        .map(|item| raw_examples(analyzer, item, output, &targets, sqrt_length))
+        .map(|item| raw_examples(analyzer, item, output, &targets, sqrt_length, skip_masked))
         .collect();
     raw.into_iter()
         .zip(items)
@@ -498,8 +501,14 @@ fn raw_examples(
     output: Output,
     targets: &[&str],
     sqrt_length: bool,
+    skip_masked: bool,
 ) -> Vec<RawExample> {
-    let grams = analyzer.ngrams(&item.text, 2);
+    // A `skip_masked` table skips the n-grams of courtesy spans, as scoring does.
+    let grams = if skip_masked && output.per_message() {
+        analyzer.customer_ngrams(&item.text, 2)
+    } else {
+        analyzer.ngrams(&item.text, 2)
+    };
     // The terms outside negation scope of a span (as the runtime counts
     // them): its unigrams.
     let unigrams = if sqrt_length {
@@ -647,6 +656,8 @@ pub struct Header {
     pub description: String,
     /// Write `scale = "sqrt-length"`.
     pub sqrt_length: bool,
+    /// Write `skip_masked = true`.
+    pub skip_masked: bool,
 }
 
 fn toml_string(s: &str) -> String {
@@ -691,6 +702,9 @@ pub fn to_toml(
     let _ = writeln!(s, "output = {}", toml_string(output.as_str()));
     if header.sqrt_length {
         let _ = writeln!(s, "scale = \"sqrt-length\"");
+    }
+    if header.skip_masked {
+        let _ = writeln!(s, "skip_masked = true");
     }
     let _ = writeln!(s, "trained_on = {}", toml_string(&header.trained_on));
     let _ = writeln!(s, "licence = {}", toml_string(&header.licence));
@@ -805,6 +819,7 @@ mod tests {
         let weights = GoEmotionsWeights {
             other: 0.3,
             remorse: 0.5,
+            remorse_distress: false,
             related: 0.0,
         };
         let items = read_goemotions(&path, Output::Distress, weights).unwrap();
@@ -841,6 +856,7 @@ mod tests {
         let weights = |related| GoEmotionsWeights {
             other: 1.0,
             remorse: 1.0,
+            remorse_distress: false,
             related,
         };
         let off = read_goemotions(&path, Output::Emotions, weights(0.0)).unwrap();

@@ -11,6 +11,7 @@ use crate::report::{CustomerReport, MessageReport, ReplySummary};
 use crate::rules::compile::Compiled;
 use crate::rules::pack::MergedPack;
 use crate::rules::rule::Rule as RuleInfo;
+use crate::score::selection::Side;
 use crate::score::{self, Work};
 use crate::text::Token;
 
@@ -420,8 +421,48 @@ impl Analyzer {
     /// assert!(!grams.contains(&"happy".to_string())); // negated
     /// ```
     pub fn ngrams(&self, text: &str, max_n: usize) -> Vec<Ngram> {
+        self.ngrams_of(text, max_n, false)
+    }
+
+    /// The n-grams of up to `max_n` terms that a table reading customer
+    /// messages could weigh in `text`: those of [`Analyzer::ngrams`] but
+    /// the ones that touch a hit of a rule with `mask_learned` (a
+    /// customer's "sorry to bother you" is politeness; its "sorry" is not
+    /// the "sorry" of remorse). `empathize train` reads customer messages
+    /// this way.
+    ///
+    /// ```
+    /// let analyzer = empathize::Analyzer::new();
+    /// let grams = |text: &str| -> Vec<String> {
+    ///     analyzer.customer_ngrams(text, 1).into_iter().map(|g| g.text).collect()
+    /// };
+    /// assert!(!grams("Sorry to bother you, where is my invoice?").contains(&"sorry".to_string()));
+    /// assert!(grams("I'm so sorry, I ordered the wrong size").contains(&"sorry".to_string()));
+    /// ```
+    pub fn customer_ngrams(&self, text: &str, max_n: usize) -> Vec<Ngram> {
+        self.ngrams_of(text, max_n, true)
+    }
+
+    fn ngrams_of(&self, text: &str, max_n: usize, customer: bool) -> Vec<Ngram> {
         with_work(|w| {
             self.compiled.lex(text, &mut w.lexed);
+            // The spans of `mask_learned` hits, which customer tables skip.
+            let mut masked: Vec<(usize, usize)> = Vec::new();
+            if customer {
+                self.compiled.find_hits(
+                    &w.lexed,
+                    Side::Customer,
+                    &mut w.segments,
+                    &mut w.hits,
+                    &mut w.learned,
+                );
+                masked.extend(
+                    w.hits
+                        .iter()
+                        .filter(|h| self.compiled.masks(h.rule))
+                        .map(|h| (h.start as usize, h.end as usize)),
+                );
+            }
             let lexed = &w.lexed;
             let terms = lexed.term_texts(&self.compiled.language, text, &self.compiled.vocabulary);
             let mut out = Vec::new();
@@ -442,6 +483,9 @@ impl Analyzer {
                         joined.push(' ');
                     }
                     joined.push_str(&terms[last]);
+                    if masked.iter().any(|&(a, b)| a <= last && i < b) {
+                        continue;
+                    }
                     let (start, end) = lexed.span(i as u32, last as u32 + 1);
                     out.push(Ngram {
                         text: joined.clone(),

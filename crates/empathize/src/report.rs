@@ -235,6 +235,10 @@ pub enum Category {
     Escalation,
     /// The customer has to repeat themselves.
     Repetition,
+    /// A customer's politeness formula ("sorry to bother you", "excuse
+    /// me"): counts toward no emotion; with `mask_learned` its span hides
+    /// learned n-grams.
+    Courtesy,
     /// Learned evidence of a customer's distress (learned tables only).
     Distress,
     /// Learned evidence of a support strategy in a sentence (learned tables only).
@@ -260,6 +264,7 @@ impl Category {
             Category::Emotion(e) => e.as_str(),
             Category::Escalation => "escalation",
             Category::Repetition => "repetition",
+            Category::Courtesy => "courtesy",
             Category::Distress => "distress",
             Category::Strategy(s) => s.as_str(),
             Category::Mechanism(m) => m.as_str(),
@@ -284,6 +289,7 @@ impl Category {
             .or(match name {
                 "escalation" => Some(Category::Escalation),
                 "repetition" => Some(Category::Repetition),
+                "courtesy" => Some(Category::Courtesy),
                 _ => None,
             })
     }
@@ -299,7 +305,11 @@ impl Category {
     pub fn is_customer(self) -> bool {
         matches!(
             self,
-            Category::Emotion(_) | Category::Escalation | Category::Repetition | Category::Distress
+            Category::Emotion(_)
+                | Category::Escalation
+                | Category::Repetition
+                | Category::Courtesy
+                | Category::Distress
         )
     }
 
@@ -318,7 +328,7 @@ impl Category {
             .chain(Flag::ALL.iter().map(|f| f.as_str()))
             .chain(Cue::ALL.iter().map(|c| c.as_str()))
             .chain(Emotion::ALL.iter().map(|e| e.as_str()))
-            .chain(["escalation", "repetition"])
+            .chain(["escalation", "repetition", "courtesy"])
     }
 }
 

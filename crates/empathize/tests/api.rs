@@ -571,3 +571,89 @@ fn breakdown_terms_point_at_their_rule_matches_beside_learned_ones() {
         }
     }
 }
+
+/// A distress table `t-distress` with `sorry` at 2 and `invoice` at 1.
+fn sorry_table(skip_masked: &str) -> String {
+    format!(
+        "[[tables]]\nname = \"t-distress\"\noutput = \"distress\"\n{skip_masked}\ntrained_on = \"t\"\nlicence = \"t\"\ncommand = \"t\"\nheld_in = \"t\"\n[tables.bias]\ndistress = -3.0\n[tables.weights.distress]\n\"sorry\" = 2.0\n\"invoice\" = 1.0\n"
+    )
+}
+
+#[test]
+fn courtesy_spans_hide_ngrams_from_tables_that_skip_masked() {
+    // The learned n-grams of `t-distress` in a message, as matches.
+    let learned = |pack: &str, text: &str| -> Vec<String> {
+        let analyzer = empathize::Analyzer::builder()
+            .disable("goemotions-distress")
+            .disable("goemotions-emotions")
+            .extra_pack(pack.to_string())
+            .build()
+            .expect("compiles");
+        let report = analyzer.analyze_customer(text);
+        report
+            .matches
+            .iter()
+            .filter(|m| m.source == empathize::MatchSource::Learned)
+            .map(|m| m.text.to_lowercase())
+            .collect()
+    };
+    let polite = "Sorry to bother you, but where is my invoice?";
+    let remorse = "I'm so sorry, I ordered the wrong size";
+    let skips = sorry_table("skip_masked = true");
+    // The default pack's courtesy rules mask "sorry to bother you".
+    assert_eq!(learned(&skips, polite), vec!["invoice"]);
+    assert_eq!(learned(&sorry_table(""), polite), vec!["sorry", "invoice"]);
+    assert_eq!(
+        learned(&sorry_table("skip_masked = false"), polite),
+        vec!["sorry", "invoice"]
+    );
+    // Remorse is no courtesy formula.
+    assert_eq!(learned(&skips, remorse), vec!["sorry"]);
+    // A pack's own rule with mask_learned masks too; without it, nothing.
+    let rule = |mask: &str| {
+        format!(
+            "[[rules]]\nid = \"courtesy.test\"\ncategory = \"courtesy\"\nweight = 0.0\n{mask}\npatterns = [\"my invoice\"]\n\n{skips}"
+        )
+    };
+    let text = "Where is my invoice?";
+    assert!(learned(&rule("mask_learned = true"), text).is_empty());
+    assert_eq!(learned(&rule(""), text), vec!["invoice"]);
+    // Training reads customer messages the same way.
+    let analyzer = empathize::Analyzer::new();
+    let grams = |text: &str| -> Vec<String> {
+        analyzer
+            .customer_ngrams(text, 2)
+            .into_iter()
+            .map(|g| g.text)
+            .collect()
+    };
+    assert!(!grams(polite)
+        .iter()
+        .any(|g| g.contains("sorry") || g.contains("bother")));
+    assert!(grams(polite).contains(&"invoice".to_string()));
+    assert!(grams(remorse).contains(&"sorry".to_string()));
+    assert!(analyzer.ngrams(polite, 1).iter().any(|g| g.text == "sorry"));
+}
+
+#[test]
+fn mask_learned_and_skip_masked_are_checked_with_their_line() {
+    let build = |pack: String| {
+        empathize::Analyzer::builder()
+            .extra_pack(pack)
+            .build()
+            .expect_err("invalid")
+    };
+    let err = build(
+        "[[rules]]\nid = \"warmth.test\"\ncategory = \"warmth\"\nweight = 1.0\nmask_learned = true\npatterns = [\"hello there\"]\n"
+            .to_string(),
+    );
+    assert!(err.to_string().contains("mask_learned"), "{err}");
+    assert_eq!(err.field(), Some("mask_learned"), "{err}");
+    assert_eq!(err.line(), Some(5), "{err}");
+    let err = build(
+        "[[tables]]\nname = \"t-epitome\"\noutput = \"epitome\"\nskip_masked = true\ntrained_on = \"t\"\nlicence = \"t\"\ncommand = \"t\"\nheld_in = \"t\"\n"
+            .to_string(),
+    );
+    assert!(err.to_string().contains("skip_masked"), "{err}");
+    assert_eq!(err.line(), Some(4), "{err}");
+}

@@ -9,7 +9,7 @@ from typing import Literal
 
 from empathize._record import HtmlMethods, MessageReportMethods, Record, ReplySummaryMethods
 
-Category = Literal["acknowledgment", "apology", "understanding", "restatement", "care", "ownership", "options", "exploration", "follow_up", "reassurance", "appreciation", "warmth", "personalization", "policy_wall", "refusal", "refusal_without_alternative", "blame", "dismissive", "hollow", "non_apology", "deflection", "shouting", "curt", "self_disclosure", "suggestion", "information", "anger", "frustration", "sadness", "anxiety", "disappointment", "confusion", "urgency", "gratitude", "escalation", "repetition", "distress", "question", "reflection_of_feelings", "affirmation_reassurance", "other", "emotional_reactions", "interpretations", "explorations"]
+Category = Literal["acknowledgment", "apology", "understanding", "restatement", "care", "ownership", "options", "exploration", "follow_up", "reassurance", "appreciation", "warmth", "personalization", "policy_wall", "refusal", "refusal_without_alternative", "blame", "dismissive", "hollow", "non_apology", "deflection", "shouting", "curt", "self_disclosure", "suggestion", "information", "anger", "frustration", "sadness", "anxiety", "disappointment", "confusion", "urgency", "gratitude", "escalation", "repetition", "courtesy", "distress", "question", "reflection_of_feelings", "affirmation_reassurance", "other", "emotional_reactions", "interpretations", "explorations"]
 
 Flag = Literal["policy_wall", "refusal", "refusal_without_alternative", "blame", "dismissive", "hollow", "non_apology", "deflection", "shouting", "curt"]
 

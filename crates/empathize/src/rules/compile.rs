@@ -53,6 +53,8 @@ pub(crate) struct LearnedTable {
     pub output: TableOutput,
     /// How its n-gram weights scale over a span.
     pub scale: TableScale,
+    /// It skips n-grams that touch a hit of a `mask_learned` rule.
+    pub skip_masked: bool,
     pub targets: Vec<LearnedTarget>,
     pub pack: String,
     pub line: Option<usize>,
@@ -125,6 +127,8 @@ pub(crate) struct Compiled {
     pub entries: Vec<LearnedEntry>,
     pub tables: Vec<LearnedTable>,
     pub sequences: usize,
+    /// Whether a rule has `mask_learned` and a table `skip_masked`.
+    masks_learned: bool,
 }
 
 /// A trie and what each of its sequences does.
@@ -693,6 +697,7 @@ impl Compiled {
                 name: src.name.clone(),
                 output: src.output,
                 scale: src.scale,
+                skip_masked: src.skip_masked,
                 targets,
                 pack: src.pack.clone(),
                 line: src.line,
@@ -729,6 +734,8 @@ impl Compiled {
             entries,
             tables,
             sequences: total,
+            masks_learned: merged.rules.iter().any(|r| r.conditions.mask_learned)
+                && merged.tables.iter().any(|t| t.skip_masked),
         })
     }
 
@@ -777,6 +784,35 @@ impl Compiled {
         // `Hit` is all key: equal hits are the same, an unstable sort is exact.
         out.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
         out.dedup();
+        if side == Side::Customer && self.masks_learned && !learned.is_empty() {
+            self.mask_learned(out, learned);
+        }
+    }
+
+    /// Whether a hit of rule `rule` hides learned n-grams (`mask_learned`).
+    pub fn masks(&self, rule: u32) -> bool {
+        self.rules
+            .get(rule as usize)
+            .is_some_and(|r| r.conditions.mask_learned)
+    }
+
+    /// Drops the hits of `skip_masked` tables that touch the span of a
+    /// hit of a `mask_learned` rule: a customer's "sorry to bother you" is
+    /// politeness, not remorse, whatever a table learned of "sorry".
+    fn mask_learned(&self, hits: &[Hit], learned: &mut Vec<LearnedHit>) {
+        let mut masks = hits.iter().filter(|h| self.masks(h.rule)).peekable();
+        if masks.peek().is_none() {
+            return;
+        }
+        let spans: Vec<(u32, u32)> = masks.map(|h| (h.start, h.end)).collect();
+        learned.retain(|l| {
+            let skips = self
+                .entries
+                .get(l.entry as usize)
+                .and_then(|e| self.tables.get(e.table as usize))
+                .is_some_and(|t| t.skip_masked);
+            !skips || !spans.iter().any(|&(a, b)| a < l.end && l.start < b)
+        });
     }
 
     /// Chains segment hits of gapped patterns: each segment must start

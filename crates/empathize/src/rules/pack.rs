@@ -45,6 +45,8 @@ struct TableDef {
     #[serde(default)]
     scale: Option<Spanned<String>>,
     #[serde(default)]
+    skip_masked: Option<Spanned<bool>>,
+    #[serde(default)]
     bias: BTreeMap<String, Spanned<f64>>,
     #[serde(default)]
     rules: BTreeMap<String, Spanned<f64>>,
@@ -185,6 +187,8 @@ pub(crate) struct TableSource {
     pub name: String,
     pub output: TableOutput,
     pub scale: TableScale,
+    /// The table skips n-grams that touch a hit of a `mask_learned` rule.
+    pub skip_masked: bool,
     pub targets: Vec<TableTarget>,
     pub pack: String,
     pub line: Option<usize>,
@@ -457,6 +461,20 @@ fn parse_table(def: TableDef, lines: &Lines, pack: &str) -> Result<TableSource, 
             )
         })?,
     };
+    let skip_masked = match &def.skip_masked {
+        Some(v) if *v.get_ref() && !output.is_customer() => {
+            return Err(bad(
+                "skip_masked",
+                lines.of(v),
+                format!(
+                    "`skip_masked` is for tables that read customer messages, not `{}`",
+                    output.as_str()
+                ),
+            ))
+        }
+        Some(v) => *v.get_ref(),
+        None => false,
+    };
     for (field, value) in [
         ("trained_on", &def.trained_on),
         ("licence", &def.licence),
@@ -536,6 +554,7 @@ fn parse_table(def: TableDef, lines: &Lines, pack: &str) -> Result<TableSource, 
     Ok(TableSource {
         output,
         scale,
+        skip_masked,
         targets,
         pack: pack.to_string(),
         line: lines.of(&def.name),

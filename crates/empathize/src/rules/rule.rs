@@ -55,6 +55,9 @@ pub(crate) struct Conditions {
     /// A hit in the writer's own story (after a first-person subject, in a
     /// sentence that does not address the person) counts.
     pub own_story: bool,
+    /// Every hit of the rule hides the learned n-grams that touch its span
+    /// (customer rules only; the hit's own conditions do not apply).
+    pub mask_learned: bool,
 }
 
 /// The customer context a rule needs in order to count.
@@ -100,6 +103,7 @@ pub(crate) struct RuleToml {
     max_tokens: usize,
     #[serde(default = "yes")]
     own_story: bool,
+    mask_learned: Option<Spanned<bool>>,
     epitome: Option<Spanned<String>>,
     strategy: Option<Spanned<String>>,
     description: Option<String>,
@@ -182,6 +186,15 @@ pub(crate) fn parse_rule(toml: RuleToml, lines: &Lines, pack: &str) -> Result<Ru
             &toml.category,
             "customer categories take no `epitome` or `strategy`",
         ));
+    }
+    if let Some(mask) = toml.mask_learned.as_ref().filter(|m| *m.get_ref()) {
+        if !category.is_customer() {
+            return Err(fields.error(
+                "mask_learned",
+                mask,
+                "`mask_learned` hides the n-grams of the customer tables: only customer categories take it",
+            ));
+        }
     }
     Ok(Rule {
         line: lines.of(&toml.id),
@@ -281,6 +294,7 @@ fn parse_conditions(fields: &Fields<'_>, toml: &RuleToml) -> Result<Conditions, 
         )?,
         max_tokens: toml.max_tokens,
         own_story: toml.own_story,
+        mask_learned: toml.mask_learned.as_ref().is_some_and(|m| *m.get_ref()),
     })
 }
 
