@@ -231,3 +231,87 @@ describe('a table scaled by length (scale = "sqrt-length")', () => {
     })
   })
 })
+
+describe('courtesy spans (mask_learned rules, skip_masked tables)', () => {
+  // A distress table `t-distress` with `sorry` at 2 and `invoice` at 1.
+  const sorryTable = (skipMasked) =>
+    `[[tables]]\nname = "t-distress"\noutput = "distress"\n${skipMasked}\n` +
+    'trained_on = "t"\nlicence = "t"\ncommand = "t"\nheld_in = "t"\n' +
+    '[tables.bias]\ndistress = -3.0\n[tables.weights.distress]\n"sorry" = 2.0\n"invoice" = 1.0\n'
+  const learnedTexts = (pack, text) => {
+    const analyzer = new Analyzer({ extraRules: [pack], disable: ['goemotions-distress', 'goemotions-emotions'] })
+    return learned(analyzer.analyzeCustomer(text)).map((m) => m.text.toLowerCase())
+  }
+  const POLITE = 'Sorry to bother you, but where is my invoice?'
+  const REMORSE = 'I’m so sorry, I ordered the wrong size'
+  const cases = [
+    ['skip_masked = true', POLITE, ['invoice']], // a courtesy formula
+    ['', POLITE, ['sorry', 'invoice']],
+    ['skip_masked = false', POLITE, ['sorry', 'invoice']],
+    ['skip_masked = true', REMORSE, ['sorry']], // remorse is no courtesy
+  ]
+  for (const [skipMasked, text, expected] of cases) {
+    test(`${skipMasked || 'no setting'}: ${text} → ${expected.join(', ')}`, () => {
+      assert.deepEqual(learnedTexts(sorryTable(skipMasked), text), expected)
+    })
+  }
+
+  test('a pack rule with mask_learned masks its span', () => {
+    const rule = (mask) =>
+      `[[rules]]\nid = "courtesy.test"\ncategory = "courtesy"\nweight = 0.0\n${mask}\npatterns = ["my invoice"]\n\n` +
+      sorryTable('skip_masked = true')
+    assert.deepEqual(learnedTexts(rule('mask_learned = true'), 'Where is my invoice?'), [])
+    assert.deepEqual(learnedTexts(rule(''), 'Where is my invoice?'), ['invoice'])
+  })
+
+  test('mask_learned on a reply category and skip_masked on a reply table are RULE_PACK errors', () => {
+    const rule =
+      '[[rules]]\nid = "warmth.test"\ncategory = "warmth"\nweight = 1.0\nmask_learned = true\npatterns = ["hello there"]\n'
+    assert.throws(() => new Analyzer({ extraRules: [rule] }), (err) => {
+      assert.equal(err.code, 'RULE_PACK')
+      assert.equal(err.field, 'mask_learned')
+      assert.equal(err.line, 5)
+      return true
+    })
+    const table =
+      '[[tables]]\nname = "t-epitome"\noutput = "epitome"\nskip_masked = true\n' +
+      'trained_on = "t"\nlicence = "t"\ncommand = "t"\nheld_in = "t"\n'
+    assert.throws(() => new Analyzer({ extraRules: [table] }), (err) => {
+      assert.equal(err.code, 'RULE_PACK')
+      assert.equal(err.line, 4)
+      assert.match(err.message, /skip_masked/)
+      return true
+    })
+  })
+})
+
+describe('a second strategy tag (strategy_learned_second)', () => {
+  const STRATEGIES = [
+    'question', 'restatement', 'reflection_of_feelings', 'self_disclosure',
+    'affirmation_reassurance', 'suggestion', 'information', 'other',
+  ]
+  // Strategies: "walk" is a suggestion (5.0), "hard" affirmation (4.9).
+  const walkTable = (extra) =>
+    new Analyzer({
+      extraRules: [
+        '[[tables]]\nname = "walk"\noutput = "strategies"\ntrained_on = "t"\nlicence = "t"\ncommand = "t"\nheld_in = "t"\n\n' +
+          `[tables.bias]\n${STRATEGIES.map((t) => `${t} = -3.0\n`).join('')}\n[tables.rules]\nother = 1.0\n\n` +
+          '[tables.weights.suggestion]\n"walk" = 5.0\n\n[tables.weights.affirmation_reassurance]\n"hard" = 4.9\n\n' +
+          `[scoring]\n${extra}\n`,
+      ],
+    })
+  const TEXT = 'It is hard, a walk helps. Thanks.'
+  const tags = (extra) => walkTable(extra).score(TEXT).strategies.map((s) => [s.start, s.strategy])
+
+  test('the runner-up within the gap is a second tag of the same sentence', () => {
+    const one = tags('')
+    assert.equal(one.length, 2)
+    assert.deepEqual(one[0], [0, 'suggestion'])
+    const two = tags('strategy_learned_second = 0.2')
+    assert.deepEqual(two.slice(0, 2), [[0, 'suggestion'], [0, 'affirmation_reassurance']])
+    assert.equal(two.length, 3)
+    assert.deepEqual(tags('strategy_learned_second = 0.05'), one)
+    const report = walkTable('strategy_learned_second = 0.2').score(TEXT)
+    assert.deepEqual(learned(report).map((m) => m.text), ['hard', 'walk'])
+  })
+})

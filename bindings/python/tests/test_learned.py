@@ -245,3 +245,115 @@ def test_an_unknown_table_scale_is_a_rule_pack_error() -> None:
         empathize.Analyzer(extra_rules=[_invoice_table('scale = "log"')])
     assert info.value.line == 4
     assert "scale" in str(info.value)
+
+
+def _sorry_table(skip_masked: str) -> str:
+    """A distress table ``t-distress`` with ``sorry`` at 2 and ``invoice`` at 1."""
+    return (
+        '[[tables]]\nname = "t-distress"\noutput = "distress"\n'
+        f"{skip_masked}\n"
+        'trained_on = "t"\nlicence = "t"\ncommand = "t"\nheld_in = "t"\n'
+        "[tables.bias]\ndistress = -3.0\n[tables.weights.distress]\n"
+        '"sorry" = 2.0\n"invoice" = 1.0\n'
+    )
+
+
+def _learned_texts(pack: str, text: str) -> list[str]:
+    analyzer = empathize.Analyzer(extra_rules=[pack], disable=["goemotions-distress", "goemotions-emotions"])
+    report = analyzer.analyze_customer(text)
+    return [m.text.lower() for m in report.matches if m.source == "learned"]
+
+
+POLITE = "Sorry to bother you, but where is my invoice?"
+REMORSE = "I'm so sorry, I ordered the wrong size"
+
+
+@pytest.mark.parametrize(
+    ("skip_masked", "text", "expected"),
+    [
+        ("skip_masked = true", POLITE, ["invoice"]),  # a courtesy formula
+        ("", POLITE, ["sorry", "invoice"]),
+        ("skip_masked = false", POLITE, ["sorry", "invoice"]),
+        ("skip_masked = true", REMORSE, ["sorry"]),  # remorse is no courtesy
+    ],
+)
+def test_courtesy_spans_hide_ngrams_from_tables_that_skip_masked(
+    skip_masked: str, text: str, expected: list[str]
+) -> None:
+    assert _learned_texts(_sorry_table(skip_masked), text) == expected
+
+
+def test_a_pack_rule_with_mask_learned_masks_its_span() -> None:
+    def rule(mask: str) -> str:
+        return (
+            '[[rules]]\nid = "courtesy.test"\ncategory = "courtesy"\nweight = 0.0\n'
+            f'{mask}\npatterns = ["my invoice"]\n\n' + _sorry_table("skip_masked = true")
+        )
+
+    assert _learned_texts(rule("mask_learned = true"), "Where is my invoice?") == []
+    assert _learned_texts(rule(""), "Where is my invoice?") == ["invoice"]
+
+
+def test_mask_learned_on_a_reply_category_is_a_rule_pack_error() -> None:
+    pack = (
+        '[[rules]]\nid = "warmth.test"\ncategory = "warmth"\nweight = 1.0\n'
+        'mask_learned = true\npatterns = ["hello there"]\n'
+    )
+    with pytest.raises(empathize.RulePackError) as info:
+        empathize.Analyzer(extra_rules=[pack])
+    assert (info.value.field, info.value.line) == ("mask_learned", 5)
+
+
+def test_skip_masked_on_a_reply_table_is_a_rule_pack_error() -> None:
+    pack = (
+        '[[tables]]\nname = "t-epitome"\noutput = "epitome"\nskip_masked = true\n'
+        'trained_on = "t"\nlicence = "t"\ncommand = "t"\nheld_in = "t"\n'
+    )
+    with pytest.raises(empathize.RulePackError) as info:
+        empathize.Analyzer(extra_rules=[pack])
+    assert info.value.line == 4
+    assert "skip_masked" in str(info.value)
+
+
+STRATEGIES = [
+    "question",
+    "restatement",
+    "reflection_of_feelings",
+    "self_disclosure",
+    "affirmation_reassurance",
+    "suggestion",
+    "information",
+    "other",
+]
+
+
+def _walk_table(extra: str) -> empathize.Analyzer:
+    """Strategies: "walk" is a suggestion (5.0), "hard" affirmation (4.9)."""
+    bias = "".join(f"{t} = -3.0\n" for t in STRATEGIES)
+    toml = (
+        '[[tables]]\nname = "walk"\noutput = "strategies"\ntrained_on = "t"\n'
+        'licence = "t"\ncommand = "t"\nheld_in = "t"\n\n'
+        f"[tables.bias]\n{bias}\n[tables.rules]\nother = 1.0\n\n"
+        '[tables.weights.suggestion]\n"walk" = 5.0\n\n'
+        '[tables.weights.affirmation_reassurance]\n"hard" = 4.9\n\n'
+        f"[scoring]\n{extra}\n"
+    )
+    return empathize.Analyzer(extra_rules=[toml])
+
+
+def test_a_learned_runner_up_close_to_the_tag_is_a_second_tag() -> None:
+    text = "It is hard, a walk helps. Thanks."
+
+    def tags(extra: str) -> list[tuple[int, str]]:
+        report = _walk_table(extra).score(text)
+        return [(s.start, s.strategy) for s in report.strategies]
+
+    one = tags("")
+    assert len(one) == 2
+    assert one[0] == (0, "suggestion")
+    two = tags("strategy_learned_second = 0.2")
+    assert two[:2] == [(0, "suggestion"), (0, "affirmation_reassurance")]
+    assert len(two) == 3
+    assert tags("strategy_learned_second = 0.05") == one
+    report = _walk_table("strategy_learned_second = 0.2").score(text)
+    assert [m.text for m in report.matches if m.source == "learned"] == ["hard", "walk"]
