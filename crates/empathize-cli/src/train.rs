@@ -517,14 +517,11 @@ fn raw_examples(
         Vec::new()
     };
     let scale = |sentence: Option<(usize, usize)>| {
-        if !sqrt_length {
-            return 1.0;
+        if sqrt_length {
+            length_scale(&unigrams, sentence)
+        } else {
+            1.0
         }
-        let n = unigrams
-            .iter()
-            .filter(|g| sentence.is_none_or(|s| g.sentence == s))
-            .count();
-        1.0 / (n.max(1) as f64).sqrt()
     };
     if output.per_message() {
         let report = analyzer.analyze_customer(&item.text);
@@ -798,6 +795,18 @@ pub fn held_in(examples: &[Example], output: Output, models: &[TargetModel]) -> 
     }
 }
 
+/// What a `sqrt-length` table's n-grams are worth over a span (a sentence,
+/// or with `None` the whole message): `1/√n`, `n` the span's terms outside
+/// negation scope — its unigrams. Scoring computes the same factor from the
+/// lexed terms (`TableScale::factor` in the core); a test ties the two.
+fn length_scale(unigrams: &[empathize::Ngram], sentence: Option<(usize, usize)>) -> f64 {
+    let n = unigrams
+        .iter()
+        .filter(|g| sentence.is_none_or(|s| g.sentence == s))
+        .count();
+    1.0 / (n.max(1) as f64).sqrt()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -893,5 +902,36 @@ mod tests {
                 row("d", &[], 1.0),
             ]
         );
+    }
+
+    #[test]
+    fn the_length_scale_of_training_is_the_one_scoring_applies() {
+        // A one-word distress table scaled by length: the learned match of
+        // "invoice" is worth exactly the factor training gave its n-grams.
+        let table = "[[tables]]\nname = \"t-distress\"\noutput = \"distress\"\nscale = \"sqrt-length\"\ntrained_on = \"t\"\nlicence = \"t\"\ncommand = \"t\"\nheld_in = \"t\"\n[tables.bias]\ndistress = 0.0\n[tables.weights.distress]\n\"invoice\" = 1.0\n";
+        let analyzer = Analyzer::builder()
+            .disable("goemotions-distress")
+            .disable("goemotions-emotions")
+            .extra_pack(table.to_string())
+            .build()
+            .expect("compiles");
+        for text in [
+            "invoice",
+            "where is my invoice",
+            "I don't like this at all, where is my invoice?!",
+            "Hello again 👋 where's my invoice from last month, for the order I placed... today?? #help",
+            "Not happy. Not happy at all. Invoice please!!! It isn't here, I can't find it.",
+        ] {
+            let report = analyzer.analyze_customer(text);
+            let learned: Vec<f64> = report
+                .matches
+                .iter()
+                .filter(|m| m.source == empathize::MatchSource::Learned)
+                .map(|m| m.contribution)
+                .collect();
+            let trained = length_scale(&analyzer.ngrams(text, 1), None);
+            assert_eq!(learned.len(), 1, "{text}");
+            assert!((learned[0] - trained).abs() < 1e-4, "{text}: {learned:?} vs {trained}");
+        }
     }
 }
