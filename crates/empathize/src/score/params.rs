@@ -69,7 +69,7 @@ scoring_params! {
     distress_urgency = 0.5;
     /// Distress added by escalation, repetition and emphasis.
     distress_escalation = 0.45;
-    distress_repetition = 0.4;
+    distress_repetition = 0.5;
     distress_emphasis = 0.3;
     /// With a learned emotions table, an emotion is `max(learned, rules)`
     /// where the rules' value counts only from this value up (a strong hit).
