@@ -8,7 +8,7 @@
 use std::str::FromStr;
 
 use empathize as core;
-use napi::bindgen_prelude::{Array, Either, FromNapiValue, Object, Unknown, Utf16String};
+use napi::bindgen_prelude::{Array, Either, FromNapiValue, Object, Unknown};
 use napi::{JsValue, ValueType};
 use napi_derive::napi;
 
@@ -96,30 +96,12 @@ fn is_nullish(value: &Unknown<'_>) -> Outcome<bool> {
 /// A required string. Lone surrogates are replaced by U+FFFD (one UTF-16
 /// unit, like the surrogate), so offsets computed on the result still index
 /// the caller's string.
-///
-/// Read as UTF-16 (V8 copies its units: no UTF-8 length pass over the
-/// string first, as napi's UTF-8 read makes) and made UTF-8 here.
 pub(crate) fn string(value: Unknown<'_>, what: impl FnOnce() -> String) -> Outcome<String> {
     if value.get_type()? == ValueType::String {
-        Ok(utf8_of(&Utf16String::from_unknown(value)?))
+        Ok(String::from_unknown(value)?)
     } else {
         Err(wrong_type(&value, what, "a string"))
     }
-}
-
-/// UTF-8 of UTF-16 `units`, each lone surrogate as U+FFFD (what napi's UTF-8
-/// read gives). An ASCII string (most texts) is narrowed in one pass and
-/// checked in another, both loops the compiler vectorizes; any other by
-/// `String::from_utf16_lossy`.
-pub(crate) fn utf8_of(units: &[u16]) -> String {
-    if units.iter().fold(0, |any, &u| any | u) < 0x80 {
-        let bytes: Vec<u8> = units.iter().map(|&u| u as u8).collect();
-        // ASCII: always valid (the check is one more fast pass, no `unsafe`).
-        if let Ok(text) = String::from_utf8(bytes) {
-            return text;
-        }
-    }
-    String::from_utf16_lossy(units)
 }
 
 /// An optional string: `undefined` and `null` mean absent.
@@ -329,57 +311,4 @@ pub(crate) fn scoring_options<'env>(
         None => false,
     };
     Ok(options)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::utf8_of;
-
-    fn units(s: &str) -> Vec<u16> {
-        s.encode_utf16().collect()
-    }
-
-    #[test]
-    fn utf8_of_valid_utf16_is_the_string() {
-        let pieces = ["", "a", "é", "’", "😀", "—", "\u{7f}", "\u{80}", "\u{ffff}"];
-        // ASCII runs of every length around the block size, with each piece
-        // before, inside and after them.
-        for piece in pieces {
-            for n in 0..40 {
-                let ascii = "x".repeat(n);
-                for s in [
-                    format!("{piece}{ascii}"),
-                    format!("{ascii}{piece}"),
-                    format!("{ascii}{piece}{ascii}{piece}"),
-                ] {
-                    assert_eq!(utf8_of(&units(&s)), s, "{s:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn utf8_of_replaces_lone_surrogates_as_napi_does() {
-        // A lone high or low surrogate (at the start, the end, next to ASCII,
-        // next to a pair, at a block edge) is one U+FFFD; a pair is its char.
-        let mut cases: Vec<Vec<u16>> = vec![
-            vec![0xD800],
-            vec![0xDC00],
-            vec![0xDC00, 0xD800],
-            vec![0xD83D, 0xDE00, 0xD800],
-            vec![0xD800, 0xD83D, 0xDE00],
-            vec![0x61, 0xD800, 0x62],
-        ];
-        for n in 13..20 {
-            let mut edge = vec![0x61u16; n];
-            edge.push(0xDBFF);
-            edge.extend(units("b😀c"));
-            edge.push(0xDFFF);
-            cases.push(edge);
-        }
-        for case in cases {
-            assert_eq!(utf8_of(&case), String::from_utf16_lossy(&case), "{case:x?}");
-        }
-        assert_eq!(utf8_of(&[0x61, 0xD800, 0x62]), "a\u{FFFD}b");
-    }
 }
