@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::error::RulePackError;
 use crate::offsets::{OffsetUnit, ToUnit};
 use crate::report::{CustomerReport, MessageReport, ReplySummary};
-use crate::rules::compile::Compiled;
+use crate::rules::compile::{touches_masked, Compiled};
 use crate::rules::pack::MergedPack;
 use crate::rules::rule::Rule as RuleInfo;
 use crate::score::selection::Side;
@@ -447,7 +447,7 @@ impl Analyzer {
         with_work(|w| {
             self.compiled.lex(text, &mut w.lexed);
             // The spans of `mask_learned` hits, which customer tables skip.
-            let mut masked: Vec<(usize, usize)> = Vec::new();
+            let mut masked = Vec::new();
             if customer {
                 self.compiled.find_hits(
                     &w.lexed,
@@ -456,12 +456,7 @@ impl Analyzer {
                     &mut w.hits,
                     &mut w.learned,
                 );
-                masked.extend(
-                    w.hits
-                        .iter()
-                        .filter(|h| self.compiled.masks(h.rule))
-                        .map(|h| (h.start as usize, h.end as usize)),
-                );
+                masked = self.compiled.masked_spans(&w.hits);
             }
             let lexed = &w.lexed;
             let terms = lexed.term_texts(&self.compiled.language, text, &self.compiled.vocabulary);
@@ -483,7 +478,7 @@ impl Analyzer {
                         joined.push(' ');
                     }
                     joined.push_str(&terms[last]);
-                    if masked.iter().any(|&(a, b)| a <= last && i < b) {
+                    if touches_masked(&masked, i as u32, last as u32 + 1) {
                         continue;
                     }
                     let (start, end) = lexed.span(i as u32, last as u32 + 1);

@@ -790,28 +790,35 @@ impl Compiled {
     }
 
     /// Whether a hit of rule `rule` hides learned n-grams (`mask_learned`).
-    pub fn masks(&self, rule: u32) -> bool {
+    fn masks(&self, rule: u32) -> bool {
         self.rules
             .get(rule as usize)
             .is_some_and(|r| r.conditions.mask_learned)
+    }
+
+    /// The term spans of the hits of `mask_learned` rules among `hits`.
+    pub fn masked_spans(&self, hits: &[Hit]) -> Vec<(u32, u32)> {
+        hits.iter()
+            .filter(|h| self.masks(h.rule))
+            .map(|h| (h.start, h.end))
+            .collect()
     }
 
     /// Drops the hits of `skip_masked` tables that touch the span of a
     /// hit of a `mask_learned` rule: a customer's "sorry to bother you" is
     /// politeness, not remorse, whatever a table learned of "sorry".
     fn mask_learned(&self, hits: &[Hit], learned: &mut Vec<LearnedHit>) {
-        let mut masks = hits.iter().filter(|h| self.masks(h.rule)).peekable();
-        if masks.peek().is_none() {
+        let spans = self.masked_spans(hits);
+        if spans.is_empty() {
             return;
         }
-        let spans: Vec<(u32, u32)> = masks.map(|h| (h.start, h.end)).collect();
         learned.retain(|l| {
             let skips = self
                 .entries
                 .get(l.entry as usize)
                 .and_then(|e| self.tables.get(e.table as usize))
                 .is_some_and(|t| t.skip_masked);
-            !skips || !spans.iter().any(|&(a, b)| a < l.end && l.start < b)
+            !skips || !touches_masked(&spans, l.start, l.end)
         });
     }
 
@@ -974,6 +981,11 @@ pub(crate) struct LearnedHit {
     pub entry: u32,
     pub start: u32,
     pub end: u32,
+}
+
+/// Whether terms `start..end` share a term with one of the masked `spans`.
+pub(crate) fn touches_masked(spans: &[(u32, u32)], start: u32, end: u32) -> bool {
+    spans.iter().any(|&(a, b)| a < end && start < b)
 }
 
 /// A trie sequence found over terms `start..end`, before what it does is
