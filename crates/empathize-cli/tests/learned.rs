@@ -200,3 +200,53 @@ fn eval_goemotions_reports_rules_alone_beside_the_tables() {
     assert_eq!(results[1]["negative"], 3);
     assert_eq!(results[1]["neutral"], 1);
 }
+
+/// Runs the command in the `# Made by:` line of the shipped table `file`
+/// (relative to the repository root) on `../shared/data/<corpus>/` and
+/// checks that it writes the file byte for byte: a change to the rules'
+/// evidence a table weighs, or to training, must come with the table
+/// retrained, or this fails.
+fn shipped_table_reproduces(file: &str) {
+    let shipped = std::fs::read_to_string(root().join(file)).expect("shipped table");
+    let command = shipped
+        .lines()
+        .find_map(|l| l.strip_prefix("# Made by: empathize "))
+        .unwrap_or_else(|| panic!("{file}: no `# Made by:` line"));
+    let mut args: Vec<String> = command.split_whitespace().map(str::to_string).collect();
+    // `train <corpus> <file> ...`: the data file is named as it was given.
+    assert!(args.len() > 3 && args[0] == "train", "{file}: {command}");
+    let data = root().join("../shared/data").join(&args[1]).join(&args[2]);
+    if !data.exists() {
+        eprintln!("skipped: {} is absent", data.display());
+        return;
+    }
+    args[2] = data.to_string_lossy().into_owned();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("table.toml");
+    cmd().args(&args).arg("-o").arg(&out).assert().success();
+    let fresh = std::fs::read_to_string(&out).expect("trained table");
+    if fresh != shipped {
+        let line = fresh
+            .lines()
+            .zip(shipped.lines())
+            .position(|(a, b)| a != b)
+            .map_or(fresh.lines().count().min(shipped.lines().count()), |i| i)
+            + 1;
+        panic!("{file} is not what its header command writes now (first difference on line {line}): retrain it with that command");
+    }
+}
+
+#[test]
+fn shipped_distress_table_reproduces_from_its_header() {
+    shipped_table_reproduces("crates/empathize/packs/learned/goemotions-distress.toml");
+}
+
+#[test]
+fn shipped_emotions_table_reproduces_from_its_header() {
+    shipped_table_reproduces("crates/empathize/packs/learned/goemotions-emotions.toml");
+}
+
+#[test]
+fn shipped_esconv_table_reproduces_from_its_header() {
+    shipped_table_reproduces("crates/empathize/packs/esconv-strategies.toml");
+}
