@@ -4,19 +4,20 @@
 // environment (main thread, each worker) by `napi_run_script`; this
 // expression evaluates to the `decode` function.
 //
-// A segment is three values: `ops` (a Uint32Array copied once from the
-// encoder's vector: one op per value, `payload << 4 | tag`; a number that is
+// A segment is three values: `ops` (a Uint32Array the encoder's vector is
+// copied into; for the first segment of a call, an array reused from call
+// to call whose first `length` entries are the segment's: one op per value, `payload << 4 | tag`; a number that is
 // not a small integer is its op then the two words of its f64 the first time
 // in the segment, one NUM_AGAIN op after that), `strings`
 // (the JSON text of an array of the segment's distinct strings) and `count`
 // (how many top-level values). A single value (`single`: a `score` call) has
 // its strings raw instead, one after the other in `strings` (the ASCII ones
-// first), and `ops` ends with their lengths in UTF-16 units, where the
+// first), and its ops end with their lengths in UTF-16 units, where the
 // non-ASCII ones start, then their count (no JSON.parse; tape.rs
-// `Encoder::single`). Struct objects are built by one
-// generated object literal per shape (field names in serde order), so every
-// report of a kind has the same hidden class and the keys come out in the
-// order `JSON.parse` gives.
+// `Encoder::single`). Struct objects are built by one generated
+// constructor per shape (field names in serde order; plain objects: their
+// prototype is Object.prototype), so every report of a kind has the same
+// hidden class and the keys come out in the order `JSON.parse` gives.
 ;(function () {
   'use strict'
   // Tags: the low four bits of an op (tape.rs `Tag`).
@@ -41,7 +42,8 @@
   // Taken once, so that later changes to these globals do not reach the decoder.
   const parse = JSON.parse
   const defineProperty = Object.defineProperty
-  /** Object builders by shape id. */
+  const ObjectPrototype = Object.prototype
+  /** Object constructors by shape id. */
   const shapes = []
   /** The static strings (enum variant names) by id, kept for every call. */
   const statics = []
@@ -49,7 +51,7 @@
   // (same bytes, same order as the encoder's).
   const number = new Float64Array(1)
   const words = new Uint32Array(number.buffer)
-  // The decoding state, shared with the generated object builders: the
+  // The decoding state, shared with the generated constructors: the
   // segment's ops, strings and numbers (the values of its NUM ops, in order
   // from index 1, as tagged values: a number seen again is the same boxed
   // number, not a new one), and the next op.
@@ -105,7 +107,7 @@
         return array
       }
       case STRUCT:
-        return shapes[op >>> 4]()
+        return new shapes[op >>> 4]()
       case MAP: {
         const map = {}
         while (S.ops[S.o] !== END) {
@@ -123,31 +125,53 @@
   }
 
   /**
-   * A builder for objects with these keys, in this order: one object
-   * literal, each field's most common ops (integers, strings, static
+   * A constructor of objects with these keys, in this order (called with
+   * `new`): each field's most common ops (integers, strings, static
    * strings, numbers seen before, false) read inline with the op index in a
-   * local, a nested struct by its builder, the others through `take`.
+   * local, a nested struct by its constructor, the others through `take`.
+   * Its `prototype` is `Object.prototype`, so the objects are plain objects,
+   * as JSON.parse makes them. A constructor, not an object literal: V8
+   * tracks an object literal's allocations by site and, once a scavenge
+   * finds most of a site's objects alive (as it does in the middle of a
+   * batch, where every report made so far is alive), makes the site's
+   * objects in the old generation from then on: after a few batches the
+   * reports of every later batch went straight to the old generation and
+   * were freed only by mark-compacts (one every 8-10 batches of 2,714
+   * replies on the event loop, `scoreManyAsync`) instead of scavenges.
+   * Objects made by `new` have no allocation site. A constructor sets its
+   * fields, where a literal (and JSON.parse) defines them: a key that
+   * `Object.prototype` has (a setter, or a read-only property under frozen
+   * intrinsics, would take the assignment) gets a literal instead; no field
+   * of a report is one.
    */
   function shape(keys) {
-    const field = (key) =>
-      `${JSON.stringify(key)}: (t = ops[o++], (t & 15) === ${INT} ? t >>> 4 : (t & 15) === ${STR} ? strings[t >>> 4] : ` +
+    const property = (key) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `this.${key}` : `this[${JSON.stringify(key)}]`)
+    const read =
+      `(t = ops[o++], (t & 15) === ${INT} ? t >>> 4 : (t & 15) === ${STR} ? strings[t >>> 4] : ` +
       `(t & 15) === ${STATIC} ? statics[t >>> 4] : (t & 15) === ${NUM_AGAIN} ? numbers[t >>> 4] : ` +
-      `(t & 15) === ${FALSE} ? false : (S.o = o, t = (t & 15) === ${STRUCT} ? shapes[t >>> 4]() : take(t), o = S.o, t))`
-    const source =
-      'return function () { const ops = S.ops, strings = S.strings, numbers = S.numbers; let o = S.o, t; ' +
-      `const object = { ${keys.map(field).join(', ')} }; S.o = o; return object }`
+      `(t & 15) === ${FALSE} ? false : (S.o = o, t = (t & 15) === ${STRUCT} ? new shapes[t >>> 4]() : take(t), o = S.o, t))`
+    const field = (key) => `${property(key)} = ${read}; `
+    const literal = keys.some((key) => key in ObjectPrototype)
+    // Named `Object`: heap snapshots and debuggers name the objects after it.
+    // The first object made has null values (`init`): the fields of the
+    // hidden class become tagged, not doubles, so that a zero or a small
+    // integer is stored in the object (a double field boxes every number;
+    // a report's 13 dimensions are mostly 0) and a number seen before is
+    // the boxed number of the segment's table.
+    const source = literal
+      ? 'return function () { const ops = S.ops, strings = S.strings, numbers = S.numbers; let o = S.o, t; ' +
+        `const object = { ${keys.map((key) => `${JSON.stringify(key)}: ${read}`).join(', ')} }; S.o = o; return object }`
+      : 'function Object(init) { ' +
+      `if (init === true) { ${keys.map((key) => `${property(key)} = null; `).join('')}return } ` +
+      'const ops = S.ops, strings = S.strings, numbers = S.numbers; let o = S.o, t; ' +
+      `${keys.map(field).join('')}S.o = o } ` +
+      'Object.prototype = prototype; new Object(true); return Object'
     try {
-      const build = new Function('S', 'take', 'statics', 'shapes', source)(S, take, statics, shapes)
-      // One object with these keys and null values first: the fields of their
-      // hidden class become tagged, not doubles, so that a zero or a small
-      // integer is stored in the object (a double field boxes every number;
-      // a report's 13 dimensions are mostly 0) and a number seen before is
-      // the boxed number of the segment's table.
-      new Function(`return { ${keys.map((key) => `${JSON.stringify(key)}: null`).join(', ')} }`)()
-      return build
+      return new Function('S', 'take', 'statics', 'shapes', 'prototype', source)(S, take, statics, shapes, ObjectPrototype)
     } catch {
       // Code generation from strings is disabled (--disallow-code-generation-from-strings):
-      // the same objects, one property at a time.
+      // the same objects, one property at a time (a constructor that
+      // returns an object gives that object to `new`).
       return function () {
         const object = {}
         for (let i = 0; i < keys.length; i++) object[keys[i]] = value()
@@ -166,12 +190,12 @@
 
   /**
    * A single value's segment: its raw strings cut at the lengths that end
-   * `ops` (then where the non-ASCII strings start in `text`, and the count).
+   * its `length` ops (then where the non-ASCII strings start in `text`, and the count).
    * A length with the top bit set is a non-ASCII string's: those come after
    * the ASCII ones in `text`, in order.
    */
-  function startSingle(segmentOps, text) {
-    const last = segmentOps.length - 1
+  function startSingle(segmentOps, length, text) {
+    const last = length - 1
     const strings = []
     let at = 0
     let later = segmentOps[last - 1]
@@ -196,19 +220,25 @@
    * `tables`: null, or the JSON text of `[firstShape, keyLists, firstStatic,
    * texts]`: the key lists of the shapes with ids `firstShape`,
    * `firstShape + 1`, … and the static strings from id `firstStatic`. Then
-   * the first segment (`ops`, `strings`, `count`) and `more`: null or the
-   * other segments, three entries each. `single`: return the one value
+   * the first segment (`ops`: its first `length` entries are the segment's,
+   * the rest is stale (the array is reused from call to call); `strings`,
+   * `count`) and `more`: null or the other segments, three entries each
+   * (their ops arrays hold just the segment's). `single`: return the one value
    * instead of an array.
    */
-  return function decode(tables, single, segmentOps, segmentStrings, count, more) {
+  return function decode(tables, single, segmentOps, length, segmentStrings, count, more) {
     if (tables !== null) {
       const [firstShape, lists, firstStatic, texts] = parse(tables)
       for (let i = 0; i < lists.length; i++) shapes[firstShape + i] = shape(lists[i])
       for (let i = 0; i < texts.length; i++) statics[firstStatic + i] = texts[i]
     }
+    // A decode inside another (user code run by a setter on a prototype, the
+    // only way back into JS while decoding) leaves the outer one's state as
+    // it found it.
+    const outer = S.ops === null ? null : { ops: S.ops, strings: S.strings, numbers: S.numbers, o: S.o }
     try {
       if (single) {
-        startSingle(segmentOps, segmentStrings)
+        startSingle(segmentOps, length, segmentStrings)
         return value()
       }
       start(segmentOps, segmentStrings)
@@ -222,7 +252,13 @@
       }
       return out
     } finally {
-      S.ops = S.strings = S.numbers = null
+      if (outer === null) S.ops = S.strings = S.numbers = null
+      else {
+        S.ops = outer.ops
+        S.strings = outer.strings
+        S.numbers = outer.numbers
+        S.o = outer.o
+      }
     }
   }
 })()
