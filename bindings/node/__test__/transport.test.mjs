@@ -264,6 +264,28 @@ describe('reports are plain objects', () => {
     assert.ok(report.matches.length > 0 && report.strategies.length > 0, 'the stress text has matches')
   })
 
+  test('fields are defined, not assigned: setters on Object.prototype are not called (as with JSON.parse)', () => {
+    const script = `
+      const e = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))})
+      const texts = ${JSON.stringify(STRESS)}
+      let calls = 0
+      for (const key of ['score', 'text', 'apology', 'rule', 'message', 'emotionalReactions']) {
+        Object.defineProperty(Object.prototype, key, { configurable: true, get() { return 'inherited' }, set() { calls++ } })
+      }
+      const many = e.scoreMany(texts)
+      const one = e.score(texts[0])
+      const same = (value, method, arg) => JSON.stringify(value) === JSON.stringify(JSON.parse(e._referenceJson(method, arg)))
+      console.log(JSON.stringify({
+        calls,
+        many: same(many, 'scoreMany', texts),
+        one: same(one, 'score', texts[0]),
+        own: Object.hasOwn(one, 'score') && Object.hasOwn(one.matches[0], 'text') && Object.hasOwn(one.dimensions, 'apology'),
+      }))`
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+    assert.equal(child.status, 0, child.stderr)
+    assert.deepStrictEqual(JSON.parse(child.stdout), { calls: 0, many: true, one: true, own: true })
+  })
+
   test('mutations stay in the object they were made on', () => {
     const [a, b] = scoreMany([STRESS[0], STRESS[0]])
     const pristine = JSON.stringify(b)

@@ -14,9 +14,9 @@
 // its strings raw instead, one after the other in `strings` (the ASCII ones
 // first), and its ops end with their lengths in UTF-16 units, where the
 // non-ASCII ones start, then their count (no JSON.parse; tape.rs
-// `Encoder::single`). Struct objects are built by one generated
-// constructor per shape (field names in serde order; plain objects: their
-// prototype is Object.prototype), so every report of a kind has the same
+// `Encoder::single`). Struct objects are built by one generated builder
+// per shape (a copy of a template object with the field names in serde
+// order, then its fields set), so every report of a kind has the same
 // hidden class and the keys come out in the order `JSON.parse` gives.
 ;(function () {
   'use strict'
@@ -42,16 +42,20 @@
   // Taken once, so that later changes to these globals do not reach the decoder.
   const parse = JSON.parse
   const defineProperty = Object.defineProperty
-  const ObjectPrototype = Object.prototype
-  /** Object constructors by shape id. */
+  /** Object builders by shape id. */
   const shapes = []
+  /**
+   * By shape id: a function that reads an array of `n` values whose first
+   * is a struct of that shape (null without code generation).
+   */
+  const lists = []
   /** The static strings (enum variant names) by id, kept for every call. */
   const statics = []
   // A number's two words go in `words`, and `number` reads them as an f64
   // (same bytes, same order as the encoder's).
   const number = new Float64Array(1)
   const words = new Uint32Array(number.buffer)
-  // The decoding state, shared with the generated constructors: the
+  // The decoding state, shared with the generated object builders: the
   // segment's ops, strings and numbers (the values of its NUM ops, in order
   // from index 1, as tagged values: a number seen again is the same boxed
   // number, not a new one), and the next op.
@@ -100,6 +104,16 @@
       }
       case ITEMS: {
         const length = op >>> 4
+        // An array of structs (most are: matches, evidence, …): the list
+        // reader of the first one's shape, where the call of its builder
+        // is to one known function (here, to any shape's).
+        if (length !== 0) {
+          const first = S.ops[S.o]
+          if ((first & 15) === STRUCT) {
+            const list = lists[first >>> 4]
+            if (list !== null) return list(length)
+          }
+        }
         // Allocated at its size (as JSON.parse does), except very long ones,
         // which `new Array(n)` would make sparse.
         const array = length <= 1024 ? new Array(length) : []
@@ -107,7 +121,7 @@
         return array
       }
       case STRUCT:
-        return new shapes[op >>> 4]()
+        return shapes[op >>> 4]()
       case MAP: {
         const map = {}
         while (S.ops[S.o] !== END) {
@@ -125,58 +139,56 @@
   }
 
   /**
-   * A constructor of objects with these keys, in this order (called with
-   * `new`): each field's most common ops (integers, strings, static
-   * strings, numbers seen before, false) read inline with the op index in a
-   * local, a nested struct by its constructor, the others through `take`.
-   * Its `prototype` is `Object.prototype`, so the objects are plain objects,
-   * as JSON.parse makes them. A constructor, not an object literal: V8
-   * tracks an object literal's allocations by site and, once a scavenge
-   * finds most of a site's objects alive (as it does in the middle of a
-   * batch, where every report made so far is alive), makes the site's
-   * objects in the old generation from then on: after a few batches the
-   * reports of every later batch went straight to the old generation and
-   * were freed only by mark-compacts (one every 8-10 batches of 2,714
-   * replies on the event loop, `scoreManyAsync`) instead of scavenges.
-   * Objects made by `new` have no allocation site. A constructor sets its
-   * fields, where a literal (and JSON.parse) defines them: a key that
-   * `Object.prototype` has (a setter, or a read-only property under frozen
-   * intrinsics, would take the assignment) gets a literal instead; no field
-   * of a report is one.
+   * `[build, list]` for the shape `id` with these keys. `build` makes an
+   * object with these keys, in this order: a copy (`{ ...template }`) of a
+   * template object with the keys and null values, then each field set,
+   * its most common ops (integers, strings, static strings, numbers seen
+   * before, false) read inline with the op index in a local, a nested
+   * struct by its builder, the others through `take`. `list(n)` reads an
+   * array of `n` values whose first is a struct of this shape.
+   *
+   * Not an object literal: V8 tracks an object literal's allocations by
+   * site and, once a scavenge finds most of a site's objects alive (as in
+   * the middle of a batch, or just after one, while the caller still holds
+   * it), makes the site's objects in the old generation from then on: the
+   * reports of every later batch then went straight to the old generation
+   * and were freed only by mark-compacts (one every 5-10 batches of 2,714
+   * replies on the event loop, `scoreManyAsync`, instead of scavenges). A
+   * copy of an object has no allocation site. The template's fields hold
+   * null first, so the fields of the hidden class are tagged, not doubles: a
+   * zero or a small integer is stored in the object (a double field boxes
+   * every number; a report's 13 dimensions are mostly 0) and a number seen
+   * before is the boxed number of the segment's table. The fields are the
+   * copy's own properties when they are set, so no setter on
+   * Object.prototype is called (as with JSON.parse, which defines them), and
+   * the template comes from JSON.parse, so a key "__proto__" is an own
+   * property too.
    */
-  function shape(keys) {
-    const property = (key) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `this.${key}` : `this[${JSON.stringify(key)}]`)
+  function shape(keys, id) {
+    const field = (key) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `object.${key}` : `object[${JSON.stringify(key)}]`)
     const read =
       `(t = ops[o++], (t & 15) === ${INT} ? t >>> 4 : (t & 15) === ${STR} ? strings[t >>> 4] : ` +
       `(t & 15) === ${STATIC} ? statics[t >>> 4] : (t & 15) === ${NUM_AGAIN} ? numbers[t >>> 4] : ` +
-      `(t & 15) === ${FALSE} ? false : (S.o = o, t = (t & 15) === ${STRUCT} ? new shapes[t >>> 4]() : take(t), o = S.o, t))`
-    const field = (key) => `${property(key)} = ${read}; `
-    const literal = keys.some((key) => key in ObjectPrototype)
-    // Named `Object`: heap snapshots and debuggers name the objects after it.
-    // The first object made has null values (`init`): the fields of the
-    // hidden class become tagged, not doubles, so that a zero or a small
-    // integer is stored in the object (a double field boxes every number;
-    // a report's 13 dimensions are mostly 0) and a number seen before is
-    // the boxed number of the segment's table.
-    const source = literal
-      ? 'return function () { const ops = S.ops, strings = S.strings, numbers = S.numbers; let o = S.o, t; ' +
-        `const object = { ${keys.map((key) => `${JSON.stringify(key)}: ${read}`).join(', ')} }; S.o = o; return object }`
-      : 'function Object(init) { ' +
-      `if (init === true) { ${keys.map((key) => `${property(key)} = null; `).join('')}return } ` +
-      'const ops = S.ops, strings = S.strings, numbers = S.numbers; let o = S.o, t; ' +
-      `${keys.map(field).join('')}S.o = o } ` +
-      'Object.prototype = prototype; new Object(true); return Object'
+      `(t & 15) === ${FALSE} ? false : (S.o = o, t = (t & 15) === ${STRUCT} ? shapes[t >>> 4]() : take(t), o = S.o, t))`
+    const template = JSON.stringify(Object.fromEntries(keys.map((key) => [key, null])))
+    const source =
+      `const template = parse(${JSON.stringify(template)}); ` +
+      'function build() { const ops = S.ops, strings = S.strings, numbers = S.numbers; let o = S.o, t; ' +
+      `const object = { ...template }; ${keys.map((key) => `${field(key)} = ${read}; `).join('')}S.o = o; return object } ` +
+      'function list(n) { const array = n <= 1024 ? new Array(n) : [], ops = S.ops; ' +
+      `for (let i = 0; i < n; i++) { const t = ops[S.o++]; array[i] = t === ${(id << 4) | STRUCT} ? build() : take(t) } return array } ` +
+      'return [build, list]'
     try {
-      return new Function('S', 'take', 'statics', 'shapes', 'prototype', source)(S, take, statics, shapes, ObjectPrototype)
+      return new Function('S', 'take', 'statics', 'shapes', 'parse', source)(S, take, statics, shapes, parse)
     } catch {
       // Code generation from strings is disabled (--disallow-code-generation-from-strings):
-      // the same objects, one property at a time (a constructor that
-      // returns an object gives that object to `new`).
-      return function () {
+      // the same objects, one property defined at a time.
+      const build = function () {
         const object = {}
-        for (let i = 0; i < keys.length; i++) object[keys[i]] = value()
+        for (let i = 0; i < keys.length; i++) defineProperty(object, keys[i], { value: value(), writable: true, enumerable: true, configurable: true })
         return object
       }
+      return [build, null]
     }
   }
 
@@ -228,8 +240,8 @@
    */
   return function decode(tables, single, segmentOps, length, segmentStrings, count, more) {
     if (tables !== null) {
-      const [firstShape, lists, firstStatic, texts] = parse(tables)
-      for (let i = 0; i < lists.length; i++) shapes[firstShape + i] = shape(lists[i])
+      const [firstShape, keyLists, firstStatic, texts] = parse(tables)
+      for (let i = 0; i < keyLists.length; i++) [shapes[firstShape + i], lists[firstShape + i]] = shape(keyLists[i], firstShape + i)
       for (let i = 0; i < texts.length; i++) statics[firstStatic + i] = texts[i]
     }
     // A decode inside another (user code run by a setter on a prototype, the

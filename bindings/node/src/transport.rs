@@ -225,6 +225,43 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
     Ok(value)
 }
 
+/// The arguments of `decode` for `encoded` in a fresh environment (every
+/// shape and static string in the tables), as one array (bench hook).
+#[cfg(feature = "testing")]
+pub(crate) fn decode_args(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
+    let tables = format!(
+        "[0,{},0,{}]",
+        tape::shapes_json(0, tape::shape_count()),
+        tape::statics_json(0, tape::static_count())
+    );
+    let mut segments = encoded.segments.into_iter();
+    let head = segments.next().unwrap_or_else(|| Segment {
+        strings: "[]".into(),
+        ..Segment::default()
+    });
+    let mut args = env.create_array(0)?;
+    args.set(0, tables)?;
+    args.set(1, head.raw)?;
+    args.set(2, ops_array(env, &head.ops)?)?;
+    args.set(3, head.ops.len() as u32)?;
+    args.set(4, head.strings)?;
+    args.set(5, head.count)?;
+    if segments.len() == 0 {
+        args.set(6, ())?;
+    } else {
+        let mut more = env.create_array(0)?;
+        let mut index = 0u32;
+        for segment in segments {
+            more.set(index, ops_array(env, &segment.ops)?)?;
+            more.set(index + 1, segment.strings)?;
+            more.set(index + 2, segment.count)?;
+            index += 3;
+        }
+        args.set(6, more)?;
+    }
+    Ok(args.to_unknown())
+}
+
 /// `ops` copied into the decoder's reused array (grown first if too short),
 /// or into an array of their own when longer than [`OPS_BUFFER_MAX`].
 fn reused_ops<'env>(env: &'env Env, decoder: &mut Decoder, ops: &[u32]) -> Outcome<Unknown<'env>> {
