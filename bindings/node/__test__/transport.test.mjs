@@ -94,6 +94,97 @@ describe('the transfer gives what JSON.parse of the core JSON gave', () => {
     }
   })
 
+  test('the ops array reused from call to call: longer, shorter and over-the-limit transfers', async () => {
+    // The first segment's ops are copied into an array kept by the decoder
+    // (transport.rs `Decoder::ops`), grown when too short; what a longer
+    // earlier call left after the end must not be read.
+    const long = STRESS.join(' ').repeat(40)
+    const texts = Array.from({ length: 400 }, (_, i) => `${STRESS[i % STRESS.length]} #${i}`)
+    const expectedMany = reference('scoreMany', texts)
+    for (let round = 0; round < 2; round++) {
+      assertSame(score(long), reference('score', long), 'score(long)')
+      assertSame(score('Nope.'), reference('score', 'Nope.'), 'score(short) after a long one')
+      assertSame(scoreMany(texts), expectedMany, 'scoreMany')
+      assertSame(tokenize('a b'), reference('tokenize', 'a b'), 'tokenize after a batch')
+      assertSame(await scoreManyAsync(texts.slice(0, 3)), expectedMany.slice(0, 3), 'scoreManyAsync(3) after a batch')
+      assertSame(scoreMany([]), [], 'an empty batch')
+    }
+    // A report of more ops than the reused array holds (2^20): an array of its own.
+    const huge = STRESS.join(' ').repeat(6000)
+    assert.ok(empathize._benchStage(new Analyzer(), huge, 1) > 2 ** 20, 'the report is over the limit')
+    assertSame(score(huge), reference('score', huge), 'score(huge)')
+    assertSame(score(STRESS[2]), reference('score', STRESS[2]), 'score after it')
+  })
+
+  test('a decode nested in another (user code run by the decoder) gets an ops array of its own', () => {
+    // The decoder runs no user code, except through setters on
+    // Array.prototype: an index setter there runs while an array of a
+    // report is filled. Here it stores the element as an own property (so
+    // the outer reports stay whole) and scores another batch meanwhile.
+    const script = `
+      const e = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))})
+      const stress = ${JSON.stringify(STRESS)}
+      const texts = Array.from({ length: 50 }, (_, i) => stress[i % stress.length] + ' #' + i)
+      const others = texts.slice(0, 20).reverse()
+      const nested = []
+      let inside = false
+      Object.defineProperty(Array.prototype, '0', {
+        configurable: true,
+        set(value) {
+          Object.defineProperty(this, '0', { value, writable: true, enumerable: true, configurable: true })
+          if (inside || nested.length > 2) return
+          inside = true
+          const k = nested.length / 2
+          nested.push(e.scoreMany(others), e.score(others[k]))
+          inside = false
+        },
+      })
+      const outer = e.scoreMany(texts)
+      const single = e.score(texts[0])
+      delete Array.prototype[0]
+      const same = (value, method, arg) => JSON.stringify(value) === JSON.stringify(JSON.parse(e._referenceJson(method, arg)))
+      console.log(JSON.stringify({
+        nested: nested.length,
+        outer: same(outer, 'scoreMany', texts),
+        single: same(single, 'score', texts[0]),
+        inner: nested.every((value, i) => (i % 2 ? same(value, 'score', others[(i - 1) / 2]) : same(value, 'scoreMany', others))),
+      }))`
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+    assert.equal(child.status, 0, child.stderr)
+    assert.deepStrictEqual(JSON.parse(child.stdout), { nested: 4, outer: true, single: true, inner: true })
+  })
+
+  test('the reports of a batch die young: scoreManyAsync on the corpus needs scavenges, not mark-compacts', { skip: !haveCorpus && `no corpus at ${DEFAULT_DATA}` }, () => {
+    // Built by object literals, V8 tracked the reports by allocation site
+    // and, after a scavenge in the middle of a batch found them all alive,
+    // made every later report in the old generation: on the event loop that
+    // was a mark-compact every 5 batches and no scavenges (8 and 0 here).
+    const script = `
+      const { PerformanceObserver, constants } = require('node:perf_hooks')
+      const e = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))})
+      import(${JSON.stringify(new URL('../bench/corpus.mjs', import.meta.url).href)}).then(async ({ loadTexts }) => {
+        const texts = loadTexts().texts
+        const analyzer = new e.Analyzer()
+        let major = 0, minor = 0, counting = false
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) {
+            if (!counting) continue
+            if (entry.detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR) major++
+            else if (entry.detail.kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++
+          }
+        }).observe({ entryTypes: ['gc'] })
+        for (let i = 0; i < 10; i++) await analyzer.scoreManyAsync(texts)
+        counting = true
+        for (let i = 0; i < 40; i++) await analyzer.scoreManyAsync(texts)
+        await new Promise((resolve) => setTimeout(resolve, 10))
+        console.log(JSON.stringify({ major, minor }))
+      })`
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, RAYON_NUM_THREADS: '1' } })
+    assert.equal(child.status, 0, child.stderr)
+    const { major, minor } = JSON.parse(child.stdout)
+    assert.ok(major <= 2 && minor >= 5, `${major} mark-compacts, ${minor} scavenges in 40 batches`)
+  })
+
   test('the real corpus: every report of scoreMany, scoreManyAsync and score', { skip: !haveCorpus && `no corpus at ${DEFAULT_DATA}` }, async () => {
     const { texts } = loadTexts()
     const expected = reference('scoreMany', texts)
@@ -171,6 +262,30 @@ describe('reports are plain objects', () => {
     }
     assert.deepStrictEqual({ ...report }, JSON.parse(JSON.stringify(report)))
     assert.ok(report.matches.length > 0 && report.strategies.length > 0, 'the stress text has matches')
+  })
+
+  test('fields are defined, not assigned: setters on Object.prototype are not called (as with JSON.parse)', () => {
+    const script = `
+      const e = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))})
+      const texts = ${JSON.stringify(STRESS)}
+      // The builders of every shape exist already when the setters appear.
+      e.scoreMany(texts)
+      let calls = 0
+      for (const key of ['score', 'text', 'apology', 'rule', 'message', 'emotionalReactions']) {
+        Object.defineProperty(Object.prototype, key, { configurable: true, get() { return 'inherited' }, set() { calls++ } })
+      }
+      const many = e.scoreMany(texts)
+      const one = e.score(texts[0])
+      const same = (value, method, arg) => JSON.stringify(value) === JSON.stringify(JSON.parse(e._referenceJson(method, arg)))
+      console.log(JSON.stringify({
+        calls,
+        many: same(many, 'scoreMany', texts),
+        one: same(one, 'score', texts[0]),
+        own: Object.hasOwn(one, 'score') && Object.hasOwn(one.matches[0], 'text') && Object.hasOwn(one.dimensions, 'apology'),
+      }))`
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+    assert.equal(child.status, 0, child.stderr)
+    assert.deepStrictEqual(JSON.parse(child.stdout), { calls: 0, many: true, one: true, own: true })
   })
 
   test('mutations stay in the object they were made on', () => {

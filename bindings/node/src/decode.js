@@ -4,19 +4,20 @@
 // environment (main thread, each worker) by `napi_run_script`; this
 // expression evaluates to the `decode` function.
 //
-// A segment is three values: `ops` (a Uint32Array copied once from the
-// encoder's vector: one op per value, `payload << 4 | tag`; a number that is
+// A segment is three values: `ops` (a Uint32Array the encoder's vector is
+// copied into; for the first segment of a call, an array reused from call
+// to call whose first `length` entries are the segment's: one op per value, `payload << 4 | tag`; a number that is
 // not a small integer is its op then the two words of its f64 the first time
 // in the segment, one NUM_AGAIN op after that), `strings`
 // (the JSON text of an array of the segment's distinct strings) and `count`
 // (how many top-level values). A single value (`single`: a `score` call) has
 // its strings raw instead, one after the other in `strings` (the ASCII ones
-// first), and `ops` ends with their lengths in UTF-16 units, where the
+// first), and its ops end with their lengths in UTF-16 units, where the
 // non-ASCII ones start, then their count (no JSON.parse; tape.rs
-// `Encoder::single`). Struct objects are built by one
-// generated object literal per shape (field names in serde order), so every
-// report of a kind has the same hidden class and the keys come out in the
-// order `JSON.parse` gives.
+// `Encoder::single`). Struct objects are built by one generated builder
+// per shape (a copy of a template object with the field names in serde
+// order, then its fields set), so every report of a kind has the same
+// hidden class and the keys come out in the order `JSON.parse` gives.
 ;(function () {
   'use strict'
   // Tags: the low four bits of an op (tape.rs `Tag`).
@@ -43,6 +44,11 @@
   const defineProperty = Object.defineProperty
   /** Object builders by shape id. */
   const shapes = []
+  /**
+   * By shape id: a function that reads an array of `n` values whose first
+   * is a struct of that shape (null without code generation).
+   */
+  const lists = []
   /** The static strings (enum variant names) by id, kept for every call. */
   const statics = []
   // A number's two words go in `words`, and `number` reads them as an f64
@@ -98,6 +104,16 @@
       }
       case ITEMS: {
         const length = op >>> 4
+        // An array of structs (most are: matches, evidence, …): the list
+        // reader of the first one's shape, where the call of its builder
+        // is to one known function (here, to any shape's).
+        if (length !== 0) {
+          const first = S.ops[S.o]
+          if ((first & 15) === STRUCT) {
+            const list = lists[first >>> 4]
+            if (list !== null) return list(length)
+          }
+        }
         // Allocated at its size (as JSON.parse does), except very long ones,
         // which `new Array(n)` would make sparse.
         const array = length <= 1024 ? new Array(length) : []
@@ -123,36 +139,56 @@
   }
 
   /**
-   * A builder for objects with these keys, in this order: one object
-   * literal, each field's most common ops (integers, strings, static
-   * strings, numbers seen before, false) read inline with the op index in a
-   * local, a nested struct by its builder, the others through `take`.
+   * `[build, list]` for the shape `id` with these keys. `build` makes an
+   * object with these keys, in this order: a copy (`{ ...template }`) of a
+   * template object with the keys and null values, then each field set,
+   * its most common ops (integers, strings, static strings, numbers seen
+   * before, false) read inline with the op index in a local, a nested
+   * struct by its builder, the others through `take`. `list(n)` reads an
+   * array of `n` values whose first is a struct of this shape.
+   *
+   * Not an object literal: V8 tracks an object literal's allocations by
+   * site and, once a scavenge finds most of a site's objects alive (as in
+   * the middle of a batch, or just after one, while the caller still holds
+   * it), makes the site's objects in the old generation from then on: the
+   * reports of every later batch then went straight to the old generation
+   * and were freed only by mark-compacts (one every 5-10 batches of 2,714
+   * replies on the event loop, `scoreManyAsync`, instead of scavenges). A
+   * copy of an object has no allocation site. The template's fields hold
+   * null first, so the fields of the hidden class are tagged, not doubles: a
+   * zero or a small integer is stored in the object (a double field boxes
+   * every number; a report's 13 dimensions are mostly 0) and a number seen
+   * before is the boxed number of the segment's table. The fields are the
+   * copy's own properties when they are set, so no setter on
+   * Object.prototype is called (as with JSON.parse, which defines them), and
+   * the template comes from JSON.parse, so a key "__proto__" is an own
+   * property too.
    */
-  function shape(keys) {
-    const field = (key) =>
-      `${JSON.stringify(key)}: (t = ops[o++], (t & 15) === ${INT} ? t >>> 4 : (t & 15) === ${STR} ? strings[t >>> 4] : ` +
+  function shape(keys, id) {
+    const field = (key) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `object.${key}` : `object[${JSON.stringify(key)}]`)
+    const read =
+      `(t = ops[o++], (t & 15) === ${INT} ? t >>> 4 : (t & 15) === ${STR} ? strings[t >>> 4] : ` +
       `(t & 15) === ${STATIC} ? statics[t >>> 4] : (t & 15) === ${NUM_AGAIN} ? numbers[t >>> 4] : ` +
       `(t & 15) === ${FALSE} ? false : (S.o = o, t = (t & 15) === ${STRUCT} ? shapes[t >>> 4]() : take(t), o = S.o, t))`
+    const template = JSON.stringify(Object.fromEntries(keys.map((key) => [key, null])))
     const source =
-      'return function () { const ops = S.ops, strings = S.strings, numbers = S.numbers; let o = S.o, t; ' +
-      `const object = { ${keys.map(field).join(', ')} }; S.o = o; return object }`
+      `const template = parse(${JSON.stringify(template)}); ` +
+      'function build() { const ops = S.ops, strings = S.strings, numbers = S.numbers; let o = S.o, t; ' +
+      `const object = { ...template }; ${keys.map((key) => `${field(key)} = ${read}; `).join('')}S.o = o; return object } ` +
+      'function list(n) { const array = n <= 1024 ? new Array(n) : [], ops = S.ops; ' +
+      `for (let i = 0; i < n; i++) { const t = ops[S.o++]; array[i] = t === ${(id << 4) | STRUCT} ? build() : take(t) } return array } ` +
+      'return [build, list]'
     try {
-      const build = new Function('S', 'take', 'statics', 'shapes', source)(S, take, statics, shapes)
-      // One object with these keys and null values first: the fields of their
-      // hidden class become tagged, not doubles, so that a zero or a small
-      // integer is stored in the object (a double field boxes every number;
-      // a report's 13 dimensions are mostly 0) and a number seen before is
-      // the boxed number of the segment's table.
-      new Function(`return { ${keys.map((key) => `${JSON.stringify(key)}: null`).join(', ')} }`)()
-      return build
+      return new Function('S', 'take', 'statics', 'shapes', 'parse', source)(S, take, statics, shapes, parse)
     } catch {
       // Code generation from strings is disabled (--disallow-code-generation-from-strings):
-      // the same objects, one property at a time.
-      return function () {
+      // the same objects, one property defined at a time.
+      const build = function () {
         const object = {}
-        for (let i = 0; i < keys.length; i++) object[keys[i]] = value()
+        for (let i = 0; i < keys.length; i++) defineProperty(object, keys[i], { value: value(), writable: true, enumerable: true, configurable: true })
         return object
       }
+      return [build, null]
     }
   }
 
@@ -166,12 +202,12 @@
 
   /**
    * A single value's segment: its raw strings cut at the lengths that end
-   * `ops` (then where the non-ASCII strings start in `text`, and the count).
+   * its `length` ops (then where the non-ASCII strings start in `text`, and the count).
    * A length with the top bit set is a non-ASCII string's: those come after
    * the ASCII ones in `text`, in order.
    */
-  function startSingle(segmentOps, text) {
-    const last = segmentOps.length - 1
+  function startSingle(segmentOps, length, text) {
+    const last = length - 1
     const strings = []
     let at = 0
     let later = segmentOps[last - 1]
@@ -196,19 +232,25 @@
    * `tables`: null, or the JSON text of `[firstShape, keyLists, firstStatic,
    * texts]`: the key lists of the shapes with ids `firstShape`,
    * `firstShape + 1`, … and the static strings from id `firstStatic`. Then
-   * the first segment (`ops`, `strings`, `count`) and `more`: null or the
-   * other segments, three entries each. `single`: return the one value
+   * the first segment (`ops`: its first `length` entries are the segment's,
+   * the rest is stale (the array is reused from call to call); `strings`,
+   * `count`) and `more`: null or the other segments, three entries each
+   * (their ops arrays hold just the segment's). `single`: return the one value
    * instead of an array.
    */
-  return function decode(tables, single, segmentOps, segmentStrings, count, more) {
+  return function decode(tables, single, segmentOps, length, segmentStrings, count, more) {
     if (tables !== null) {
-      const [firstShape, lists, firstStatic, texts] = parse(tables)
-      for (let i = 0; i < lists.length; i++) shapes[firstShape + i] = shape(lists[i])
+      const [firstShape, keyLists, firstStatic, texts] = parse(tables)
+      for (let i = 0; i < keyLists.length; i++) [shapes[firstShape + i], lists[firstShape + i]] = shape(keyLists[i], firstShape + i)
       for (let i = 0; i < texts.length; i++) statics[firstStatic + i] = texts[i]
     }
+    // A decode inside another (user code run by a setter on a prototype, the
+    // only way back into JS while decoding) leaves the outer one's state as
+    // it found it.
+    const outer = S.ops === null ? null : { ops: S.ops, strings: S.strings, numbers: S.numbers, o: S.o }
     try {
       if (single) {
-        startSingle(segmentOps, segmentStrings)
+        startSingle(segmentOps, length, segmentStrings)
         return value()
       }
       start(segmentOps, segmentStrings)
@@ -222,7 +264,13 @@
       }
       return out
     } finally {
-      S.ops = S.strings = S.numbers = null
+      if (outer === null) S.ops = S.strings = S.numbers = null
+      else {
+        S.ops = outer.ops
+        S.strings = outer.strings
+        S.numbers = outer.numbers
+        S.o = outer.o
+      }
     }
   }
 })()

@@ -13,7 +13,8 @@
 //! kept by the JS side. Structs are written as a shape id, then
 //! their fields' values: the shapes (struct field names, camelCased, in serde
 //! order) are registered once per process and sent to each JS environment
-//! once, so the JS side builds every report of a kind with one object literal.
+//! once, so the JS side builds every report of a kind with one builder (a
+//! copy of a template object with the shape's keys).
 //! Compared with JSON text, nothing is formatted or parsed as decimal, the
 //! keys are not repeated per object, and each distinct string is sent once
 //! per segment.

@@ -225,3 +225,24 @@ pub fn score_many_in_segments<'env>(
         Ok(vec![segments, crate::transport::to_js(env, encoded)?])
     })
 }
+
+/// What `decode.js` is called with for `scoreMany(texts, { summary })`, as
+/// an array `[tables, single, ops, length, strings, count, more]`, with the
+/// tables of every shape and static string (as a fresh environment gets
+/// them): for benchmarks of the decoder alone (bench/decode.mjs).
+#[napi(js_name = "_decodeArgs")]
+pub fn decode_args<'env>(
+    env: &'env Env,
+    analyzer: &crate::Analyzer,
+    texts: Vec<String>,
+    summary: Option<bool>,
+) -> napi::Result<Unknown<'env>> {
+    run(env, || {
+        let encoded = if summary.unwrap_or(false) {
+            crate::transport::encode_batch(&score_summaries(&analyzer.inner, &texts, None)?)?
+        } else {
+            crate::transport::encode_batch(&score_reports(&analyzer.inner, &texts, None)?)?
+        };
+        crate::transport::decode_args(env, encoded)
+    })
+}

@@ -12,7 +12,9 @@
 //! any batch when the pool has one thread, is scored and encoded on the
 //! calling thread (the JS thread, or the libuv worker of `scoreManyAsync`).
 
-use napi::bindgen_prelude::{Array, FnArgs, FromNapiValue, Function, Uint32ArraySlice, Unknown};
+use napi::bindgen_prelude::{
+    Array, FnArgs, FromNapiValue, Function, JsValue, Uint32ArraySlice, Unknown,
+};
 use napi::Env;
 use napi::UnknownRef;
 use rayon::prelude::*;
@@ -118,7 +120,30 @@ struct Decoder {
     decode: UnknownRef,
     known_shapes: usize,
     known_statics: usize,
+    /// A `Uint32Array` the first segment's ops are copied into at every call
+    /// (its first `length` entries are the segment's), and its length:
+    /// made once and grown, not a new `ArrayBuffer` per call (see
+    /// [`OPS_BUFFER_MAX`]).
+    ops: Option<(UnknownRef, usize)>,
+    /// A decode is running: a nested call (none is known: the decoder runs
+    /// no user code) would copy its ops over the ones being read, so it
+    /// gets an array of its own.
+    busy: bool,
 }
+
+/// The most ops the reused array of [`Decoder::ops`] holds (4 MB; a batch of
+/// 2,714 replies is about 240,000 ops). A new `ArrayBuffer` per call is
+/// memory outside V8's heap that V8 counts towards its old generation
+/// until a mark-compact: on the event loop (`scoreManyAsync`) about ten
+/// batches of it started incremental marking and a mark-compact every ten
+/// passes, where the reports themselves only need scavenges; each new
+/// buffer was also zeroed memory (fresh pages) and a finalizer. Larger
+/// segments still get an array of their own.
+const OPS_BUFFER_MAX: usize = 1 << 20;
+
+/// The least ops the reused array is made with (16 kB: a `score` report
+/// is a few hundred).
+const OPS_BUFFER_MIN: usize = 1 << 12;
 
 fn decoder(env: &Env) -> Outcome<&'static mut Decoder> {
     if let Some(decoder) = env.get_instance_data::<Decoder>()? {
@@ -129,6 +154,8 @@ fn decoder(env: &Env) -> Outcome<&'static mut Decoder> {
         decode: decode.create_ref()?,
         known_shapes: 0,
         known_statics: 0,
+        ops: None,
+        busy: false,
     };
     // At teardown the environment frees its references itself.
     env.set_instance_data(decoder, (), |context| std::mem::forget(context.value))?;
@@ -171,21 +198,97 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
     };
     let decode: Function<'_, FnArgs<DecodeArgs<'_>>> =
         Function::from_unknown(decoder.decode.get_value(env)?)?;
+    let nested = decoder.busy;
+    let ops = if nested {
+        ops_array(env, &head.ops)?.to_unknown()
+    } else {
+        reused_ops(env, decoder, &head.ops)?
+    };
+    decoder.busy = true;
     let value = decode.call(
         (
             tables,
             head.raw,
-            ops_array(env, &head.ops)?,
+            ops,
+            head.ops.len() as u32,
             head.strings,
             head.count,
             more,
         )
             .into(),
-    )?;
+    );
+    decoder.busy = nested;
+    let value = value?;
     // Only now: after a failed call the tables are sent again (to the same ids).
     decoder.known_shapes = shapes;
     decoder.known_statics = statics;
     Ok(value)
+}
+
+/// The arguments of `decode` for `encoded` in a fresh environment (every
+/// shape and static string in the tables), as one array (bench hook).
+#[cfg(feature = "testing")]
+pub(crate) fn decode_args(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
+    let tables = format!(
+        "[0,{},0,{}]",
+        tape::shapes_json(0, tape::shape_count()),
+        tape::statics_json(0, tape::static_count())
+    );
+    let mut segments = encoded.segments.into_iter();
+    let head = segments.next().unwrap_or_else(|| Segment {
+        strings: "[]".into(),
+        ..Segment::default()
+    });
+    let mut args = env.create_array(0)?;
+    args.set(0, tables)?;
+    args.set(1, head.raw)?;
+    args.set(2, ops_array(env, &head.ops)?)?;
+    args.set(3, head.ops.len() as u32)?;
+    args.set(4, head.strings)?;
+    args.set(5, head.count)?;
+    if segments.len() == 0 {
+        args.set(6, ())?;
+    } else {
+        let mut more = env.create_array(0)?;
+        let mut index = 0u32;
+        for segment in segments {
+            more.set(index, ops_array(env, &segment.ops)?)?;
+            more.set(index + 1, segment.strings)?;
+            more.set(index + 2, segment.count)?;
+            index += 3;
+        }
+        args.set(6, more)?;
+    }
+    Ok(args.to_unknown())
+}
+
+/// `ops` copied into the decoder's reused array (grown first if too short),
+/// or into an array of their own when longer than [`OPS_BUFFER_MAX`].
+fn reused_ops<'env>(env: &'env Env, decoder: &mut Decoder, ops: &[u32]) -> Outcome<Unknown<'env>> {
+    if ops.len() > OPS_BUFFER_MAX {
+        return Ok(ops_array(env, ops)?.to_unknown());
+    }
+    let fits = matches!(decoder.ops, Some((_, length)) if length >= ops.len());
+    if !fits {
+        let length = ops
+            .len()
+            .next_power_of_two()
+            .clamp(OPS_BUFFER_MIN, OPS_BUFFER_MAX);
+        let array = ops_array(env, &vec![0; length])?.to_unknown();
+        if let Some((old, _)) = decoder.ops.replace((array.create_ref()?, length)) {
+            old.unref(env)?;
+        }
+    }
+    let Some((array, _)) = &decoder.ops else {
+        return Err(Failure::Internal("the ops array is not made".into()));
+    };
+    let array = array.get_value(env)?;
+    let target: &mut [u32] = FromNapiValue::from_unknown(array)?;
+    target
+        .get_mut(..ops.len())
+        .ok_or_else(|| Failure::Internal("the ops array is too short".into()))?
+        .copy_from_slice(ops);
+    Ok(array)
 }
 
 /// The ops of a segment (numbers inline) as a `Uint32Array`: one copy, into
@@ -200,11 +303,13 @@ fn ops_array<'env>(env: &'env Env, ops: &[u32]) -> Outcome<Uint32ArraySlice<'env
     Ok(Uint32ArraySlice::copy_from(env, ops)?)
 }
 
-/// `decode(tables, single, ops, strings, count, more)`.
+/// `decode(tables, single, ops, length, strings, count, more)`: the first
+/// segment's ops are the first `length` of `ops`.
 type DecodeArgs<'env> = (
     Option<String>,
     bool,
-    Uint32ArraySlice<'env>,
+    Unknown<'env>,
+    u32,
     String,
     u32,
     Option<Array<'env>>,
