@@ -7,22 +7,28 @@
 //! one field when Python first reads it (`empathize::serialize_field`
 //! serializes only that field); `to_dict()` is the same serde output as plain dicts.
 
-use std::sync::Arc;
-
 use empathize as core;
 use empathize::OffsetUnit;
 use pyo3::exceptions::PyAttributeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyMapping, PyString};
+use pyo3::types::{PyDict, PyList, PyMapping, PyString, PyType};
 use pythonize::{PythonizeNamedMappingType, PythonizeTypes};
 use serde::Serialize;
 
-/// The pieces of `empathize._reports` and `empathize._record` this module uses.
+/// The pieces of `empathize._reports` and `empathize._record` this module
+/// uses, and what building a lazy report takes, looked up once.
 struct Modules {
     classes: Py<PyDict>,
     build: Py<PyAny>,
-    lazy: Py<PyAny>,
+    /// The classes of the payloads a call returns, in [`Payload::kind`] order.
+    lazy_classes: [Py<PyType>; 4],
+    /// `object.__new__` and `object.__setattr__`: a lazy report is an empty
+    /// instance of its class with its `_native` slot set, as
+    /// `empathize._record._lazy` builds it, without a Python frame per report.
+    new: Py<PyAny>,
+    set: Py<PyAny>,
+    native: Py<PyString>,
 }
 
 fn modules(py: Python<'_>) -> PyResult<&'static Modules> {
@@ -30,10 +36,27 @@ fn modules(py: Python<'_>) -> PyResult<&'static Modules> {
     CELL.get_or_try_init(py, || {
         let reports = py.import("empathize._reports")?;
         let record = py.import("empathize._record")?;
+        let classes = reports.getattr("CLASSES")?.cast_into::<PyDict>()?;
+        let class = |name: &str| -> PyResult<Py<PyType>> {
+            Ok(classes
+                .get_item(name)?
+                .ok_or_else(|| PyAttributeError::new_err(name.to_string()))?
+                .cast_into::<PyType>()?
+                .unbind())
+        };
+        let object = py.get_type::<pyo3::types::PyAny>();
         Ok(Modules {
-            classes: reports.getattr("CLASSES")?.cast_into::<PyDict>()?.unbind(),
+            lazy_classes: [
+                class(Payload::CLASSES[0])?,
+                class(Payload::CLASSES[1])?,
+                class(Payload::CLASSES[2])?,
+                class(Payload::CLASSES[3])?,
+            ],
+            new: object.getattr("__new__")?.unbind(),
+            set: object.getattr("__setattr__")?.unbind(),
+            native: PyString::intern(py, "_native").unbind(),
+            classes: classes.unbind(),
             build: record.getattr("_build")?.unbind(),
-            lazy: record.getattr("_lazy")?.unbind(),
         })
     })
 }
@@ -98,25 +121,33 @@ pub(crate) enum Payload {
 }
 
 impl Payload {
-    fn class_name(&self) -> &'static str {
+    /// The report classes of the payloads, by [`Payload::kind`].
+    const CLASSES: [&'static str; 4] = [
+        "MessageReport",
+        "ReplySummary",
+        "CustomerReport",
+        "ConversationReport",
+    ];
+
+    fn kind(&self) -> usize {
         match self {
-            Payload::Reply(..) => "MessageReport",
-            Payload::Summary(..) => "ReplySummary",
-            Payload::Customer(..) => "CustomerReport",
-            Payload::Conversation(..) => "ConversationReport",
+            Payload::Reply(..) => 0,
+            Payload::Summary(..) => 1,
+            Payload::Customer(..) => 2,
+            Payload::Conversation(..) => 3,
         }
     }
 }
 
 /// The Rust side of a lazy report: converts a field when Python reads it.
 #[pyclass(frozen, module = "empathize._native", name = "_Native")]
-pub struct Native(Arc<Payload>);
+pub struct Native(Payload);
 
 #[pymethods]
 impl Native {
     /// One field as Python objects (reports for structs).
     fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        let found = match &*self.0 {
+        let found = match &self.0 {
             Payload::Conversation(r, texts) if name == "turns" => turns(py, r, texts).map(Some),
             Payload::Reply(r, _) => pick(py, r, name),
             Payload::Summary(r) => pick(py, r, name),
@@ -128,7 +159,7 @@ impl Native {
 
     /// The whole report as plain dicts and lists: the core's serde output.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(match &*self.0 {
+        Ok(match &self.0 {
             Payload::Reply(r, _) => pythonize::pythonize(py, r),
             Payload::Summary(r) => pythonize::pythonize(py, r),
             Payload::Customer(r, _) => pythonize::pythonize(py, r),
@@ -140,7 +171,7 @@ impl Native {
     /// no matches to highlight, has none (its class has no `_repr_html_`).
     fn html(&self) -> PyResult<String> {
         use core::html;
-        Ok(html::fragment(&match &*self.0 {
+        Ok(html::fragment(&match &self.0 {
             Payload::Reply(r, text) => html::reply(text, r, OffsetUnit::Char),
             Payload::Summary(_) => {
                 return Err(PyAttributeError::new_err(
@@ -184,16 +215,20 @@ fn turns<'py>(
     Ok(list.into_any())
 }
 
-/// A lazy report object of the payload's class.
+/// A lazy report object of the payload's class: what
+/// `empathize._record._lazy(cls, native)` returns, built with two C calls
+/// (`object.__new__(cls)`, `object.__setattr__(record, "_native", native)`)
+/// instead of a Python frame per report.
 pub(crate) fn lazy(py: Python<'_>, payload: Payload) -> PyResult<Bound<'_, PyAny>> {
     let python = modules(py)?;
-    let class = python
-        .classes
+    let class = python.lazy_classes[payload.kind()].bind(py);
+    let native = Bound::new(py, Native(payload))?;
+    let record = python.new.bind(py).call1((class,))?;
+    python
+        .set
         .bind(py)
-        .get_item(payload.class_name())?
-        .ok_or_else(|| PyAttributeError::new_err(payload.class_name()))?;
-    let native = Bound::new(py, Native(Arc::new(payload)))?;
-    python.lazy.bind(py).call1((class, native))
+        .call1((&record, python.native.bind(py), native))?;
+    Ok(record)
 }
 
 /// Serializes the field `name` of a report, and nothing else of it.

@@ -18,7 +18,11 @@ class Record(Mapping[str, Any]):
     (``r["score"]``, ``dict(r)``), and as plain data with :meth:`to_dict`.
 
     A report a call returns converts each field from Rust the first time it
-    is read; reports inside it are converted whole.
+    is read; reports inside it are converted whole. Such a lazy report is an
+    empty instance whose ``_native`` slot holds the Rust report: the native
+    module builds it as ``object.__new__(cls)`` then
+    ``object.__setattr__(record, "_native", native)``, per report, with no
+    Python frame (``record.rs``).
     """
 
     __slots__ = ("__dict__", "_native")
@@ -111,13 +115,6 @@ def _build(cls: type[_R], fields: dict[str, Any]) -> _R:
     """A report of class ``cls`` holding ``fields`` (all converted)."""
     record = object.__new__(cls)
     object.__setattr__(record, "__dict__", fields)
-    return record
-
-
-def _lazy(cls: type[_R], native: object) -> _R:
-    """A report of class ``cls`` whose fields ``native`` converts on first read."""
-    record = object.__new__(cls)
-    object.__setattr__(record, "_native", native)
     return record
 
 
