@@ -3,16 +3,19 @@
 //! Nothing here knows a report field. A report struct becomes an instance of
 //! the class of the same name in `empathize._reports` (generated from the
 //! core by `crates/empathize-schema`) through `pythonize`. A report a call
-//! returns is *lazy*: a [`Native`] handle holds the Rust report and converts
-//! one field when Python first reads it (`empathize::serialize_field`
-//! serializes only that field); `to_dict()` is the same serde output as plain dicts.
+//! returns is *lazy*: it holds the Rust report itself (every report class
+//! derives from [`Native`], `_Native` in Python) and converts one field when
+//! Python first reads it (`empathize::serialize_field` serializes only that
+//! field); `to_dict()` is the same serde output as plain dicts.
+
+use std::sync::OnceLock;
 
 use empathize as core;
 use empathize::OffsetUnit;
 use pyo3::exceptions::PyAttributeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyMapping, PyString, PyType};
+use pyo3::types::{PyDict, PyList, PyMapping, PyString, PyTuple, PyType};
 use pythonize::{PythonizeNamedMappingType, PythonizeTypes};
 use serde::Serialize;
 
@@ -23,12 +26,9 @@ struct Modules {
     build: Py<PyAny>,
     /// The classes of the payloads a call returns, in [`Payload::kind`] order.
     lazy_classes: [Py<PyType>; 4],
-    /// `object.__new__` and `object.__setattr__`: a lazy report is an empty
-    /// instance of its class with its `_native` slot set, as
-    /// `empathize._record._lazy` builds it, without a Python frame per report.
+    /// `_Native.__new__`: an empty report of a given class (one C call; the
+    /// payload is then set from Rust).
     new: Py<PyAny>,
-    set: Py<PyAny>,
-    native: Py<PyString>,
 }
 
 fn modules(py: Python<'_>) -> PyResult<&'static Modules> {
@@ -44,7 +44,6 @@ fn modules(py: Python<'_>) -> PyResult<&'static Modules> {
                 .cast_into::<PyType>()?
                 .unbind())
         };
-        let object = py.get_type::<pyo3::types::PyAny>();
         Ok(Modules {
             lazy_classes: [
                 class(Payload::CLASSES[0])?,
@@ -52,9 +51,7 @@ fn modules(py: Python<'_>) -> PyResult<&'static Modules> {
                 class(Payload::CLASSES[2])?,
                 class(Payload::CLASSES[3])?,
             ],
-            new: object.getattr("__new__")?.unbind(),
-            set: object.getattr("__setattr__")?.unbind(),
-            native: PyString::intern(py, "_native").unbind(),
+            new: py.get_type::<Native>().getattr("__new__")?.unbind(),
             classes: classes.unbind(),
             build: record.getattr("_build")?.unbind(),
         })
@@ -139,15 +136,41 @@ impl Payload {
     }
 }
 
-/// The Rust side of a lazy report: converts a field when Python reads it.
-#[pyclass(frozen, module = "empathize._native", name = "_Native")]
-pub struct Native(Payload);
+/// The base of every report class (`empathize._record.Record`): a report a
+/// call returns holds its Rust report here, set once right after the object
+/// is made, and converts a field when Python reads it; a report converted
+/// whole (one inside another, or unpickled) holds none.
+#[pyclass(frozen, subclass, module = "empathize._native", name = "_Native")]
+pub struct Native(OnceLock<Payload>);
+
+impl Native {
+    fn payload(&self) -> PyResult<&Payload> {
+        self.0
+            .get()
+            .ok_or_else(|| PyAttributeError::new_err("this report holds no Rust report"))
+    }
+}
 
 #[pymethods]
 impl Native {
+    /// An empty report (no Rust report): `_Native.__new__(cls)`. Arguments
+    /// are left to `Record.__init__`, which refuses them all with a message
+    /// saying where reports come from.
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> Self {
+        Native(OnceLock::new())
+    }
+
+    /// Whether this report holds a Rust report (its fields converted on
+    /// first read).
+    fn _lazy(&self) -> bool {
+        self.0.get().is_some()
+    }
+
     /// One field as Python objects (reports for structs).
-    fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        let found = match &self.0 {
+    fn _field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let found = match self.payload()? {
             Payload::Conversation(r, texts) if name == "turns" => turns(py, r, texts).map(Some),
             Payload::Reply(r, _) => pick(py, r, name),
             Payload::Summary(r) => pick(py, r, name),
@@ -158,8 +181,8 @@ impl Native {
     }
 
     /// The whole report as plain dicts and lists: the core's serde output.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(match &self.0 {
+    fn _to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match self.payload()? {
             Payload::Reply(r, _) => pythonize::pythonize(py, r),
             Payload::Summary(r) => pythonize::pythonize(py, r),
             Payload::Customer(r, _) => pythonize::pythonize(py, r),
@@ -169,9 +192,9 @@ impl Native {
 
     /// The report as an HTML fragment (for notebooks); a summary, which has
     /// no matches to highlight, has none (its class has no `_repr_html_`).
-    fn html(&self) -> PyResult<String> {
+    fn _html(&self) -> PyResult<String> {
         use core::html;
-        Ok(html::fragment(&match &self.0 {
+        Ok(html::fragment(&match self.payload()? {
             Payload::Reply(r, text) => html::reply(text, r, OffsetUnit::Char),
             Payload::Summary(_) => {
                 return Err(PyAttributeError::new_err(
@@ -215,19 +238,17 @@ fn turns<'py>(
     Ok(list.into_any())
 }
 
-/// A lazy report object of the payload's class: what
-/// `empathize._record._lazy(cls, native)` returns, built with two C calls
-/// (`object.__new__(cls)`, `object.__setattr__(record, "_native", native)`)
-/// instead of a Python frame per report.
+/// A lazy report object of the payload's class: `_Native.__new__(cls)` (one
+/// C call, one object), then the payload set in place.
 pub(crate) fn lazy(py: Python<'_>, payload: Payload) -> PyResult<Bound<'_, PyAny>> {
     let python = modules(py)?;
     let class = python.lazy_classes[payload.kind()].bind(py);
-    let native = Bound::new(py, Native(payload))?;
     let record = python.new.bind(py).call1((class,))?;
-    python
-        .set
-        .bind(py)
-        .call1((&record, python.native.bind(py), native))?;
+    if record.cast::<Native>()?.get().0.set(payload).is_err() {
+        return Err(PyAttributeError::new_err(
+            "a new report already held a Rust report",
+        ));
+    }
     Ok(record)
 }
 

@@ -15,6 +15,7 @@ Texts are the shared golden cases (no corpus needed).
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import empathize
@@ -103,9 +104,21 @@ def test_lazy_report_converts_a_field_on_first_read(analyzer: Any) -> None:
         analyzer.analyze_customer("This is the third time I ask!"),
     ):
         assert report.__dict__ == {}
-        assert type(report._native).__name__ == "_Native"
+        assert isinstance(report, empathize._native._Native) and report._lazy()
         flags = report["flags"] if "flags" in report else report["emotions"]
         assert len(report.__dict__) == 1
         assert (report.flags if "flags" in report else report.emotions) is flags
         with pytest.raises(AttributeError, match="read-only"):
-            report._native = None
+            report._x = None
+        # Unpickled, a report is converted whole and holds no Rust report.
+        copy = pickle.loads(pickle.dumps(report))
+        assert type(copy) is type(report)
+        assert not copy._lazy()
+        assert copy.to_dict() == report.to_dict()
+        assert copy == report
+        with pytest.raises(AttributeError):
+            copy._field("score")
+    # Reports are not built by hand, with or without arguments.
+    for args in ((), (1,), ("x", 2)):
+        with pytest.raises(TypeError, match="objects come from Analyzer calls"):
+            empathize.MessageReport(*args, score=1.0)
