@@ -3,26 +3,32 @@
 //! Nothing here knows a report field. A report struct becomes an instance of
 //! the class of the same name in `empathize._reports` (generated from the
 //! core by `crates/empathize-schema`) through `pythonize`. A report a call
-//! returns is *lazy*: a [`Native`] handle holds the Rust report and converts
-//! one field when Python first reads it (`empathize::serialize_field`
-//! serializes only that field); `to_dict()` is the same serde output as plain dicts.
+//! returns is *lazy*: it holds the Rust report itself (every report class
+//! derives from [`Native`], `_Native` in Python) and converts one field when
+//! Python first reads it (`empathize::serialize_field` serializes only that
+//! field); `to_dict()` is the same serde output as plain dicts.
 
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 use empathize as core;
 use empathize::OffsetUnit;
 use pyo3::exceptions::PyAttributeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyMapping, PyString};
+use pyo3::types::{PyDict, PyList, PyMapping, PyString, PyTuple, PyType};
 use pythonize::{PythonizeNamedMappingType, PythonizeTypes};
 use serde::Serialize;
 
-/// The pieces of `empathize._reports` and `empathize._record` this module uses.
+/// The pieces of `empathize._reports` and `empathize._record` this module
+/// uses, and what building a lazy report takes, looked up once.
 struct Modules {
     classes: Py<PyDict>,
     build: Py<PyAny>,
-    lazy: Py<PyAny>,
+    /// The classes of the payloads a call returns, in [`Payload::kind`] order.
+    lazy_classes: [Py<PyType>; 4],
+    /// `_Native.__new__`: an empty report of a given class (one C call; the
+    /// payload is then set from Rust).
+    new: Py<PyAny>,
 }
 
 fn modules(py: Python<'_>) -> PyResult<&'static Modules> {
@@ -30,10 +36,24 @@ fn modules(py: Python<'_>) -> PyResult<&'static Modules> {
     CELL.get_or_try_init(py, || {
         let reports = py.import("empathize._reports")?;
         let record = py.import("empathize._record")?;
+        let classes = reports.getattr("CLASSES")?.cast_into::<PyDict>()?;
+        let class = |name: &str| -> PyResult<Py<PyType>> {
+            Ok(classes
+                .get_item(name)?
+                .ok_or_else(|| PyAttributeError::new_err(name.to_string()))?
+                .cast_into::<PyType>()?
+                .unbind())
+        };
         Ok(Modules {
-            classes: reports.getattr("CLASSES")?.cast_into::<PyDict>()?.unbind(),
+            lazy_classes: [
+                class(Payload::CLASSES[0])?,
+                class(Payload::CLASSES[1])?,
+                class(Payload::CLASSES[2])?,
+                class(Payload::CLASSES[3])?,
+            ],
+            new: py.get_type::<Native>().getattr("__new__")?.unbind(),
+            classes: classes.unbind(),
             build: record.getattr("_build")?.unbind(),
-            lazy: record.getattr("_lazy")?.unbind(),
         })
     })
 }
@@ -98,25 +118,59 @@ pub(crate) enum Payload {
 }
 
 impl Payload {
-    fn class_name(&self) -> &'static str {
+    /// The report classes of the payloads, by [`Payload::kind`].
+    const CLASSES: [&'static str; 4] = [
+        "MessageReport",
+        "ReplySummary",
+        "CustomerReport",
+        "ConversationReport",
+    ];
+
+    fn kind(&self) -> usize {
         match self {
-            Payload::Reply(..) => "MessageReport",
-            Payload::Summary(..) => "ReplySummary",
-            Payload::Customer(..) => "CustomerReport",
-            Payload::Conversation(..) => "ConversationReport",
+            Payload::Reply(..) => 0,
+            Payload::Summary(..) => 1,
+            Payload::Customer(..) => 2,
+            Payload::Conversation(..) => 3,
         }
     }
 }
 
-/// The Rust side of a lazy report: converts a field when Python reads it.
-#[pyclass(frozen, module = "empathize._native", name = "_Native")]
-pub struct Native(Arc<Payload>);
+/// The base of every report class (`empathize._record.Record`): a report a
+/// call returns holds its Rust report here, set once right after the object
+/// is made, and converts a field when Python reads it; a report converted
+/// whole (one inside another, or unpickled) holds none.
+#[pyclass(frozen, subclass, module = "empathize._native", name = "_Native")]
+pub struct Native(OnceLock<Payload>);
+
+impl Native {
+    fn payload(&self) -> PyResult<&Payload> {
+        self.0
+            .get()
+            .ok_or_else(|| PyAttributeError::new_err("this report holds no Rust report"))
+    }
+}
 
 #[pymethods]
 impl Native {
+    /// An empty report (no Rust report): `_Native.__new__(cls)`. Arguments
+    /// are left to `Record.__init__`, which refuses them all with a message
+    /// saying where reports come from.
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> Self {
+        Native(OnceLock::new())
+    }
+
+    /// Whether this report holds a Rust report (its fields converted on
+    /// first read).
+    fn _lazy(&self) -> bool {
+        self.0.get().is_some()
+    }
+
     /// One field as Python objects (reports for structs).
-    fn field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        let found = match &*self.0 {
+    fn _field<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let found = match self.payload()? {
             Payload::Conversation(r, texts) if name == "turns" => turns(py, r, texts).map(Some),
             Payload::Reply(r, _) => pick(py, r, name),
             Payload::Summary(r) => pick(py, r, name),
@@ -127,8 +181,8 @@ impl Native {
     }
 
     /// The whole report as plain dicts and lists: the core's serde output.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(match &*self.0 {
+    fn _to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match self.payload()? {
             Payload::Reply(r, _) => pythonize::pythonize(py, r),
             Payload::Summary(r) => pythonize::pythonize(py, r),
             Payload::Customer(r, _) => pythonize::pythonize(py, r),
@@ -138,9 +192,9 @@ impl Native {
 
     /// The report as an HTML fragment (for notebooks); a summary, which has
     /// no matches to highlight, has none (its class has no `_repr_html_`).
-    fn html(&self) -> PyResult<String> {
+    fn _html(&self) -> PyResult<String> {
         use core::html;
-        Ok(html::fragment(&match &*self.0 {
+        Ok(html::fragment(&match self.payload()? {
             Payload::Reply(r, text) => html::reply(text, r, OffsetUnit::Char),
             Payload::Summary(_) => {
                 return Err(PyAttributeError::new_err(
@@ -184,16 +238,18 @@ fn turns<'py>(
     Ok(list.into_any())
 }
 
-/// A lazy report object of the payload's class.
+/// A lazy report object of the payload's class: `_Native.__new__(cls)` (one
+/// C call, one object), then the payload set in place.
 pub(crate) fn lazy(py: Python<'_>, payload: Payload) -> PyResult<Bound<'_, PyAny>> {
     let python = modules(py)?;
-    let class = python
-        .classes
-        .bind(py)
-        .get_item(payload.class_name())?
-        .ok_or_else(|| PyAttributeError::new_err(payload.class_name()))?;
-    let native = Bound::new(py, Native(Arc::new(payload)))?;
-    python.lazy.bind(py).call1((class, native))
+    let class = python.lazy_classes[payload.kind()].bind(py);
+    let record = python.new.bind(py).call1((class,))?;
+    if record.cast::<Native>()?.get().0.set(payload).is_err() {
+        return Err(PyAttributeError::new_err(
+            "a new report already held a Rust report",
+        ));
+    }
+    Ok(record)
 }
 
 /// Serializes the field `name` of a report, and nothing else of it.

@@ -100,7 +100,12 @@ def score(
 def score(text: str, *args: object, customer: str | None = None, summary: bool = False) -> MessageReport | ReplySummary:
     """Scores an agent reply; ``customer=`` is the message it answers,
     ``summary=True`` gives a :class:`ReplySummary`. See :meth:`Analyzer.score`."""
-    return _analyzer().score(text, *args, customer=customer, summary=summary)
+    analyzer = _default or _analyzer()
+    if args or customer is not None or summary is not False:
+        return analyzer.score(text, *args, customer=customer, summary=summary)
+    # The common call passes no keywords on: the native method (abi3, so no
+    # vectorcall) then gets no keyword dict to build and parse (~0.2 us a call).
+    return analyzer.score(text)
 
 
 @overload
@@ -111,7 +116,10 @@ def score_reply(customer: str, reply: str, *, summary: Literal[True]) -> ReplySu
 def score_reply(customer: str, reply: str, *, summary: bool = False) -> MessageReport | ReplySummary: ...
 def score_reply(customer: str, reply: str, *, summary: bool = False) -> MessageReport | ReplySummary:
     """Scores an agent ``reply`` to a ``customer`` message. See :meth:`Analyzer.score_reply`."""
-    return _analyzer().score_reply(customer, reply, summary=summary)
+    analyzer = _default or _analyzer()
+    if summary is not False:
+        return analyzer.score_reply(customer, reply, summary=summary)
+    return analyzer.score_reply(customer, reply)
 
 
 @overload
@@ -161,17 +169,17 @@ def score_arrow(
 
 def analyze_customer(text: str) -> CustomerReport:
     """Reads a customer message. See :meth:`Analyzer.analyze_customer`."""
-    return _analyzer().analyze_customer(text)
+    return (_default or _analyzer()).analyze_customer(text)
 
 
 def analyze_conversation(turns: Iterable[_TurnInput]) -> ConversationReport:
     """Analyzes a conversation. See :meth:`Analyzer.analyze_conversation`."""
-    return _analyzer().analyze_conversation(turns)
+    return (_default or _analyzer()).analyze_conversation(turns)
 
 
 def tokenize(text: str) -> list[Token]:
     """Splits text into tokens with code-point offsets. See :meth:`Analyzer.tokenize`."""
-    return _analyzer().tokenize(text)
+    return (_default or _analyzer()).tokenize(text)
 
 
 __all__ = [

@@ -7,7 +7,7 @@ The report types come from ``empathize._reports``, generated from the core.
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, Protocol, final, overload
 
-from typing_extensions import TypeAlias
+from typing_extensions import Self, TypeAlias, disjoint_base
 
 from empathize._reports import ConversationReport, CustomerReport, MessageReport, ReplySummary, RuleInfo, Token
 
@@ -44,13 +44,15 @@ _ArrowStrings: TypeAlias = _ArrowArrayExportable | _ArrowStreamExportable
 #: or a ``(role, text)`` pair. Roles also accept aliases (user, bot, assistant, ...).
 _TurnInput: TypeAlias = Mapping[str, Any] | tuple[str, str] | list[str]
 
-@final
+@disjoint_base
 class _Native:
-    """The Rust side of a lazy report (private)."""
+    """The base of every report class: the Rust report of a lazy one (private)."""
 
-    def field(self, name: str) -> Any: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def html(self) -> str: ...
+    def __new__(cls, *_args: object, **_kwargs: object) -> Self: ...
+    def _lazy(self) -> bool: ...
+    def _field(self, name: str) -> Any: ...
+    def _to_dict(self) -> dict[str, Any]: ...
+    def _html(self) -> str: ...
 
 @final
 class Analyzer:

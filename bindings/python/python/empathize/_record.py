@@ -10,18 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, TypeVar
 
+from empathize._native import _Native
+
 _R = TypeVar("_R", bound="Record")
 
 
-class Record(Mapping[str, Any]):
+class Record(_Native, Mapping[str, Any]):
     """A read-only report: fields as attributes (``r.score``), as a mapping
     (``r["score"]``, ``dict(r)``), and as plain data with :meth:`to_dict`.
 
     A report a call returns converts each field from Rust the first time it
-    is read; reports inside it are converted whole.
+    is read; reports inside it are converted whole. The Rust report lives in
+    the native base ``_Native``: the native module makes a report with
+    ``_Native.__new__(cls)`` and sets it in place (one C call per report, no
+    Python frame; ``record.rs``); a report converted whole holds none.
     """
 
-    __slots__ = ("__dict__", "_native")
+    __slots__ = ("__dict__",)
     _fields: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -29,13 +34,9 @@ class Record(Mapping[str, Any]):
 
     def __getattr__(self, name: str) -> Any:
         # Called only for a field not read yet (or a name that is no field).
-        if name.startswith("_") or name not in type(self)._fields:
+        if name.startswith("_") or name not in type(self)._fields or not self._lazy():
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        try:
-            native = object.__getattribute__(self, "_native")
-        except AttributeError:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
-        value = native.field(name)
+        value = self._field(name)
         self.__dict__[name] = value
         return value
 
@@ -59,9 +60,8 @@ class Record(Mapping[str, Any]):
     def to_dict(self) -> dict[str, Any]:
         """The report as plain dicts, lists and scalars (JSON-ready), in the
         field order of the Rust structs."""
-        native = getattr(self, "_native", None)
-        if native is not None:
-            data: dict[str, Any] = native.to_dict()
+        if self._lazy():
+            data: dict[str, Any] = self._to_dict()
             return data
         return {name: _plain(value) for name, value in self.__dict__.items()}
 
@@ -109,15 +109,8 @@ def _short(value: Any) -> str:
 
 def _build(cls: type[_R], fields: dict[str, Any]) -> _R:
     """A report of class ``cls`` holding ``fields`` (all converted)."""
-    record = object.__new__(cls)
+    record = _Native.__new__(cls)
     object.__setattr__(record, "__dict__", fields)
-    return record
-
-
-def _lazy(cls: type[_R], native: object) -> _R:
-    """A report of class ``cls`` whose fields ``native`` converts on first read."""
-    record = object.__new__(cls)
-    object.__setattr__(record, "_native", native)
     return record
 
 
@@ -129,8 +122,8 @@ class HtmlMethods:
     def _repr_html_(self) -> str | None:
         """The report with its text and highlighted matches, as HTML; None
         for a report read from inside another one (render that one)."""
-        native = getattr(self, "_native", None)
-        return None if native is None else str(native.html())
+        record: Any = self  # a Record: the report classes put this mixin first
+        return str(record._html()) if record._lazy() else None
 
 
 class ReplySummaryMethods:
