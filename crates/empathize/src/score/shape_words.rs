@@ -54,6 +54,8 @@ pub(crate) mod class {
     pub const CONFIRMING_TAG_LAST: u32 = 1 << 24;
     pub const ADVICE_FIRST: u32 = 1 << 25;
     pub const OPINION_FIRST: u32 = 1 << 26;
+    /// The second words of `ADVICE` entries ("you **should**").
+    pub const ADVICE_SECOND: u32 = 1 << 27;
     /// Any first-person word.
     pub const SELF: u32 = FIRST_PERSON | FIRST_PERSON_SUBJECT | FIRST_PERSON_OWN;
 }
@@ -107,6 +109,9 @@ pub(crate) struct ShapeLexicons {
     pub confirming_tags: Vec<Words>,
     /// `ADVICE` grouped by first word: a position is tried once per group.
     pub advice: Vec<(u32, Vec<Words>)>,
+    /// Some `ADVICE` entry is one word: its first word advises whatever
+    /// follows (otherwise only before an [`ADVICE_SECOND`](class::ADVICE_SECOND)).
+    pub advice_single_word: bool,
     pub opinion_phrases: Vec<Words>,
     stem_suffixes: Vec<Box<str>>,
     /// For each byte, the indices in `stem_suffixes` of the suffixes a
@@ -131,9 +136,9 @@ impl ShapeLexicons {
         }
         // A sequence's words are interned, so that each has an id whatever
         // the other lexicons hold; its first word gets the class `first`,
-        // its last the class `last`.
+        // its second `second`, its last the class `last`.
         let mut sequences =
-            |name: &str, first: u32, last: u32| -> Result<Vec<Words>, RulePackError> {
+            |name: &str, first: u32, second: u32, last: u32| -> Result<Vec<Words>, RulePackError> {
                 merged
                     .looped_lexicon(name)?
                     .iter()
@@ -151,6 +156,7 @@ impl ShapeLexicons {
                                 .map(|(i, w)| {
                                     check_normalized(entry, name, w)?;
                                     let bits = if i == 0 { first } else { 0 }
+                                        | if i == 1 { second } else { 0 }
                                         | if i == n - 1 { last } else { 0 };
                                     vocabulary.add_classes(w, bits);
                                     Ok(vocabulary.lookup(w))
@@ -160,17 +166,18 @@ impl ShapeLexicons {
                     })
                     .collect()
             };
-        out.suggestive_openers = sequences("SUGGESTIVE_OPENERS", class::SUGGESTIVE_FIRST, 0)?;
-        out.question_tags = sequences("QUESTION_TAGS", 0, class::QUESTION_TAG_LAST)?;
-        out.confirming_tags = sequences("CONFIRMING_TAGS", 0, class::CONFIRMING_TAG_LAST)?;
-        for mut entry in sequences("ADVICE", class::ADVICE_FIRST, 0)? {
+        out.suggestive_openers = sequences("SUGGESTIVE_OPENERS", class::SUGGESTIVE_FIRST, 0, 0)?;
+        out.question_tags = sequences("QUESTION_TAGS", 0, 0, class::QUESTION_TAG_LAST)?;
+        out.confirming_tags = sequences("CONFIRMING_TAGS", 0, 0, class::CONFIRMING_TAG_LAST)?;
+        for mut entry in sequences("ADVICE", class::ADVICE_FIRST, class::ADVICE_SECOND, 0)? {
             let first = entry.remove(0);
+            out.advice_single_word |= entry.is_empty();
             match out.advice.iter_mut().find(|(f, _)| *f == first) {
                 Some((_, rests)) => rests.push(entry),
                 None => out.advice.push((first, vec![entry])),
             }
         }
-        out.opinion_phrases = sequences("OPINION_PHRASES", class::OPINION_FIRST, 0)?;
+        out.opinion_phrases = sequences("OPINION_PHRASES", class::OPINION_FIRST, 0, 0)?;
         for entry in merged.looped_lexicon("STEM_SUFFIXES")? {
             out.stem_suffixes
                 .push(one_word(entry, "STEM_SUFFIXES")?.into());
