@@ -10,7 +10,7 @@
 
 use crate::score::shape_words::{class, Keywords, ShapeLexicons, Words};
 use crate::text::language::Language;
-use crate::text::lex::{Lexed, Vocabulary, CONTRACTION};
+use crate::text::lex::{Lexed, Term, Vocabulary, CONTRACTION};
 use crate::text::TokenKind;
 
 /// What kind of question a sentence asks.
@@ -333,6 +333,96 @@ fn about(c: u32) -> u32 {
     }
 }
 
+/// What the word loop of [`shapes_of`] gathers of a sentence besides its
+/// words.
+#[derive(Debug, Default)]
+struct Gathered {
+    /// [`about`] of every word, or-ed.
+    who: u32,
+    /// The classes of every word, or-ed.
+    seen: u32,
+    /// The token of the last contrast after the sentence's first words.
+    contrast: Option<usize>,
+    /// Words that echo the customer's keywords.
+    echoes: usize,
+}
+
+/// What [`PartsReader::read_parts`] reads words with.
+struct PartsReader<'a> {
+    language: &'a Language,
+    vocabulary: &'a Vocabulary,
+    lexicons: &'a ShapeLexicons,
+    lexed: &'a Lexed,
+    customer: Option<&'a Keywords>,
+}
+
+impl PartsReader<'_> {
+    /// Reads a word that is not the common case (a word lexing kept whole):
+    /// a contraction lexed to two terms (`parts`), or an elongation. Word
+    /// number `count` of its sentence. Kept out of line, so the common
+    /// case's loop stays small.
+    #[inline(never)]
+    fn read_parts(&self, parts: &[Term], count: usize, g: &mut Gathered, words: &mut Vec<Word>) {
+        let Self {
+            language,
+            vocabulary,
+            lexicons,
+            lexed,
+            customer,
+        } = *self;
+        let Some(term) = parts.first() else {
+            return;
+        };
+        let index = term.token as usize;
+        let first_id = term.id;
+        let second = parts.get(1);
+        let elongated = lexed.tokens.get(index).is_some_and(|t| t.elongated);
+        // A word lexing kept whole has the id of its norm: its classes
+        // are an array read. A contraction's parts are the terms lexing
+        // made of it. Only an elongation, which lexing may shorten after
+        // it looked for a contraction ("immm" → "im"), is looked at again.
+        let norm_class = if second.is_some() {
+            vocabulary.classes_of(lexed.norm(index))
+        } else {
+            vocabulary.classes(first_id)
+        };
+        if count > 2 && norm_class & class::CONTRAST != 0 {
+            g.contrast = Some(index);
+        }
+        if let Some(keywords) = customer {
+            if echoed(keywords, lexicons, lexed, index, norm_class) {
+                g.echoes += 1;
+            }
+        }
+        // The word's parts, as vocabulary ids: a whole word's is the id
+        // lexing gave it, a contraction's the ids of the terms it made
+        // (the ids of the parts `expand_contraction` gives), an
+        // elongation's those of its expansion, looked up.
+        let whole = second.is_none()
+            && (!elongated
+                || (norm_class & CONTRACTION == 0
+                    && language.split_suffix(lexed.norm(index)).is_none()));
+        let mut push = |id: u32, c: u32| {
+            g.who |= about(c);
+            g.seen |= c;
+            words.push(Word { id, classes: c });
+        };
+        if whole {
+            push(first_id, norm_class);
+        } else if let Some(second) = second {
+            for id in [first_id, second.id] {
+                push(id, vocabulary.classes(id));
+            }
+        } else {
+            let (first, second) = language.expand_contraction(lexed.norm(index));
+            for w in std::iter::once(first).chain(second) {
+                let id = vocabulary.lookup(w);
+                push(id, vocabulary.classes(id));
+            }
+        }
+    }
+}
+
 /// Reads the shape of each sentence of lexed text into `out.shapes`.
 pub(crate) fn sentence_shapes(
     language: &Language,
@@ -364,6 +454,13 @@ fn shapes_of<const ECHO: bool>(
     let Shapes { shapes, sentence } = out;
     shapes.clear();
     shapes.reserve(lexed.sentences.len());
+    let reader = PartsReader {
+        language,
+        vocabulary,
+        lexicons,
+        lexed,
+        customer,
+    };
     for s in &lexed.sentences {
         let mut shape = SentenceShape::default();
         let words = &mut sentence.words;
@@ -372,22 +469,14 @@ fn shapes_of<const ECHO: bool>(
         let terms = lexed.terms.get(span).unwrap_or_default();
         // A word is about one part most of the time.
         words.reserve(terms.len());
-        // The classes of the words, or-ed.
-        let mut seen = 0u32;
-        // `about` of every part, or-ed; the word count and the last
-        // contrast, kept out of `shape` while the words are read.
-        let mut who = 0u32;
+        let mut g = Gathered::default();
         let mut count = 0usize;
-        let mut contrast = None;
         let mut rest = terms;
         while let [term, tail @ ..] = rest {
             let index = term.token as usize;
-            let first_id = term.id;
             let two_terms = matches!(tail, [next, ..] if next.token == term.token);
-            rest = match tail {
-                [_, after @ ..] if two_terms => after,
-                _ => tail,
-            };
+            let parts;
+            (parts, rest) = rest.split_at(if two_terms { 2 } else { 1 });
             let Some(token) = lexed.tokens.get(index) else {
                 continue;
             };
@@ -395,78 +484,38 @@ fn shapes_of<const ECHO: bool>(
                 continue;
             }
             count += 1;
-            if !two_terms && !token.elongated {
-                // The common case: a word lexing kept whole (see below).
-                let c = vocabulary.classes(first_id);
-                // Most words are none of these.
-                if c & (class::CONTRAST | ABOUT) != 0 {
-                    if count > 2 && c & class::CONTRAST != 0 {
-                        contrast = Some(index);
-                    }
-                    who |= about(c);
-                }
-                if let Some(keywords) = customer.filter(|_| ECHO) {
-                    if echoed(keywords, lexicons, lexed, index, c) {
-                        shape.echoes += 1;
-                    }
-                }
-                seen |= c;
-                words.push(Word {
-                    id: first_id,
-                    classes: c,
-                });
+            if two_terms || token.elongated {
+                reader.read_parts(parts, count, &mut g, words);
                 continue;
             }
-            // A word lexing kept whole has the id of its norm: its classes
-            // are an array read. A contraction's parts are the terms lexing
-            // made of it. Only an elongation, which lexing may shorten after
-            // it looked for a contraction ("immm" → "im"), is looked at again.
-            let norm_class = if two_terms {
-                vocabulary.classes_of(lexed.norm(index))
-            } else {
-                vocabulary.classes(first_id)
-            };
-            if count > 2 && norm_class & class::CONTRAST != 0 {
-                contrast = Some(index);
+            // The common case: a word lexing kept whole (see `read_parts`
+            // for the others).
+            let c = vocabulary.classes(term.id);
+            // Most words are none of these.
+            if c & (class::CONTRAST | ABOUT) != 0 {
+                if count > 2 && c & class::CONTRAST != 0 {
+                    g.contrast = Some(index);
+                }
+                g.who |= about(c);
             }
-            if let Some(keywords) = customer {
-                if echoed(keywords, lexicons, lexed, index, norm_class) {
-                    shape.echoes += 1;
+            if let Some(keywords) = customer.filter(|_| ECHO) {
+                if echoed(keywords, lexicons, lexed, index, c) {
+                    g.echoes += 1;
                 }
             }
-            // The word's parts, as vocabulary ids: a whole word's is the id
-            // lexing gave it, a contraction's the ids of the terms it made
-            // (the ids of the parts `expand_contraction` gives), an
-            // elongation's those of its expansion, looked up.
-            let whole = !two_terms
-                && (!token.elongated
-                    || (norm_class & CONTRACTION == 0
-                        && language.split_suffix(lexed.norm(index)).is_none()));
-            if whole {
-                who |= about(norm_class);
-                seen |= norm_class;
-                words.push(Word {
-                    id: first_id,
-                    classes: norm_class,
-                });
-            } else if let (true, [second, ..]) = (two_terms, tail) {
-                for id in [first_id, second.id] {
-                    let c = vocabulary.classes(id);
-                    who |= about(c);
-                    seen |= c;
-                    words.push(Word { id, classes: c });
-                }
-            } else {
-                let (first, second) = language.expand_contraction(lexed.norm(index));
-                for w in std::iter::once(first).chain(second) {
-                    let id = vocabulary.lookup(w);
-                    let c = vocabulary.classes(id);
-                    who |= about(c);
-                    seen |= c;
-                    words.push(Word { id, classes: c });
-                }
-            }
+            g.seen |= c;
+            words.push(Word {
+                id: term.id,
+                classes: c,
+            });
         }
+        let Gathered {
+            who,
+            seen,
+            contrast,
+            echoes,
+        } = g;
+        shape.echoes = echoes;
         shape.words = count;
         shape.contrast = contrast;
         let addresses_you = who & class::SECOND_PERSON != 0;
