@@ -53,6 +53,9 @@ pub(crate) struct Work {
     pub learned: Vec<LearnedHit>,
     pub selection: selection::Selection,
     pub reply: reply::ReplyWork,
+    /// The keywords of the last customer message read, reused once no
+    /// report holds them.
+    pub keywords: Arc<shape_words::Keywords>,
 }
 
 /// The label of a score term or the source of a piece of evidence while a

@@ -294,9 +294,24 @@ impl Keywords {
         Keywords {
             text: String::new(),
             spans: Vec::with_capacity(n),
-            table: vec![0; (2 * n.max(1)).next_power_of_two()],
+            table: vec![0; Self::table_len(n)],
             starts: [0; 64],
         }
+    }
+
+    fn table_len(n: usize) -> usize {
+        (2 * n.max(1)).next_power_of_two()
+    }
+
+    /// Empties the set, as [`Keywords::with_room`] would make it, keeping
+    /// its buffers.
+    fn reset(&mut self, n: usize) {
+        self.text.clear();
+        self.spans.clear();
+        self.spans.reserve(n);
+        self.table.clear();
+        self.table.resize(Self::table_len(n), 0);
+        self.starts = [0; 64];
     }
 
     /// The keywords `words` (each once; a repeated word is kept once).
@@ -403,6 +418,12 @@ impl Keywords {
     }
 }
 
+impl Default for Keywords {
+    fn default() -> Keywords {
+        Keywords::with_room(0)
+    }
+}
+
 /// The content words of lexed text (lower case, stemmed, each once): of its
 /// first `4 ×` [`MAX_KEYWORDS`] content words, the [`MAX_KEYWORDS`] stems
 /// that sort first.
@@ -410,13 +431,40 @@ impl Keywords {
 /// The stems go into a hash table as they come (most repeat little, and
 /// most messages have far fewer than [`MAX_KEYWORDS`]): they are sorted
 /// only when there are more than that to choose from.
+///
+/// They are read into `spare` when no report holds it any more (a reply's
+/// context, dropped once the reply is scored), keeping its buffers;
+/// otherwise into a new set, which becomes the spare. Either way the
+/// result is `spare`, shared.
 pub(crate) fn keywords(
     vocabulary: &Vocabulary,
     lexicons: &ShapeLexicons,
     lexed: &Lexed,
+    spare: &mut Arc<Keywords>,
 ) -> Arc<Keywords> {
+    let room = lexed.terms.len().min(MAX_KEYWORDS);
+    match Arc::get_mut(spare) {
+        Some(out) => {
+            out.reset(room);
+            read_keywords(vocabulary, lexicons, lexed, out);
+        }
+        None => {
+            let mut out = Keywords::with_room(room);
+            read_keywords(vocabulary, lexicons, lexed, &mut out);
+            *spare = Arc::new(out);
+        }
+    }
+    spare.clone()
+}
+
+/// [`keywords`] into `out`, an empty set with room.
+fn read_keywords(
+    vocabulary: &Vocabulary,
+    lexicons: &ShapeLexicons,
+    lexed: &Lexed,
+    out: &mut Keywords,
+) {
     let terms = &lexed.terms[..];
-    let mut out = Keywords::with_room(terms.len().min(MAX_KEYWORDS));
     // Room for the stems of as many bytes of words (bounded: a long
     // message's keywords repeat).
     out.text.reserve(lexed.norms.len().min(MAX_KEYWORDS * 8));
@@ -463,9 +511,8 @@ pub(crate) fn keywords(
         for w in sorted {
             kept.insert(w);
         }
-        out = kept;
+        *out = kept;
     }
-    Arc::new(out)
 }
 
 #[cfg(test)]
