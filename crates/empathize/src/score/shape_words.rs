@@ -56,6 +56,8 @@ pub(crate) mod class {
     pub const OPINION_FIRST: u32 = 1 << 26;
     /// The second words of `ADVICE` entries ("you **should**").
     pub const ADVICE_SECOND: u32 = 1 << 27;
+    /// The second words of `OPINION_PHRASES` entries ("am **sure**").
+    pub const OPINION_SECOND: u32 = 1 << 28;
     /// Any first-person word.
     pub const SELF: u32 = FIRST_PERSON | FIRST_PERSON_SUBJECT | FIRST_PERSON_OWN;
 }
@@ -113,6 +115,9 @@ pub(crate) struct ShapeLexicons {
     /// follows (otherwise only before an [`ADVICE_SECOND`](class::ADVICE_SECOND)).
     pub advice_single_word: bool,
     pub opinion_phrases: Vec<Words>,
+    /// Some `OPINION_PHRASES` entry is one word (otherwise an entry is
+    /// compared only before an [`OPINION_SECOND`](class::OPINION_SECOND)).
+    pub opinion_single_word: bool,
     stem_suffixes: Vec<Box<str>>,
     /// For each byte, the indices in `stem_suffixes` of the suffixes a
     /// word ending with it may have (those ending with it, and an empty
@@ -177,7 +182,13 @@ impl ShapeLexicons {
                 None => out.advice.push((first, vec![entry])),
             }
         }
-        out.opinion_phrases = sequences("OPINION_PHRASES", class::OPINION_FIRST, 0, 0)?;
+        out.opinion_phrases = sequences(
+            "OPINION_PHRASES",
+            class::OPINION_FIRST,
+            class::OPINION_SECOND,
+            0,
+        )?;
+        out.opinion_single_word = out.opinion_phrases.iter().any(|p| p.len() == 1);
         for entry in merged.looped_lexicon("STEM_SUFFIXES")? {
             out.stem_suffixes
                 .push(one_word(entry, "STEM_SUFFIXES")?.into());

@@ -268,6 +268,8 @@ fn classify_first_person(lexicons: &ShapeLexicons, s: &SentenceWords) -> FirstPe
             let verb_class = verb.map_or(0, |w| w.classes);
             if verb_class & class::OPINION_VERB != 0
                 || (s.class(i + 1) & class::OPINION_FIRST != 0
+                    && (s.class(i + 2) & class::OPINION_SECOND != 0
+                        || lexicons.opinion_single_word)
                     && lexicons
                         .opinion_phrases
                         .iter()
