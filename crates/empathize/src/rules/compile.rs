@@ -217,8 +217,8 @@ impl Matcher {
         } in found
         {
             let p = sequence as usize;
-            let (Some(&from), Some(&to)) = (self.action_start.get(p), self.action_start.get(p + 1))
-            else {
+            // One bounds check for both ends.
+            let Some(&[from, to]) = self.action_start.get(p..p + 2) else {
                 continue;
             };
             let actions = self
