@@ -201,7 +201,7 @@ fn round4(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{name, NAMES};
+    use super::NAMES;
 
     /// The sentence features the EPITOME scorer names as evidence sources
     /// (`name!("…")`, alone or in a `(value, name!("…"))` pair it picks
