@@ -309,7 +309,7 @@ pub(crate) fn apply_to_reply(
                         start: sentence.start,
                         end: sentence.end,
                         value,
-                        source: Label::Name("learned"),
+                        source: Label::Name(crate::score::name!("learned")),
                     });
                     if with_matches {
                         learned.extend(l.hits.iter().map(|h| Pending::new(compiled, l, h, lexed)));

@@ -162,10 +162,23 @@ impl Matcher {
         let Some(&root) = slots.first() else {
             return;
         };
-        for start in 0..terms.len() {
+        for (start, first) in terms.iter().enumerate() {
+            // Most terms start no sequence: the first step, from the root,
+            // is taken before any walk is set up.
+            let at = root.base as usize + first.id as usize;
+            let (mut node, mut slot) = match slots.get(at) {
+                Some(next) if next.check == 0 => (at as u32, *next),
+                _ => continue,
+            };
+            let mut end = start + 1;
+            if let Some(sequence) = slot.sequence.checked_sub(1) {
+                found.push(SequenceHit {
+                    sequence,
+                    start: start as u32,
+                    end: end as u32,
+                });
+            }
             // A walk carries the slot it stands on: a step reads one more.
-            let (mut node, mut slot) = (0u32, root);
-            let mut end = start;
             while let Some(id) = terms.get(end).map(|t| t.id) {
                 let at = slot.base as usize + id as usize;
                 match slots.get(at) {
@@ -204,8 +217,8 @@ impl Matcher {
         } in found
         {
             let p = sequence as usize;
-            let (Some(&from), Some(&to)) = (self.action_start.get(p), self.action_start.get(p + 1))
-            else {
+            // One bounds check for both ends.
+            let Some(&[from, to]) = self.action_start.get(p..p + 2) else {
                 continue;
             };
             let actions = self

@@ -77,7 +77,12 @@ pub(crate) fn analyze_customer(
         emphasis,
         matches,
         breakdown: learned.breakdown,
-        keywords: shape_words::keywords(&compiled.vocabulary, &compiled.shapes, lexed),
+        keywords: shape_words::keywords(
+            &compiled.vocabulary,
+            &compiled.shapes,
+            lexed,
+            &mut work.keywords,
+        ),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::rules::compile::Compiled;
 use crate::score::params::Scoring;
 use crate::score::selection::Selected;
 use crate::score::shapes::{self, FirstPerson, QuestionKind};
-use crate::score::Label;
+use crate::score::{name, Label};
 use crate::text::lex::Lexed;
 
 /// A piece of evidence while a reply is read ([`Evidence`] once reported).
@@ -186,10 +186,12 @@ fn push_evidence(
     }
 }
 
-/// Whether two sources have the same text (a rule id may be any name).
+/// Whether two sources have the same text (a rule id may be any name;
+/// fixed names differ as their indices do).
 fn same_source(compiled: &Compiled, a: Label, b: Label) -> bool {
     match (a, b) {
         (Label::Rule(x), Label::Rule(y)) if x == y => true,
+        (Label::Name(x), Label::Name(y)) => x == y,
         _ => a.as_str(compiled) == b.as_str(compiled),
     }
 }
@@ -211,14 +213,18 @@ pub(crate) fn sentence_evidence(
         let i = i as u32;
         let question = match shape.question {
             QuestionKind::None => None,
-            QuestionKind::Suggestive => Some((s.ex_question_suggestive, "suggestive_question")),
-            QuestionKind::Rhetorical => Some((s.ex_question_rhetorical, "rhetorical_question")),
-            QuestionKind::Own => Some((s.ex_question_own, "own_question")),
-            QuestionKind::ToPersonSpecific => {
-                Some((s.ex_question_specific, "specific_question_to_person"))
+            QuestionKind::Suggestive => {
+                Some((s.ex_question_suggestive, name!("suggestive_question")))
             }
-            QuestionKind::ToPerson => Some((s.ex_question_you, "question_to_person")),
-            QuestionKind::Other => Some((s.ex_question_other, "question")),
+            QuestionKind::Rhetorical => {
+                Some((s.ex_question_rhetorical, name!("rhetorical_question")))
+            }
+            QuestionKind::Own => Some((s.ex_question_own, name!("own_question"))),
+            QuestionKind::ToPersonSpecific => {
+                Some((s.ex_question_specific, name!("specific_question_to_person")))
+            }
+            QuestionKind::ToPerson => Some((s.ex_question_you, name!("question_to_person"))),
+            QuestionKind::Other => Some((s.ex_question_other, name!("question"))),
         };
         if let Some((value, source)) = question {
             push_evidence(
@@ -234,11 +240,13 @@ pub(crate) fn sentence_evidence(
         if shape.words >= 3 {
             let first_person = match shape.first_person {
                 FirstPerson::None => None,
-                FirstPerson::Opinion => Some((s.ip_opinion, "opinion")),
+                FirstPerson::Opinion => Some((s.ip_opinion, name!("opinion"))),
                 // Told to the person: advice or encouragement, not their story.
-                _ if shape.addresses_you => Some((s.ip_first_person_you, "first_person_to_you")),
-                FirstPerson::Experience => Some((s.ip_first_person, "own_experience")),
-                FirstPerson::Other => Some((s.ip_first_person_other, "first_person")),
+                _ if shape.addresses_you => {
+                    Some((s.ip_first_person_you, name!("first_person_to_you")))
+                }
+                FirstPerson::Experience => Some((s.ip_first_person, name!("own_experience"))),
+                FirstPerson::Other => Some((s.ip_first_person_other, name!("first_person"))),
             };
             if let Some((value, source)) = first_person {
                 push_evidence(
@@ -258,7 +266,7 @@ pub(crate) fn sentence_evidence(
                         i,
                         Mechanism::Interpretations,
                         s.ip_shared,
-                        Label::Name("shared_experience"),
+                        Label::Name(name!("shared_experience")),
                     );
                 }
             }
@@ -272,7 +280,7 @@ pub(crate) fn sentence_evidence(
                 i,
                 Mechanism::Interpretations,
                 value,
-                Label::Name("echoes_customer"),
+                Label::Name(name!("echoes_customer")),
             );
         }
     }
@@ -320,7 +328,7 @@ fn main_question(
         first as u32,
         Mechanism::Explorations,
         s.ex_question_main,
-        Label::Name("question_main_act"),
+        Label::Name(name!("question_main_act")),
     );
     strong[Mechanism::Explorations as usize] += s.ex_question_main;
 }

@@ -37,9 +37,6 @@ mod strategies;
 pub(crate) use customer::analyze_customer;
 pub(crate) use reply::{score_reply, score_reply_summary};
 
-use std::collections::HashMap;
-
-use rustc_hash::FxBuildHasher;
 use std::sync::{Arc, OnceLock};
 
 use crate::report::Flag;
@@ -56,6 +53,9 @@ pub(crate) struct Work {
     pub learned: Vec<LearnedHit>,
     pub selection: selection::Selection,
     pub reply: reply::ReplyWork,
+    /// The keywords of the last customer message read, reused once no
+    /// report holds them.
+    pub keywords: Arc<shape_words::Keywords>,
 }
 
 /// The label of a score term or the source of a piece of evidence while a
@@ -66,7 +66,7 @@ pub(crate) enum Label {
     /// The rule of this index in `Compiled::rules`.
     Rule(u32),
     /// A fixed name (`bias`, a flag, a sentence feature, …).
-    Name(&'static str),
+    Name(Name),
 }
 
 impl Label {
@@ -74,7 +74,7 @@ impl Label {
     pub fn as_str(self, compiled: &Compiled) -> &str {
         match self {
             Label::Rule(i) => &compiled.rule_ids[i as usize],
-            Label::Name(n) => n,
+            Label::Name(n) => n.as_str(),
         }
     }
 
@@ -83,9 +83,88 @@ impl Label {
     pub fn shared(self, compiled: &Compiled) -> Arc<str> {
         match self {
             Label::Rule(i) => compiled.rule_ids[i as usize].clone(),
-            Label::Name(n) => name(n),
+            Label::Name(n) => n.shared(),
         }
     }
+}
+
+/// A fixed name reports carry: one of [`NAMES`] or a flag's name, by
+/// index (`NAMES`, then `Flag::ALL`), so that its shared text is an array
+/// read, not a hash of the string. Distinct names have distinct indices
+/// (a test checks the names are distinct).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Name(u8);
+
+/// The [`Name`] of a string literal of [`NAMES`], checked at compile time.
+macro_rules! name {
+    ($n:literal) => {{
+        const NAME: $crate::score::Name = $crate::score::Name::listed($n);
+        NAME
+    }};
+}
+pub(crate) use name;
+
+impl Name {
+    /// The name `n` of [`NAMES`]; a name outside it fails to compile (in a
+    /// constant, see [`name!`]).
+    pub const fn listed(n: &str) -> Name {
+        let mut i = 0;
+        while i < NAMES.len() {
+            if str_eq(NAMES[i], n) {
+                return Name(i as u8);
+            }
+            i += 1;
+        }
+        panic!("not in NAMES")
+    }
+
+    /// The name of flag `f`.
+    pub fn flag(f: Flag) -> Name {
+        let at = Flag::ALL.iter().position(|&g| g == f).unwrap_or(0);
+        Name((NAMES.len() + at) as u8)
+    }
+
+    /// Its text.
+    pub fn as_str(self) -> &'static str {
+        let i = self.0 as usize;
+        match NAMES.get(i) {
+            Some(n) => n,
+            None => Flag::ALL.get(i - NAMES.len()).map_or("", |f| f.as_str()),
+        }
+    }
+
+    /// Its text, shared: one allocation per process.
+    pub fn shared(self) -> Arc<str> {
+        static SHARED: OnceLock<Vec<Arc<str>>> = OnceLock::new();
+        let shared = SHARED.get_or_init(|| {
+            NAMES
+                .iter()
+                .copied()
+                .chain(Flag::ALL.iter().map(|f| f.as_str()))
+                .map(Arc::from)
+                .collect()
+        });
+        match shared.get(self.0 as usize) {
+            Some(s) => s.clone(),
+            None => Arc::from(self.as_str()),
+        }
+    }
+}
+
+/// `a == b`, in a constant.
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The fixed names reports carry, each allocated once per process.
@@ -110,24 +189,6 @@ const NAMES: &[&str] = &[
     "learned",
 ];
 
-/// `n` as a shared string: one allocation per process for a fixed name
-/// (a name outside the list gets its own).
-pub(crate) fn name(n: &'static str) -> Arc<str> {
-    static SHARED: OnceLock<HashMap<&'static str, Arc<str>, FxBuildHasher>> = OnceLock::new();
-    let shared = SHARED.get_or_init(|| {
-        NAMES
-            .iter()
-            .copied()
-            .chain(Flag::ALL.iter().map(|f| f.as_str()))
-            .map(|n| (n, Arc::from(n)))
-            .collect()
-    });
-    match shared.get(n) {
-        Some(s) => s.clone(),
-        None => Arc::from(n),
-    }
-}
-
 /// Reports carry four decimals: enough to re-derive a score by hand, and
 /// stable across platforms.
 fn round4(x: f64) -> f64 {
@@ -143,7 +204,8 @@ mod tests {
     use super::NAMES;
 
     /// The sentence features the EPITOME scorer names as evidence sources
-    /// (`Label::Name("…")`, or a `(value, "…")` pair it picks from).
+    /// (`name!("…")`, alone or in a `(value, name!("…"))` pair it picks
+    /// from).
     fn evidence_features() -> Vec<&'static str> {
         let scorer = include_str!("epitome.rs");
         let mut features = Vec::new();
@@ -151,7 +213,7 @@ mod tests {
             let rest = &scorer[i + 1..];
             let Some(end) = rest.find('"') else { break };
             let name = &rest[..end];
-            let named = rest[end + 1..].starts_with("))") || scorer[..i].ends_with("Label::Name(");
+            let named = scorer[..i].ends_with("name!(");
             if named
                 && !name.is_empty()
                 && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
@@ -162,6 +224,27 @@ mod tests {
         features.sort_unstable();
         features.dedup();
         features
+    }
+
+    /// Fixed names are told apart by index: no two may have the same text.
+    #[test]
+    fn fixed_names_are_distinct() {
+        let mut all: Vec<&str> = NAMES
+            .iter()
+            .copied()
+            .chain(crate::report::Flag::ALL.iter().map(|f| f.as_str()))
+            .collect();
+        let n = all.len();
+        assert!(n < 256);
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n);
+        for (i, f) in crate::report::Flag::ALL.iter().enumerate() {
+            assert_eq!(super::Name::flag(*f), super::Name((NAMES.len() + i) as u8));
+            assert_eq!(super::Name::flag(*f).as_str(), f.as_str());
+            assert_eq!(&*super::Name::flag(*f).shared(), f.as_str());
+        }
+        assert_eq!(&*name!("bias").shared(), "bias");
     }
 
     /// Each feature is shared (one allocation per process, not one per

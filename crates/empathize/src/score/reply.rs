@@ -21,7 +21,7 @@ use crate::score::params::{saturate, sigmoid, Scoring};
 use crate::score::selection::{select, to_matches, Selected, Side};
 use crate::score::shapes::Shapes;
 use crate::score::strategies::Vote;
-use crate::score::{epitome, round4, shapes, strategies, Label, Work};
+use crate::score::{epitome, name, round4, shapes, strategies, Label, Name, Work};
 use crate::text::lex::Lexed;
 use crate::tips;
 
@@ -94,7 +94,7 @@ fn read_reply(
     w.terms.clear();
     w.terms.push(Term {
         source: TermSource::Bias,
-        label: Label::Name("bias"),
+        label: Label::Name(name!("bias")),
         value: s.bias,
         match_index: None,
     });
@@ -281,7 +281,8 @@ fn dimension_sums(compiled: &Compiled, selected: &[Selected]) -> [f64; 13] {
 /// Each dimension 0–1 with diminishing returns on its sum.
 fn dimensions(sums: &[f64; 13]) -> Dimensions {
     let mut dimensions = Dimensions::default();
-    for &d in Dimension::ALL {
+    // Most dimensions have no match: they stay 0, as `saturate` leaves them.
+    for &d in Dimension::ALL.iter().filter(|&&d| sums[d as usize] > 0.0) {
         dimensions.set(d, round4(saturate(sums[d as usize])));
     }
     dimensions
@@ -349,7 +350,7 @@ fn add_derived_flags(
         }
         breakdown.push(Term {
             source: TermSource::Derived,
-            label: Label::Name(flag.as_str()),
+            label: Label::Name(Name::flag(flag)),
             value,
             match_index: None,
         });
@@ -393,9 +394,9 @@ fn add_context_terms(
         };
         if c.distress_level >= 1 || c.complaint {
             let (label, value) = if empathic {
-                ("distress_acknowledged", s.acknowledged_bonus * need)
+                (name!("distress_acknowledged"), s.acknowledged_bonus * need)
             } else {
-                ("distress_ignored", -s.ignored_penalty * need)
+                (name!("distress_ignored"), -s.ignored_penalty * need)
             };
             terms.push(Term {
                 source: TermSource::Context,
@@ -408,7 +409,7 @@ fn add_context_terms(
     if policy_first {
         terms.push(Term {
             source: TermSource::Context,
-            label: Label::Name("policy_before_acknowledgment"),
+            label: Label::Name(name!("policy_before_acknowledgment")),
             value: s.policy_before_acknowledgment,
             match_index: None,
         });

@@ -172,15 +172,21 @@ fn suppress_under_anti_patterns(
     kept: &mut [Selected],
     flagged: &mut Vec<bool>,
 ) {
+    let is_flag = |s: &Selected| {
+        !s.negated
+            && matches!(
+                compiled.rules[s.hit.rule as usize].category,
+                Category::Flag(_)
+            )
+    };
+    // Most replies match no anti-pattern: nothing to mark or look up.
+    if !kept.iter().any(is_flag) {
+        return;
+    }
     flagged.clear();
     flagged.resize(lexed.terms.len(), false);
-    for s in kept.iter().filter(|s| !s.negated) {
-        if matches!(
-            compiled.rules[s.hit.rule as usize].category,
-            Category::Flag(_)
-        ) {
-            flagged[s.hit.start as usize..s.hit.end as usize].fill(true);
-        }
+    for s in kept.iter().filter(|s| is_flag(s)) {
+        flagged[s.hit.start as usize..s.hit.end as usize].fill(true);
     }
     for s in kept {
         let rule = &compiled.rules[s.hit.rule as usize];

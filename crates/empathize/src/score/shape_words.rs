@@ -54,6 +54,10 @@ pub(crate) mod class {
     pub const CONFIRMING_TAG_LAST: u32 = 1 << 24;
     pub const ADVICE_FIRST: u32 = 1 << 25;
     pub const OPINION_FIRST: u32 = 1 << 26;
+    /// The second words of `ADVICE` entries ("you **should**").
+    pub const ADVICE_SECOND: u32 = 1 << 27;
+    /// The second words of `OPINION_PHRASES` entries ("am **sure**").
+    pub const OPINION_SECOND: u32 = 1 << 28;
     /// Any first-person word.
     pub const SELF: u32 = FIRST_PERSON | FIRST_PERSON_SUBJECT | FIRST_PERSON_OWN;
 }
@@ -107,7 +111,13 @@ pub(crate) struct ShapeLexicons {
     pub confirming_tags: Vec<Words>,
     /// `ADVICE` grouped by first word: a position is tried once per group.
     pub advice: Vec<(u32, Vec<Words>)>,
+    /// Some `ADVICE` entry is one word: its first word advises whatever
+    /// follows (otherwise only before an [`ADVICE_SECOND`](class::ADVICE_SECOND)).
+    pub advice_single_word: bool,
     pub opinion_phrases: Vec<Words>,
+    /// Some `OPINION_PHRASES` entry is one word (otherwise an entry is
+    /// compared only before an [`OPINION_SECOND`](class::OPINION_SECOND)).
+    pub opinion_single_word: bool,
     stem_suffixes: Vec<Box<str>>,
     /// For each byte, the indices in `stem_suffixes` of the suffixes a
     /// word ending with it may have (those ending with it, and an empty
@@ -131,9 +141,9 @@ impl ShapeLexicons {
         }
         // A sequence's words are interned, so that each has an id whatever
         // the other lexicons hold; its first word gets the class `first`,
-        // its last the class `last`.
+        // its second `second`, its last the class `last`.
         let mut sequences =
-            |name: &str, first: u32, last: u32| -> Result<Vec<Words>, RulePackError> {
+            |name: &str, first: u32, second: u32, last: u32| -> Result<Vec<Words>, RulePackError> {
                 merged
                     .looped_lexicon(name)?
                     .iter()
@@ -151,6 +161,7 @@ impl ShapeLexicons {
                                 .map(|(i, w)| {
                                     check_normalized(entry, name, w)?;
                                     let bits = if i == 0 { first } else { 0 }
+                                        | if i == 1 { second } else { 0 }
                                         | if i == n - 1 { last } else { 0 };
                                     vocabulary.add_classes(w, bits);
                                     Ok(vocabulary.lookup(w))
@@ -160,17 +171,24 @@ impl ShapeLexicons {
                     })
                     .collect()
             };
-        out.suggestive_openers = sequences("SUGGESTIVE_OPENERS", class::SUGGESTIVE_FIRST, 0)?;
-        out.question_tags = sequences("QUESTION_TAGS", 0, class::QUESTION_TAG_LAST)?;
-        out.confirming_tags = sequences("CONFIRMING_TAGS", 0, class::CONFIRMING_TAG_LAST)?;
-        for mut entry in sequences("ADVICE", class::ADVICE_FIRST, 0)? {
+        out.suggestive_openers = sequences("SUGGESTIVE_OPENERS", class::SUGGESTIVE_FIRST, 0, 0)?;
+        out.question_tags = sequences("QUESTION_TAGS", 0, 0, class::QUESTION_TAG_LAST)?;
+        out.confirming_tags = sequences("CONFIRMING_TAGS", 0, 0, class::CONFIRMING_TAG_LAST)?;
+        for mut entry in sequences("ADVICE", class::ADVICE_FIRST, class::ADVICE_SECOND, 0)? {
             let first = entry.remove(0);
+            out.advice_single_word |= entry.is_empty();
             match out.advice.iter_mut().find(|(f, _)| *f == first) {
                 Some((_, rests)) => rests.push(entry),
                 None => out.advice.push((first, vec![entry])),
             }
         }
-        out.opinion_phrases = sequences("OPINION_PHRASES", class::OPINION_FIRST, 0)?;
+        out.opinion_phrases = sequences(
+            "OPINION_PHRASES",
+            class::OPINION_FIRST,
+            class::OPINION_SECOND,
+            0,
+        )?;
+        out.opinion_single_word = out.opinion_phrases.iter().any(|p| p.len() == 1);
         for entry in merged.looped_lexicon("STEM_SUFFIXES")? {
             out.stem_suffixes
                 .push(one_word(entry, "STEM_SUFFIXES")?.into());
@@ -287,9 +305,24 @@ impl Keywords {
         Keywords {
             text: String::new(),
             spans: Vec::with_capacity(n),
-            table: vec![0; (2 * n.max(1)).next_power_of_two()],
+            table: vec![0; Self::table_len(n)],
             starts: [0; 64],
         }
+    }
+
+    fn table_len(n: usize) -> usize {
+        (2 * n.max(1)).next_power_of_two()
+    }
+
+    /// Empties the set, as [`Keywords::with_room`] would make it, keeping
+    /// its buffers.
+    fn reset(&mut self, n: usize) {
+        self.text.clear();
+        self.spans.clear();
+        self.spans.reserve(n);
+        self.table.clear();
+        self.table.resize(Self::table_len(n), 0);
+        self.starts = [0; 64];
     }
 
     /// The keywords `words` (each once; a repeated word is kept once).
@@ -396,6 +429,12 @@ impl Keywords {
     }
 }
 
+impl Default for Keywords {
+    fn default() -> Keywords {
+        Keywords::with_room(0)
+    }
+}
+
 /// The content words of lexed text (lower case, stemmed, each once): of its
 /// first `4 ×` [`MAX_KEYWORDS`] content words, the [`MAX_KEYWORDS`] stems
 /// that sort first.
@@ -403,13 +442,40 @@ impl Keywords {
 /// The stems go into a hash table as they come (most repeat little, and
 /// most messages have far fewer than [`MAX_KEYWORDS`]): they are sorted
 /// only when there are more than that to choose from.
+///
+/// They are read into `spare` when no report holds it any more (a reply's
+/// context, dropped once the reply is scored), keeping its buffers;
+/// otherwise into a new set, which becomes the spare. Either way the
+/// result is `spare`, shared.
 pub(crate) fn keywords(
     vocabulary: &Vocabulary,
     lexicons: &ShapeLexicons,
     lexed: &Lexed,
+    spare: &mut Arc<Keywords>,
 ) -> Arc<Keywords> {
+    let room = lexed.terms.len().min(MAX_KEYWORDS);
+    match Arc::get_mut(spare) {
+        Some(out) => {
+            out.reset(room);
+            read_keywords(vocabulary, lexicons, lexed, out);
+        }
+        None => {
+            let mut out = Keywords::with_room(room);
+            read_keywords(vocabulary, lexicons, lexed, &mut out);
+            *spare = Arc::new(out);
+        }
+    }
+    spare.clone()
+}
+
+/// [`keywords`] into `out`, an empty set with room.
+fn read_keywords(
+    vocabulary: &Vocabulary,
+    lexicons: &ShapeLexicons,
+    lexed: &Lexed,
+    out: &mut Keywords,
+) {
     let terms = &lexed.terms[..];
-    let mut out = Keywords::with_room(terms.len().min(MAX_KEYWORDS));
     // Room for the stems of as many bytes of words (bounded: a long
     // message's keywords repeat).
     out.text.reserve(lexed.norms.len().min(MAX_KEYWORDS * 8));
@@ -456,9 +522,8 @@ pub(crate) fn keywords(
         for w in sorted {
             kept.insert(w);
         }
-        out = kept;
+        *out = kept;
     }
-    Arc::new(out)
 }
 
 #[cfg(test)]

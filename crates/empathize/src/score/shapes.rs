@@ -10,7 +10,7 @@
 
 use crate::score::shape_words::{class, Keywords, ShapeLexicons, Words};
 use crate::text::language::Language;
-use crate::text::lex::{Lexed, Vocabulary, CONTRACTION};
+use crate::text::lex::{Lexed, Term, Vocabulary, CONTRACTION};
 use crate::text::TokenKind;
 
 /// What kind of question a sentence asks.
@@ -73,35 +73,56 @@ pub(crate) struct SentenceShape {
 
 // Compared word by word, in line: most entries differ at their first word,
 // and `[u32]::starts_with` would call `memcmp` for each.
-fn starts_with_seq(words: &[u32], seq: &[u32]) -> bool {
-    words.len() >= seq.len() && words.iter().zip(seq).all(|(w, s)| w == s)
+fn starts_with_seq(words: &[Word], seq: &[u32]) -> bool {
+    words.len() >= seq.len() && words.iter().zip(seq).all(|(w, s)| w.id == *s)
 }
 
-fn ends_with_seq(words: &[u32], seq: &[u32]) -> bool {
+fn ends_with_seq(words: &[Word], seq: &[u32]) -> bool {
     words.len() >= seq.len()
         && words
             .iter()
             .rev()
             .zip(seq.iter().rev())
-            .all(|(w, s)| w == s)
+            .all(|(w, s)| w.id == *s)
 }
 
-/// The words of a sentence, contractions expanded, each with its classes.
-/// A word is its vocabulary id: a word no lexicon or pattern names is
-/// [`UNKNOWN`](crate::text::lex::UNKNOWN), which no sequence holds.
+/// A word of a sentence: its vocabulary id (a word no lexicon or pattern
+/// names is [`UNKNOWN`](crate::text::lex::UNKNOWN), which no sequence
+/// holds) and its classes.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    id: u32,
+    classes: u32,
+}
+
+/// The words of a sentence, contractions expanded.
 #[derive(Debug, Default)]
 struct SentenceWords {
-    words: Vec<u32>,
-    classes: Vec<u32>,
+    words: Vec<Word>,
+    /// The classes of all its words, or-ed: a class no word has needs no
+    /// search.
+    seen: u32,
 }
 
 impl SentenceWords {
     /// Index of the first word with none of the classes `skip`.
     fn first_without(&self, skip: u32) -> usize {
-        self.classes
+        if self.seen & skip == 0 {
+            return 0;
+        }
+        self.words
             .iter()
-            .position(|c| c & skip == 0)
+            .position(|w| w.classes & skip == 0)
             .unwrap_or(self.words.len())
+    }
+
+    /// Whether some word in `words[from..]` has one of the classes `wanted`.
+    fn any_from(&self, from: usize, wanted: u32) -> bool {
+        self.seen & wanted != 0
+            && self
+                .words
+                .get(from..)
+                .is_some_and(|w| w.iter().any(|w| w.classes & wanted != 0))
     }
 
     /// Index where the words start once discourse markers and
@@ -111,13 +132,13 @@ impl SentenceWords {
     }
 
     fn class(&self, k: usize) -> u32 {
-        self.classes.get(k).copied().unwrap_or(0)
+        self.words.get(k).map_or(0, |w| w.classes)
     }
 
     /// Whether the words end with one of `tails`, whose last words have
     /// the class `last`.
     fn ends_with_any(&self, tails: &[Words], last: u32) -> bool {
-        self.classes.last().is_some_and(|c| c & last != 0)
+        self.words.last().is_some_and(|w| w.classes & last != 0)
             && tails.iter().any(|t| ends_with_seq(&self.words, t))
     }
 }
@@ -131,10 +152,7 @@ fn classify_question(
 ) -> QuestionKind {
     let start = s.first_without(class::DISCOURSE_MARKER);
     let body = &s.words[start..];
-    let body_classes = &s.classes[start..];
-    if body_classes
-        .first()
-        .is_some_and(|c| c & class::SUGGESTIVE_FIRST != 0)
+    if s.class(start) & class::SUGGESTIVE_FIRST != 0
         && lexicons
             .suggestive_openers
             .iter()
@@ -144,7 +162,7 @@ fn classify_question(
     }
     if body.len() <= 2
         || s.ends_with_any(&lexicons.question_tags, class::QUESTION_TAG_LAST)
-        || body_classes.iter().any(|c| c & class::RHETORICAL != 0)
+        || s.any_from(start, class::RHETORICAL)
     {
         return QuestionKind::Rhetorical;
     }
@@ -154,7 +172,7 @@ fn classify_question(
     // A question about the people and things of their story ("what did
     // your mother say?", "how did the relationship end?") explores it as
     // much as one put to them.
-    let about_their_world = echoes > 0 || body_classes.iter().any(|c| c & class::THIRD_PERSON != 0);
+    let about_their_world = echoes > 0 || s.any_from(start, class::THIRD_PERSON);
     if addresses_you || about_their_world {
         if echoes > 0 || body.len() >= 7 {
             QuestionKind::ToPersonSpecific
@@ -202,15 +220,18 @@ fn confirming_question(lexicons: &ShapeLexicons, s: &SentenceWords, addresses_yo
 /// advice addressed to the person ("you could try", "you have to"), with
 /// at least three words from its start.
 fn advice_statement(lexicons: &ShapeLexicons, s: &SentenceWords, addresses_you: bool) -> bool {
-    if s.class(s.body_start()) & class::HEDGE != 0 && s.body_start() < s.words.len() {
+    let start = s.body_start();
+    if s.class(start) & class::HEDGE != 0 && start < s.words.len() {
         return true;
     }
     let n = s.words.len();
     addresses_you
-        && s.classes.iter().enumerate().any(|(i, &c)| {
-            c & class::ADVICE_FIRST != 0
+        && s.seen & class::ADVICE_FIRST != 0
+        && s.words.iter().enumerate().any(|(i, w)| {
+            w.classes & class::ADVICE_FIRST != 0
+                && (s.class(i + 1) & class::ADVICE_SECOND != 0 || lexicons.advice_single_word)
                 && lexicons.advice.iter().any(|(first, rests)| {
-                    s.words[i] == *first
+                    w.id == *first
                         && rests.iter().any(|rest| {
                             i + (rest.len() + 1).max(3) <= n
                                 && starts_with_seq(&s.words[i + 1..], rest)
@@ -220,19 +241,35 @@ fn advice_statement(lexicons: &ShapeLexicons, s: &SentenceWords, addresses_you: 
 }
 
 fn classify_first_person(lexicons: &ShapeLexicons, s: &SentenceWords) -> FirstPerson {
-    let mut found = false;
-    for (i, &c) in s.classes.iter().enumerate() {
+    if s.seen & class::SELF == 0 {
+        return FirstPerson::None;
+    }
+    // Without one of these words no first person is more than `Other`.
+    let telling = class::FIRST_PERSON_OWN
+        | class::OPINION_VERB
+        | class::OPINION_FIRST
+        | class::EXPERIENCE_VERB;
+    if s.seen & (class::FIRST_PERSON_SUBJECT | class::FIRST_PERSON_OWN) == 0
+        || s.seen & telling == 0
+    {
+        return FirstPerson::Other;
+    }
+    for (i, w) in s.words.iter().enumerate() {
+        let c = w.classes;
         if c & class::SELF == 0 {
             continue;
         }
-        found = true;
         if c & class::FIRST_PERSON_SUBJECT != 0 {
             // The verb after the subject (skipping adverbs) says what the
             // sentence does.
-            let verb = (i + 1..s.words.len()).find(|&k| s.classes[k] & class::VERB_ADVERB == 0);
-            let verb_class = verb.map_or(0, |k| s.classes[k]);
+            let verb = s.words[i + 1..]
+                .iter()
+                .find(|w| w.classes & class::VERB_ADVERB == 0);
+            let verb_class = verb.map_or(0, |w| w.classes);
             if verb_class & class::OPINION_VERB != 0
                 || (s.class(i + 1) & class::OPINION_FIRST != 0
+                    && (s.class(i + 2) & class::OPINION_SECOND != 0
+                        || lexicons.opinion_single_word)
                     && lexicons
                         .opinion_phrases
                         .iter()
@@ -247,11 +284,7 @@ fn classify_first_person(lexicons: &ShapeLexicons, s: &SentenceWords) -> FirstPe
             return FirstPerson::Experience;
         }
     }
-    if found {
-        FirstPerson::Other
-    } else {
-        FirstPerson::None
-    }
+    FirstPerson::Other
 }
 
 /// Reusable buffers of [`sentence_shapes`]: its output and the words of
@@ -302,6 +335,96 @@ fn about(c: u32) -> u32 {
     }
 }
 
+/// What the word loop of [`shapes_of`] gathers of a sentence besides its
+/// words.
+#[derive(Debug, Default)]
+struct Gathered {
+    /// [`about`] of every word, or-ed.
+    who: u32,
+    /// The classes of every word, or-ed.
+    seen: u32,
+    /// The token of the last contrast after the sentence's first words.
+    contrast: Option<usize>,
+    /// Words that echo the customer's keywords.
+    echoes: usize,
+}
+
+/// What [`PartsReader::read_parts`] reads words with.
+struct PartsReader<'a> {
+    language: &'a Language,
+    vocabulary: &'a Vocabulary,
+    lexicons: &'a ShapeLexicons,
+    lexed: &'a Lexed,
+    customer: Option<&'a Keywords>,
+}
+
+impl PartsReader<'_> {
+    /// Reads a word that is not the common case (a word lexing kept whole):
+    /// a contraction lexed to two terms (`parts`), or an elongation. Word
+    /// number `count` of its sentence. Kept out of line, so the common
+    /// case's loop stays small.
+    #[inline(never)]
+    fn read_parts(&self, parts: &[Term], count: usize, g: &mut Gathered, words: &mut Vec<Word>) {
+        let Self {
+            language,
+            vocabulary,
+            lexicons,
+            lexed,
+            customer,
+        } = *self;
+        let Some(term) = parts.first() else {
+            return;
+        };
+        let index = term.token as usize;
+        let first_id = term.id;
+        let second = parts.get(1);
+        let elongated = lexed.tokens.get(index).is_some_and(|t| t.elongated);
+        // A word lexing kept whole has the id of its norm: its classes
+        // are an array read. A contraction's parts are the terms lexing
+        // made of it. Only an elongation, which lexing may shorten after
+        // it looked for a contraction ("immm" → "im"), is looked at again.
+        let norm_class = if second.is_some() {
+            vocabulary.classes_of(lexed.norm(index))
+        } else {
+            vocabulary.classes(first_id)
+        };
+        if count > 2 && norm_class & class::CONTRAST != 0 {
+            g.contrast = Some(index);
+        }
+        if let Some(keywords) = customer {
+            if echoed(keywords, lexicons, lexed, index, norm_class) {
+                g.echoes += 1;
+            }
+        }
+        // The word's parts, as vocabulary ids: a whole word's is the id
+        // lexing gave it, a contraction's the ids of the terms it made
+        // (the ids of the parts `expand_contraction` gives), an
+        // elongation's those of its expansion, looked up.
+        let whole = second.is_none()
+            && (!elongated
+                || (norm_class & CONTRACTION == 0
+                    && language.split_suffix(lexed.norm(index)).is_none()));
+        let mut push = |id: u32, c: u32| {
+            g.who |= about(c);
+            g.seen |= c;
+            words.push(Word { id, classes: c });
+        };
+        if whole {
+            push(first_id, norm_class);
+        } else if let Some(second) = second {
+            for id in [first_id, second.id] {
+                push(id, vocabulary.classes(id));
+            }
+        } else {
+            let (first, second) = language.expand_contraction(lexed.norm(index));
+            for w in std::iter::once(first).chain(second) {
+                let id = vocabulary.lookup(w);
+                push(id, vocabulary.classes(id));
+            }
+        }
+    }
+}
+
 /// Reads the shape of each sentence of lexed text into `out.shapes`.
 pub(crate) fn sentence_shapes(
     language: &Language,
@@ -333,30 +456,29 @@ fn shapes_of<const ECHO: bool>(
     let Shapes { shapes, sentence } = out;
     shapes.clear();
     shapes.reserve(lexed.sentences.len());
+    let reader = PartsReader {
+        language,
+        vocabulary,
+        lexicons,
+        lexed,
+        customer,
+    };
     for s in &lexed.sentences {
         let mut shape = SentenceShape::default();
-        let SentenceWords { words, classes } = &mut *sentence;
+        let words = &mut sentence.words;
         words.clear();
-        classes.clear();
         let span = s.first_term as usize..s.end_term as usize;
         let terms = lexed.terms.get(span).unwrap_or_default();
         // A word is about one part most of the time.
         words.reserve(terms.len());
-        classes.reserve(terms.len());
-        // `about` of every part, or-ed; the word count and the last
-        // contrast, kept out of `shape` while the words are read.
-        let mut who = 0u32;
+        let mut g = Gathered::default();
         let mut count = 0usize;
-        let mut contrast = None;
         let mut rest = terms;
         while let [term, tail @ ..] = rest {
             let index = term.token as usize;
-            let first_id = term.id;
             let two_terms = matches!(tail, [next, ..] if next.token == term.token);
-            rest = match tail {
-                [_, after @ ..] if two_terms => after,
-                _ => tail,
-            };
+            let parts;
+            (parts, rest) = rest.split_at(if two_terms { 2 } else { 1 });
             let Some(token) = lexed.tokens.get(index) else {
                 continue;
             };
@@ -364,81 +486,47 @@ fn shapes_of<const ECHO: bool>(
                 continue;
             }
             count += 1;
-            if !two_terms && !token.elongated {
-                // The common case: a word lexing kept whole (see below).
-                let c = vocabulary.classes(first_id);
-                // Most words are none of these.
-                if c & (class::CONTRAST | ABOUT) != 0 {
-                    if count > 2 && c & class::CONTRAST != 0 {
-                        contrast = Some(index);
-                    }
-                    who |= about(c);
-                }
-                if let Some(keywords) = customer.filter(|_| ECHO) {
-                    if echoed(keywords, lexicons, lexed, index, c) {
-                        shape.echoes += 1;
-                    }
-                }
-                words.push(first_id);
-                classes.push(c);
+            if two_terms || token.elongated {
+                reader.read_parts(parts, count, &mut g, words);
                 continue;
             }
-            // A word lexing kept whole has the id of its norm: its classes
-            // are an array read. A contraction's parts are the terms lexing
-            // made of it. Only an elongation, which lexing may shorten after
-            // it looked for a contraction ("immm" → "im"), is looked at again.
-            let norm_class = if two_terms {
-                vocabulary.classes_of(lexed.norm(index))
-            } else {
-                vocabulary.classes(first_id)
-            };
-            if count > 2 && norm_class & class::CONTRAST != 0 {
-                contrast = Some(index);
+            // The common case: a word lexing kept whole (see `read_parts`
+            // for the others).
+            let c = vocabulary.classes(term.id);
+            // Most words are none of these.
+            if c & (class::CONTRAST | ABOUT) != 0 {
+                if count > 2 && c & class::CONTRAST != 0 {
+                    g.contrast = Some(index);
+                }
+                g.who |= about(c);
             }
-            if let Some(keywords) = customer {
-                if echoed(keywords, lexicons, lexed, index, norm_class) {
-                    shape.echoes += 1;
+            if let Some(keywords) = customer.filter(|_| ECHO) {
+                if echoed(keywords, lexicons, lexed, index, c) {
+                    g.echoes += 1;
                 }
             }
-            // The word's parts, as vocabulary ids: a whole word's is the id
-            // lexing gave it, a contraction's the ids of the terms it made
-            // (the ids of the parts `expand_contraction` gives), an
-            // elongation's those of its expansion, looked up.
-            let whole = !two_terms
-                && (!token.elongated
-                    || (norm_class & CONTRACTION == 0
-                        && language.split_suffix(lexed.norm(index)).is_none()));
-            if whole {
-                who |= about(norm_class);
-                words.push(first_id);
-                classes.push(norm_class);
-            } else if let (true, [second, ..]) = (two_terms, tail) {
-                for id in [first_id, second.id] {
-                    let c = vocabulary.classes(id);
-                    who |= about(c);
-                    words.push(id);
-                    classes.push(c);
-                }
-            } else {
-                let (first, second) = language.expand_contraction(lexed.norm(index));
-                for w in std::iter::once(first).chain(second) {
-                    let id = vocabulary.lookup(w);
-                    let c = vocabulary.classes(id);
-                    who |= about(c);
-                    words.push(id);
-                    classes.push(c);
-                }
-            }
+            g.seen |= c;
+            words.push(Word {
+                id: term.id,
+                classes: c,
+            });
         }
+        let Gathered {
+            who,
+            seen,
+            contrast,
+            echoes,
+        } = g;
+        shape.echoes = echoes;
         shape.words = count;
         shape.contrast = contrast;
         let addresses_you = who & class::SECOND_PERSON != 0;
         let mentions_self = who & class::SELF != 0;
         shape.shared = who & class::SHARED != 0;
         shape.addresses_you = addresses_you;
-        let class_at = |k: usize| classes.get(k).copied().unwrap_or(0);
-        let question = s.question || interrogative(class_at(0), class_at(1));
-        let hedged = class_at(0) & class::HEDGE != 0;
+        sentence.seen = seen;
+        let question = s.question || interrogative(sentence.class(0), sentence.class(1));
+        let hedged = sentence.class(0) & class::HEDGE != 0;
         if question {
             shape.question = classify_question(
                 lexicons,
@@ -492,9 +580,16 @@ mod tests {
     }
 
     fn words(en: &English, s: &str) -> SentenceWords {
-        let words: Vec<u32> = s.split(' ').map(|w| en.vocabulary.lookup(w)).collect();
-        let classes = words.iter().map(|&id| en.vocabulary.classes(id)).collect();
-        SentenceWords { words, classes }
+        let words: Vec<Word> = s
+            .split(' ')
+            .map(|w| en.vocabulary.lookup(w))
+            .map(|id| Word {
+                id,
+                classes: en.vocabulary.classes(id),
+            })
+            .collect();
+        let seen = words.iter().fold(0, |seen, w| seen | w.classes);
+        SentenceWords { words, seen }
     }
 
     proptest::proptest! {
