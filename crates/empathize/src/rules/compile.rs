@@ -536,7 +536,23 @@ impl Compiled {
         let language = Language::compile(merged, scoring.negation_terms())?;
         let mut vocab = Vocabulary::default();
         let mut intern = |term: &str| -> u32 { vocab.intern(term) };
-        let mut expander = Expander::new(&merged.lexicons, &language);
+        // Every pattern parsed up front, so that the expander knows all
+        // terms (errors are reported in pattern order all the same).
+        let parsed: Vec<Vec<Result<pattern::Node, String>>> = merged
+            .rules
+            .iter()
+            .map(|rule| {
+                rule.patterns
+                    .iter()
+                    .map(|src| pattern::parse(src, true, &language))
+                    .collect()
+            })
+            .collect();
+        let mut expander = Expander::new(
+            &merged.lexicons,
+            &language,
+            parsed.iter().flatten().flatten(),
+        );
         // The vocabulary id of each expander symbol, once interned.
         let mut symbol_ids: Vec<u32> = Vec::new();
         let emoticon_terms: FxHashSet<String> = language
@@ -557,17 +573,18 @@ impl Compiled {
         // its prefix with the one before it in its (sorted) expansion.
         let mut edges = 0usize;
 
-        for (rule_index, src) in merged.rules.iter().enumerate() {
-            for (pattern_src, line) in src.patterns.iter().zip(&src.pattern_lines) {
+        for (rule_index, (src, nodes)) in merged.rules.iter().zip(&parsed).enumerate() {
+            for (node, line) in nodes.iter().zip(&src.pattern_lines) {
                 let locate = |e: RulePackError| {
                     e.with_rule(src.id.clone())
                         .with_field("patterns")
                         .with_line(*line)
                         .with_pack(src.pack.clone())
                 };
-                let node = pattern::parse(pattern_src, true, &language)
-                    .map_err(|m| locate(RulePackError::new(m)))?;
-                let plan = expander.plan(&node).map_err(locate)?;
+                let node = node
+                    .as_ref()
+                    .map_err(|m| locate(RulePackError::new(m.clone())))?;
+                let plan = expander.plan(node).map_err(locate)?;
                 let plan_index = plans.len() as u32;
                 let gapped = !plan.gaps.is_empty();
                 if rule_index > Action::MAX as usize || (gapped && plan_index > Action::MAX_PLAN) {

@@ -1,6 +1,5 @@
 //! Pattern syntax: parsing and expansion into finite sets of term sequences.
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -317,15 +316,15 @@ pub(crate) fn literal_terms(language: &Language, literal: &str) -> Result<Vec<St
 /// Expands lexicons on demand, with memoization and cycle detection.
 pub(crate) struct Expander<'a> {
     lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>,
-    language: &'a Language,
+    /// The entries of each lexicon, parsed (errors are reported when the
+    /// lexicon is first used, as if it were parsed then).
+    parsed: BTreeMap<&'a str, Rc<[Result<Node, String>]>>,
     memo: BTreeMap<String, Rc<Vec<Sequence>>>,
     stack: Vec<String>,
-    /// The term of each symbol; sequences hold symbols, so that expanding
-    /// copies integers, not strings.
+    /// The term of each symbol, in text order: sequences hold symbols, so
+    /// that expanding copies integers, not strings, and sequences of
+    /// symbols sort as the sequences of their terms do.
     terms: Vec<String>,
-    /// The first eight bytes of each term, big-endian and zero-padded:
-    /// when two differ they order the terms as their text does.
-    prefixes: Vec<u64>,
     symbols: FxHashMap<String, u32>,
     /// The symbols of every sequence, side by side.
     store: Vec<u32>,
@@ -335,15 +334,46 @@ pub(crate) struct Expander<'a> {
 }
 
 impl<'a> Expander<'a> {
-    pub fn new(lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>, language: &'a Language) -> Self {
+    /// An expander for `patterns`, the parsed patterns [`Expander::plan`]
+    /// will be given: their terms and the lexicons' are numbered up front,
+    /// in text order.
+    pub fn new<'n>(
+        lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>,
+        language: &Language,
+        patterns: impl IntoIterator<Item = &'n Node>,
+    ) -> Self {
+        let parsed: BTreeMap<&str, Rc<[Result<Node, String>]>> = lexicons
+            .iter()
+            .map(|(name, entries)| {
+                let nodes = entries
+                    .iter()
+                    .map(|entry| parse(&entry.pattern, false, language))
+                    .collect();
+                (name.as_str(), nodes)
+            })
+            .collect();
+        let mut terms: Vec<&str> = Vec::new();
+        for node in patterns {
+            collect_terms(node, &mut terms);
+        }
+        for node in parsed.values().flat_map(|nodes| nodes.iter().flatten()) {
+            collect_terms(node, &mut terms);
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        let terms: Vec<String> = terms.into_iter().map(str::to_string).collect();
+        let symbols = terms
+            .iter()
+            .enumerate()
+            .map(|(symbol, term)| (term.clone(), symbol as u32))
+            .collect();
         Expander {
             lexicons,
-            language,
+            parsed,
             memo: BTreeMap::new(),
             stack: Vec::new(),
-            terms: Vec::new(),
-            prefixes: Vec::new(),
-            symbols: FxHashMap::default(),
+            terms,
+            symbols,
             store: Vec::new(),
             kept: 0,
         }
@@ -374,51 +404,55 @@ impl<'a> Expander<'a> {
         &self.terms[symbol as usize]
     }
 
-    fn symbol(&mut self, term: &str) -> u32 {
-        if let Some(&symbol) = self.symbols.get(term) {
-            return symbol;
-        }
-        let symbol = self.terms.len() as u32;
-        let mut prefix = [0u8; 8];
-        let head = &term.as_bytes()[..term.len().min(8)];
-        prefix[..head.len()].copy_from_slice(head);
-        self.prefixes.push(u64::from_be_bytes(prefix));
-        self.terms.push(term.to_string());
-        self.symbols.insert(term.to_string(), symbol);
-        symbol
+    /// The symbol of `term`, a term of the patterns the expander was made for.
+    fn symbol(&self, term: &str) -> Result<u32, RulePackError> {
+        self.symbols.get(term).copied().ok_or_else(|| {
+            RulePackError::new(format!(
+                "internal error: term `{term}` of a pattern the expander was not made for"
+            ))
+        })
     }
 
-    /// Sorts sequences in the order of their terms' text (what sorting
-    /// sequences of strings gave) and drops duplicates.
-    fn sort_dedup(&self, seqs: &mut Vec<Sequence>) {
-        let (terms, prefixes) = (&self.terms, &self.prefixes);
-        let term_order = |a: u32, b: u32| {
-            if a == b {
-                return Ordering::Equal;
-            }
-            let (a, b) = (a as usize, b as usize);
-            prefixes[a]
-                .cmp(&prefixes[b])
-                .then_with(|| terms[a].cmp(&terms[b]))
-        };
+    /// Sorts `seqs`, sorted runs that start at `bounds` (0, each run's
+    /// start, then the length), in the order of their terms' text
+    /// (symbols number terms in that order) and drops duplicates. Runs
+    /// are merged pairwise, as in the last passes of a merge sort: a
+    /// union of a few sorted expansions costs a few comparisons per
+    /// sequence, not a sort.
+    fn merge_runs(&self, seqs: Vec<Sequence>, mut bounds: Vec<usize>) -> Vec<Sequence> {
         let store = &self.store;
-        seqs.sort_by(|&a, &b| {
-            let (a, b) = (&store[a.range()], &store[b.range()]);
-            a.iter()
-                .zip(b)
-                .map(|(&x, &y)| term_order(x, y))
-                .find(|o| o.is_ne())
-                .unwrap_or_else(|| a.len().cmp(&b.len()))
-        });
-        seqs.dedup_by(|a, b| store[a.range()] == store[b.range()]);
-    }
-
-    /// Whether no sequence of `seqs` (sorted, deduplicated) is a prefix of
-    /// another. A sequence between `x` and `z` in the order starts with `x`
-    /// if `z` does, so neighbours tell.
-    fn is_prefix_free(&self, seqs: &[Sequence]) -> bool {
-        seqs.windows(2)
-            .all(|w| !self.sequence(w[1]).starts_with(self.sequence(w[0])))
+        let symbols = |seq: Sequence| &store[seq.range()];
+        let (mut from, mut to) = (seqs, Vec::new());
+        while bounds.len() > 2 {
+            to.clear();
+            to.reserve(from.len());
+            let mut merged = Vec::with_capacity(bounds.len() / 2 + 2);
+            merged.push(0);
+            for pair in bounds.windows(3).step_by(2) {
+                let (mut left, mut right) = (&from[pair[0]..pair[1]], &from[pair[1]..pair[2]]);
+                while let (Some(&a), Some(&b)) = (left.first(), right.first()) {
+                    if symbols(b) < symbols(a) {
+                        to.push(b);
+                        right = &right[1..];
+                    } else {
+                        to.push(a);
+                        left = &left[1..];
+                    }
+                }
+                to.extend_from_slice(left);
+                to.extend_from_slice(right);
+                merged.push(to.len());
+            }
+            // An odd run out stays as it is.
+            if bounds.len() % 2 == 0 {
+                to.extend_from_slice(&from[bounds[bounds.len() - 2]..]);
+                merged.push(to.len());
+            }
+            std::mem::swap(&mut from, &mut to);
+            bounds = merged;
+        }
+        from.dedup_by(|a, b| symbols(*a) == symbols(*b));
+        from
     }
 
     /// Splits a top-level pattern at its gaps and expands each segment.
@@ -458,14 +492,14 @@ impl<'a> Expander<'a> {
     /// The sequences `node` expands to, sorted and deduplicated. A
     /// lexicon's (or a one-item sequence's) expansion is shared, not copied.
     fn expand(&mut self, node: &Node) -> Result<Rc<Vec<Sequence>>, RulePackError> {
-        let mut out = match node {
+        match node {
             Node::Term(t) => {
-                let symbol = self.symbol(t);
+                let symbol = self.symbol(t)?;
                 let start = self.store.len();
                 self.store.push(symbol);
-                return Ok(Rc::new(vec![self.close(start)?]));
+                Ok(Rc::new(vec![self.close(start)?]))
             }
-            Node::Lexicon(name) => return self.lexicon(name),
+            Node::Lexicon(name) => self.lexicon(name),
             Node::Opt(inner) => {
                 let inner = self.expand(inner)?;
                 // The empty sequence sorts first; the rest is sorted already.
@@ -475,31 +509,36 @@ impl<'a> Expander<'a> {
                 let mut v = Vec::with_capacity(inner.len() + 1);
                 v.push(Sequence::EMPTY);
                 v.extend(inner.iter().copied());
-                return Ok(Rc::new(v));
+                Ok(Rc::new(v))
             }
             Node::Alt(branches) => {
-                let mut v = Vec::new();
+                let (mut v, mut bounds) = (Vec::new(), vec![0]);
                 for b in branches {
                     v.extend(self.expand(b)?.iter().copied());
                     check_size(v.len())?;
+                    bounds.push(v.len());
                 }
-                v
+                Ok(Rc::new(self.merge_runs(v, bounds)))
             }
-            Node::Seq(items) if items.len() == 1 => return self.expand(&items[0]),
+            Node::Seq(items) if items.len() == 1 => self.expand(&items[0]),
             Node::Seq(items) => {
                 let mut acc: Vec<Sequence> = vec![Sequence::EMPTY];
-                // Expansions come sorted and deduplicated. When no sequence
-                // of `acc` is a prefix of another, `acc × next` comes out
-                // so too, in order: `a + n < a' + n'` as `a < a'` (they
-                // differ within both), else as `n < n'`.
-                let (mut ordered, mut prefix_free) = (true, true);
                 for item in items {
                     let next = self.expand(item)?;
-                    ordered &= prefix_free;
-                    prefix_free &= self.is_prefix_free(&next);
                     check_size(acc.len().saturating_mul(next.len()))?;
                     let mut joined = Vec::with_capacity(acc.len() * next.len());
-                    for &a in &acc {
+                    // `acc` and `next` are sorted and deduplicated. When
+                    // neither of `a < a'` is a prefix of the other, every
+                    // `a + n` comes before every `a' + n'` (they differ
+                    // within `a`), so the product is in order but where a
+                    // sequence of `acc` is a prefix of the next one: there
+                    // a new run starts. (In sorted order, a sequence that
+                    // is a prefix of a later one is a prefix of the next.)
+                    let mut bounds = vec![0];
+                    for (i, &a) in acc.iter().enumerate() {
+                        if i > 0 && self.sequence(a).starts_with(self.sequence(acc[i - 1])) {
+                            bounds.push(joined.len());
+                        }
                         for &n in next.iter() {
                             if (a.len + n.len) as usize > MAX_SEQUENCE {
                                 return Err(RulePackError::new(format!(
@@ -518,19 +557,13 @@ impl<'a> Expander<'a> {
                             joined.push(self.close(start)?);
                         }
                     }
-                    acc = joined;
+                    bounds.push(joined.len());
+                    acc = self.merge_runs(joined, bounds);
                 }
-                if ordered {
-                    return Ok(Rc::new(acc));
-                }
-                acc
+                Ok(Rc::new(acc))
             }
-            Node::Gap(..) => {
-                return Err(RulePackError::new("gaps are allowed only at the top level"))
-            }
-        };
-        self.sort_dedup(&mut out);
-        Ok(Rc::new(out))
+            Node::Gap(..) => Err(RulePackError::new("gaps are allowed only at the top level")),
+        }
     }
 
     fn lexicon(&mut self, name: &str) -> Result<Rc<Vec<Sequence>>, RulePackError> {
@@ -548,16 +581,17 @@ impl<'a> Expander<'a> {
                 "lexicons nested deeper than {MAX_LEXICON_DEPTH}"
             )));
         }
-        let entries = self
-            .lexicons
-            .get(name)
-            .ok_or_else(|| RulePackError::new(format!("unknown lexicon `<{name}>`")))?;
+        let (Some(entries), Some(nodes)) = (self.lexicons.get(name), self.parsed.get(name)) else {
+            return Err(RulePackError::new(format!("unknown lexicon `<{name}>`")));
+        };
+        let nodes = nodes.clone();
         self.stack.push(name.to_string());
-        let mut all = Vec::new();
-        for entry in entries {
-            let result = parse(&entry.pattern, false, self.language)
-                .map_err(RulePackError::new)
-                .and_then(|node| self.expand(&node));
+        let (mut all, mut bounds) = (Vec::new(), vec![0]);
+        for (entry, node) in entries.iter().zip(nodes.iter()) {
+            let result = match node {
+                Ok(node) => self.expand(node),
+                Err(message) => Err(RulePackError::new(message.clone())),
+            };
             let seqs = result.map_err(|e| {
                 if e.rule().is_some() {
                     e
@@ -579,6 +613,7 @@ impl<'a> Expander<'a> {
                     }
                     all.extend(seqs.iter().copied());
                     check_size(all.len()).map_err(|e| e.with_rule(name).with_field("lexicons"))?;
+                    bounds.push(all.len());
                 }
                 Err(e) => {
                     self.stack.pop();
@@ -587,11 +622,24 @@ impl<'a> Expander<'a> {
             }
         }
         self.stack.pop();
-        self.sort_dedup(&mut all);
-        let rc = Rc::new(all);
+        let rc = Rc::new(self.merge_runs(all, bounds));
         self.memo.insert(name.to_string(), rc.clone());
         self.kept = self.store.len();
         Ok(rc)
+    }
+}
+
+/// Adds the terms of `node` to `terms`.
+fn collect_terms<'n>(node: &'n Node, terms: &mut Vec<&'n str>) {
+    match node {
+        Node::Term(term) => terms.push(term),
+        Node::Seq(items) | Node::Alt(items) => {
+            for item in items {
+                collect_terms(item, terms);
+            }
+        }
+        Node::Opt(inner) => collect_terms(inner, terms),
+        Node::Lexicon(_) | Node::Gap(..) => {}
     }
 }
 
@@ -629,7 +677,7 @@ mod tests {
         )]);
         let en = Language::english();
         let node = parse(src, true, &en).unwrap();
-        let mut expander = Expander::new(&lex, &en);
+        let mut expander = Expander::new(&lex, &en, [&node]);
         let plan = expander.plan(&node).unwrap();
         plan.segments
             .iter()
@@ -660,17 +708,19 @@ mod tests {
         ) {
             let lex = BTreeMap::new();
             let en = Language::english();
-            let mut expander = Expander::new(&lex, &en);
+            let all = Node::Seq(seqs.iter().flatten().cloned().map(Node::Term).collect());
+            let mut expander = Expander::new(&lex, &en, [&all]);
             let mut symbols: Vec<Sequence> = Vec::new();
             for seq in &seqs {
                 let start = expander.store.len();
                 for t in seq {
-                    let symbol = expander.symbol(t);
+                    let symbol = expander.symbol(t).unwrap();
                     expander.store.push(symbol);
                 }
                 symbols.push(expander.close(start).unwrap());
             }
-            expander.sort_dedup(&mut symbols);
+            let singles = (0..=symbols.len()).collect();
+            let symbols = expander.merge_runs(symbols, singles);
             let got: Vec<Vec<String>> = symbols
                 .iter()
                 .map(|&seq| {
@@ -719,14 +769,16 @@ mod tests {
             )]);
             let en = Language::english();
             let node = parse(&src, true, &en).unwrap();
-            let mut expander = Expander::new(&lex, &en);
+            let mut expander = Expander::new(&lex, &en, [&node]);
             // Past MAX_EXPANSIONS is an error, tested elsewhere.
             let got = expander.expand(&node);
             proptest::prop_assume!(got.is_ok());
-            let got = got.unwrap();
-            let mut want = (*got).clone();
-            expander.sort_dedup(&mut want);
-            proptest::prop_assert_eq!(&*got, &want, "{}", src);
+            let terms: Vec<Vec<&str>> = got
+                .unwrap()
+                .iter()
+                .map(|&seq| expander.sequence(seq).iter().map(|&s| expander.term(s)).collect())
+                .collect();
+            proptest::prop_assert!(terms.windows(2).all(|w| w[0] < w[1]), "{}: {:?}", src, terms);
         }
     }
 
@@ -786,13 +838,11 @@ mod tests {
             ("A".to_string(), vec![entry("<B>")]),
             ("B".to_string(), vec![entry("x <A>")]),
         ]);
-        let err = Expander::new(&lex, &en)
-            .plan(&parse("<A>", true, &en).unwrap())
-            .unwrap_err();
+        let node = parse("<A>", true, &en).unwrap();
+        let err = Expander::new(&lex, &en, [&node]).plan(&node).unwrap_err();
         assert!(err.message().contains("cycle"), "{err}");
-        let err = Expander::new(&lex, &en)
-            .plan(&parse("<C>", true, &en).unwrap())
-            .unwrap_err();
+        let node = parse("<C>", true, &en).unwrap();
+        let err = Expander::new(&lex, &en, [&node]).plan(&node).unwrap_err();
         assert!(err.message().contains("unknown lexicon"), "{err}");
     }
 
@@ -805,6 +855,6 @@ mod tests {
             .join(" ");
         let node = parse(&src, true, &en).unwrap();
         let lex = BTreeMap::new();
-        assert!(Expander::new(&lex, &en).plan(&node).is_err());
+        assert!(Expander::new(&lex, &en, [&node]).plan(&node).is_err());
     }
 }
