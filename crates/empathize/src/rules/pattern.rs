@@ -1,5 +1,6 @@
 //! Pattern syntax: parsing and expansion into finite sets of term sequences.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -9,7 +10,7 @@ use crate::error::RulePackError;
 use crate::rules::pack::LexiconEntry;
 use crate::text::language::Language;
 use crate::text::normalize::{normalize_other, normalize_word};
-use crate::text::scan::scan;
+use crate::text::scan::{scan, RawToken};
 use crate::text::TokenKind;
 
 /// Most sequences one pattern segment (or lexicon) may expand to.
@@ -70,6 +71,10 @@ struct Parser<'a> {
     language: &'a Language,
     src: &'a str,
     pos: usize,
+    /// Buffers for the literals, reused from one to the next.
+    literal: String,
+    tokens: Vec<RawToken>,
+    word: String,
 }
 
 /// Parses a pattern. `allow_gaps` is false for lexicon entries.
@@ -78,6 +83,9 @@ pub(crate) fn parse(src: &str, allow_gaps: bool, language: &Language) -> Result<
         language,
         src,
         pos: 0,
+        literal: String::new(),
+        tokens: Vec::new(),
+        word: String::new(),
     };
     let node = p.alternation(0)?;
     p.skip_ws();
@@ -254,7 +262,8 @@ impl Parser<'_> {
             return Ok(Node::Gap(1, 1));
         }
         // A literal: up to the next space or syntax character; `\x` escapes.
-        let mut literal = String::new();
+        let mut literal = std::mem::take(&mut self.literal);
+        literal.clear();
         while let Some(c) = self.peek() {
             if c == '\\' {
                 self.pos += 1;
@@ -279,52 +288,53 @@ impl Parser<'_> {
         if literal.is_empty() {
             return Err(format!("unexpected character in \"{}\"", self.src));
         }
-        let terms = literal_terms(self.language, &literal)?;
-        Ok(if terms.len() == 1 {
-            Node::Term(terms.into_iter().next().unwrap_or_default())
-        } else {
-            Node::Seq(terms.into_iter().map(Node::Term).collect())
-        })
+        let node = self.literal_node(&literal);
+        self.literal = literal;
+        node
     }
-}
 
-/// Normalizes a literal with the tokenizer the text goes through.
-pub(crate) fn literal_terms(language: &Language, literal: &str) -> Result<Vec<String>, String> {
-    let mut raw = Vec::new();
-    scan(language, literal, &mut raw);
-    let mut terms = Vec::new();
-    let mut buf = String::new();
-    for t in &raw {
-        let text = &literal[t.start..t.end];
-        match t.kind {
-            TokenKind::Word => {
-                normalize_word(text, 2, &mut buf);
-                let (a, b) = language.expand_contraction(&buf);
-                terms.push(a.to_string());
-                terms.extend(b.map(str::to_string));
+    /// A literal normalized with the tokenizer the text goes through: its
+    /// term, or the sequence of its terms.
+    fn literal_node(&mut self, literal: &str) -> Result<Node, String> {
+        let language = self.language;
+        self.tokens.clear();
+        scan(language, literal, &mut self.tokens);
+        let mut terms = Vec::with_capacity(self.tokens.len());
+        for t in &self.tokens {
+            let text = &literal[t.start..t.end];
+            match t.kind {
+                TokenKind::Word => {
+                    normalize_word(text, 2, &mut self.word);
+                    let (a, b) = language.expand_contraction(&self.word);
+                    terms.push(Node::Term(a.to_string()));
+                    terms.extend(b.map(|b| Node::Term(b.to_string())));
+                }
+                TokenKind::Number => terms.push(Node::Term(text.to_string())),
+                kind => terms.push(Node::Term(
+                    normalize_other(language, text, kind).into_owned(),
+                )),
             }
-            TokenKind::Number => terms.push(text.to_string()),
-            kind => terms.push(normalize_other(language, text, kind).into_owned()),
+        }
+        match terms.len() {
+            0 => Err(format!("`{literal}` holds no token")),
+            1 => Ok(terms.swap_remove(0)),
+            _ => Ok(Node::Seq(terms)),
         }
     }
-    if terms.is_empty() {
-        return Err(format!("`{literal}` holds no token"));
-    }
-    Ok(terms)
 }
 
 /// Expands lexicons on demand, with memoization and cycle detection.
 pub(crate) struct Expander<'a> {
     lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>,
-    /// The entries of each lexicon, parsed (errors are reported when the
-    /// lexicon is first used, as if it were parsed then).
-    parsed: BTreeMap<&'a str, Rc<[Result<Node, String>]>>,
+    language: &'a Language,
     memo: BTreeMap<String, Rc<Vec<Sequence>>>,
     stack: Vec<String>,
-    /// The term of each symbol, in text order: sequences hold symbols, so
-    /// that expanding copies integers, not strings, and sequences of
-    /// symbols sort as the sequences of their terms do.
+    /// The term of each symbol; sequences hold symbols, so that expanding
+    /// copies integers, not strings.
     terms: Vec<String>,
+    /// The first eight bytes of each term, big-endian and zero-padded:
+    /// when two differ they order the terms as their text does.
+    prefixes: Vec<u64>,
     symbols: FxHashMap<String, u32>,
     /// The symbols of every sequence, side by side.
     store: Vec<u32>,
@@ -334,46 +344,15 @@ pub(crate) struct Expander<'a> {
 }
 
 impl<'a> Expander<'a> {
-    /// An expander for `patterns`, the parsed patterns [`Expander::plan`]
-    /// will be given: their terms and the lexicons' are numbered up front,
-    /// in text order.
-    pub fn new<'n>(
-        lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>,
-        language: &Language,
-        patterns: impl IntoIterator<Item = &'n Node>,
-    ) -> Self {
-        let parsed: BTreeMap<&str, Rc<[Result<Node, String>]>> = lexicons
-            .iter()
-            .map(|(name, entries)| {
-                let nodes = entries
-                    .iter()
-                    .map(|entry| parse(&entry.pattern, false, language))
-                    .collect();
-                (name.as_str(), nodes)
-            })
-            .collect();
-        let mut terms: Vec<&str> = Vec::new();
-        for node in patterns {
-            collect_terms(node, &mut terms);
-        }
-        for node in parsed.values().flat_map(|nodes| nodes.iter().flatten()) {
-            collect_terms(node, &mut terms);
-        }
-        terms.sort_unstable();
-        terms.dedup();
-        let terms: Vec<String> = terms.into_iter().map(str::to_string).collect();
-        let symbols = terms
-            .iter()
-            .enumerate()
-            .map(|(symbol, term)| (term.clone(), symbol as u32))
-            .collect();
+    pub fn new(lexicons: &'a BTreeMap<String, Vec<LexiconEntry>>, language: &'a Language) -> Self {
         Expander {
             lexicons,
-            parsed,
+            language,
             memo: BTreeMap::new(),
             stack: Vec::new(),
-            terms,
-            symbols,
+            terms: Vec::new(),
+            prefixes: Vec::new(),
+            symbols: FxHashMap::default(),
             store: Vec::new(),
             kept: 0,
         }
@@ -404,24 +383,49 @@ impl<'a> Expander<'a> {
         &self.terms[symbol as usize]
     }
 
-    /// The symbol of `term`, a term of the patterns the expander was made for.
-    fn symbol(&self, term: &str) -> Result<u32, RulePackError> {
-        self.symbols.get(term).copied().ok_or_else(|| {
-            RulePackError::new(format!(
-                "internal error: term `{term}` of a pattern the expander was not made for"
-            ))
-        })
+    fn symbol(&mut self, term: &str) -> u32 {
+        if let Some(&symbol) = self.symbols.get(term) {
+            return symbol;
+        }
+        let symbol = self.terms.len() as u32;
+        let mut prefix = [0u8; 8];
+        let head = &term.as_bytes()[..term.len().min(8)];
+        prefix[..head.len()].copy_from_slice(head);
+        self.prefixes.push(u64::from_be_bytes(prefix));
+        self.terms.push(term.to_string());
+        self.symbols.insert(term.to_string(), symbol);
+        symbol
+    }
+
+    /// Whether sequence `a` comes before `b` in the order of their terms'
+    /// text (what comparing sequences of strings gave).
+    fn precedes(&self, a: Sequence, b: Sequence) -> bool {
+        let (terms, prefixes) = (&self.terms, &self.prefixes);
+        let term_order = |a: u32, b: u32| {
+            if a == b {
+                return Ordering::Equal;
+            }
+            let (a, b) = (a as usize, b as usize);
+            prefixes[a]
+                .cmp(&prefixes[b])
+                .then_with(|| terms[a].cmp(&terms[b]))
+        };
+        let (a, b) = (self.sequence(a), self.sequence(b));
+        a.iter()
+            .zip(b)
+            .map(|(&x, &y)| term_order(x, y))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| a.len().cmp(&b.len()))
+            .is_lt()
     }
 
     /// Sorts `seqs`, sorted runs that start at `bounds` (0, each run's
-    /// start, then the length), in the order of their terms' text
-    /// (symbols number terms in that order) and drops duplicates. Runs
+    /// start, then the length), in the order of their terms' text and
+    /// drops duplicates. Runs
     /// are merged pairwise, as in the last passes of a merge sort: a
     /// union of a few sorted expansions costs a few comparisons per
     /// sequence, not a sort.
     fn merge_runs(&self, seqs: Vec<Sequence>, mut bounds: Vec<usize>) -> Vec<Sequence> {
-        let store = &self.store;
-        let symbols = |seq: Sequence| &store[seq.range()];
         let (mut from, mut to) = (seqs, Vec::new());
         while bounds.len() > 2 {
             to.clear();
@@ -431,7 +435,7 @@ impl<'a> Expander<'a> {
             for pair in bounds.windows(3).step_by(2) {
                 let (mut left, mut right) = (&from[pair[0]..pair[1]], &from[pair[1]..pair[2]]);
                 while let (Some(&a), Some(&b)) = (left.first(), right.first()) {
-                    if symbols(b) < symbols(a) {
+                    if self.precedes(b, a) {
                         to.push(b);
                         right = &right[1..];
                     } else {
@@ -451,7 +455,7 @@ impl<'a> Expander<'a> {
             std::mem::swap(&mut from, &mut to);
             bounds = merged;
         }
-        from.dedup_by(|a, b| symbols(*a) == symbols(*b));
+        from.dedup_by(|a, b| self.sequence(*a) == self.sequence(*b));
         from
     }
 
@@ -494,7 +498,7 @@ impl<'a> Expander<'a> {
     fn expand(&mut self, node: &Node) -> Result<Rc<Vec<Sequence>>, RulePackError> {
         match node {
             Node::Term(t) => {
-                let symbol = self.symbol(t)?;
+                let symbol = self.symbol(t);
                 let start = self.store.len();
                 self.store.push(symbol);
                 Ok(Rc::new(vec![self.close(start)?]))
@@ -581,17 +585,16 @@ impl<'a> Expander<'a> {
                 "lexicons nested deeper than {MAX_LEXICON_DEPTH}"
             )));
         }
-        let (Some(entries), Some(nodes)) = (self.lexicons.get(name), self.parsed.get(name)) else {
-            return Err(RulePackError::new(format!("unknown lexicon `<{name}>`")));
-        };
-        let nodes = nodes.clone();
+        let entries = self
+            .lexicons
+            .get(name)
+            .ok_or_else(|| RulePackError::new(format!("unknown lexicon `<{name}>`")))?;
         self.stack.push(name.to_string());
         let (mut all, mut bounds) = (Vec::new(), vec![0]);
-        for (entry, node) in entries.iter().zip(nodes.iter()) {
-            let result = match node {
-                Ok(node) => self.expand(node),
-                Err(message) => Err(RulePackError::new(message.clone())),
-            };
+        for entry in entries {
+            let result = parse(&entry.pattern, false, self.language)
+                .map_err(RulePackError::new)
+                .and_then(|node| self.expand(&node));
             let seqs = result.map_err(|e| {
                 if e.rule().is_some() {
                     e
@@ -629,20 +632,6 @@ impl<'a> Expander<'a> {
     }
 }
 
-/// Adds the terms of `node` to `terms`.
-fn collect_terms<'n>(node: &'n Node, terms: &mut Vec<&'n str>) {
-    match node {
-        Node::Term(term) => terms.push(term),
-        Node::Seq(items) | Node::Alt(items) => {
-            for item in items {
-                collect_terms(item, terms);
-            }
-        }
-        Node::Opt(inner) => collect_terms(inner, terms),
-        Node::Lexicon(_) | Node::Gap(..) => {}
-    }
-}
-
 fn check_size(n: usize) -> Result<(), RulePackError> {
     if n > MAX_EXPANSIONS {
         Err(RulePackError::new(format!(
@@ -677,7 +666,7 @@ mod tests {
         )]);
         let en = Language::english();
         let node = parse(src, true, &en).unwrap();
-        let mut expander = Expander::new(&lex, &en, [&node]);
+        let mut expander = Expander::new(&lex, &en);
         let plan = expander.plan(&node).unwrap();
         plan.segments
             .iter()
@@ -708,13 +697,12 @@ mod tests {
         ) {
             let lex = BTreeMap::new();
             let en = Language::english();
-            let all = Node::Seq(seqs.iter().flatten().cloned().map(Node::Term).collect());
-            let mut expander = Expander::new(&lex, &en, [&all]);
+            let mut expander = Expander::new(&lex, &en);
             let mut symbols: Vec<Sequence> = Vec::new();
             for seq in &seqs {
                 let start = expander.store.len();
                 for t in seq {
-                    let symbol = expander.symbol(t).unwrap();
+                    let symbol = expander.symbol(t);
                     expander.store.push(symbol);
                 }
                 symbols.push(expander.close(start).unwrap());
@@ -769,7 +757,7 @@ mod tests {
             )]);
             let en = Language::english();
             let node = parse(&src, true, &en).unwrap();
-            let mut expander = Expander::new(&lex, &en, [&node]);
+            let mut expander = Expander::new(&lex, &en);
             // Past MAX_EXPANSIONS is an error, tested elsewhere.
             let got = expander.expand(&node);
             proptest::prop_assume!(got.is_ok());
@@ -839,10 +827,10 @@ mod tests {
             ("B".to_string(), vec![entry("x <A>")]),
         ]);
         let node = parse("<A>", true, &en).unwrap();
-        let err = Expander::new(&lex, &en, [&node]).plan(&node).unwrap_err();
+        let err = Expander::new(&lex, &en).plan(&node).unwrap_err();
         assert!(err.message().contains("cycle"), "{err}");
         let node = parse("<C>", true, &en).unwrap();
-        let err = Expander::new(&lex, &en, [&node]).plan(&node).unwrap_err();
+        let err = Expander::new(&lex, &en).plan(&node).unwrap_err();
         assert!(err.message().contains("unknown lexicon"), "{err}");
     }
 
@@ -855,6 +843,6 @@ mod tests {
             .join(" ");
         let node = parse(&src, true, &en).unwrap();
         let lex = BTreeMap::new();
-        assert!(Expander::new(&lex, &en, [&node]).plan(&node).is_err());
+        assert!(Expander::new(&lex, &en).plan(&node).is_err());
     }
 }
