@@ -465,21 +465,16 @@ impl<'a> Expander<'a> {
             Node::Seq(items) => items.as_slice(),
             other => std::slice::from_ref(other),
         };
-        let mut segments = Vec::new();
-        let mut gaps = Vec::new();
-        let mut current: Vec<Node> = Vec::new();
-        for item in items {
-            if let Node::Gap(lo, hi) = item {
-                segments.push(Node::Seq(std::mem::take(&mut current)));
-                gaps.push((*lo, *hi));
-            } else {
-                current.push(item.clone());
-            }
-        }
-        segments.push(Node::Seq(current));
-        let mut expanded = Vec::with_capacity(segments.len());
-        for seg in &segments {
-            let seqs = self.expand(seg)?;
+        let gaps: Vec<(u8, u8)> = items
+            .iter()
+            .filter_map(|item| match item {
+                Node::Gap(lo, hi) => Some((*lo, *hi)),
+                _ => None,
+            })
+            .collect();
+        let mut expanded = Vec::with_capacity(gaps.len() + 1);
+        for segment in items.split(|item| matches!(item, Node::Gap(..))) {
+            let seqs = self.expand_seq(segment)?;
             if seqs.iter().any(|s| s.is_empty()) {
                 return Err(RulePackError::new(
                     "a pattern (or a part between gaps) can match nothing; make something in it required",
@@ -524,50 +519,55 @@ impl<'a> Expander<'a> {
                 }
                 Ok(Rc::new(self.merge_runs(v, bounds)))
             }
-            Node::Seq(items) if items.len() == 1 => self.expand(&items[0]),
-            Node::Seq(items) => {
-                let mut acc: Vec<Sequence> = vec![Sequence::EMPTY];
-                for item in items {
-                    let next = self.expand(item)?;
-                    check_size(acc.len().saturating_mul(next.len()))?;
-                    let mut joined = Vec::with_capacity(acc.len() * next.len());
-                    // `acc` and `next` are sorted and deduplicated. When
-                    // neither of `a < a'` is a prefix of the other, every
-                    // `a + n` comes before every `a' + n'` (they differ
-                    // within `a`), so the product is in order but where a
-                    // sequence of `acc` is a prefix of the next one: there
-                    // a new run starts. (In sorted order, a sequence that
-                    // is a prefix of a later one is a prefix of the next.)
-                    let mut bounds = vec![0];
-                    for (i, &a) in acc.iter().enumerate() {
-                        if i > 0 && self.sequence(a).starts_with(self.sequence(acc[i - 1])) {
-                            bounds.push(joined.len());
-                        }
-                        for &n in next.iter() {
-                            if (a.len + n.len) as usize > MAX_SEQUENCE {
-                                return Err(RulePackError::new(format!(
-                                    "a pattern expands to a sequence longer than {MAX_SEQUENCE} tokens"
-                                )));
-                            }
-                            // An empty side adds nothing: the other is
-                            // the sequence, stored already.
-                            if a.is_empty() || n.is_empty() {
-                                joined.push(if a.is_empty() { n } else { a });
-                                continue;
-                            }
-                            let start = self.store.len();
-                            self.store.extend_from_within(a.range());
-                            self.store.extend_from_within(n.range());
-                            joined.push(self.close(start)?);
-                        }
-                    }
-                    bounds.push(joined.len());
-                    acc = self.merge_runs(joined, bounds);
-                }
-                Ok(Rc::new(acc))
-            }
+            Node::Seq(items) => self.expand_seq(items),
             Node::Gap(..) => Err(RulePackError::new("gaps are allowed only at the top level")),
         }
+    }
+
+    /// The sequences the sequence of `items` expands to, as [`Expander::expand`].
+    fn expand_seq(&mut self, items: &[Node]) -> Result<Rc<Vec<Sequence>>, RulePackError> {
+        if let [item] = items {
+            return self.expand(item);
+        }
+        let mut acc: Vec<Sequence> = vec![Sequence::EMPTY];
+        for item in items {
+            let next = self.expand(item)?;
+            check_size(acc.len().saturating_mul(next.len()))?;
+            let mut joined = Vec::with_capacity(acc.len() * next.len());
+            // `acc` and `next` are sorted and deduplicated. When
+            // neither of `a < a'` is a prefix of the other, every
+            // `a + n` comes before every `a' + n'` (they differ
+            // within `a`), so the product is in order but where a
+            // sequence of `acc` is a prefix of the next one: there
+            // a new run starts. (In sorted order, a sequence that
+            // is a prefix of a later one is a prefix of the next.)
+            let mut bounds = vec![0];
+            for (i, &a) in acc.iter().enumerate() {
+                if i > 0 && self.sequence(a).starts_with(self.sequence(acc[i - 1])) {
+                    bounds.push(joined.len());
+                }
+                for &n in next.iter() {
+                    if (a.len + n.len) as usize > MAX_SEQUENCE {
+                        return Err(RulePackError::new(format!(
+                            "a pattern expands to a sequence longer than {MAX_SEQUENCE} tokens"
+                        )));
+                    }
+                    // An empty side adds nothing: the other is
+                    // the sequence, stored already.
+                    if a.is_empty() || n.is_empty() {
+                        joined.push(if a.is_empty() { n } else { a });
+                        continue;
+                    }
+                    let start = self.store.len();
+                    self.store.extend_from_within(a.range());
+                    self.store.extend_from_within(n.range());
+                    joined.push(self.close(start)?);
+                }
+            }
+            bounds.push(joined.len());
+            acc = self.merge_runs(joined, bounds);
+        }
+        Ok(Rc::new(acc))
     }
 
     fn lexicon(&mut self, name: &str) -> Result<Rc<Vec<Sequence>>, RulePackError> {
