@@ -404,27 +404,34 @@ impl TrieBuilder {
     /// Lays the trie out as a double array, breadth first from the root.
     fn build(self) -> Trie {
         let nodes = self.sequence.len();
-        // The children of each node, `(id, child)`, grouped by parent.
+        // The edge into each node, `(parent, id)`; the map goes before the
+        // children are grouped, so the two are never held at once.
+        let mut parent = vec![(0u32, 0u32); nodes];
+        for (id, &child) in self.root.iter().enumerate() {
+            if child != 0 {
+                parent[child as usize] = (0, id as u32);
+            }
+        }
+        for (&key, &child) in &self.edges {
+            parent[child as usize] = ((key >> 32) as u32, key as u32);
+        }
+        drop(self.edges);
+        // The children of each node, `(id, child)`, grouped by parent in
+        // the order of their numbers (a counting sort).
         let mut start = vec![0u32; nodes + 1];
-        start[1] = self.root.iter().filter(|&&c| c != 0).count() as u32;
-        for &key in self.edges.keys() {
-            start[(key >> 32) as usize + 1] += 1;
+        for &(node, _) in &parent[1..] {
+            start[node as usize + 1] += 1;
         }
         for i in 0..nodes {
             start[i + 1] += start[i];
         }
         let mut next = start.clone();
-        let mut children = vec![(0u32, 0u32); start[nodes] as usize];
-        let root = self.root.iter().enumerate().filter(|(_, &c)| c != 0);
-        let below = self
-            .edges
-            .iter()
-            .map(|(&key, &child)| ((key >> 32) as usize, (key as u32, child)));
-        for (parent, edge) in root.map(|(id, &c)| (0, (id as u32, c))).chain(below) {
-            children[next[parent] as usize] = edge;
-            next[parent] += 1;
+        let mut children = vec![(0u32, 0u32); nodes - 1];
+        for (child, &(node, id)) in parent.iter().enumerate().skip(1) {
+            children[next[node as usize] as usize] = (id, child as u32);
+            next[node as usize] += 1;
         }
-        drop(self.edges);
+        drop(parent);
         drop(next);
 
         // The array comes out under twice as long as there are nodes.

@@ -10,7 +10,7 @@ use crate::error::RulePackError;
 use crate::rules::pack::LexiconEntry;
 use crate::text::language::Language;
 use crate::text::normalize::{normalize_other, normalize_word};
-use crate::text::scan::scan;
+use crate::text::scan::{scan, RawToken};
 use crate::text::TokenKind;
 
 /// Most sequences one pattern segment (or lexicon) may expand to.
@@ -71,6 +71,10 @@ struct Parser<'a> {
     language: &'a Language,
     src: &'a str,
     pos: usize,
+    /// Buffers for the literals, reused from one to the next.
+    literal: String,
+    tokens: Vec<RawToken>,
+    word: String,
 }
 
 /// Parses a pattern. `allow_gaps` is false for lexicon entries.
@@ -79,6 +83,9 @@ pub(crate) fn parse(src: &str, allow_gaps: bool, language: &Language) -> Result<
         language,
         src,
         pos: 0,
+        literal: String::new(),
+        tokens: Vec::new(),
+        word: String::new(),
     };
     let node = p.alternation(0)?;
     p.skip_ws();
@@ -255,7 +262,8 @@ impl Parser<'_> {
             return Ok(Node::Gap(1, 1));
         }
         // A literal: up to the next space or syntax character; `\x` escapes.
-        let mut literal = String::new();
+        let mut literal = std::mem::take(&mut self.literal);
+        literal.clear();
         while let Some(c) = self.peek() {
             if c == '\\' {
                 self.pos += 1;
@@ -280,38 +288,39 @@ impl Parser<'_> {
         if literal.is_empty() {
             return Err(format!("unexpected character in \"{}\"", self.src));
         }
-        let terms = literal_terms(self.language, &literal)?;
-        Ok(if terms.len() == 1 {
-            Node::Term(terms.into_iter().next().unwrap_or_default())
-        } else {
-            Node::Seq(terms.into_iter().map(Node::Term).collect())
-        })
+        let node = self.literal_node(&literal);
+        self.literal = literal;
+        node
     }
-}
 
-/// Normalizes a literal with the tokenizer the text goes through.
-pub(crate) fn literal_terms(language: &Language, literal: &str) -> Result<Vec<String>, String> {
-    let mut raw = Vec::new();
-    scan(language, literal, &mut raw);
-    let mut terms = Vec::new();
-    let mut buf = String::new();
-    for t in &raw {
-        let text = &literal[t.start..t.end];
-        match t.kind {
-            TokenKind::Word => {
-                normalize_word(text, 2, &mut buf);
-                let (a, b) = language.expand_contraction(&buf);
-                terms.push(a.to_string());
-                terms.extend(b.map(str::to_string));
+    /// A literal normalized with the tokenizer the text goes through: its
+    /// term, or the sequence of its terms.
+    fn literal_node(&mut self, literal: &str) -> Result<Node, String> {
+        let language = self.language;
+        self.tokens.clear();
+        scan(language, literal, &mut self.tokens);
+        let mut terms = Vec::with_capacity(self.tokens.len());
+        for t in &self.tokens {
+            let text = &literal[t.start..t.end];
+            match t.kind {
+                TokenKind::Word => {
+                    normalize_word(text, 2, &mut self.word);
+                    let (a, b) = language.expand_contraction(&self.word);
+                    terms.push(Node::Term(a.to_string()));
+                    terms.extend(b.map(|b| Node::Term(b.to_string())));
+                }
+                TokenKind::Number => terms.push(Node::Term(text.to_string())),
+                kind => terms.push(Node::Term(
+                    normalize_other(language, text, kind).into_owned(),
+                )),
             }
-            TokenKind::Number => terms.push(text.to_string()),
-            kind => terms.push(normalize_other(language, text, kind).into_owned()),
+        }
+        match terms.len() {
+            0 => Err(format!("`{literal}` holds no token")),
+            1 => Ok(terms.swap_remove(0)),
+            _ => Ok(Node::Seq(terms)),
         }
     }
-    if terms.is_empty() {
-        return Err(format!("`{literal}` holds no token"));
-    }
-    Ok(terms)
 }
 
 /// Expands lexicons on demand, with memoization and cycle detection.
@@ -388,9 +397,9 @@ impl<'a> Expander<'a> {
         symbol
     }
 
-    /// Sorts sequences in the order of their terms' text (what sorting
-    /// sequences of strings gave) and drops duplicates.
-    fn sort_dedup(&self, seqs: &mut Vec<Sequence>) {
+    /// Whether sequence `a` comes before `b` in the order of their terms'
+    /// text (what comparing sequences of strings gave).
+    fn precedes(&self, a: Sequence, b: Sequence) -> bool {
         let (terms, prefixes) = (&self.terms, &self.prefixes);
         let term_order = |a: u32, b: u32| {
             if a == b {
@@ -401,24 +410,53 @@ impl<'a> Expander<'a> {
                 .cmp(&prefixes[b])
                 .then_with(|| terms[a].cmp(&terms[b]))
         };
-        let store = &self.store;
-        seqs.sort_by(|&a, &b| {
-            let (a, b) = (&store[a.range()], &store[b.range()]);
-            a.iter()
-                .zip(b)
-                .map(|(&x, &y)| term_order(x, y))
-                .find(|o| o.is_ne())
-                .unwrap_or_else(|| a.len().cmp(&b.len()))
-        });
-        seqs.dedup_by(|a, b| store[a.range()] == store[b.range()]);
+        let (a, b) = (self.sequence(a), self.sequence(b));
+        a.iter()
+            .zip(b)
+            .map(|(&x, &y)| term_order(x, y))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| a.len().cmp(&b.len()))
+            .is_lt()
     }
 
-    /// Whether no sequence of `seqs` (sorted, deduplicated) is a prefix of
-    /// another. A sequence between `x` and `z` in the order starts with `x`
-    /// if `z` does, so neighbours tell.
-    fn is_prefix_free(&self, seqs: &[Sequence]) -> bool {
-        seqs.windows(2)
-            .all(|w| !self.sequence(w[1]).starts_with(self.sequence(w[0])))
+    /// Sorts `seqs`, sorted runs that start at `bounds` (0, each run's
+    /// start, then the length), in the order of their terms' text and
+    /// drops duplicates. Runs
+    /// are merged pairwise, as in the last passes of a merge sort: a
+    /// union of a few sorted expansions costs a few comparisons per
+    /// sequence, not a sort.
+    fn merge_runs(&self, seqs: Vec<Sequence>, mut bounds: Vec<usize>) -> Vec<Sequence> {
+        let (mut from, mut to) = (seqs, Vec::new());
+        while bounds.len() > 2 {
+            to.clear();
+            to.reserve(from.len());
+            let mut merged = Vec::with_capacity(bounds.len() / 2 + 2);
+            merged.push(0);
+            for pair in bounds.windows(3).step_by(2) {
+                let (mut left, mut right) = (&from[pair[0]..pair[1]], &from[pair[1]..pair[2]]);
+                while let (Some(&a), Some(&b)) = (left.first(), right.first()) {
+                    if self.precedes(b, a) {
+                        to.push(b);
+                        right = &right[1..];
+                    } else {
+                        to.push(a);
+                        left = &left[1..];
+                    }
+                }
+                to.extend_from_slice(left);
+                to.extend_from_slice(right);
+                merged.push(to.len());
+            }
+            // An odd run out stays as it is.
+            if bounds.len() % 2 == 0 {
+                to.extend_from_slice(&from[bounds[bounds.len() - 2]..]);
+                merged.push(to.len());
+            }
+            std::mem::swap(&mut from, &mut to);
+            bounds = merged;
+        }
+        from.dedup_by(|a, b| self.sequence(*a) == self.sequence(*b));
+        from
     }
 
     /// Splits a top-level pattern at its gaps and expands each segment.
@@ -427,21 +465,16 @@ impl<'a> Expander<'a> {
             Node::Seq(items) => items.as_slice(),
             other => std::slice::from_ref(other),
         };
-        let mut segments = Vec::new();
-        let mut gaps = Vec::new();
-        let mut current: Vec<Node> = Vec::new();
-        for item in items {
-            if let Node::Gap(lo, hi) = item {
-                segments.push(Node::Seq(std::mem::take(&mut current)));
-                gaps.push((*lo, *hi));
-            } else {
-                current.push(item.clone());
-            }
-        }
-        segments.push(Node::Seq(current));
-        let mut expanded = Vec::with_capacity(segments.len());
-        for seg in &segments {
-            let seqs = self.expand(seg)?;
+        let gaps: Vec<(u8, u8)> = items
+            .iter()
+            .filter_map(|item| match item {
+                Node::Gap(lo, hi) => Some((*lo, *hi)),
+                _ => None,
+            })
+            .collect();
+        let mut expanded = Vec::with_capacity(gaps.len() + 1);
+        for segment in items.split(|item| matches!(item, Node::Gap(..))) {
+            let seqs = self.expand_seq(segment)?;
             if seqs.iter().any(|s| s.is_empty()) {
                 return Err(RulePackError::new(
                     "a pattern (or a part between gaps) can match nothing; make something in it required",
@@ -458,14 +491,14 @@ impl<'a> Expander<'a> {
     /// The sequences `node` expands to, sorted and deduplicated. A
     /// lexicon's (or a one-item sequence's) expansion is shared, not copied.
     fn expand(&mut self, node: &Node) -> Result<Rc<Vec<Sequence>>, RulePackError> {
-        let mut out = match node {
+        match node {
             Node::Term(t) => {
                 let symbol = self.symbol(t);
                 let start = self.store.len();
                 self.store.push(symbol);
-                return Ok(Rc::new(vec![self.close(start)?]));
+                Ok(Rc::new(vec![self.close(start)?]))
             }
-            Node::Lexicon(name) => return self.lexicon(name),
+            Node::Lexicon(name) => self.lexicon(name),
             Node::Opt(inner) => {
                 let inner = self.expand(inner)?;
                 // The empty sequence sorts first; the rest is sorted already.
@@ -475,62 +508,66 @@ impl<'a> Expander<'a> {
                 let mut v = Vec::with_capacity(inner.len() + 1);
                 v.push(Sequence::EMPTY);
                 v.extend(inner.iter().copied());
-                return Ok(Rc::new(v));
+                Ok(Rc::new(v))
             }
             Node::Alt(branches) => {
-                let mut v = Vec::new();
+                let (mut v, mut bounds) = (Vec::new(), vec![0]);
                 for b in branches {
                     v.extend(self.expand(b)?.iter().copied());
                     check_size(v.len())?;
+                    bounds.push(v.len());
                 }
-                v
+                Ok(Rc::new(self.merge_runs(v, bounds)))
             }
-            Node::Seq(items) if items.len() == 1 => return self.expand(&items[0]),
-            Node::Seq(items) => {
-                let mut acc: Vec<Sequence> = vec![Sequence::EMPTY];
-                // Expansions come sorted and deduplicated. When no sequence
-                // of `acc` is a prefix of another, `acc × next` comes out
-                // so too, in order: `a + n < a' + n'` as `a < a'` (they
-                // differ within both), else as `n < n'`.
-                let (mut ordered, mut prefix_free) = (true, true);
-                for item in items {
-                    let next = self.expand(item)?;
-                    ordered &= prefix_free;
-                    prefix_free &= self.is_prefix_free(&next);
-                    check_size(acc.len().saturating_mul(next.len()))?;
-                    let mut joined = Vec::with_capacity(acc.len() * next.len());
-                    for &a in &acc {
-                        for &n in next.iter() {
-                            if (a.len + n.len) as usize > MAX_SEQUENCE {
-                                return Err(RulePackError::new(format!(
-                                    "a pattern expands to a sequence longer than {MAX_SEQUENCE} tokens"
-                                )));
-                            }
-                            // An empty side adds nothing: the other is
-                            // the sequence, stored already.
-                            if a.is_empty() || n.is_empty() {
-                                joined.push(if a.is_empty() { n } else { a });
-                                continue;
-                            }
-                            let start = self.store.len();
-                            self.store.extend_from_within(a.range());
-                            self.store.extend_from_within(n.range());
-                            joined.push(self.close(start)?);
-                        }
+            Node::Seq(items) => self.expand_seq(items),
+            Node::Gap(..) => Err(RulePackError::new("gaps are allowed only at the top level")),
+        }
+    }
+
+    /// The sequences the sequence of `items` expands to, as [`Expander::expand`].
+    fn expand_seq(&mut self, items: &[Node]) -> Result<Rc<Vec<Sequence>>, RulePackError> {
+        if let [item] = items {
+            return self.expand(item);
+        }
+        let mut acc: Vec<Sequence> = vec![Sequence::EMPTY];
+        for item in items {
+            let next = self.expand(item)?;
+            check_size(acc.len().saturating_mul(next.len()))?;
+            let mut joined = Vec::with_capacity(acc.len() * next.len());
+            // `acc` and `next` are sorted and deduplicated. When
+            // neither of `a < a'` is a prefix of the other, every
+            // `a + n` comes before every `a' + n'` (they differ
+            // within `a`), so the product is in order but where a
+            // sequence of `acc` is a prefix of the next one: there
+            // a new run starts. (In sorted order, a sequence that
+            // is a prefix of a later one is a prefix of the next.)
+            let mut bounds = vec![0];
+            for (i, &a) in acc.iter().enumerate() {
+                if i > 0 && self.sequence(a).starts_with(self.sequence(acc[i - 1])) {
+                    bounds.push(joined.len());
+                }
+                for &n in next.iter() {
+                    if (a.len + n.len) as usize > MAX_SEQUENCE {
+                        return Err(RulePackError::new(format!(
+                            "a pattern expands to a sequence longer than {MAX_SEQUENCE} tokens"
+                        )));
                     }
-                    acc = joined;
+                    // An empty side adds nothing: the other is
+                    // the sequence, stored already.
+                    if a.is_empty() || n.is_empty() {
+                        joined.push(if a.is_empty() { n } else { a });
+                        continue;
+                    }
+                    let start = self.store.len();
+                    self.store.extend_from_within(a.range());
+                    self.store.extend_from_within(n.range());
+                    joined.push(self.close(start)?);
                 }
-                if ordered {
-                    return Ok(Rc::new(acc));
-                }
-                acc
             }
-            Node::Gap(..) => {
-                return Err(RulePackError::new("gaps are allowed only at the top level"))
-            }
-        };
-        self.sort_dedup(&mut out);
-        Ok(Rc::new(out))
+            bounds.push(joined.len());
+            acc = self.merge_runs(joined, bounds);
+        }
+        Ok(Rc::new(acc))
     }
 
     fn lexicon(&mut self, name: &str) -> Result<Rc<Vec<Sequence>>, RulePackError> {
@@ -553,7 +590,7 @@ impl<'a> Expander<'a> {
             .get(name)
             .ok_or_else(|| RulePackError::new(format!("unknown lexicon `<{name}>`")))?;
         self.stack.push(name.to_string());
-        let mut all = Vec::new();
+        let (mut all, mut bounds) = (Vec::new(), vec![0]);
         for entry in entries {
             let result = parse(&entry.pattern, false, self.language)
                 .map_err(RulePackError::new)
@@ -579,6 +616,7 @@ impl<'a> Expander<'a> {
                     }
                     all.extend(seqs.iter().copied());
                     check_size(all.len()).map_err(|e| e.with_rule(name).with_field("lexicons"))?;
+                    bounds.push(all.len());
                 }
                 Err(e) => {
                     self.stack.pop();
@@ -587,8 +625,7 @@ impl<'a> Expander<'a> {
             }
         }
         self.stack.pop();
-        self.sort_dedup(&mut all);
-        let rc = Rc::new(all);
+        let rc = Rc::new(self.merge_runs(all, bounds));
         self.memo.insert(name.to_string(), rc.clone());
         self.kept = self.store.len();
         Ok(rc)
@@ -670,7 +707,8 @@ mod tests {
                 }
                 symbols.push(expander.close(start).unwrap());
             }
-            expander.sort_dedup(&mut symbols);
+            let singles = (0..=symbols.len()).collect();
+            let symbols = expander.merge_runs(symbols, singles);
             let got: Vec<Vec<String>> = symbols
                 .iter()
                 .map(|&seq| {
@@ -723,10 +761,12 @@ mod tests {
             // Past MAX_EXPANSIONS is an error, tested elsewhere.
             let got = expander.expand(&node);
             proptest::prop_assume!(got.is_ok());
-            let got = got.unwrap();
-            let mut want = (*got).clone();
-            expander.sort_dedup(&mut want);
-            proptest::prop_assert_eq!(&*got, &want, "{}", src);
+            let terms: Vec<Vec<&str>> = got
+                .unwrap()
+                .iter()
+                .map(|&seq| expander.sequence(seq).iter().map(|&s| expander.term(s)).collect())
+                .collect();
+            proptest::prop_assert!(terms.windows(2).all(|w| w[0] < w[1]), "{}: {:?}", src, terms);
         }
     }
 
@@ -786,13 +826,11 @@ mod tests {
             ("A".to_string(), vec![entry("<B>")]),
             ("B".to_string(), vec![entry("x <A>")]),
         ]);
-        let err = Expander::new(&lex, &en)
-            .plan(&parse("<A>", true, &en).unwrap())
-            .unwrap_err();
+        let node = parse("<A>", true, &en).unwrap();
+        let err = Expander::new(&lex, &en).plan(&node).unwrap_err();
         assert!(err.message().contains("cycle"), "{err}");
-        let err = Expander::new(&lex, &en)
-            .plan(&parse("<C>", true, &en).unwrap())
-            .unwrap_err();
+        let node = parse("<C>", true, &en).unwrap();
+        let err = Expander::new(&lex, &en).plan(&node).unwrap_err();
         assert!(err.message().contains("unknown lexicon"), "{err}");
     }
 
