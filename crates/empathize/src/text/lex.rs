@@ -790,6 +790,25 @@ impl Sink for Lexer<'_> {
         }
         tok
     }
+
+    #[inline(always)]
+    fn plain_word(&mut self, tok: &mut RawToken, index: usize, key: u128) -> bool {
+        // What `short_word` does for a word with no capital and no mark
+        // that is not a whole-word contraction, when it cannot end in a
+        // suffix and continues the sentence of the token before.
+        if key == 0 || tok.sentence != self.sentence || self.plain_words_split {
+            return false;
+        }
+        let (id, flags) = self.vocabulary.lookup_key_flags(key);
+        if flags & SPLITS != 0 {
+            return false;
+        }
+        self.last_end = tok.end;
+        self.words += 1;
+        tok.norm = (tok.start as u32, tok.end as u32);
+        self.push_term(index, id, flags, true);
+        true
+    }
 }
 
 impl Lexer<'_> {
@@ -908,7 +927,7 @@ impl Lexer<'_> {
 
     /// Appends term `id` (flags `flags`) of token `index`, with its
     /// negation, to the current sentence.
-    #[inline]
+    #[inline(always)]
     fn push_term(&mut self, index: usize, id: u32, flags: u8, content: bool) {
         // Most terms: no flag, no scope open, the sentence's content begun.
         if usize::from(flags) | self.negation_left | usize::from(self.no_content) == 0 {
@@ -920,6 +939,13 @@ impl Lexer<'_> {
             });
             return;
         }
+        self.push_scoped_term(index, id, flags, content);
+    }
+
+    /// [`Lexer::push_term`] for a term with a flag, in a negation scope or
+    /// first in its sentence's content.
+    #[inline(never)]
+    fn push_scoped_term(&mut self, index: usize, id: u32, flags: u8, content: bool) {
         let negated = if flags & CLAUSE_END != 0 {
             self.negation_left = 0;
             false

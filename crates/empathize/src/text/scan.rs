@@ -61,6 +61,16 @@ pub(crate) trait Sink {
         self.token(text, &mut tok, index);
         tok
     }
+
+    /// The quick path of [`Sink::ascii_word`] for a word of letters,
+    /// digits and `_` with no capital, `key` as there (0: none), `tok`'s
+    /// sentence the current one, nothing left to flush and no sentence to
+    /// start: true when the sink took it; false, having changed nothing,
+    /// when it needs the full path.
+    #[inline(always)]
+    fn plain_word(&mut self, _tok: &mut RawToken, _index: usize, _key: u128) -> bool {
+        false
+    }
 }
 
 /// Plain scanning: tokens only.
@@ -370,8 +380,36 @@ impl<S: Sink> SentenceState<'_, S> {
     }
 
     /// Pushes an ASCII word (see [`Sink::ascii_word`]), final at once.
-    #[inline]
+    /// Most words are plain (see [`Sink::plain_word`]): those take a short
+    /// path inlined in the scanner's loop, no call.
+    #[inline(always)]
     fn push_ascii_word(
+        &mut self,
+        out: &mut Vec<RawToken>,
+        mut tok: RawToken,
+        text: &str,
+        key: u128,
+        upper: bool,
+        marks: bool,
+    ) {
+        let index = out.len();
+        // The token before is final (nothing to flush) and no mark or line
+        // break ended the sentence: the word joins the current sentence.
+        if !upper && !marks && !self.pending && self.finished == index {
+            tok.sentence = self.sentence;
+            if self.sink.plain_word(&mut tok, index, key) {
+                self.open = true;
+                out.push(tok);
+                self.finished = index + 1;
+                return;
+            }
+        }
+        self.push_any_ascii_word(out, tok, text, key, upper, marks);
+    }
+
+    /// [`SentenceState::push_ascii_word`] for any ASCII word.
+    #[inline(never)]
+    fn push_any_ascii_word(
         &mut self,
         out: &mut Vec<RawToken>,
         mut tok: RawToken,
