@@ -64,9 +64,9 @@ pub(crate) trait Sink {
 
     /// The quick path of [`Sink::ascii_word`] for a word of letters,
     /// digits and `_` with no capital, `key` as there (0: none), `tok`'s
-    /// sentence the current one, nothing left to flush and no sentence to
-    /// start: true when the sink took it; false, having changed nothing,
-    /// when it needs the full path.
+    /// sentence the current one, the tokens before it final and no
+    /// sentence to start: true when the sink took it; false, having
+    /// changed nothing, when it needs the full path.
     #[inline(always)]
     fn plain_word(&mut self, _tok: &mut RawToken, _index: usize, _key: u128) -> bool {
         false
@@ -392,10 +392,11 @@ impl<S: Sink> SentenceState<'_, S> {
         upper: bool,
         marks: bool,
     ) {
+        self.flush(text, out);
         let index = out.len();
-        // The token before is final (nothing to flush) and no mark or line
-        // break ended the sentence: the word joins the current sentence.
-        if !upper && !marks && !self.pending && self.finished == index {
+        // No mark or line break ended the sentence: the word joins the
+        // current one.
+        if !upper && !marks && !self.pending {
             tok.sentence = self.sentence;
             if self.sink.plain_word(&mut tok, index, key) {
                 self.open = true;
