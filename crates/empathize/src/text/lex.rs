@@ -1130,6 +1130,7 @@ mod tests {
             "Thanks :) see https://t.co/x. never mind\nnot ok?? DONT you're  youre CAN'T",
             "It's 3.5 or 1,000 -- __ x_y a:b I'LL won't caf\u{e9} \u{1F621}!! ok.",
             "Helloooooooooooooooooooo aaaaaaaaaaaaaaaaaaaaaaaaaaa not sooo bad",
+            "I\u{2019}m so sorry\u{2014}I don\u{2019}t know\u{2026} \u{201c}DON\u{2019}T\u{201d} you\u{2019}re",
         ] {
             let (fast, general) = both_paths(text);
             assert_eq!(fast, general, "{text:?}");
@@ -1139,6 +1140,12 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn fused_path_agrees_on_texty_ascii(text in "([A-Za-z]{1,6}|[ \n]|[.!?,;:'\"()_@#/<>-]|[0-9]{1,3}|not|never|but|don't|DONT|I'm|im|you'll|can't|sooo+|www\\.|https?://|:\\(|<3|[a-z]{1,3}@[a-z]{1,3}\\.[a-z]{2}){0,30}") {
+            let (fast, general) = both_paths(&text);
+            proptest::prop_assert_eq!(fast, general);
+        }
+
+        #[test]
+        fn fused_path_agrees_on_typographic_text(text in "([A-Za-z]{1,6}|[ \n]|[.!?,'-]|not|don\u{2019}t|I\u{2019}m|can\u{2019}t|[\u{2013}\u{2014}\u{2019}\u{201c}\u{201d}\u{2026}]){0,30}") {
             let (fast, general) = both_paths(&text);
             proptest::prop_assert_eq!(fast, general);
         }
