@@ -63,7 +63,7 @@ pub(crate) trait Sink {
     }
 
     /// The quick path of [`Sink::ascii_word`] for a word of letters,
-    /// digits and `_` with no capital, `key` as there (0: none), `tok`'s
+    /// digits and `_`, `key` as there (0: none), `tok`'s
     /// sentence the current one, the tokens before it final and no
     /// sentence to start: true when the sink took it; false, having
     /// changed nothing, when it needs the full path.
@@ -396,7 +396,7 @@ impl<S: Sink> SentenceState<'_, S> {
         let index = out.len();
         // No mark or line break ended the sentence: the word joins the
         // current one.
-        if !upper && !marks && !self.pending {
+        if !marks && !self.pending {
             tok.sentence = self.sentence;
             if self.sink.plain_word(&mut tok, index, key) {
                 self.open = true;
