@@ -781,7 +781,6 @@ impl Sink for Lexer<'_> {
         mut tok: RawToken,
         index: usize,
         key: u128,
-        _upper: bool,
         marks: bool,
     ) -> RawToken {
         if key != 0 {

@@ -43,9 +43,8 @@ pub(crate) trait Sink {
     /// inner marks, final as it is cut; `key`: its normalized form packed
     /// as [`fold_short_ascii`](crate::text::normalize::fold_short_ascii)
     /// packs it, when the word is short and not elongated, else 0 (no key
-    /// is 0: a key holds the word's length); `upper`: it
-    /// holds a capital; `marks`: it holds an inner mark (`I'm`, `3.5`),
-    /// else only letters, digits and `_`. Returns the token to push: the
+    /// is 0: a key holds the word's length); `marks`: it holds an inner
+    /// mark (`I'm`, `3.5`), else only letters, digits and `_`. Returns the token to push: the
     /// token is handed over by value, before it is pushed, so that it
     /// stays in registers.
     #[inline]
@@ -55,7 +54,6 @@ pub(crate) trait Sink {
         mut tok: RawToken,
         index: usize,
         _key: u128,
-        _upper: bool,
         _marks: bool,
     ) -> RawToken {
         self.token(text, &mut tok, index);
@@ -389,7 +387,6 @@ impl<S: Sink> SentenceState<'_, S> {
         mut tok: RawToken,
         text: &str,
         key: u128,
-        upper: bool,
         marks: bool,
     ) {
         self.flush(text, out);
@@ -405,7 +402,7 @@ impl<S: Sink> SentenceState<'_, S> {
                 return;
             }
         }
-        self.push_any_ascii_word(out, tok, text, key, upper, marks);
+        self.push_any_ascii_word(out, tok, text, key, marks);
     }
 
     /// [`SentenceState::push_ascii_word`] for any ASCII word.
@@ -416,14 +413,13 @@ impl<S: Sink> SentenceState<'_, S> {
         mut tok: RawToken,
         text: &str,
         key: u128,
-        upper: bool,
         marks: bool,
     ) {
         debug_assert_eq!(tok.kind, TokenKind::Word);
         self.flush(text, out);
         tok.sentence = self.content_sentence();
         let index = out.len();
-        out.push(self.sink.ascii_word(text, tok, index, key, upper, marks));
+        out.push(self.sink.ascii_word(text, tok, index, key, marks));
         self.finished = out.len();
     }
 
@@ -690,7 +686,7 @@ fn ascii_words<S: Sink, const MARKS: bool>(
                     true => ascii_key(x, len, upper),
                     false => 0,
                 };
-                state.push_ascii_word(out, tok, text, key, upper, seen & JOINED != 0);
+                state.push_ascii_word(out, tok, text, key, seen & JOINED != 0);
             } else if seen & DIGIT != 0 {
                 state.push_number(out, raw(i, seg_end, TokenKind::Number), text);
             } else if !merge_punct(text, i, seg_end, state.language, out) {
