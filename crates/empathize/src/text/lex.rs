@@ -396,8 +396,8 @@ pub(crate) struct Lexed {
     pub tokens: Vec<RawToken>,
     /// Normalized words (before contraction expansion), one arena for all:
     /// `norms[a..b]` for a token whose `norm` is `(a, b)`. It starts with a
-    /// copy of the text, in which a short ASCII word is lower-cased in
-    /// place (its form is its own span); other forms come after it.
+    /// copy of the text, ASCII lower-cased, in which a short ASCII word is
+    /// its own form (its own span); other forms come after it.
     /// Read it through [`Lexed::norm`], which knows a wide text.
     pub norms: String,
     pub terms: Vec<Term>,
@@ -636,9 +636,12 @@ fn lex_once(
     wide: bool,
 ) -> bool {
     lexed.clear();
-    // Words that are their own normalized form (lower-cased) are read
-    // from this copy of the text; other forms are appended after it.
+    // Short ASCII words are their own normalized form lower-cased: they
+    // are read from this copy of the text, lower-cased once here (no word
+    // is lower-cased on its own); other forms are appended after it, and
+    // no other token reads the copy.
     lexed.norms.push_str(text);
+    lexed.norms.make_ascii_lowercase();
     // The lexer owns the buffers while it runs (one indirection less on
     // every term) and hands them back.
     let sink = Lexer {
@@ -723,7 +726,7 @@ impl Sink for Lexer<'_> {
                 if let Some(key) =
                     fold_short_ascii(text.as_bytes(), tok.start, tok.end, tok.elongated)
                 {
-                    return self.short_word(true, true, key, tok, index);
+                    return self.short_word(true, key, tok, index);
                 }
                 lex_word(
                     language,
@@ -778,17 +781,35 @@ impl Sink for Lexer<'_> {
         mut tok: RawToken,
         index: usize,
         key: u128,
-        upper: bool,
         marks: bool,
     ) -> RawToken {
         if key != 0 {
             self.open_sentence(&tok);
             self.words += 1;
-            self.short_word(upper, marks, key, &mut tok, index);
+            self.short_word(marks, key, &mut tok, index);
         } else {
             self.token(text, &mut tok, index);
         }
         tok
+    }
+
+    #[inline(always)]
+    fn plain_word(&mut self, tok: &mut RawToken, index: usize, key: u128) -> bool {
+        // What `short_word` does for a word with no mark that is not a
+        // whole-word contraction, when it cannot end in a
+        // suffix and continues the sentence of the token before.
+        if key == 0 || tok.sentence != self.sentence || self.plain_words_split {
+            return false;
+        }
+        let (id, flags) = self.vocabulary.lookup_key_flags(key);
+        if flags & SPLITS != 0 {
+            return false;
+        }
+        self.last_end = tok.end;
+        self.words += 1;
+        tok.norm = (tok.start as u32, tok.end as u32);
+        self.push_term(index, id, flags, true);
+        true
     }
 }
 
@@ -858,30 +879,16 @@ impl Lexer<'_> {
     }
 
     /// The terms of the word `tok`, which [`fold_short_ascii`] packed as
-    /// `key`, its normalized form its own span of the arena; `upper`: it
-    /// may hold a capital; `marks`: it may hold a byte other than a letter,
-    /// a digit or `_`.
+    /// `key`, its normalized form its own span of the arena; `marks`: it
+    /// may hold a byte other than a letter, a digit or `_`.
     #[inline(always)]
-    fn short_word(
-        &mut self,
-        upper: bool,
-        marks: bool,
-        key: u128,
-        tok: &mut RawToken,
-        index: usize,
-    ) {
+    fn short_word(&mut self, marks: bool, key: u128, tok: &mut RawToken, index: usize) {
         // The fold lower-cases `A`-`Z` and changes nothing else, as
         // `make_ascii_lowercase` does; the arena starts with a copy of the
-        // text, so the form is the word's own bytes there, lower-cased in
-        // place, no copy. (Not wide, the text is within the arena limit,
-        // which is at most `u32::MAX`: the offsets fit; wide, `widen`
-        // replaces them.)
+        // text lower-cased so, so the form is the word's own bytes there,
+        // no copy. (Not wide, the text is within the arena limit, which is
+        // at most `u32::MAX`: the offsets fit; wide, `widen` replaces them.)
         let (norm_start, norm_end) = (tok.start, tok.end);
-        if upper {
-            if let Some(form) = self.norms.get_mut(norm_start..norm_end) {
-                form.make_ascii_lowercase();
-            }
-        }
         tok.norm = (norm_start as u32, norm_end as u32);
         let vocabulary = self.vocabulary;
         let (id, flags) = vocabulary.lookup_key_flags(key);
@@ -908,7 +915,7 @@ impl Lexer<'_> {
 
     /// Appends term `id` (flags `flags`) of token `index`, with its
     /// negation, to the current sentence.
-    #[inline]
+    #[inline(always)]
     fn push_term(&mut self, index: usize, id: u32, flags: u8, content: bool) {
         // Most terms: no flag, no scope open, the sentence's content begun.
         if usize::from(flags) | self.negation_left | usize::from(self.no_content) == 0 {
@@ -920,6 +927,13 @@ impl Lexer<'_> {
             });
             return;
         }
+        self.push_scoped_term(index, id, flags, content);
+    }
+
+    /// [`Lexer::push_term`] for a term with a flag, in a negation scope or
+    /// first in its sentence's content.
+    #[inline(never)]
+    fn push_scoped_term(&mut self, index: usize, id: u32, flags: u8, content: bool) {
         let negated = if flags & CLAUSE_END != 0 {
             self.negation_left = 0;
             false
@@ -1104,6 +1118,7 @@ mod tests {
             "Thanks :) see https://t.co/x. never mind\nnot ok?? DONT you're  youre CAN'T",
             "It's 3.5 or 1,000 -- __ x_y a:b I'LL won't caf\u{e9} \u{1F621}!! ok.",
             "Helloooooooooooooooooooo aaaaaaaaaaaaaaaaaaaaaaaaaaa not sooo bad",
+            "I\u{2019}m so sorry\u{2014}I don\u{2019}t know\u{2026} \u{201c}DON\u{2019}T\u{201d} you\u{2019}re",
         ] {
             let (fast, general) = both_paths(text);
             assert_eq!(fast, general, "{text:?}");
@@ -1113,6 +1128,12 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn fused_path_agrees_on_texty_ascii(text in "([A-Za-z]{1,6}|[ \n]|[.!?,;:'\"()_@#/<>-]|[0-9]{1,3}|not|never|but|don't|DONT|I'm|im|you'll|can't|sooo+|www\\.|https?://|:\\(|<3|[a-z]{1,3}@[a-z]{1,3}\\.[a-z]{2}){0,30}") {
+            let (fast, general) = both_paths(&text);
+            proptest::prop_assert_eq!(fast, general);
+        }
+
+        #[test]
+        fn fused_path_agrees_on_typographic_text(text in "([A-Za-z]{1,6}|[ \n]|[.!?,'-]|not|don\u{2019}t|I\u{2019}m|can\u{2019}t|[\u{2013}\u{2014}\u{2019}\u{201c}\u{201d}\u{2026}]){0,30}") {
             let (fast, general) = both_paths(&text);
             proptest::prop_assert_eq!(fast, general);
         }

@@ -43,9 +43,8 @@ pub(crate) trait Sink {
     /// inner marks, final as it is cut; `key`: its normalized form packed
     /// as [`fold_short_ascii`](crate::text::normalize::fold_short_ascii)
     /// packs it, when the word is short and not elongated, else 0 (no key
-    /// is 0: a key holds the word's length); `upper`: it
-    /// holds a capital; `marks`: it holds an inner mark (`I'm`, `3.5`),
-    /// else only letters, digits and `_`. Returns the token to push: the
+    /// is 0: a key holds the word's length); `marks`: it holds an inner
+    /// mark (`I'm`, `3.5`), else only letters, digits and `_`. Returns the token to push: the
     /// token is handed over by value, before it is pushed, so that it
     /// stays in registers.
     #[inline]
@@ -55,11 +54,20 @@ pub(crate) trait Sink {
         mut tok: RawToken,
         index: usize,
         _key: u128,
-        _upper: bool,
         _marks: bool,
     ) -> RawToken {
         self.token(text, &mut tok, index);
         tok
+    }
+
+    /// The quick path of [`Sink::ascii_word`] for a word of letters,
+    /// digits and `_`, `key` as there (0: none), `tok`'s
+    /// sentence the current one, the tokens before it final and no
+    /// sentence to start: true when the sink took it; false, having
+    /// changed nothing, when it needs the full path.
+    #[inline(always)]
+    fn plain_word(&mut self, _tok: &mut RawToken, _index: usize, _key: u128) -> bool {
+        false
     }
 }
 
@@ -292,7 +300,7 @@ fn scan_ascii_chunk<S: Sink>(
         }
         None => start,
     };
-    ascii_words(text, words, end, state, out);
+    ascii_words::<S, false>(text, words, end, state, out);
 }
 
 /// Length of the run of whitespace (`space`) or of non-whitespace that
@@ -370,21 +378,48 @@ impl<S: Sink> SentenceState<'_, S> {
     }
 
     /// Pushes an ASCII word (see [`Sink::ascii_word`]), final at once.
-    #[inline]
+    /// Most words are plain (see [`Sink::plain_word`]): those take a short
+    /// path inlined in the scanner's loop, no call.
+    #[inline(always)]
     fn push_ascii_word(
         &mut self,
         out: &mut Vec<RawToken>,
         mut tok: RawToken,
         text: &str,
         key: u128,
-        upper: bool,
+        marks: bool,
+    ) {
+        self.flush(text, out);
+        let index = out.len();
+        // No mark or line break ended the sentence: the word joins the
+        // current one.
+        if !marks && !self.pending {
+            tok.sentence = self.sentence;
+            if self.sink.plain_word(&mut tok, index, key) {
+                self.open = true;
+                out.push(tok);
+                self.finished = index + 1;
+                return;
+            }
+        }
+        self.push_any_ascii_word(out, tok, text, key, marks);
+    }
+
+    /// [`SentenceState::push_ascii_word`] for any ASCII word.
+    #[inline(never)]
+    fn push_any_ascii_word(
+        &mut self,
+        out: &mut Vec<RawToken>,
+        mut tok: RawToken,
+        text: &str,
+        key: u128,
         marks: bool,
     ) {
         debug_assert_eq!(tok.kind, TokenKind::Word);
         self.flush(text, out);
         tok.sentence = self.content_sentence();
         let index = out.len();
-        out.push(self.sink.ascii_word(text, tok, index, key, upper, marks));
+        out.push(self.sink.ascii_word(text, tok, index, key, marks));
         self.finished = out.len();
     }
 
@@ -556,7 +591,10 @@ fn scan_words<S: Sink>(
     }
     let slice = &text[start..end];
     if fast && slice.is_ascii() {
-        return ascii_words(text, start, end, state, out);
+        return ascii_words::<S, false>(text, start, end, state, out);
+    }
+    if fast && typographic_ascii(slice.as_bytes()) {
+        return ascii_words::<S, true>(text, start, end, state, out);
     }
     for (offset, segment) in slice.split_word_bound_indices() {
         let seg_start = start + offset;
@@ -575,11 +613,45 @@ fn scan_words<S: Sink>(
     }
 }
 
+/// `’`, the apostrophe phones and word processors type: UAX #29 MidNumLet,
+/// like `'` it joins two letters or two digits (`I’m`).
+const APOSTROPHE: [u8; 3] = [0xE2, 0x80, 0x99];
+
+/// The length of the typographic mark at `b[i]` that the byte path of the
+/// scanner takes, or 0: [`APOSTROPHE`], and `– — “ ” …`, which UAX #29
+/// never joins to anything (Other). (`‘` is not taken: MidNumLet too.)
+#[inline]
+fn typographic_mark(b: &[u8], i: usize) -> usize {
+    match b.get(i..i + 3) {
+        Some(&[0xE2, 0x80, 0x93 | 0x94 | 0x99 | 0x9C | 0x9D | 0xA6]) => 3,
+        _ => 0,
+    }
+}
+
+/// Whether the chunk `b` is ASCII but for typographic marks (see
+/// [`typographic_mark`]): the byte path cuts it as UAX #29 does.
+fn typographic_ascii(b: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c.is_ascii() {
+            i += 1;
+            continue;
+        }
+        match typographic_mark(b, i) {
+            0 => return false,
+            len => i += len,
+        }
+    }
+    true
+}
+
 /// [`scan_words`] for ASCII without whitespace, one pass over the bytes:
 /// the word boundaries of UAX #29 as far as ASCII goes, the kind and the
-/// shape of each segment from the byte classes.
+/// shape of each segment from the byte classes. `MARKS`: the chunk may
+/// hold typographic marks (see [`typographic_ascii`]); a word joined by
+/// `’` is then cut here and read as any other word.
 #[inline(always)]
-fn ascii_words<S: Sink>(
+fn ascii_words<S: Sink, const MARKS: bool>(
     text: &str,
     start: usize,
     end: usize,
@@ -590,9 +662,15 @@ fn ascii_words<S: Sink>(
     let mut i = start;
     while let Some(&c) = b.get(i) {
         let class = CLASS[usize::from(c)];
+        if MARKS && class & NON_ASCII != 0 {
+            i = typographic_token(text, i, state, out);
+            continue;
+        }
         if class & WORD != 0 {
-            let (seg_end, seen) = ascii_segment_end(b, i);
-            if seen & LETTER != 0 {
+            let (seg_end, seen) = ascii_segment_end::<MARKS>(b, i);
+            if MARKS && seen & NON_ASCII != 0 {
+                typographic_word(text, i, seg_end, seen, state, out);
+            } else if seen & LETTER != 0 {
                 let mut tok = raw(i, seg_end, TokenKind::Word);
                 let len = seg_end - i;
                 let upper = seen & UPPER != 0;
@@ -608,7 +686,7 @@ fn ascii_words<S: Sink>(
                     true => ascii_key(x, len, upper),
                     false => 0,
                 };
-                state.push_ascii_word(out, tok, text, key, upper, seen & JOINED != 0);
+                state.push_ascii_word(out, tok, text, key, seen & JOINED != 0);
             } else if seen & DIGIT != 0 {
                 state.push_number(out, raw(i, seg_end, TokenKind::Number), text);
             } else if !merge_punct(text, i, seg_end, state.language, out) {
@@ -626,11 +704,53 @@ fn ascii_words<S: Sink>(
     }
 }
 
+/// The mark at `b[i]` of a chunk [`typographic_ascii`] accepts, pushed as
+/// [`scan_words`] pushes it; returns where it ends.
+#[inline(never)]
+fn typographic_token<S: Sink>(
+    text: &str,
+    i: usize,
+    state: &mut SentenceState<S>,
+    out: &mut Vec<RawToken>,
+) -> usize {
+    let end = i + typographic_mark(text.as_bytes(), i).max(1);
+    let Some(segment) = text.get(i..end) else {
+        return end;
+    };
+    if let Some(kind) = classify(state.language, segment) {
+        if kind != TokenKind::Punct || !merge_punct(text, i, end, state.language, out) {
+            state.push(out, raw(i, end, kind), text);
+        }
+    }
+    end
+}
+
+/// The word `text[start..end]` that `’` joined (`seen`: the classes of its
+/// bytes), pushed as [`scan_words`] pushes it. Its kind and shape come
+/// from its bytes: [`classify`] and [`word_shape`] read `’` as neither a
+/// letter nor a digit, and its bytes are neither.
+#[inline(never)]
+fn typographic_word<S: Sink>(
+    text: &str,
+    start: usize,
+    end: usize,
+    seen: u16,
+    state: &mut SentenceState<S>,
+    out: &mut Vec<RawToken>,
+) {
+    let mut tok = raw(start, end, TokenKind::Number);
+    if seen & LETTER != 0 {
+        tok.kind = TokenKind::Word;
+        (tok.caps, tok.elongated) = ascii_shape(&text.as_bytes()[start..end]);
+    }
+    state.push(out, tok, text);
+}
+
 /// End of the word segment that starts at `b[start]` (a letter, digit or
 /// `_`) and the union of the classes of its bytes, with [`JOINED`] when it
-/// holds an inner mark.
+/// holds an inner mark. `MARKS`: `’` joins too (and adds [`NON_ASCII`]).
 #[inline]
-fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16) {
+fn ascii_segment_end<const MARKS: bool>(b: &[u8], start: usize) -> (usize, u16) {
     let mut i = start;
     let mut seen = 0;
     loop {
@@ -646,18 +766,26 @@ fn ascii_segment_end(b: &[u8], start: usize) -> (usize, u16) {
         let (Some(&mid), Some(&after)) = (b.get(i), b.get(i + 1)) else {
             break;
         };
-        let (before, mid_class, after_class) = (
+        let (before, mut mid_class, mut after_class) = (
             CLASS[usize::from(b[i - 1])],
             CLASS[usize::from(mid)],
             CLASS[usize::from(after)],
         );
+        let mut mid_len = 1;
+        if MARKS && b.get(i..i + 3) == Some(&APOSTROPHE[..]) {
+            let Some(&after) = b.get(i + 3) else {
+                break;
+            };
+            (mid_len, mid_class) = (3, MID_LETTER | MID_NUM | NON_ASCII);
+            after_class = CLASS[usize::from(after)];
+        }
         let joins = (mid_class & MID_LETTER != 0 && before & after_class & LETTER != 0)
             || (mid_class & MID_NUM != 0 && before & after_class & DIGIT != 0);
         if !joins {
             break;
         }
-        seen |= after_class | JOINED;
-        i += 2;
+        seen |= after_class | JOINED | (mid_class & NON_ASCII);
+        i += mid_len + 1;
     }
     (i, seen)
 }
@@ -941,7 +1069,7 @@ mod tests {
         let mut i = 0;
         while i < b.len() {
             let end = if CLASS[usize::from(b[i])] & WORD != 0 {
-                let (end, _) = ascii_segment_end(b, i);
+                let (end, _) = ascii_segment_end::<false>(b, i);
                 // A word with a letter three times in a row is seen as one.
                 let len = end - i;
                 let repeat = len > SHORT_TERM || may_repeat(window(b, i, len), len);
@@ -973,6 +1101,8 @@ mod tests {
             "see https://t.co/abc. Mail me@x.com #fail @you :( <3 x:D xD",
             "tab\there\x0bvt\x0c\r\n\x00ctl\x1fa\x7f.",
             "mixed caf\u{e9} and\u{a0}nbsp\u{2003}em \u{1F621}!! ok.",
+            "I\u{2019}m sorry\u{2014}I\u{2019}ll fix it\u{2026} \u{201c}ok\u{201d} 3\u{2019}5 dogs\u{2019} \u{2019}tis",
+            "a\u{2019}\u{2019}b a\u{2019}.b @bob\u{2019}s x\u{2018}y \u{2018}y\u{2019} 1\u{2013}2 _\u{2019}a a\u{2019}_",
         ] {
             let (fast, general) = both_paths(text);
             assert_eq!(fast, general, "{text:?}");
@@ -1098,6 +1228,12 @@ mod tests {
 
         #[test]
         fn scan_fast_path_agrees_on_texty_ascii(text in "([A-Za-z]{1,6}|[ \\n]|[.!?,;:'\"()_@#/<>-]|[0-9]{1,3}|www\\.|https?://|:\\(|<3|[a-z]{1,3}@[a-z]{1,3}\\.[a-z]{2}|[@#][a-z_]{1,4}){0,30}") {
+            let (fast, general) = both_paths(&text);
+            proptest::prop_assert_eq!(fast, general);
+        }
+
+        #[test]
+        fn scan_fast_path_agrees_on_typographic_text(text in "([A-Za-z]{1,4}|[0-9]{1,2}|[ \n]|[.!?,'_@#:-]|[\u{2013}\u{2014}\u{2018}\u{2019}\u{201c}\u{201d}\u{2026}\u{e9}]){0,30}") {
             let (fast, general) = both_paths(&text);
             proptest::prop_assert_eq!(fast, general);
         }
