@@ -183,19 +183,7 @@ pub(crate) fn to_js(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
         strings: "[]".into(),
         ..Segment::default()
     });
-    let more = if segments.len() == 0 {
-        None
-    } else {
-        let mut more = env.create_array(0)?;
-        let mut index = 0u32;
-        for segment in segments {
-            more.set(index, ops_array(env, &segment.ops)?)?;
-            more.set(index + 1, segment.strings)?;
-            more.set(index + 2, segment.count)?;
-            index += 3;
-        }
-        Some(more)
-    };
+    let more = more_segments(env, segments)?;
     let decode: Function<'_, FnArgs<DecodeArgs<'_>>> =
         Function::from_unknown(decoder.decode.get_value(env)?)?;
     let nested = decoder.busy;
@@ -246,19 +234,7 @@ pub(crate) fn decode_args(env: &Env, encoded: Encoded) -> Outcome<Unknown<'_>> {
     args.set(3, head.ops.len() as u32)?;
     args.set(4, head.strings)?;
     args.set(5, head.count)?;
-    if segments.len() == 0 {
-        args.set(6, ())?;
-    } else {
-        let mut more = env.create_array(0)?;
-        let mut index = 0u32;
-        for segment in segments {
-            more.set(index, ops_array(env, &segment.ops)?)?;
-            more.set(index + 1, segment.strings)?;
-            more.set(index + 2, segment.count)?;
-            index += 3;
-        }
-        args.set(6, more)?;
-    }
+    args.set(6, more_segments(env, segments)?)?;
     Ok(args.to_unknown())
 }
 
@@ -301,6 +277,26 @@ fn reused_ops<'env>(env: &'env Env, decoder: &mut Decoder, ops: &[u32]) -> Outco
 /// and the `score` loop slower, for a gain on `scoreMany` within the noise.
 fn ops_array<'env>(env: &'env Env, ops: &[u32]) -> Outcome<Uint32ArraySlice<'env>> {
     Ok(Uint32ArraySlice::copy_from(env, ops)?)
+}
+
+/// The segments after the first as `decode`'s `more` argument: ops,
+/// strings and count of each, flat (`None` when there are none).
+fn more_segments<'env>(
+    env: &'env Env,
+    segments: impl ExactSizeIterator<Item = Segment>,
+) -> Outcome<Option<Array<'env>>> {
+    if segments.len() == 0 {
+        return Ok(None);
+    }
+    let mut more = env.create_array(0)?;
+    let mut index = 0u32;
+    for segment in segments {
+        more.set(index, ops_array(env, &segment.ops)?)?;
+        more.set(index + 1, segment.strings)?;
+        more.set(index + 2, segment.count)?;
+        index += 3;
+    }
+    Ok(Some(more))
 }
 
 /// `decode(tables, single, ops, length, strings, count, more)`: the first
