@@ -467,10 +467,44 @@ impl Lexed {
     /// (`text[tok.start..tok.end]`), as lexing read it: a word's `terms` one space apart (`i am`), any
     /// other token's class or canonical mark. Borrows `raw` when that is
     /// the form, or a static string for a one-byte form.
+    #[inline]
     pub fn token_norm<'a>(
         &self,
         language: &Language,
         text: &str,
+        raw: &'a str,
+        tok: &RawToken,
+        index: usize,
+        terms: u8,
+    ) -> Cow<'a, str> {
+        let (start, end) = (tok.norm.0 as usize, tok.norm.1 as usize);
+        if tok.kind == TokenKind::Word
+            && terms == 1
+            && self.far.is_empty()
+            && (start, end) == (tok.start, tok.end)
+            && end.wrapping_sub(start) <= SHORT_TERM
+            // The form is the word's own span of the copy of the text,
+            // lower-cased in place if it had a capital: it is `raw` when
+            // the two spans hold the same bytes.
+            && same_short(
+                self.norms.as_bytes(),
+                text.as_bytes(),
+                start,
+                end.wrapping_sub(start),
+            )
+        {
+            return Cow::Borrowed(raw);
+        }
+        self.other_norm(language, raw, tok, index, terms)
+    }
+
+    /// [`Lexed::token_norm`] past its common case (a short word that is
+    /// its own form), out of line so that the loop building tokens keeps
+    /// its registers.
+    #[inline(never)]
+    fn other_norm<'a>(
+        &self,
+        language: &Language,
         raw: &'a str,
         tok: &RawToken,
         index: usize,
@@ -481,20 +515,6 @@ impl Lexed {
                 Cow::Owned(norm) => static_ascii(&norm).map_or(Cow::Owned(norm), Cow::Borrowed),
                 norm => norm,
             };
-        }
-        let (start, end) = (tok.norm.0 as usize, tok.norm.1 as usize);
-        let len = end.wrapping_sub(start);
-        if terms == 1
-            && self.far.is_empty()
-            && (start, end) == (tok.start, tok.end)
-            && len <= SHORT_TERM
-        {
-            // The form is the word's own span of the copy of the text,
-            // lower-cased in place if it had a capital: it is `raw` when
-            // the two spans hold the same bytes.
-            if same_short(self.norms.as_bytes(), text.as_bytes(), start, len) {
-                return Cow::Borrowed(raw);
-            }
         }
         let norm = self.norm(index);
         if terms == 2 {
