@@ -260,6 +260,14 @@ struct Scratch {
     /// A string's hash → its index and span in `arena` (beside the index,
     /// so that a repeated string costs one probe, not a second load).
     index: FxHashMap<u64, (u32, usize, usize)>,
+    /// The last string seen in each of [`ADDRESS_SLOTS`] slots, by its
+    /// address and length: (address, length, index, start in `arena`,
+    /// generation). Most strings of a report are rule ids and labels
+    /// (`Arc<str>` of the compiled pack), the same addresses report after
+    /// report: a hit costs no hashing and no probe of the (large, cold)
+    /// `index`. The text is still compared: a freed string's address can
+    /// come back with another text.
+    addresses: Vec<(usize, u32, u32, u32, u32)>,
     /// The sizes of the last segment (ops, string bytes), capped: the next
     /// one starts with that capacity instead of growing step by step.
     hint: (usize, usize),
@@ -279,6 +287,10 @@ struct Scratch {
 /// Slots of the number cache (a batch of the corpus has about 400
 /// distinct fractional numbers; most repeat: weights, dimension values).
 const NUMBER_SLOTS: usize = 512;
+
+/// Slots of the address cache of strings (a pack has a few hundred rule
+/// ids and labels; a slot is 24 bytes).
+const ADDRESS_SLOTS: usize = 1024;
 
 /// Slots of the recent shapes of a thread (a report has about a dozen kinds
 /// of struct).
@@ -317,6 +329,8 @@ impl Scratch {
             // The first use, or the generations wrapped: no slot may look current.
             self.numbers.clear();
             self.numbers.resize(NUMBER_SLOTS, (0, 0, 0));
+            self.addresses.clear();
+            self.addresses.resize(ADDRESS_SLOTS, (0, 0, 0, 0, 0));
             self.generation = 1;
         }
     }
@@ -553,10 +567,25 @@ impl Encoder {
     /// Writes a string op; each distinct string goes to the table once (a
     /// hash collision only costs a second copy).
     fn string(&mut self, s: &str) -> Res {
-        let hash = FxBuildHasher.hash_one(s);
         let scratch = &mut *self.scratch;
+        let address = s.as_ptr() as usize;
+        let slot = (address.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) % ADDRESS_SLOTS;
+        // (Arena offsets and lengths past u32 never match: the slot is only
+        // filled when both fit.)
+        let (at, len, index, start, generation) = scratch.addresses[slot];
+        if generation == scratch.generation && at == address && len as usize == s.len() {
+            let start = start as usize;
+            if scratch.arena.as_bytes().get(start..start + s.len()) == Some(s.as_bytes()) {
+                self.op(Tag::Str, index);
+                return Ok(());
+            }
+        }
+        let hash = FxBuildHasher.hash_one(s);
         if let Some(&(index, start, end)) = scratch.index.get(&hash) {
             if &scratch.arena[start..end] == s {
+                if let (Ok(len), Ok(start)) = (u32::try_from(s.len()), u32::try_from(start)) {
+                    scratch.addresses[slot] = (address, len, index, start, scratch.generation);
+                }
                 self.op(Tag::Str, index);
                 return Ok(());
             }
@@ -571,6 +600,9 @@ impl Encoder {
         let end = scratch.arena.len();
         scratch.spans.push((start, end));
         scratch.index.entry(hash).or_insert((index, start, end));
+        if let (Ok(len), Ok(start)) = (u32::try_from(s.len()), u32::try_from(start)) {
+            scratch.addresses[slot] = (address, len, index, start, scratch.generation);
+        }
         if self.raw {
             self.op(Tag::Str, index);
             return Ok(());
@@ -1507,6 +1539,43 @@ mod tests {
         assert_eq!(lengths(&segments[0]), [1, 1, 0, 1]);
         assert_eq!(segments[0].strings, "bac");
         assert_eq!(read(&segments), vec![expected_json(&words)]);
+    }
+
+    #[test]
+    fn a_string_at_a_known_address_with_another_text_is_a_new_string() {
+        // The address cache of `string`: the same buffer (address and
+        // length) with another text, as a freed report's string whose memory
+        // the next report reuses, must not be taken for the first text.
+        for single in [false, true] {
+            let mut encoder = if single {
+                Encoder::single()
+            } else {
+                Encoder::new()
+            };
+            let mut text = String::from("sorry");
+            let address = text.as_ptr();
+            let mut expected = Vec::new();
+            for next in ["sorry", "worry", "sorry", "thank", "worry"] {
+                text.replace_range(.., next);
+                assert_eq!(text.as_ptr(), address);
+                let value = (&*text, &*text, "sorry");
+                encoder.push(&value).unwrap();
+                expected.push(expected_json(&value));
+                if single {
+                    let segments = std::mem::replace(&mut encoder, Encoder::single())
+                        .finish()
+                        .unwrap();
+                    assert_eq!(read(&segments), expected);
+                    expected.clear();
+                }
+            }
+            if !single {
+                let segments = encoder.finish().unwrap();
+                assert_eq!(read(&segments), expected);
+                let strings: Vec<String> = serde_json::from_str(&segments[0].strings).unwrap();
+                assert_eq!(strings, ["sorry", "worry", "thank"]);
+            }
+        }
     }
 
     #[test]
