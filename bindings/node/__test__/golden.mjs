@@ -128,6 +128,7 @@ export function checkCustomer(report, expect) {
         break
       case 'escalation':
       case 'repetition':
+      case 'complaint':
         if (report[key] !== want) fail(`${key} is ${report[key]}`)
         break
       default:

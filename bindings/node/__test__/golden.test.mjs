@@ -71,7 +71,7 @@ describe('golden checkers', () => {
     for (const key of documented) {
       if (key === 'kind' || key === 'repeat') continue // case keys, not expect keys
       const sample = { [key]: key.endsWith('_min') || key.endsWith('_max') ? 0 : [] }
-      if (key === 'escalation' || key === 'repetition') sample[key] = false
+      if (['escalation', 'repetition', 'complaint'].includes(key)) sample[key] = false
       if (['dimensions_min', 'dimensions_max', 'emotions_min', 'epitome_min', 'epitome_max'].includes(key)) sample[key] = {}
       const handled = [() => checkReply(reply, sample), () => checkCustomer(customer, sample)].some((check) => {
         try {

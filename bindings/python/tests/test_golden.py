@@ -34,7 +34,14 @@ REPLY_KEYS = {
     "epitome_max",
     "max_matches",
 }
-CUSTOMER_KEYS = {"distress_level", "distress_level_min", "emotions_min", "escalation", "repetition"}
+CUSTOMER_KEYS = {
+    "distress_level",
+    "distress_level_min",
+    "emotions_min",
+    "escalation",
+    "repetition",
+    "complaint",
+}
 CONVERSATION_KEYS = {
     "late_empathy",
     "missed_opportunities",
@@ -154,6 +161,9 @@ def check_customer(report: empathize.CustomerReport, expect: dict[str, Any]) -> 
         elif key == "repetition":
             if report.repetition != want:
                 fail(f"repetition {report.repetition}")
+        elif key == "complaint":
+            if report.complaint != want:
+                fail(f"complaint {report.complaint}")
         else:
             fail(f"unknown expect key `{key}` for a customer message")
     return failures

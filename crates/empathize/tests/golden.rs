@@ -197,6 +197,11 @@ fn check_customer(report: &CustomerReport, expect: &Value, failures: &mut Vec<St
                     fail(format!("repetition {}", report.repetition));
                 }
             }
+            "complaint" => {
+                if Some(report.complaint) != want.as_bool() {
+                    fail(format!("complaint {}", report.complaint));
+                }
+            }
             other => fail(format!(
                 "unknown expect key `{other}` for a customer message"
             )),

@@ -66,11 +66,21 @@ pub(crate) fn analyze_customer(
             emotions.get(Emotion::Frustration).max(floor),
         );
     }
-    let distress = round4(learned.distress);
+    // A rule's negative emotion makes a complaint, and mild distress, even
+    // when a table's reading of the emotion stays below presence: the
+    // rules know customer-service problems ("charged twice") that the
+    // tables, learned elsewhere, do not.
+    let ruled_complaint = rules.emotions.complain();
+    let complaint = ruled_complaint || emotions.complain();
+    let distress = match ruled_complaint {
+        true => learned.distress.max(s.complaint_distress),
+        false => learned.distress,
+    };
+    let distress = round4(distress);
     CustomerReport {
         distress,
         distress_level: distress_level(distress, s),
-        complaint: emotions.complain(),
+        complaint,
         emotions,
         escalation: rules.escalation,
         repetition: rules.repetition,

@@ -77,6 +77,10 @@ scoring_params! {
     /// With a learned distress table, distress is `max(σ(z), rules)` where the
     /// rules' distress counts only from this value up.
     distress_rule_floor = 0.5;
+    /// A message where a rule finds a negative emotion is at least this
+    /// distressed: a problem reported in flat words ("I was charged twice")
+    /// is mild distress, whatever a table learned elsewhere.
+    complaint_distress = 0.15;
     /// A customer who has to repeat themselves (a `repetition` match) is at
     /// least this frustrated.
     frustration_with_repetition = 0.3;
