@@ -122,7 +122,8 @@ pub fn test_panic_async(
     in_pool: Option<bool>,
 ) -> napi::Result<AsyncTask<ScoreMany>> {
     run(env, || {
-        let mut task = ScoreMany::new(core::Analyzer::new(), args::strings(texts, "texts")?, None);
+        let texts = crate::texts::strings(env, texts, "texts")?;
+        let mut task = ScoreMany::new(core::Analyzer::new(), texts, None);
         task.injected_panic = Some(in_pool.unwrap_or(false));
         Ok(AsyncTask::new(task))
     })
