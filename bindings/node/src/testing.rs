@@ -247,3 +247,21 @@ pub fn decode_args<'env>(
         crate::transport::decode_args(env, encoded)
     })
 }
+
+/// Reads `texts` as `scoreMany` does (in chunks), or one by one as before
+/// (`oneByOne`), for the benchmarks: the bytes of the texts read.
+#[napi(js_name = "_benchReadTexts")]
+pub fn bench_read_texts(
+    env: &Env,
+    #[napi(ts_arg_type = "Array<string>")] texts: Unknown<'_>,
+    one_by_one: Option<bool>,
+) -> napi::Result<f64> {
+    run(env, || {
+        let texts = if one_by_one.unwrap_or(false) {
+            crate::texts::Texts::from_strings(args::strings(texts, "texts")?)
+        } else {
+            crate::texts::strings(env, texts, "texts")?
+        };
+        Ok((0..texts.len()).map(|i| texts.get(i).len()).sum::<usize>() as f64)
+    })
+}

@@ -10,10 +10,6 @@
 // at the lengths. It returns the index of the first element that is not a
 // string instead (Rust then reads the array again, element by element, for
 // the error that names it).
-//
-// A text whose last unit is a high surrogate ends its chunk: read alone, a
-// lone surrogate becomes U+FFFD (one unit); joined to a text that starts
-// with a low surrogate, the two would make one character across two texts.
 ;(function () {
   'use strict'
   // Units per chunk: a flat copy of a chunk (two bytes a unit at most)
@@ -52,14 +48,6 @@
           chunk = ''
         }
         chunk += text
-        if (length !== 0) {
-          // One-unit strings compare by their unit: no prototype method.
-          const last = text[length - 1]
-          if (last >= '\uD800' && last < '\uDC00') {
-            out[out.length] = chunk
-            chunk = ''
-          }
-        }
       }
       if (chunk.length !== 0) out[out.length] = chunk
       return out

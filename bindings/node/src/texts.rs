@@ -7,16 +7,16 @@
 //! JS function (`texts.js`, compiled once per environment) reads the
 //! elements instead, checks that they are strings, notes their UTF-16
 //! lengths in a reused `Uint32Array` and concatenates them into chunks of
-//! about 32k units; Rust reads each chunk as UTF-8 with one napi call and
-//! cuts it at the texts' lengths (an ASCII run is cut by its length
-//! directly, the rest by walking its characters). The texts stay in the
-//! chunks: no allocation per text.
+//! about 32k units; Rust reads each chunk as UTF-16 with one napi call (V8
+//! copies its units: no UTF-8 length pass, which napi's UTF-8 read makes
+//! first) and makes each text UTF-8 by its length. The texts stay in one
+//! buffer per chunk: no allocation per text.
 //!
-//! The texts are those read one by one: V8 writes a lone surrogate as
-//! U+FFFD (one unit, as the surrogate), and `texts.js` ends a chunk after a
-//! text that ends with a high surrogate, so no pair forms across two texts.
+//! The texts are those read one by one: each is made UTF-8 on its own, a
+//! lone surrogate as U+FFFD (one unit, as the surrogate; what napi's UTF-8
+//! read gives), so no pair forms across two texts.
 
-use napi::bindgen_prelude::{Array, FromNapiValue, Function, Unknown};
+use napi::bindgen_prelude::{Array, FromNapiValue, Function, Unknown, Utf16String};
 use napi::{Env, JsValue, ValueType};
 
 use crate::args;
@@ -58,22 +58,28 @@ impl Texts {
         }
     }
 
-    /// Appends `chunk` and its texts, whose UTF-16 lengths are the next of
-    /// `lengths`: as many as it holds (an empty text at its end may as well
-    /// be the next chunk's).
+    /// Appends the texts of `chunk` (UTF-16 units), whose lengths are the
+    /// next of `lengths`: as many as it holds (an empty text at its end may
+    /// as well be the next chunk's). Each text is made UTF-8 on its own, so
+    /// a lone surrogate at its edge is U+FFFD, as when read alone.
     fn push_chunk(
         &mut self,
-        chunk: String,
+        chunk: &[u16],
         lengths: &mut std::slice::Iter<'_, u32>,
     ) -> Outcome<()> {
         let index = self.chunks.len();
+        let mut bytes = Vec::with_capacity(chunk.len() + chunk.len() / 8);
         let mut at = 0;
         while at < chunk.len() {
-            let units = *lengths.next().ok_or_else(mismatch)?;
-            let end = utf16_end(&chunk, at, units as usize).ok_or_else(mismatch)?;
-            self.spans.push((index, at, end));
-            at = end;
+            let units = *lengths.next().ok_or_else(mismatch)? as usize;
+            let text = chunk.get(at..at + units).ok_or_else(mismatch)?;
+            let start = bytes.len();
+            push_utf8(&mut bytes, text);
+            self.spans.push((index, start, bytes.len()));
+            at += units;
         }
+        // ASCII and the UTF-8 of whole strings: valid (checked, no `unsafe`).
+        let chunk = String::from_utf8(bytes).map_err(|_| mismatch())?;
         self.chunks.push(chunk);
         Ok(())
     }
@@ -83,25 +89,15 @@ fn mismatch() -> Failure {
     Failure::Internal("reading texts: the lengths do not match the text".into())
 }
 
-/// Where the text that starts at byte `start` of `text` and is `units`
-/// UTF-16 units long ends (`None` when `text` ends first or a character
-/// straddles the end).
-fn utf16_end(text: &str, start: usize, units: usize) -> Option<usize> {
-    let rest = text.get(start..)?;
-    // ASCII: one byte per unit (the common case, checked a word at a time).
-    if rest.as_bytes().get(..units).is_some_and(<[u8]>::is_ascii) {
-        return Some(start + units);
+/// Appends the UTF-8 of UTF-16 `units`, each lone surrogate as U+FFFD (what
+/// napi's UTF-8 read gives): ASCII narrowed in one pass (a loop the compiler
+/// vectorizes, after one that checks it), the rest by `from_utf16_lossy`.
+fn push_utf8(bytes: &mut Vec<u8>, units: &[u16]) {
+    if units.iter().fold(0, |any, &u| any | u) < 0x80 {
+        bytes.extend(units.iter().map(|&u| u as u8));
+    } else {
+        bytes.extend_from_slice(String::from_utf16_lossy(units).as_bytes());
     }
-    let mut left = units;
-    let mut end = start;
-    for c in rest.chars() {
-        if left == 0 {
-            break;
-        }
-        left = left.checked_sub(c.len_utf16())?;
-        end += c.len_utf8();
-    }
-    (left == 0).then_some(end)
 }
 
 /// The array of strings `value` (`what` names it in errors) as [`Texts`].
@@ -125,7 +121,8 @@ pub(crate) fn strings(env: &Env, value: Unknown<'_>, what: &str) -> Outcome<Text
     };
     let mut lengths = lengths.iter();
     for i in 2..parts.len() {
-        texts.push_chunk(String::from_unknown(element(&parts, i)?)?, &mut lengths)?;
+        let chunk = Utf16String::from_unknown(element(&parts, i)?)?;
+        texts.push_chunk(&chunk, &mut lengths)?;
     }
     // Empty texts after the last chunk (or all texts empty: no chunk).
     for &units in lengths {
@@ -162,8 +159,14 @@ fn element<'env>(array: &Array<'env>, index: u32) -> Outcome<Unknown<'env>> {
 mod tests {
     use super::*;
 
-    fn units(s: &str) -> u32 {
-        s.encode_utf16().count() as u32
+    fn units(s: &str) -> Vec<u16> {
+        s.encode_utf16().collect()
+    }
+
+    fn cut(chunk: &[u16], lengths: &[u32]) -> Outcome<Texts> {
+        let mut texts = Texts::default();
+        texts.push_chunk(chunk, &mut lengths.iter())?;
+        Ok(texts)
     }
 
     #[test]
@@ -180,10 +183,9 @@ mod tests {
             "",
             "plain",
         ];
-        let chunk: String = parts.concat();
-        let lengths: Vec<u32> = parts.iter().map(|p| units(p)).collect();
-        let mut texts = Texts::default();
-        texts.push_chunk(chunk, &mut lengths.iter()).unwrap();
+        let chunk: Vec<u16> = parts.iter().flat_map(|p| units(p)).collect();
+        let lengths: Vec<u32> = parts.iter().map(|p| units(p).len() as u32).collect();
+        let texts = cut(&chunk, &lengths).unwrap();
         assert_eq!(texts.len(), parts.len());
         for (i, part) in parts.iter().enumerate() {
             assert_eq!(texts.get(i), *part, "text {i}");
@@ -191,31 +193,36 @@ mod tests {
     }
 
     #[test]
-    fn lengths_that_do_not_fit_are_an_error() {
-        // Too long, too few, and a cut inside a surrogate pair.
-        for lengths in [&[4u32][..], &[2], &[1], &[2, 1]] {
-            let mut texts = Texts::default();
-            let result = texts.push_chunk("a😀".into(), &mut lengths.iter());
-            assert!(result.is_err(), "{lengths:?}");
+    fn lone_surrogates_at_text_edges_are_replaced_per_text() {
+        // A high surrogate ending one text and a low one starting the next
+        // are two U+FFFD (as read alone), not the pair they make joined.
+        let chunk = [0x61, 0xD83D, 0xDE00, 0x62, 0xD83D, 0xDE00];
+        let texts = cut(&chunk, &[2, 2, 2]).unwrap();
+        assert_eq!(
+            (texts.get(0), texts.get(1), texts.get(2)),
+            ("a\u{FFFD}", "\u{FFFD}b", "😀")
+        );
+        // Each text is String::from_utf16_lossy of its units, ASCII runs
+        // of every length around a block edge included.
+        for n in 0..40 {
+            let mut text = vec![0x78u16; n];
+            text.push(0xDBFF);
+            text.extend(units("b😀c"));
+            text.push(0xDFFF);
+            let texts = cut(&text, &[text.len() as u32]).unwrap();
+            assert_eq!(texts.get(0), String::from_utf16_lossy(&text), "{n}");
         }
-        // The lengths that fit, and an empty text at the start.
-        let mut texts = Texts::default();
-        texts
-            .push_chunk("a😀".into(), &mut [0, 1, 2].iter())
-            .unwrap();
-        assert_eq!((texts.get(0), texts.get(1), texts.get(2)), ("", "a", "😀"));
     }
 
     #[test]
-    fn ascii_runs_then_characters() {
-        assert_eq!(utf16_end("abcdef", 1, 3), Some(4));
-        assert_eq!(utf16_end("ab€cd", 0, 4), Some(6));
-        assert_eq!(utf16_end("ab😀cd", 0, 3), None);
-        assert_eq!(utf16_end("ab😀cd", 0, 4), Some(6));
-        assert_eq!(utf16_end("ab", 0, 3), None);
-        assert_eq!(utf16_end("ab", 2, 0), Some(2));
-        assert_eq!(utf16_end("é", 0, 0), Some(0));
-        assert_eq!(utf16_end("aé", 0, 1), Some(1));
+    fn lengths_that_do_not_fit_are_an_error() {
+        // Too long, too few.
+        for lengths in [&[4u32][..], &[2], &[1], &[]] {
+            assert!(cut(&units("a😀"), lengths).is_err(), "{lengths:?}");
+        }
+        // The lengths that fit, and an empty text at the start.
+        let texts = cut(&units("a😀"), &[0, 1, 2]).unwrap();
+        assert_eq!((texts.get(0), texts.get(1), texts.get(2)), ("", "a", "😀"));
     }
 
     #[test]
