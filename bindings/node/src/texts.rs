@@ -10,7 +10,10 @@
 //! about 32k units; Rust reads each chunk as UTF-16 with one napi call (V8
 //! copies its units: no UTF-8 length pass, which napi's UTF-8 read makes
 //! first) and makes each text UTF-8 by its length. The texts stay in one
-//! buffer per chunk: no allocation per text.
+//! buffer per chunk: no allocation per text. The price: V8 flattens each
+//! chunk (a copy on the JS heap, dead at once: about 1 MB per pass of the
+//! corpus, 3.7 -> 4.65 MB allocated per `scoreMany` pass, 34 -> 39
+//! scavenges per 60 passes), which costs less than the calls it saves.
 //!
 //! The texts are those read one by one: each is made UTF-8 on its own, a
 //! lone surrogate as U+FFFD (one unit, as the surrogate; what napi's UTF-8
