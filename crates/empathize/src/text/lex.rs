@@ -97,13 +97,11 @@ impl Vocabulary {
     /// read from the same slot (no second look-up).
     #[inline]
     fn lookup_key_flags(&self, key: u128) -> (u32, u8) {
-        // A miss gives flags 0, the flags of `UNKNOWN` (no flag is ever
-        // set on it: every term interned has an id of at least 1).
-        let (id, flags, _) = self.short.get_or_unknown(key);
-        if key == 0 {
-            return (id, self.flags(id));
+        match self.short.get_flagged(key) {
+            Some((id, flags)) if key != 0 => (id, flags),
+            Some((id, _)) => (id, self.flags(id)),
+            None => (UNKNOWN, self.flags(UNKNOWN)),
         }
-        (id, flags)
     }
 
     /// The id of `term`, or [`UNKNOWN`].
@@ -242,48 +240,22 @@ impl Vocabulary {
     }
 }
 
-/// Short terms (packed keys) → ids: open addressing over buckets of two
-/// entries, one cache line each, at most one entry for two buckets; the
-/// home bucket picked by a multiply-shift hash of the key's two halves. A
-/// bucket fills its first entry first; a key whose home bucket is full
-/// goes to the next bucket with room (linear probing by bucket).
-///
-/// A look-up reads one line and compares both entries with the key, with
-/// no branch on the outcome: the id of the entry that holds the key, or
-/// [`UNKNOWN`], is kept by a select. Only a miss in a full bucket (about
-/// one bucket in eleven at this load) probes on, out of line. (A table of
-/// single entries, half full, read slot by slot, took a branch that went
-/// either way on every word: hit, empty, or another key.)
+/// Short terms (packed keys) → ids: open addressing, linear probing, at
+/// most half full, the slot picked by a multiply-shift hash of the key's
+/// two halves. A lookup is two multiplications and, nearly always, one
+/// slot read; most words of a text miss, and a miss stops at the first
+/// empty slot.
 #[derive(Debug, Default)]
 struct ShortTerms {
-    buckets: Vec<Bucket>,
-    /// `64 - log2(buckets.len())`.
+    /// `(low half, high half, id, flags)` of each slot, the flags a copy
+    /// of [`Vocabulary::flags`] (one read finds both); a zero key is an
+    /// empty slot (every short term but the empty one has a length byte).
+    slots: Vec<(u64, u64, u32, u8)>,
+    /// `64 - log2(slots.len())`.
     shift: u32,
     len: usize,
-    /// The id of the empty term, which cannot live in a bucket.
+    /// The id of the empty term, which cannot live in a slot.
     empty: Option<u32>,
-}
-
-/// Two entries of [`ShortTerms`] in one cache line: each a key (a zero
-/// key is an empty entry: every short term but the empty one has a length
-/// byte), its id and its flags, a copy of [`Vocabulary::flags`] (one read
-/// finds both).
-#[derive(Debug, Default, Clone, Copy)]
-#[repr(C, align(64))]
-struct Bucket {
-    keys: [(u64, u64); 2],
-    /// The ids of the two entries, and `UNKNOWN` (read on a miss).
-    ids: [u32; 3],
-    /// The flags of the two entries, and 0 (read on a miss).
-    flags: [u8; 3],
-}
-
-impl Bucket {
-    /// The entry of `lo`, `hi` in the bucket, if it is there.
-    #[inline]
-    fn position(&self, lo: u64, hi: u64) -> Option<usize> {
-        self.keys.iter().position(|&(l, h)| l == lo && h == hi)
-    }
 }
 
 impl ShortTerms {
@@ -292,91 +264,59 @@ impl ShortTerms {
     }
 
     #[inline]
-    fn home(&self, lo: u64, hi: u64) -> usize {
+    fn slot(&self, lo: u64, hi: u64) -> usize {
         let h = (lo.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ hi).wrapping_mul(0xD6E8_FEB8_6659_FD93);
         (h >> self.shift) as usize
     }
 
     #[inline]
     fn get(&self, key: u128) -> Option<u32> {
-        match self.get_or_unknown(key) {
-            (id, _, true) => Some(id),
-            _ => None,
-        }
+        self.get_flagged(key).map(|(id, _)| id)
     }
 
-    /// The id of `key`, the flags its entry holds and whether it is held
-    /// (else `(UNKNOWN, 0, false)`; the empty term, which has no entry:
-    /// flags 0).
+    /// The id of `key` and the flags its slot holds (none for the empty
+    /// term, which has no slot).
     #[inline]
-    fn get_or_unknown(&self, key: u128) -> (u32, u8, bool) {
+    fn get_flagged(&self, key: u128) -> Option<(u32, u8)> {
         let (lo, hi) = (key as u64, (key >> 64) as u64);
-        if key == 0 || self.buckets.is_empty() {
-            return match self.empty {
-                Some(id) if key == 0 => (id, 0, true),
-                _ => (UNKNOWN, 0, false),
+        if key == 0 || self.slots.is_empty() {
+            return if key == 0 {
+                self.empty.map(|id| (id, 0))
+            } else {
+                None
             };
         }
-        let home = self.home(lo, hi);
-        let Some(bucket) = self.buckets.get(home) else {
-            return (UNKNOWN, 0, false);
-        };
-        let [(lo0, hi0), (lo1, hi1)] = bucket.keys;
-        // Zero where the entry holds the key. Integers, not booleans: the
-        // compiler turns a test of `a && b` into two branches.
-        let (first, second) = ((lo0 ^ lo) | (hi0 ^ hi), (lo1 ^ lo) | (hi1 ^ hi));
-        let missed = first.min(second);
-        // A miss in a full bucket (the key may be further on): an empty
-        // second entry makes `second` the key itself, never 0.
-        if missed.min(lo1 | hi1) != 0 {
-            return self.probe(lo, hi, home);
-        }
-        // 0: the first entry holds the key, 1: the second, 2: neither
-        // (the third id is `UNKNOWN`, its flags 0): an index, no branch.
-        let at = usize::from(first != 0) + usize::from(missed != 0);
-        (
-            bucket.ids.get(at).copied().unwrap_or(UNKNOWN),
-            bucket.flags.get(at).copied().unwrap_or(0),
-            missed == 0,
-        )
-    }
-
-    /// [`ShortTerms::get_or_unknown`] past a full home bucket that does
-    /// not hold the key: bucket by bucket until the key or room.
-    #[cold]
-    #[inline(never)]
-    fn probe(&self, lo: u64, hi: u64, home: usize) -> (u32, u8, bool) {
-        match self.find(lo, hi, home) {
-            Some((b, e)) => (self.buckets[b].ids[e], self.buckets[b].flags[e], true),
-            None => (UNKNOWN, 0, false),
-        }
-    }
-
-    /// The bucket and entry of the (nonzero) key `lo`, `hi`, probed from
-    /// the bucket `home`.
-    fn find(&self, lo: u64, hi: u64, home: usize) -> Option<(usize, usize)> {
-        let mask = self.buckets.len() - 1;
-        let mut b = home;
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(lo, hi);
         loop {
-            let bucket = &self.buckets[b];
-            if let Some(e) = bucket.position(lo, hi) {
-                return Some((b, e));
+            let (slot_lo, slot_hi, id, flags) = self.slots[i];
+            if slot_lo == lo && slot_hi == hi {
+                return Some((id, flags));
             }
-            if bucket.keys[1] == (0, 0) {
+            if slot_lo | slot_hi == 0 {
                 return None;
             }
-            b = (b + 1) & mask;
+            i = (i + 1) & mask;
         }
     }
 
-    /// Sets the flags held in the entry of `key`, if it has one.
+    /// Sets the flags held in the slot of `key`, if it has one.
     fn set_flags(&mut self, key: u128, flags: u8) {
         let (lo, hi) = (key as u64, (key >> 64) as u64);
-        if key == 0 || self.buckets.is_empty() {
+        if key == 0 || self.slots.is_empty() {
             return;
         }
-        if let Some((b, e)) = self.find(lo, hi, self.home(lo, hi)) {
-            self.buckets[b].flags[e] = flags;
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(lo, hi);
+        while let Some(slot) = self.slots.get_mut(i) {
+            if slot.0 == lo && slot.1 == hi {
+                slot.3 = flags;
+                return;
+            }
+            if slot.0 | slot.1 == 0 {
+                return;
+            }
+            i = (i + 1) & mask;
         }
     }
 
@@ -388,7 +328,7 @@ impl ShortTerms {
         if let Some(found) = self.get(key) {
             return found;
         }
-        if (self.len + 1) * 2 > self.buckets.len() {
+        if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
         self.place(key as u64, (key >> 64) as u64, id, 0);
@@ -396,32 +336,22 @@ impl ShortTerms {
         id
     }
 
-    /// Puts an entry in the first bucket with room from its home on.
     fn place(&mut self, lo: u64, hi: u64, id: u32, flags: u8) {
-        let mask = self.buckets.len() - 1;
-        let mut b = self.home(lo, hi);
-        loop {
-            let bucket = &mut self.buckets[b];
-            if let Some(e) = bucket.keys.iter().position(|&k| k == (0, 0)) {
-                bucket.keys[e] = (lo, hi);
-                bucket.ids[e] = id;
-                bucket.flags[e] = flags;
-                return;
-            }
-            b = (b + 1) & mask;
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(lo, hi);
+        while self.slots[i].0 | self.slots[i].1 != 0 {
+            i = (i + 1) & mask;
         }
+        self.slots[i] = (lo, hi, id, flags);
     }
 
     fn grow(&mut self) {
-        let size = (self.buckets.len() * 2).max(64);
-        let old = std::mem::replace(&mut self.buckets, vec![Bucket::default(); size]);
+        let size = (self.slots.len() * 2).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0, 0); size]);
         self.shift = 64 - size.trailing_zeros();
-        for bucket in old {
-            for e in 0..2 {
-                let (lo, hi) = bucket.keys[e];
-                if lo | hi != 0 {
-                    self.place(lo, hi, bucket.ids[e], bucket.flags[e]);
-                }
+        for (lo, hi, id, flags) in old {
+            if lo | hi != 0 {
+                self.place(lo, hi, id, flags);
             }
         }
     }
