@@ -709,7 +709,7 @@ fn lex_once(
         negation_left: 0,
         sentence: u32::MAX,
         last_end: 0,
-        no_content: false,
+        content_start: u32::MAX,
         plain_words_split: language.plain_words_split(),
         limit,
         wide,
@@ -744,8 +744,10 @@ struct Lexer<'a> {
     sentence: u32,
     /// End of the last token: the end of its sentence so far.
     last_end: usize,
-    /// The current sentence has no content term yet.
-    no_content: bool,
+    /// The first content term of the current sentence (`u32::MAX`: none
+    /// yet), written to its span when it closes: a compare and a select
+    /// per term, no branch at the first one.
+    content_start: u32,
     /// A word of letters, digits and `_` alone may end in a contraction
     /// suffix (see [`Language::plain_words_split`]).
     plain_words_split: bool,
@@ -876,7 +878,7 @@ impl Lexer<'_> {
             self.sentence = tok.sentence;
             self.close_sentence();
             self.negation_left = 0;
-            self.no_content = true;
+            self.content_start = u32::MAX;
             let at = self.terms.len() as u32;
             self.sentences.push(SentenceSpan {
                 start: tok.start,
@@ -929,6 +931,7 @@ impl Lexer<'_> {
         if let Some(current) = self.sentences.last_mut() {
             current.end = self.last_end;
             current.end_term = end_term;
+            current.content_start = self.content_start;
         }
     }
 
@@ -971,8 +974,11 @@ impl Lexer<'_> {
     /// negation, to the current sentence.
     #[inline(always)]
     fn push_term(&mut self, index: usize, id: u32, flags: u8, content: bool) {
-        // Most terms: no flag, no scope open, the sentence's content begun.
-        if usize::from(flags) | self.negation_left | usize::from(self.no_content) == 0 {
+        if content {
+            self.content_start = self.content_start.min(self.terms.len() as u32);
+        }
+        // Most terms: no flag, no scope open.
+        if usize::from(flags) | self.negation_left == 0 {
             self.terms.push(Term {
                 id,
                 token: index as u32,
@@ -981,13 +987,12 @@ impl Lexer<'_> {
             });
             return;
         }
-        self.push_scoped_term(index, id, flags, content);
+        self.push_scoped_term(index, id, flags);
     }
 
-    /// [`Lexer::push_term`] for a term with a flag, in a negation scope or
-    /// first in its sentence's content.
+    /// [`Lexer::push_term`] for a term with a flag or in a negation scope.
     #[inline(never)]
-    fn push_scoped_term(&mut self, index: usize, id: u32, flags: u8, content: bool) {
+    fn push_scoped_term(&mut self, index: usize, id: u32, flags: u8) {
         let negated = if flags & CLAUSE_END != 0 {
             self.negation_left = 0;
             false
@@ -999,13 +1004,6 @@ impl Lexer<'_> {
         };
         if flags & NEGATOR != 0 {
             self.negation_left = self.language.negation_reach;
-        }
-        if content && self.no_content {
-            self.no_content = false;
-            let at = self.terms.len() as u32;
-            if let Some(current) = self.sentences.last_mut() {
-                current.content_start = at;
-            }
         }
         self.terms.push(Term {
             id,
