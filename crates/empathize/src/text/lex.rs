@@ -1163,6 +1163,52 @@ mod tests {
         assert_eq!(norms, ["i", "said", "no", "!", "a"]);
     }
 
+    /// The first content term of each sentence, from its terms' token
+    /// kinds (`u32::MAX` for none): what lexing keeps as it goes.
+    fn content_starts(lexed: &Lexed) -> Vec<u32> {
+        lexed
+            .sentences
+            .iter()
+            .map(|s| {
+                (s.first_term..s.end_term)
+                    .find(|&k| {
+                        let kind = lexed.tokens[lexed.terms[k as usize].token as usize].kind;
+                        !matches!(
+                            kind,
+                            TokenKind::Punct
+                                | TokenKind::Mention
+                                | TokenKind::Hashtag
+                                | TokenKind::Url
+                                | TokenKind::Emoji
+                                | TokenKind::Emoticon
+                                | TokenKind::Symbol
+                        )
+                    })
+                    .unwrap_or(u32::MAX)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn content_start_is_the_first_content_term() {
+        let analyzer = crate::Analyzer::new();
+        let compiled = analyzer.compiled();
+        let (language, vocabulary) = (&compiled.language, &compiled.vocabulary);
+        for text in [
+            "@bob :) I'm not sorry. Thanks! !!! #tag https://t.co/x ok",
+            "!!! ... ?? :( sorry",
+            "",
+            "Hi. @you 3 apples \u{1F621} $ yes",
+        ] {
+            for fast in [true, false] {
+                let mut lexed = Lexed::default();
+                lex_with(language, vocabulary, text, &mut lexed, fast);
+                let kept: Vec<u32> = lexed.sentences.iter().map(|s| s.content_start).collect();
+                assert_eq!(kept, content_starts(&lexed), "{text:?}");
+            }
+        }
+    }
+
     #[test]
     fn fused_path_cases() {
         for text in [
@@ -1194,6 +1240,16 @@ mod tests {
         fn fused_path_agrees_on_any_text(text in "(\\PC|[a-zA-Z .!?'\n]|not |n't )*") {
             let (fast, general) = both_paths(&text);
             proptest::prop_assert_eq!(fast, general);
+        }
+
+        #[test]
+        fn content_start_agrees_on_any_text(text in "(\\PC|[a-zA-Z .!?'\n@#:()$]|not |:\\)|#[a-z]{1,3}|@[a-z]{1,3})*") {
+            let analyzer = crate::Analyzer::new();
+            let compiled = analyzer.compiled();
+            let mut lexed = Lexed::default();
+            lex(&compiled.language, &compiled.vocabulary, &text, &mut lexed);
+            let kept: Vec<u32> = lexed.sentences.iter().map(|s| s.content_start).collect();
+            proptest::prop_assert_eq!(kept, content_starts(&lexed));
         }
 
         #[test]
