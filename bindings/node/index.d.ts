@@ -64,9 +64,11 @@ export interface CustomerReport {
   breakdown: ScoreTerm[]
   /**
    * The message complains: anger, frustration, sadness, anxiety or
-   * disappointment above 0 (confusion and urgency alone are not
-   * complaints). A learned emotion is above 0 only when its table finds
-   * it more likely present than not.
+   * disappointment above 0, or a rule hit of one of them ("I was charged
+   * twice") that a table's reading keeps at 0 (confusion and urgency
+   * alone are not complaints). A learned emotion is above 0 only when its
+   * table finds it more likely present than not. A rule's complaint is
+   * at least mildly distressed (the pack's `complaint_distress`).
    */
   complaint: boolean
   /** 0–1: how upset the customer is. */
