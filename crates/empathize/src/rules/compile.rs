@@ -135,66 +135,74 @@ pub(crate) struct Compiled {
 #[derive(Debug, Default)]
 struct Matcher {
     trie: Trie,
-    /// `actions[action_start[p]..action_start[p + 1]]`: what sequence `p`
-    /// does when it matches — rule hits and segments first, then learned
-    /// entries in the order the tables list them.
+    /// `actions[action_start[s]..action_start[s + 1]]`: what the sequence
+    /// ending at slot `s` of the trie does when it matches — rule hits and
+    /// segments first, then learned entries in the order the tables list
+    /// them. A walk names a sequence by its slot: no look-up between.
     action_start: Vec<u32>,
     actions: Vec<Action>,
 }
 
 impl Matcher {
-    /// Lays out `trie` and groups the actions of its sequences.
-    fn build(trie: TrieBuilder, rules: Vec<(u32, Action)>, learned: Vec<(u32, Action)>) -> Matcher {
-        let (action_start, actions) = group_actions(trie.sequences as usize, rules, learned);
-        Matcher {
-            trie: trie.build(),
+    /// Lays out `trie` and groups the actions of its sequences (numbered
+    /// as [`TrieBuilder::insert`] gave them) by the slot each ends at.
+    fn build(
+        trie: TrieBuilder,
+        mut rules: Vec<(u32, Action)>,
+        mut learned: Vec<(u32, Action)>,
+    ) -> Result<Matcher, RulePackError> {
+        let (trie, slot_of) = trie.build();
+        if trie.slots.len() > Slot::BASE as usize {
+            return Err(RulePackError::new("the pack's trie is too large"));
+        }
+        for (p, _) in rules.iter_mut().chain(&mut learned) {
+            *p = slot_of[*p as usize];
+        }
+        drop(slot_of);
+        let (action_start, actions) = group_actions(trie.slots.len(), rules, learned);
+        Ok(Matcher {
+            trie,
             action_start,
             actions,
-        }
+        })
     }
 
     /// Walks the trie from each term of `lexed`: each sequence found goes
-    /// to `found`, in text order (by start, then end).
+    /// to `found`, in text order (by start, then end). The sequences are
+    /// `found[..n]`, `n` returned: entries past it are scratch (a node is
+    /// written down whether a sequence ends there or not, and kept only if
+    /// one does — no branch on it), and `found` keeps that length so the
+    /// next call writes in place.
     #[inline(never)]
-    fn walk(&self, lexed: &Lexed, found: &mut Vec<SequenceHit>) {
+    fn walk(&self, lexed: &Lexed, found: &mut Vec<SequenceHit>) -> usize {
         let terms = &lexed.terms;
         let slots = &self.trie.slots;
+        let mut n = 0;
         let Some(&root) = slots.first() else {
-            return;
+            return n;
         };
         for (start, first) in terms.iter().enumerate() {
             // Most terms start no sequence: the first step, from the root,
             // is taken before any walk is set up.
-            let at = root.base as usize + first.id as usize;
+            let at = (root.base & Slot::BASE) as usize + first.id as usize;
             let (mut node, mut slot) = match slots.get(at) {
                 Some(next) if next.check == 0 => (at as u32, *next),
                 _ => continue,
             };
             let mut end = start + 1;
-            if let Some(sequence) = slot.sequence.checked_sub(1) {
-                found.push(SequenceHit {
-                    sequence,
-                    start: start as u32,
-                    end: end as u32,
-                });
-            }
+            record(found, &mut n, node, slot, start, end);
             // A walk carries the slot it stands on: a step reads one more.
             while let Some(id) = terms.get(end).map(|t| t.id) {
-                let at = slot.base as usize + id as usize;
+                let at = (slot.base & Slot::BASE) as usize + id as usize;
                 match slots.get(at) {
                     Some(next) if next.check == node => (node, slot) = (at as u32, *next),
                     _ => break,
                 }
                 end += 1;
-                if let Some(sequence) = slot.sequence.checked_sub(1) {
-                    found.push(SequenceHit {
-                        sequence,
-                        start: start as u32,
-                        end: end as u32,
-                    });
-                }
+                record(found, &mut n, node, slot, start, end);
             }
         }
+        n
     }
 
     /// Records what the sequences `found` do: hits of rules go to `out`,
@@ -256,6 +264,29 @@ impl Matcher {
     }
 }
 
+/// Writes node `node` (its slot `slot`) reached over terms `start..end`
+/// at `found[*n]`, and keeps it (`*n += 1`) if a sequence ends there.
+#[inline(always)]
+fn record(
+    found: &mut Vec<SequenceHit>,
+    n: &mut usize,
+    node: u32,
+    slot: Slot,
+    start: usize,
+    end: usize,
+) {
+    let hit = SequenceHit {
+        sequence: node,
+        start: start as u32,
+        end: end as u32,
+    };
+    match found.get_mut(*n) {
+        Some(entry) => *entry = hit,
+        None => found.push(hit),
+    }
+    *n += (slot.base >> 31) as usize;
+}
+
 /// Records learned n-gram `actions` over terms `start..end`: an n-gram
 /// counts only inside one sentence and when its first term is outside any
 /// negation scope.
@@ -292,23 +323,26 @@ struct Trie {
     slots: Vec<Slot>,
 }
 
-/// A slot of the double array.
+/// A slot of the double array: 8 bytes, eight to a cache line. A
+/// sequence is named by the slot of the node it ends at.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    /// Where this node's children start (`base + id`).
+    /// Where this node's children start (`base & BASE`, plus the id), and
+    /// in the top bit ([`Slot::SEQUENCE`]) whether a sequence ends here.
     base: u32,
     /// The parent of the node in this slot ([`Slot::FREE`] for none).
     check: u32,
-    /// The sequence ending at this node plus one (0: none).
-    sequence: u32,
 }
 
 impl Slot {
     const FREE: u32 = u32::MAX;
+    /// The bits of `base` that hold it (a trie has fewer slots).
+    const BASE: u32 = (1 << 31) - 1;
+    /// The bit of `base` set when a sequence ends at the node.
+    const SEQUENCE: u32 = 1 << 31;
     const EMPTY: Slot = Slot {
         base: 0,
         check: Slot::FREE,
-        sequence: 0,
     };
 }
 
@@ -317,7 +351,10 @@ impl Trie {
     /// [`Compiled::find_hits`] inlines this, carrying the slot it stands on.
     #[cfg(test)]
     fn step(&self, node: u32, id: u32) -> u32 {
-        let base = self.slots.get(node as usize).map_or(0, |s| s.base);
+        let base = self
+            .slots
+            .get(node as usize)
+            .map_or(0, |s| s.base & Slot::BASE);
         let at = base as usize + id as usize;
         match self.slots.get(at) {
             Some(slot) if slot.check == node => at as u32,
@@ -401,8 +438,9 @@ impl TrieBuilder {
         *slot - 1
     }
 
-    /// Lays the trie out as a double array, breadth first from the root.
-    fn build(self) -> Trie {
+    /// Lays the trie out as a double array, breadth first from the root;
+    /// also gives the slot each sequence ends at, by sequence number.
+    fn build(self) -> (Trie, Vec<u32>) {
         let nodes = self.sequence.len();
         // The edge into each node, `(parent, id)`; the map goes before the
         // children are grouped, so the two are never held at once.
@@ -439,6 +477,7 @@ impl TrieBuilder {
         layout.occupy(0);
         let mut slots = Vec::with_capacity(nodes * 2);
         slots.push(Slot::EMPTY);
+        let mut slot_of = vec![0u32; self.sequences as usize];
         // Breadth first: `(node, its slot)`, a node's children placed as it
         // comes off the queue.
         let mut queue: Vec<(u32, u32)> = Vec::with_capacity(nodes);
@@ -453,22 +492,25 @@ impl TrieBuilder {
             };
             kids.swap(0, smallest);
             let base = layout.place(kids);
-            slots[parent as usize].base = base;
+            slots[parent as usize].base |= base;
             for &(id, child) in kids.iter() {
                 let at = (base + id) as usize;
                 if slots.len() <= at {
                     slots.resize(at + 1, Slot::EMPTY);
                 }
+                let sequence = self.sequence[child as usize];
+                if let Some(p) = sequence.checked_sub(1) {
+                    slot_of[p as usize] = at as u32;
+                }
                 slots[at] = Slot {
-                    base: 0,
+                    base: if sequence == 0 { 0 } else { Slot::SEQUENCE },
                     check: parent,
-                    sequence: self.sequence[child as usize],
                 };
                 queue.push((child, at as u32));
             }
         }
         slots.shrink_to_fit();
-        Trie { slots }
+        (Trie { slots }, slot_of)
     }
 }
 
@@ -732,8 +774,8 @@ impl Compiled {
             vocab.add_contraction(word, first, second);
         }
 
-        let matcher = Matcher::build(trie, seq_actions, seq_learned);
-        let customer_tables = Matcher::build(customer_trie, Vec::new(), customer_learned);
+        let matcher = Matcher::build(trie, seq_actions, seq_learned)?;
+        let customer_tables = Matcher::build(customer_trie, Vec::new(), customer_learned)?;
 
         Ok(Compiled {
             name: merged.name.clone(),
@@ -780,22 +822,20 @@ impl Compiled {
         learned.clear();
         let HitScratch { found, segments } = scratch;
         segments.clear();
-        found.clear();
         match side {
             Side::Agent => {
-                self.matcher.walk(lexed, found);
+                let n = self.matcher.walk(lexed, found);
                 self.matcher
-                    .emit(found, lexed, true, segments, out, learned);
+                    .emit(&found[..n], lexed, true, segments, out, learned);
             }
             Side::Customer => {
-                self.matcher.walk(lexed, found);
+                let n = self.matcher.walk(lexed, found);
                 self.matcher
-                    .emit(found, lexed, false, segments, out, learned);
+                    .emit(&found[..n], lexed, false, segments, out, learned);
                 // That trie holds nothing but n-grams.
-                found.clear();
-                self.customer_tables.walk(lexed, found);
+                let n = self.customer_tables.walk(lexed, found);
                 self.customer_tables
-                    .emit(found, lexed, true, segments, out, learned);
+                    .emit(&found[..n], lexed, true, segments, out, learned);
             }
         }
         if !segments.is_empty() {
@@ -1066,7 +1106,8 @@ mod tests {
                 let first = *want.entry(seq.clone()).or_insert(p);
                 proptest::prop_assert_eq!(first, p);
             }
-            let trie = builder.build();
+            let (trie, slot_of) = builder.build();
+            // The slot a walk over `ids` ends at, if a sequence ends there.
             let walk = |ids: &[u32]| -> Option<u32> {
                 let mut node = 0;
                 for &id in ids {
@@ -1075,10 +1116,11 @@ mod tests {
                         return None;
                     }
                 }
-                trie.slots[node as usize].sequence.checked_sub(1)
+                (trie.slots[node as usize].base & Slot::SEQUENCE != 0).then_some(node)
             };
             for seq in seqs.iter().chain(&probes) {
-                proptest::prop_assert_eq!(walk(seq), want.get(seq).copied(), "{:?}", seq);
+                let slot = want.get(seq).map(|&p| slot_of[p as usize]);
+                proptest::prop_assert_eq!(walk(seq), slot, "{:?}", seq);
             }
         }
     }
