@@ -169,10 +169,8 @@ impl Matcher {
 
     /// Walks the trie from each term of `lexed`: each sequence found goes
     /// to `found`, in text order (by start, then end). The sequences are
-    /// `found[..n]`, `n` returned: entries past it are scratch (a node is
-    /// written down whether a sequence ends there or not, and kept only if
-    /// one does — no branch on it), and `found` keeps that length so the
-    /// next call writes in place.
+    /// `found[..n]`, `n` returned: entries past it are scratch, and `found`
+    /// keeps that length so the next call writes in place.
     #[inline(never)]
     fn walk(&self, lexed: &Lexed, found: &mut Vec<SequenceHit>) -> usize {
         let terms = &lexed.terms;
@@ -265,7 +263,7 @@ impl Matcher {
 }
 
 /// Writes node `node` (its slot `slot`) reached over terms `start..end`
-/// at `found[*n]`, and keeps it (`*n += 1`) if a sequence ends there.
+/// at `found[*n]` if a sequence ends there.
 #[inline(always)]
 fn record(
     found: &mut Vec<SequenceHit>,
@@ -280,11 +278,13 @@ fn record(
         start: start as u32,
         end: end as u32,
     };
-    match found.get_mut(*n) {
-        Some(entry) => *entry = hit,
-        None => found.push(hit),
+    if slot.base & Slot::SEQUENCE != 0 {
+        match found.get_mut(*n) {
+            Some(entry) => *entry = hit,
+            None => found.push(hit),
+        }
+        *n += 1;
     }
-    *n += (slot.base >> 31) as usize;
 }
 
 /// Records learned n-gram `actions` over terms `start..end`: an n-gram
