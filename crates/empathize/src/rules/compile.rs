@@ -148,10 +148,11 @@ impl Matcher {
     /// as [`TrieBuilder::insert`] gave them) by the slot each ends at.
     fn build(
         trie: TrieBuilder,
+        labels: &[u32],
         mut rules: Vec<(u32, Action)>,
         mut learned: Vec<(u32, Action)>,
     ) -> Result<Matcher, RulePackError> {
-        let (trie, slot_of) = trie.build();
+        let (trie, slot_of) = trie.build(labels);
         if trie.slots.len() > Slot::BASE as usize {
             return Err(RulePackError::new("the pack's trie is too large"));
         }
@@ -363,6 +364,64 @@ impl Trie {
     }
 }
 
+/// The terms of the trie's sequences, numbered as they come (from 1), and
+/// how many times each is used.
+#[derive(Debug, Default)]
+struct TermCounts {
+    numbers: FxHashMap<Box<str>, u32>,
+    uses: Vec<u32>,
+}
+
+impl TermCounts {
+    /// The number of `term`, a new one if it is new; counts a use.
+    fn number(&mut self, term: &str) -> u32 {
+        let number = match self.numbers.get(term) {
+            Some(&number) => number,
+            None => {
+                self.uses.push(0);
+                let number = self.uses.len() as u32;
+                self.numbers.insert(term.into(), number);
+                number
+            }
+        };
+        self.count(number);
+        number
+    }
+
+    /// Counts a use of the term numbered `number`.
+    fn count(&mut self, number: u32) {
+        if let Some(uses) = number
+            .checked_sub(1)
+            .and_then(|i| self.uses.get_mut(i as usize))
+        {
+            *uses += 1;
+        }
+    }
+
+    /// Interns the terms into `vocab`, the most used first (then in the
+    /// order they came): the vocabulary id of each term number. Used terms
+    /// are the frequent words of the text — those the n-gram tables learned
+    /// — so walks that start or go on from them read the first slots of
+    /// the root and of each node's children, a few cache lines.
+    fn intern(self, vocab: &mut Vocabulary) -> Vec<u32> {
+        let TermCounts { numbers, uses } = self;
+        let mut terms: Vec<(Box<str>, u32)> = numbers.into_iter().collect();
+        terms.sort_unstable_by_key(|&(_, number)| {
+            let used = number
+                .checked_sub(1)
+                .and_then(|i| uses.get(i as usize))
+                .copied()
+                .unwrap_or(0);
+            (std::cmp::Reverse(used), number)
+        });
+        let mut ids = vec![UNKNOWN; uses.len() + 1];
+        for (term, number) in terms {
+            ids[number as usize] = vocab.intern(&term);
+        }
+        ids
+    }
+}
+
 /// A trie under construction: nodes numbered as they come, edges in a map.
 #[derive(Debug)]
 struct TrieBuilder {
@@ -438,20 +497,22 @@ impl TrieBuilder {
         *slot - 1
     }
 
-    /// Lays the trie out as a double array, breadth first from the root;
-    /// also gives the slot each sequence ends at, by sequence number.
-    fn build(self) -> (Trie, Vec<u32>) {
+    /// Lays the trie out as a double array, breadth first from the root,
+    /// each term `t` inserted as `labels[t]` (its vocabulary id); also
+    /// gives the slot each sequence ends at, by sequence number.
+    fn build(self, labels: &[u32]) -> (Trie, Vec<u32>) {
         let nodes = self.sequence.len();
+        let label = |term: usize| labels.get(term).copied().unwrap_or(UNKNOWN);
         // The edge into each node, `(parent, id)`; the map goes before the
         // children are grouped, so the two are never held at once.
         let mut parent = vec![(0u32, 0u32); nodes];
-        for (id, &child) in self.root.iter().enumerate() {
+        for (term, &child) in self.root.iter().enumerate() {
             if child != 0 {
-                parent[child as usize] = (0, id as u32);
+                parent[child as usize] = (0, label(term));
             }
         }
         for (&key, &child) in &self.edges {
-            parent[child as usize] = ((key >> 32) as u32, key as u32);
+            parent[child as usize] = ((key >> 32) as u32, label(key as u32 as usize));
         }
         drop(self.edges);
         // The children of each node, `(id, child)`, grouped by parent in
@@ -597,9 +658,11 @@ impl Compiled {
         let scoring = Scoring::from_pack(&merged.scoring)?;
         let language = Language::compile(merged, scoring.negation_terms())?;
         let mut vocab = Vocabulary::default();
-        let mut intern = |term: &str| -> u32 { vocab.intern(term) };
+        // The trie's terms, numbered as they come: interned once all are
+        // known, the most used first.
+        let mut counts = TermCounts::default();
         let mut expander = Expander::new(&merged.lexicons, &language);
-        // The vocabulary id of each expander symbol, once interned.
+        // The term number of each expander symbol, once numbered.
         let mut symbol_ids: Vec<u32> = Vec::new();
         let emoticon_terms: FxHashSet<String> = language
             .emoticons()
@@ -658,7 +721,9 @@ impl Compiled {
                                 symbol_ids.resize(slot + 1, UNKNOWN);
                             }
                             if symbol_ids[slot] == UNKNOWN {
-                                symbol_ids[slot] = intern(expander.term(symbol));
+                                symbol_ids[slot] = counts.number(expander.term(symbol));
+                            } else {
+                                counts.count(symbol_ids[slot]);
                             }
                             symbol_ids[slot]
                         }));
@@ -716,7 +781,7 @@ impl Compiled {
                     };
                     let terms = ngram_terms(&language, &emoticon_terms, ngram).map_err(locate)?;
                     ids.clear();
-                    ids.extend(terms.iter().map(|t| intern(t)));
+                    ids.extend(terms.iter().map(|t| counts.number(t)));
                     let customer = src.output.is_customer();
                     let p = if customer {
                         customer_trie.insert(&ids)
@@ -768,14 +833,17 @@ impl Compiled {
             });
         }
 
+        // A term's id is its label in the trie: the root's children and the
+        // likely next terms of a node sit at small ids, close together.
+        let labels = counts.intern(&mut vocab);
         vocab.mark_negation_terms(&language);
         let shapes = ShapeLexicons::compile(merged, &mut vocab)?;
         for (word, first, second) in language.contractions() {
             vocab.add_contraction(word, first, second);
         }
 
-        let matcher = Matcher::build(trie, seq_actions, seq_learned)?;
-        let customer_tables = Matcher::build(customer_trie, Vec::new(), customer_learned)?;
+        let matcher = Matcher::build(trie, &labels, seq_actions, seq_learned)?;
+        let customer_tables = Matcher::build(customer_trie, &labels, Vec::new(), customer_learned)?;
 
         Ok(Compiled {
             name: merged.name.clone(),
@@ -1106,12 +1174,14 @@ mod tests {
                 let first = *want.entry(seq.clone()).or_insert(p);
                 proptest::prop_assert_eq!(first, p);
             }
-            let (trie, slot_of) = builder.build();
+            // Terms relabelled as they are laid out (as vocabulary ids).
+            let labels: Vec<u32> = (0..50).map(|t| 100 - t).collect();
+            let (trie, slot_of) = builder.build(&labels);
             // The slot a walk over `ids` ends at, if a sequence ends there.
             let walk = |ids: &[u32]| -> Option<u32> {
                 let mut node = 0;
                 for &id in ids {
-                    node = trie.step(node, id);
+                    node = trie.step(node, labels[id as usize]);
                     if node == 0 {
                         return None;
                     }
