@@ -76,7 +76,9 @@ pub(crate) struct LearnedEntry {
 ///
 /// - a whole pattern of a rule: a hit of rule `value`;
 /// - a segment of a gapped pattern: `value` is `plan << 8 | segment`;
-/// - an n-gram of a learned table: entry `value` of [`Compiled::entries`].
+/// - an n-gram of a learned table: entry `value` of [`Compiled::entries`];
+/// - in [`Matcher::action_of`] only, several actions: list `value` of
+///   [`Matcher::many`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Action(u32);
 
@@ -85,6 +87,7 @@ impl Action {
     const RULE: u32 = 0;
     const SEGMENT: u32 = 1 << 30;
     const LEARNED: u32 = 2 << 30;
+    const MANY: u32 = 3 << 30;
     /// Largest value an action holds.
     const MAX: u32 = (1 << 30) - 1;
     /// Largest plan index a segment action holds.
@@ -135,11 +138,16 @@ pub(crate) struct Compiled {
 #[derive(Debug, Default)]
 struct Matcher {
     trie: Trie,
-    /// `actions[action_start[s]..action_start[s + 1]]`: what the sequence
-    /// ending at slot `s` of the trie does when it matches — rule hits and
-    /// segments first, then learned entries in the order the tables list
-    /// them. A walk names a sequence by its slot: no look-up between.
-    action_start: Vec<u32>,
+    /// What the sequence ending at slot `s` of the trie does when it
+    /// matches (a walk names a sequence by its slot): nearly always one
+    /// action, read with the slot's one look-up; else [`Action::MANY`] and
+    /// the number of its list in `many` (0, an empty list, for a slot where
+    /// no sequence ends).
+    action_of: Vec<Action>,
+    /// `actions[many[i]..many[i + 1]]`: the actions of list `i` — rule hits
+    /// and segments first, then learned entries in the order the tables
+    /// list them.
+    many: Vec<u32>,
     actions: Vec<Action>,
 }
 
@@ -160,10 +168,25 @@ impl Matcher {
             *p = slot_of[*p as usize];
         }
         drop(slot_of);
-        let (action_start, actions) = group_actions(trie.slots.len(), rules, learned);
+        let (start, grouped) = group_actions(trie.slots.len(), rules, learned);
+        let mut action_of = vec![Action(Action::MANY); trie.slots.len()];
+        let mut many = vec![0, 0];
+        let mut actions = Vec::new();
+        for (s, ends) in start.windows(2).enumerate() {
+            match grouped.get(ends[0] as usize..ends[1] as usize) {
+                Some(&[action]) => action_of[s] = action,
+                Some(list @ [_, _, ..]) => {
+                    action_of[s] = Action(Action::MANY | (many.len() - 1) as u32);
+                    actions.extend_from_slice(list);
+                    many.push(actions.len() as u32);
+                }
+                _ => {}
+            }
+        }
         Ok(Matcher {
             trie,
-            action_start,
+            action_of,
+            many,
             actions,
         })
     }
@@ -223,15 +246,38 @@ impl Matcher {
             end,
         } in found
         {
-            let p = sequence as usize;
-            // One bounds check for both ends.
-            let Some(&[from, to]) = self.action_start.get(p..p + 2) else {
+            let Some(&action) = self.action_of.get(sequence as usize) else {
                 continue;
             };
-            let actions = self
-                .actions
-                .get(from as usize..to as usize)
-                .unwrap_or_default();
+            let actions = match action.0 & Action::KIND {
+                Action::RULE => {
+                    out.push(Hit {
+                        rule: action.value(),
+                        start,
+                        end,
+                    });
+                    continue;
+                }
+                Action::SEGMENT => {
+                    segments.push(SegmentHit {
+                        key: action.value(),
+                        start,
+                        end,
+                    });
+                    continue;
+                }
+                Action::LEARNED => std::slice::from_ref(&action),
+                _ => {
+                    let i = action.value() as usize;
+                    // One bounds check for both ends.
+                    let Some(&[from, to]) = self.many.get(i..i + 2) else {
+                        continue;
+                    };
+                    self.actions
+                        .get(from as usize..to as usize)
+                        .unwrap_or_default()
+                }
+            };
             for (i, &action) in actions.iter().enumerate() {
                 match action.0 & Action::KIND {
                     Action::RULE => out.push(Hit {
