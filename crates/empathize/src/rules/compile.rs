@@ -157,22 +157,19 @@ impl Matcher {
     fn build(
         trie: TrieBuilder,
         labels: &[u32],
-        mut rules: Vec<(u32, Action)>,
-        mut learned: Vec<(u32, Action)>,
+        rules: Vec<(u32, Action)>,
+        learned: Vec<(u32, Action)>,
     ) -> Result<Matcher, RulePackError> {
         let (trie, slot_of) = trie.build(labels);
         if trie.slots.len() > Slot::BASE as usize {
             return Err(RulePackError::new("the pack's trie is too large"));
         }
-        for (p, _) in rules.iter_mut().chain(&mut learned) {
-            *p = slot_of[*p as usize];
-        }
-        drop(slot_of);
-        let (start, grouped) = group_actions(trie.slots.len(), rules, learned);
+        let (start, grouped) = group_actions(slot_of.len(), rules, learned);
         let mut action_of = vec![Action(Action::MANY); trie.slots.len()];
         let mut many = vec![0, 0];
         let mut actions = Vec::new();
-        for (s, ends) in start.windows(2).enumerate() {
+        for (&s, ends) in slot_of.iter().zip(start.windows(2)) {
+            let s = s as usize;
             match grouped.get(ends[0] as usize..ends[1] as usize) {
                 Some(&[action]) => action_of[s] = action,
                 Some(list @ [_, _, ..]) => {
