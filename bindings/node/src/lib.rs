@@ -17,7 +17,6 @@ mod reference;
 mod tape;
 #[cfg(feature = "testing")]
 pub mod testing;
-mod texts;
 mod transport;
 
 use empathize as core;
@@ -28,7 +27,6 @@ use napi_derive::napi;
 use rayon::prelude::*;
 
 use crate::errors::{catch, run, Failure, Outcome};
-use crate::texts::Texts;
 use crate::transport::Encoded;
 
 /// Scores `texts` (against `customers`, one per text, when given) on all
@@ -36,29 +34,29 @@ use crate::transport::Encoded;
 /// report encoded by the worker that made it).
 fn score_many(
     analyzer: &core::Analyzer,
-    texts: &Texts,
-    customers: Option<&Texts>,
+    texts: &[String],
+    customers: Option<&[String]>,
     summary: bool,
 ) -> Outcome<Encoded> {
-    check_customers(texts.len(), customers.map(Texts::len))?;
+    check_customers(texts, customers)?;
     let n = texts.len();
-    let text = |i| texts.get(i);
     match (customers, summary) {
-        (None, false) => transport::encode_each(n, |i| analyzer.score(text(i))),
-        (Some(c), false) => transport::encode_each(n, |i| analyzer.score_reply(c.get(i), text(i))),
-        (None, true) => transport::encode_each(n, |i| analyzer.score_summary(text(i))),
+        (None, false) => transport::encode_each(n, |i| analyzer.score(&texts[i])),
+        (Some(c), false) => transport::encode_each(n, |i| analyzer.score_reply(&c[i], &texts[i])),
+        (None, true) => transport::encode_each(n, |i| analyzer.score_summary(&texts[i])),
         (Some(c), true) => {
-            transport::encode_each(n, |i| analyzer.score_reply_summary(c.get(i), text(i)))
+            transport::encode_each(n, |i| analyzer.score_reply_summary(&c[i], &texts[i]))
         }
     }
 }
 
-/// One customer message per text (given `texts` texts and `customers`
-/// customer messages, if any), or an error that says so.
-fn check_customers(texts: usize, customers: Option<usize>) -> Outcome<()> {
+/// One customer message per text, or an error that says so.
+fn check_customers(texts: &[String], customers: Option<&[String]>) -> Outcome<()> {
     match customers {
-        Some(customers) if customers != texts => Err(Failure::Value(format!(
-            "`customers` has {customers} entries but `texts` has {texts}: give one customer message per reply",
+        Some(customers) if customers.len() != texts.len() => Err(Failure::Value(format!(
+            "`customers` has {} entries but `texts` has {}: give one customer message per reply",
+            customers.len(),
+            texts.len()
         ))),
         _ => Ok(()),
     }
@@ -71,7 +69,7 @@ pub(crate) fn score_reports(
     texts: &[String],
     customers: Option<&[String]>,
 ) -> Outcome<Vec<core::MessageReport>> {
-    check_customers(texts.len(), customers.map(<[String]>::len))?;
+    check_customers(texts, customers)?;
     Ok(match customers {
         None => analyzer.score_batch(texts),
         Some(customers) => {
@@ -93,7 +91,7 @@ pub(crate) fn score_summaries(
     texts: &[String],
     customers: Option<&[String]>,
 ) -> Outcome<Vec<core::ReplySummary>> {
-    check_customers(texts.len(), customers.map(<[String]>::len))?;
+    check_customers(texts, customers)?;
     Ok(match customers {
         None => texts
             .par_iter()
@@ -240,10 +238,10 @@ impl Analyzer {
         options: Option<Unknown<'_>>,
     ) -> napi::Result<Unknown<'env>> {
         run(env, || {
-            let texts = texts::strings(env, texts, "texts")?;
+            let texts = args::strings(texts, "texts")?;
             let options = args::scoring_options(options, "scoreMany", Some("customers"))?;
-            let customers = texts::optional_strings(env, options.context, "customers")?;
-            let encoded = score_many(&self.inner, &texts, customers.as_ref(), options.summary)?;
+            let customers = args::optional_strings(options.context, "customers")?;
+            let encoded = score_many(&self.inner, &texts, customers.as_deref(), options.summary)?;
             transport::to_js(env, encoded)
         })
     }
@@ -258,9 +256,9 @@ impl Analyzer {
         options: Option<Unknown<'_>>,
     ) -> napi::Result<AsyncTask<ScoreMany>> {
         run(env, || {
-            let texts = texts::strings(env, texts, "texts")?;
+            let texts = args::strings(texts, "texts")?;
             let options = args::scoring_options(options, "scoreManyAsync", Some("customers"))?;
-            let customers = texts::optional_strings(env, options.context, "customers")?;
+            let customers = args::optional_strings(options.context, "customers")?;
             let mut task = ScoreMany::new(self.inner.clone(), texts, customers);
             task.summary = options.summary;
             Ok(AsyncTask::new(task))
@@ -323,8 +321,8 @@ impl Analyzer {
 /// `scoreManyAsync`: scores and encodes on the pool, decodes on the JS thread.
 pub struct ScoreMany {
     analyzer: core::Analyzer,
-    texts: Texts,
-    customers: Option<Texts>,
+    texts: Vec<String>,
+    customers: Option<Vec<String>>,
     /// Summaries instead of full reports.
     summary: bool,
     /// Test builds: panic inside the task (on a pool worker when true).
@@ -333,7 +331,7 @@ pub struct ScoreMany {
 }
 
 impl ScoreMany {
-    fn new(analyzer: core::Analyzer, texts: Texts, customers: Option<Texts>) -> Self {
+    fn new(analyzer: core::Analyzer, texts: Vec<String>, customers: Option<Vec<String>>) -> Self {
         ScoreMany {
             analyzer,
             texts,
@@ -359,7 +357,7 @@ impl<'task> ScopedTask<'task> for ScoreMany {
             if let Some(in_pool) = inject {
                 testing::injected_panic(in_pool);
             }
-            score_many(&self.analyzer, &texts, customers.as_ref(), self.summary)
+            score_many(&self.analyzer, &texts, customers.as_deref(), self.summary)
         }))
     }
 

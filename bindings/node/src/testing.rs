@@ -122,8 +122,7 @@ pub fn test_panic_async(
     in_pool: Option<bool>,
 ) -> napi::Result<AsyncTask<ScoreMany>> {
     run(env, || {
-        let texts = crate::texts::strings(env, texts, "texts")?;
-        let mut task = ScoreMany::new(core::Analyzer::new(), texts, None);
+        let mut task = ScoreMany::new(core::Analyzer::new(), args::strings(texts, "texts")?, None);
         task.injected_panic = Some(in_pool.unwrap_or(false));
         Ok(AsyncTask::new(task))
     })
@@ -245,23 +244,5 @@ pub fn decode_args<'env>(
             crate::transport::encode_batch(&score_reports(&analyzer.inner, &texts, None)?)?
         };
         crate::transport::decode_args(env, encoded)
-    })
-}
-
-/// Reads `texts` as `scoreMany` does (in chunks), or one by one as before
-/// (`oneByOne`), for the benchmarks: the bytes of the texts read.
-#[napi(js_name = "_benchReadTexts")]
-pub fn bench_read_texts(
-    env: &Env,
-    #[napi(ts_arg_type = "Array<string>")] texts: Unknown<'_>,
-    one_by_one: Option<bool>,
-) -> napi::Result<f64> {
-    run(env, || {
-        let texts = if one_by_one.unwrap_or(false) {
-            crate::texts::Texts::from_strings(args::strings(texts, "texts")?)
-        } else {
-            crate::texts::strings(env, texts, "texts")?
-        };
-        Ok((0..texts.len()).map(|i| texts.get(i).len()).sum::<usize>() as f64)
     })
 }
