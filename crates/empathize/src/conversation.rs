@@ -328,7 +328,9 @@ impl Analyzer {
                             .emotions
                             .disappointment
                             .max(prev.emotions.disappointment);
-                        context.complaint = context.emotions.complain();
+                        // A complaint of either turn (a rule's, which the
+                        // emotions may not show) stands for the reply.
+                        context.complaint |= prev.complaint || context.emotions.complain();
                     }
                     latest = Some(context);
                     reports.push(TurnReport {

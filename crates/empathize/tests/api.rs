@@ -657,3 +657,24 @@ fn mask_learned_and_skip_masked_are_checked_with_their_line() {
     assert!(err.to_string().contains("skip_masked"), "{err}");
     assert_eq!(err.line(), Some(4), "{err}");
 }
+
+#[test]
+fn a_flat_complaint_stays_the_context_of_the_reply_after_a_second_customer_turn() {
+    // The complaint is a rule's ("billed twice"): the emotions the tables
+    // read show none, and merging the second turn must not lose it.
+    let turns = [
+        empathize::Turn::customer("Hi, my card was billed twice for the March renewal."),
+        empathize::Turn::customer("Order 5521."),
+        empathize::Turn::agent("Please send us the last four digits of the card."),
+    ];
+    let analyzer = Analyzer::new();
+    let first = analyzer.analyze_customer(&turns[0].text);
+    assert!(first.complaint && first.distress_level == 1, "{first:?}");
+    let second = analyzer.analyze_customer(&turns[1].text);
+    assert!(!second.complaint, "{second:?}");
+    let report = analyzer.analyze_conversation(&turns);
+    let reply = report.turns[2].reply.as_ref().expect("agent turn");
+    let context = reply.context.as_ref().expect("customer context");
+    assert!(context.complaint, "{context:?}");
+    assert_eq!(context.distress_level, 1);
+}
