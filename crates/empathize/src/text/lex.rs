@@ -728,6 +728,21 @@ fn lex_once(
     !sink.overflow
 }
 
+/// Whether a token of `kind` is content: a word or a number, not a mark,
+/// link, handle, tag, emoji or symbol.
+fn is_content(kind: TokenKind) -> bool {
+    !matches!(
+        kind,
+        TokenKind::Punct
+            | TokenKind::Mention
+            | TokenKind::Hashtag
+            | TokenKind::Url
+            | TokenKind::Emoji
+            | TokenKind::Emoticon
+            | TokenKind::Symbol
+    )
+}
+
 /// Lexing as the scanner's [`Sink`]: each final token becomes its terms,
 /// with sentence spans and negation scope, in the scanner's walk.
 struct Lexer<'a> {
@@ -815,16 +830,7 @@ impl Sink for Lexer<'_> {
                 current.question = true;
             }
         }
-        let content = !matches!(
-            tok.kind,
-            TokenKind::Punct
-                | TokenKind::Mention
-                | TokenKind::Hashtag
-                | TokenKind::Url
-                | TokenKind::Emoji
-                | TokenKind::Emoticon
-                | TokenKind::Symbol
-        );
+        let content = is_content(tok.kind);
         for &id in &ids[..count] {
             self.push_term(index, id, self.vocabulary.flags(id), content);
         }
@@ -1172,17 +1178,7 @@ mod tests {
             .map(|s| {
                 (s.first_term..s.end_term)
                     .find(|&k| {
-                        let kind = lexed.tokens[lexed.terms[k as usize].token as usize].kind;
-                        !matches!(
-                            kind,
-                            TokenKind::Punct
-                                | TokenKind::Mention
-                                | TokenKind::Hashtag
-                                | TokenKind::Url
-                                | TokenKind::Emoji
-                                | TokenKind::Emoticon
-                                | TokenKind::Symbol
-                        )
+                        is_content(lexed.tokens[lexed.terms[k as usize].token as usize].kind)
                     })
                     .unwrap_or(u32::MAX)
             })
