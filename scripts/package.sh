@@ -85,20 +85,20 @@ npm_pack() { # npm_pack DIR: packs DIR into dist/
 build_npm_packages() {
   local main=$STAGE/npm/empathize platform_dir=$STAGE/npm/$NPM_PLATFORM
   mkdir -p "$main"
-  cp bindings/node/{package.json,index.js,native.js,index.d.ts,README.md} LICENSE-MIT LICENSE-APACHE NOTICE "$main/"
+  cp bindings/node/{package.json,index.js,native.js,index.d.ts,README.md} LICENSE-MIT LICENSE-APACHE NOTICE THIRD-PARTY-LICENSES.txt "$main/"
   # The platform package, as `napi create-npm-dirs` lays it out (napi only
   # writes inside the package directory: bindings/node/npm, gitignored).
   rm -rf bindings/node/npm
   (cd bindings/node && npx napi create-npm-dirs --npm-dir npm)
   mv "bindings/node/npm/$NPM_PLATFORM" "$platform_dir"
   rm -rf bindings/node/npm
-  cp "$node_binary" LICENSE-MIT LICENSE-APACHE NOTICE "$platform_dir/"
+  cp "$node_binary" LICENSE-MIT LICENSE-APACHE NOTICE THIRD-PARTY-LICENSES.txt "$platform_dir/"
   node - "$main/package.json" "$platform_dir/package.json" <<'JS'
 const fs = require('fs')
 const [mainPath, platformPath] = process.argv.slice(2)
 const main = JSON.parse(fs.readFileSync(mainPath, 'utf8'))
 const platform = JSON.parse(fs.readFileSync(platformPath, 'utf8'))
-platform.files = [...platform.files, 'LICENSE-MIT', 'LICENSE-APACHE', 'NOTICE']
+platform.files = [...platform.files, 'LICENSE-MIT', 'LICENSE-APACHE', 'NOTICE', 'THIRD-PARTY-LICENSES.txt']
 platform.engines = main.engines
 // What a user installs: only the packed files matter, not the build setup.
 main.optionalDependencies = { [platform.name]: platform.version }
@@ -117,7 +117,7 @@ timed "cli" "${NICE[@]}" cargo zigbuild --quiet --release --locked -p empathize-
   --target-dir target/package-cli
 cli_name=empathize-$VERSION-$TARGET
 mkdir -p "$STAGE/$cli_name"
-cp "target/package-cli/$TARGET/release/empathize" LICENSE-MIT LICENSE-APACHE NOTICE README.md "$STAGE/$cli_name/"
+cp "target/package-cli/$TARGET/release/empathize" LICENSE-MIT LICENSE-APACHE NOTICE THIRD-PARTY-LICENSES.txt README.md "$STAGE/$cli_name/"
 tar -C "$STAGE" -czf "$DIST/$cli_name.tar.gz" "$cli_name"
 
 # --- Summary ------------------------------------------------------------------------

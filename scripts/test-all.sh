@@ -44,12 +44,15 @@ cargo_doc() {
 # --- Lint: Rust ---------------------------------------------------------------
 # Before the suites, so that findings show first. The Python checks need the
 # venv and run in the Python step.
-say "Lint: cargo fmt --check, cargo clippy -D warnings, cargo doc -D warnings"
+say "Lint: cargo fmt --check, cargo clippy -D warnings, cargo doc -D warnings, third-party licences"
 lint_check "cargo fmt --check" cargo fmt --all -- --check
 # With the bindings' `testing` feature, so that their test hooks are linted too.
 lint_check "cargo clippy -D warnings" cargo clippy --workspace --all-targets \
   --features empathize-python/testing,empathize-node/testing -- -D warnings
 lint_check "cargo doc -D warnings" cargo_doc
+# The licences of the crates linked into what ships (package.sh puts the
+# file into every artifact): stale when a dependency changed without it.
+lint_check "third-party licences current" python3 scripts/third_party_licenses.py --check
 
 # --- Rust -------------------------------------------------------------------
 say "Rust: cargo test"
@@ -71,7 +74,7 @@ fi
 say "Lint: ruff check, ruff format --check"
 # Configured in bindings/python/pyproject.toml (the generated _reports.py is
 # kept as generated).
-PY_SOURCES=(bindings/python/python bindings/python/tests bindings/python/bench bindings/python/build-backend)
+PY_SOURCES=(bindings/python/python bindings/python/tests bindings/python/bench bindings/python/build-backend scripts/third_party_licenses.py)
 lint_check "ruff check" .venv/bin/ruff check "${PY_SOURCES[@]}"
 lint_check "ruff format --check" .venv/bin/ruff format --check "${PY_SOURCES[@]}"
 say "Python: maturin build, pytest"

@@ -77,9 +77,10 @@ wheel_tag() {
 check "auditwheel show: manylinux_2_17_x86_64 (manylinux2014)" wheel_tag
 wheel_contents() {
   listing unzip -l "$wheel" && has "dist-info/licenses/LICENSE-MIT$" && has "dist-info/licenses/LICENSE-APACHE$" &&
-    has "dist-info/licenses/NOTICE$" && has "empathize/_native.abi3.so$"
+    has "dist-info/licenses/NOTICE$" && has "dist-info/licenses/THIRD-PARTY-LICENSES.txt$" &&
+    has "empathize/_native.abi3.so$"
 }
-check "the wheel carries LICENSE-MIT, LICENSE-APACHE, NOTICE" wheel_contents
+check "the wheel carries LICENSE-MIT, LICENSE-APACHE, NOTICE, THIRD-PARTY-LICENSES.txt" wheel_contents
 cat >"$WORK/smoke.py" <<'PY'
 import sys
 import empathize
@@ -107,9 +108,10 @@ check "fresh venv: pip install the wheel, smoke test" python_wheel
 # --- npm packages --------------------------------------------------------------------
 say "npm: $(basename "$npm_main") + $(basename "$npm_platform")"
 tarball_contents() {
-  listing tar -tzf "$npm_main" && has '^package/NOTICE$' && has '^package/LICENSE-MIT$' && has '^package/LICENSE-APACHE$' &&
+  listing tar -tzf "$npm_main" && has '^package/NOTICE$' && has '^package/THIRD-PARTY-LICENSES.txt$' && has '^package/LICENSE-MIT$' && has '^package/LICENSE-APACHE$' &&
     has '^package/index.js$' && has '^package/native.js$' && has '^package/index.d.ts$' && ! has '\.node$' || return 1
   listing tar -tzf "$npm_platform" && has '^package/empathize.linux-x64-gnu.node$' && has '^package/NOTICE$' &&
+    has '^package/THIRD-PARTY-LICENSES.txt$' &&
     has '^package/LICENSE-APACHE$' || return 1
   listing tar -xzOf "$npm_main" package/package.json && has '"empathize-linux-x64-gnu": "'"$VERSION"'"'
 }
@@ -156,7 +158,7 @@ say "CLI: $(basename "$cli")"
 cli_run() {
   tar -xzf "$cli" -C "$WORK" || return 1
   local dir=$WORK/empathize-$VERSION-x86_64-unknown-linux-gnu
-  ls "$dir" && [ -f "$dir/LICENSE-MIT" ] && [ -f "$dir/LICENSE-APACHE" ] && [ -f "$dir/NOTICE" ] && [ -f "$dir/README.md" ] || return 1
+  ls "$dir" && [ -f "$dir/LICENSE-MIT" ] && [ -f "$dir/LICENSE-APACHE" ] && [ -f "$dir/NOTICE" ] && [ -f "$dir/THIRD-PARTY-LICENSES.txt" ] && [ -f "$dir/README.md" ] || return 1
   listing file "$dir/empathize" && has ', stripped$' || return 1
   local newest
   newest=$(objdump -T "$dir/empathize" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
@@ -173,7 +175,8 @@ check "untar, stripped, glibc <= 2.17, empathize score conversations.jsonl" cli_
 say "sdist without cargo: $(basename "$sdist")"
 sdist_contents() {
   listing tar -tzf "$sdist" && has 'build-backend/empathize_build.py$' && has "^empathize-$VERSION/LICENSE-MIT$" &&
-    has "^empathize-$VERSION/LICENSE-APACHE$" && has "^empathize-$VERSION/NOTICE$"
+    has "^empathize-$VERSION/LICENSE-APACHE$" && has "^empathize-$VERSION/NOTICE$" &&
+    has "^empathize-$VERSION/THIRD-PARTY-LICENSES.txt$"
 }
 check "the sdist carries the build backend and the licences" sdist_contents
 sdist_no_cargo() {

@@ -28,7 +28,7 @@ describe('package.json', () => {
     assert.equal(pkg.exports['.'].require, './index.js')
     assert.equal(pkg.exports['.'].import, './index.js')
     assert.equal(pkg.exports['.'].types, './index.d.ts')
-    for (const file of ['index.js', 'native.js', 'index.d.ts', '*.node', 'LICENSE-MIT', 'LICENSE-APACHE', 'NOTICE']) {
+    for (const file of ['index.js', 'native.js', 'index.d.ts', '*.node', 'LICENSE-MIT', 'LICENSE-APACHE', 'NOTICE', 'THIRD-PARTY-LICENSES.txt']) {
       assert.ok(pkg.files.includes(file), `files lists ${file}`)
     }
   })
