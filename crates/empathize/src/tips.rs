@@ -16,7 +16,7 @@ tips! {
     ACKNOWLEDGE_BEFORE_POLICY = "acknowledge_before_policy":
         "Acknowledge the problem before explaining the policy.";
     OFFER_ALTERNATIVE = "offer_alternative":
-        "Say what you can do: offer an alternative or options along with the no.";
+        "Say what you can do: a fix, an alternative or options, even when the answer is no.";
     CONFIRM_RESOLUTION = "confirm_resolution":
         "Check that the fix worked: ask the customer to confirm, or say when you will check back.";
     APOLOGIZE_SINCERELY = "apologize_sincerely":
