@@ -67,7 +67,9 @@ pub(crate) fn for_reply(f: &ReplyFacts<'_>) -> Vec<Tip> {
     if f.policy_first {
         tips.push(ACKNOWLEDGE_BEFORE_POLICY);
     }
-    let no_way_forward = !has(Dimension::Options) && !has(Dimension::Ownership);
+    // Options, taking it on, or a promise to come back with news.
+    let no_way_forward =
+        !has(Dimension::Options) && !has(Dimension::Ownership) && !has(Dimension::FollowUp);
     if flag(Flag::RefusalWithoutAlternative)
         || (f.ctx.is_some_and(|c| c.complaint) && no_way_forward)
     {
