@@ -32,7 +32,7 @@ exports.analyzeCustomer = (text) => analyzer().analyzeCustomer(text)
 exports.analyzeConversation = (turns) => analyzer().analyzeConversation(turns)
 exports.tokenize = (text) => analyzer().tokenize(text)
 // Test and bench hooks, present only in builds with the `testing` feature.
-for (const hook of ['_benchManyStage', '_benchNative', '_benchStage', '_decodeArgs', '_referenceJson', '_scoreManyInSegments', '_testPanic', '_testPanicAsync']) {
+for (const hook of ['_benchManyStage', '_benchNative', '_benchReadTexts', '_benchStage', '_decodeArgs', '_readTexts', '_referenceJson', '_scoreManyInSegments', '_testPanic', '_testPanicAsync']) {
   if (native[hook]) exports[hook] = native[hook]
 }
 

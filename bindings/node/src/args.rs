@@ -86,7 +86,7 @@ fn wrong_type(value: &Unknown<'_>, what: impl FnOnce() -> String, expected: &str
     }
 }
 
-fn is_nullish(value: &Unknown<'_>) -> Outcome<bool> {
+pub(crate) fn is_nullish(value: &Unknown<'_>) -> Outcome<bool> {
     Ok(matches!(
         value.get_type()?,
         ValueType::Undefined | ValueType::Null
@@ -115,7 +115,11 @@ pub(crate) fn optional_string(
     }
 }
 
-fn array<'env>(value: Unknown<'env>, what: &str, expected: &str) -> Outcome<Array<'env>> {
+pub(crate) fn array<'env>(
+    value: Unknown<'env>,
+    what: &str,
+    expected: &str,
+) -> Outcome<Array<'env>> {
     if value.get_type()? == ValueType::Object && value.is_array()? {
         Ok(Array::from_unknown(value)?)
     } else {
@@ -131,7 +135,8 @@ fn element<'env>(array: &Array<'env>, index: u32) -> Outcome<Unknown<'env>> {
     }
 }
 
-/// An array of strings.
+/// An array of strings, read element by element (a batch's texts are read
+/// by `texts::strings`).
 pub(crate) fn strings(value: Unknown<'_>, what: &str) -> Outcome<Vec<String>> {
     let list = array(value, what, "an array of strings")?;
     let mut out = Vec::with_capacity(list.len() as usize);

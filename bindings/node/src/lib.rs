@@ -17,6 +17,7 @@ mod reference;
 mod tape;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod texts;
 mod transport;
 
 use empathize as core;
@@ -27,6 +28,7 @@ use napi_derive::napi;
 use rayon::prelude::*;
 
 use crate::errors::{catch, run, Failure, Outcome};
+use crate::texts::Texts;
 use crate::transport::Encoded;
 
 /// Scores `texts` (against `customers`, one per text, when given) on all
@@ -34,29 +36,29 @@ use crate::transport::Encoded;
 /// report encoded by the worker that made it).
 fn score_many(
     analyzer: &core::Analyzer,
-    texts: &[String],
-    customers: Option<&[String]>,
+    texts: &Texts,
+    customers: Option<&Texts>,
     summary: bool,
 ) -> Outcome<Encoded> {
-    check_customers(texts, customers)?;
+    check_customers(texts.len(), customers.map(Texts::len))?;
     let n = texts.len();
+    let text = |i| texts.get(i);
     match (customers, summary) {
-        (None, false) => transport::encode_each(n, |i| analyzer.score(&texts[i])),
-        (Some(c), false) => transport::encode_each(n, |i| analyzer.score_reply(&c[i], &texts[i])),
-        (None, true) => transport::encode_each(n, |i| analyzer.score_summary(&texts[i])),
+        (None, false) => transport::encode_each(n, |i| analyzer.score(text(i))),
+        (Some(c), false) => transport::encode_each(n, |i| analyzer.score_reply(c.get(i), text(i))),
+        (None, true) => transport::encode_each(n, |i| analyzer.score_summary(text(i))),
         (Some(c), true) => {
-            transport::encode_each(n, |i| analyzer.score_reply_summary(&c[i], &texts[i]))
+            transport::encode_each(n, |i| analyzer.score_reply_summary(c.get(i), text(i)))
         }
     }
 }
 
-/// One customer message per text, or an error that says so.
-fn check_customers(texts: &[String], customers: Option<&[String]>) -> Outcome<()> {
+/// One customer message per text (given `texts` texts and `customers`
+/// customer messages, if any), or an error that says so.
+fn check_customers(texts: usize, customers: Option<usize>) -> Outcome<()> {
     match customers {
-        Some(customers) if customers.len() != texts.len() => Err(Failure::Value(format!(
-            "`customers` has {} entries but `texts` has {}: give one customer message per reply",
-            customers.len(),
-            texts.len()
+        Some(customers) if customers != texts => Err(Failure::Value(format!(
+            "`customers` has {customers} entries but `texts` has {texts}: give one customer message per reply",
         ))),
         _ => Ok(()),
     }
@@ -69,7 +71,7 @@ pub(crate) fn score_reports(
     texts: &[String],
     customers: Option<&[String]>,
 ) -> Outcome<Vec<core::MessageReport>> {
-    check_customers(texts, customers)?;
+    check_customers(texts.len(), customers.map(<[String]>::len))?;
     Ok(match customers {
         None => analyzer.score_batch(texts),
         Some(customers) => {
@@ -91,7 +93,7 @@ pub(crate) fn score_summaries(
     texts: &[String],
     customers: Option<&[String]>,
 ) -> Outcome<Vec<core::ReplySummary>> {
-    check_customers(texts, customers)?;
+    check_customers(texts.len(), customers.map(<[String]>::len))?;
     Ok(match customers {
         None => texts
             .par_iter()
@@ -238,10 +240,10 @@ impl Analyzer {
         options: Option<Unknown<'_>>,
     ) -> napi::Result<Unknown<'env>> {
         run(env, || {
-            let texts = args::strings(texts, "texts")?;
+            let texts = texts::strings(env, texts, "texts")?;
             let options = args::scoring_options(options, "scoreMany", Some("customers"))?;
-            let customers = args::optional_strings(options.context, "customers")?;
-            let encoded = score_many(&self.inner, &texts, customers.as_deref(), options.summary)?;
+            let customers = texts::optional_strings(env, options.context, "customers")?;
+            let encoded = score_many(&self.inner, &texts, customers.as_ref(), options.summary)?;
             transport::to_js(env, encoded)
         })
     }
@@ -256,9 +258,9 @@ impl Analyzer {
         options: Option<Unknown<'_>>,
     ) -> napi::Result<AsyncTask<ScoreMany>> {
         run(env, || {
-            let texts = args::strings(texts, "texts")?;
+            let texts = texts::strings(env, texts, "texts")?;
             let options = args::scoring_options(options, "scoreManyAsync", Some("customers"))?;
-            let customers = args::optional_strings(options.context, "customers")?;
+            let customers = texts::optional_strings(env, options.context, "customers")?;
             let mut task = ScoreMany::new(self.inner.clone(), texts, customers);
             task.summary = options.summary;
             Ok(AsyncTask::new(task))
@@ -321,8 +323,8 @@ impl Analyzer {
 /// `scoreManyAsync`: scores and encodes on the pool, decodes on the JS thread.
 pub struct ScoreMany {
     analyzer: core::Analyzer,
-    texts: Vec<String>,
-    customers: Option<Vec<String>>,
+    texts: Texts,
+    customers: Option<Texts>,
     /// Summaries instead of full reports.
     summary: bool,
     /// Test builds: panic inside the task (on a pool worker when true).
@@ -331,7 +333,7 @@ pub struct ScoreMany {
 }
 
 impl ScoreMany {
-    fn new(analyzer: core::Analyzer, texts: Vec<String>, customers: Option<Vec<String>>) -> Self {
+    fn new(analyzer: core::Analyzer, texts: Texts, customers: Option<Texts>) -> Self {
         ScoreMany {
             analyzer,
             texts,
@@ -357,7 +359,7 @@ impl<'task> ScopedTask<'task> for ScoreMany {
             if let Some(in_pool) = inject {
                 testing::injected_panic(in_pool);
             }
-            score_many(&self.analyzer, &texts, customers.as_deref(), self.summary)
+            score_many(&self.analyzer, &texts, customers.as_ref(), self.summary)
         }))
     }
 

@@ -122,7 +122,8 @@ pub fn test_panic_async(
     in_pool: Option<bool>,
 ) -> napi::Result<AsyncTask<ScoreMany>> {
     run(env, || {
-        let mut task = ScoreMany::new(core::Analyzer::new(), args::strings(texts, "texts")?, None);
+        let texts = crate::texts::strings(env, texts, "texts")?;
+        let mut task = ScoreMany::new(core::Analyzer::new(), texts, None);
         task.injected_panic = Some(in_pool.unwrap_or(false));
         Ok(AsyncTask::new(task))
     })
@@ -245,4 +246,46 @@ pub fn decode_args<'env>(
         };
         crate::transport::decode_args(env, encoded)
     })
+}
+
+/// Reads `texts` as `scoreMany` does (`texts.rs`), or one by one as
+/// before (`oneByOne`), for the benchmarks: the bytes of the texts read.
+#[napi(js_name = "_benchReadTexts")]
+pub fn bench_read_texts(
+    env: &Env,
+    #[napi(ts_arg_type = "Array<string>")] texts: Unknown<'_>,
+    one_by_one: Option<bool>,
+) -> napi::Result<f64> {
+    run(env, || {
+        let texts = read_texts(env, texts, one_by_one.unwrap_or(false))?;
+        Ok((0..texts.len()).map(|i| texts.get(i).len()).sum::<usize>() as f64)
+    })
+}
+
+/// The texts as `scoreMany` reads them (or one by one, `oneByOne`), back as
+/// JS strings: for the tests that compare the two readings.
+#[napi(js_name = "_readTexts")]
+pub fn read_texts_back(
+    env: &Env,
+    #[napi(ts_arg_type = "Array<string>")] texts: Unknown<'_>,
+    one_by_one: Option<bool>,
+) -> napi::Result<Vec<String>> {
+    run(env, || {
+        let texts = read_texts(env, texts, one_by_one.unwrap_or(false))?;
+        Ok((0..texts.len()).map(|i| texts.get(i).to_string()).collect())
+    })
+}
+
+fn read_texts(
+    env: &Env,
+    texts: Unknown<'_>,
+    one_by_one: bool,
+) -> Result<crate::texts::Texts, Failure> {
+    if one_by_one {
+        Ok(crate::texts::Texts::from_strings(args::strings(
+            texts, "texts",
+        )?))
+    } else {
+        crate::texts::strings(env, texts, "texts")
+    }
 }

@@ -118,6 +118,8 @@ impl Encoded {
 /// strings it knows.
 struct Decoder {
     decode: UnknownRef,
+    /// `gather` of `texts.js` (reads a batch's texts: `texts.rs`).
+    gather: UnknownRef,
     known_shapes: usize,
     known_statics: usize,
     /// A `Uint32Array` the first segment's ops are copied into at every call
@@ -150,8 +152,10 @@ fn decoder(env: &Env) -> Outcome<&'static mut Decoder> {
         return Ok(decoder);
     }
     let decode: Unknown<'_> = env.run_script(DECODER)?;
+    let gather: Unknown<'_> = env.run_script(crate::texts::GATHER)?;
     let decoder = Decoder {
         decode: decode.create_ref()?,
+        gather: gather.create_ref()?,
         known_shapes: 0,
         known_statics: 0,
         ops: None,
@@ -161,6 +165,11 @@ fn decoder(env: &Env) -> Outcome<&'static mut Decoder> {
     env.set_instance_data(decoder, (), |context| std::mem::forget(context.value))?;
     env.get_instance_data::<Decoder>()?
         .ok_or_else(|| Failure::Internal("the report decoder is not installed".into()))
+}
+
+/// The `gather` function of this environment (`texts.rs`).
+pub(crate) fn gather(env: &Env) -> Outcome<Unknown<'_>> {
+    Ok(decoder(env)?.gather.get_value(env)?)
 }
 
 /// Materializes encoded values as JS values (on the JS thread).
