@@ -78,6 +78,11 @@ export function checkReply(report, expect) {
         for (const t of want) if (!codes.includes(t)) fail(`missing tip ${t} (have ${JSON.stringify(codes)})`)
         break
       }
+      case 'tips_exclude': {
+        const codes = report.tips.map((t) => t.code)
+        for (const t of want) if (codes.includes(t)) fail(`unexpected tip ${t}`)
+        break
+      }
       case 'categories_include':
         for (const c of want) if (!counted.includes(c)) fail(`no counted match of ${c} (have ${JSON.stringify(counted)})`)
         break

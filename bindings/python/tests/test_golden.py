@@ -27,6 +27,7 @@ REPLY_KEYS = {
     "dimensions_min",
     "dimensions_max",
     "tips_include",
+    "tips_exclude",
     "categories_include",
     "categories_exclude",
     "negated_include",
@@ -112,6 +113,10 @@ def check_reply(report: empathize.MessageReport, expect: dict[str, Any]) -> list
             for t in want:
                 if t not in tips:
                     fail(f"missing tip {t} (have {tips})")
+        elif key == "tips_exclude":
+            for t in want:
+                if t in tips:
+                    fail(f"unexpected tip {t}")
         elif key == "categories_include":
             for c in want:
                 if c not in counted:

@@ -105,6 +105,13 @@ fn check_reply(report: &MessageReport, expect: &Value, failures: &mut Vec<String
                     }
                 }
             }
+            "tips_exclude" => {
+                for t in strs(want) {
+                    if report.has_tip(t) {
+                        fail(format!("unexpected tip {t}"));
+                    }
+                }
+            }
             "categories_include" => {
                 let have = counted();
                 for c in strs(want) {
