@@ -86,7 +86,7 @@ fn wrong_type(value: &Unknown<'_>, what: impl FnOnce() -> String, expected: &str
     }
 }
 
-pub(crate) fn is_nullish(value: &Unknown<'_>) -> Outcome<bool> {
+fn is_nullish(value: &Unknown<'_>) -> Outcome<bool> {
     Ok(matches!(
         value.get_type()?,
         ValueType::Undefined | ValueType::Null
@@ -109,10 +109,7 @@ pub(crate) fn optional_string(
     value: Option<Unknown<'_>>,
     what: impl FnOnce() -> String,
 ) -> Outcome<Option<String>> {
-    match value {
-        Some(v) if !is_nullish(&v)? => string(v, what).map(Some),
-        _ => Ok(None),
-    }
+    optional(value, |v| string(v, what))
 }
 
 pub(crate) fn array<'env>(
@@ -151,8 +148,16 @@ pub(crate) fn optional_strings(
     value: Option<Unknown<'_>>,
     what: &str,
 ) -> Outcome<Option<Vec<String>>> {
+    optional(value, |v| strings(v, what))
+}
+
+/// `read(value)`, or `None` when `value` is absent, `undefined` or `null`.
+pub(crate) fn optional<'env, T>(
+    value: Option<Unknown<'env>>,
+    read: impl FnOnce(Unknown<'env>) -> Outcome<T>,
+) -> Outcome<Option<T>> {
     match value {
-        Some(v) if !is_nullish(&v)? => strings(v, what).map(Some),
+        Some(v) if !is_nullish(&v)? => read(v).map(Some),
         _ => Ok(None),
     }
 }

@@ -121,10 +121,7 @@ pub(crate) fn optional_strings(
     value: Option<Unknown<'_>>,
     what: &str,
 ) -> Outcome<Option<Texts>> {
-    match value {
-        Some(v) if !args::is_nullish(&v)? => strings(env, v, what).map(Some),
-        _ => Ok(None),
-    }
+    args::optional(value, |v| strings(env, v, what))
 }
 
 fn element<'env>(array: &Array<'env>, index: u32) -> Outcome<Unknown<'env>> {
