@@ -1,7 +1,8 @@
-//! The README's sample outputs are true: every ```text block of README.md
-//! that starts with `$ empathize …` (or `$ cargo run … -p empathize-cli -- …`)
+//! The sample outputs of README.md and docs/rules.md are true: every ```text
+//! block that starts with `$ empathize …` (or `$ cargo run … -p empathize-cli -- …`)
 //! is run with the built `empathize` from the repository root, and its
-//! stdout must match the lines shown below the command.
+//! stdout must match the lines shown below the command. docs/rules.md's quote
+//! of the shipped distress table is checked against the table.
 //!
 //! Whitespace is normalized (runs of blanks are one space, lines trimmed,
 //! blank lines ignored). A line holding only `…` stands for any number of
@@ -20,10 +21,10 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// A sample in the README: the command line and the lines shown after it.
+/// A sample in a doc: the command line and the lines shown after it.
 #[derive(Debug)]
 struct Sample {
-    /// Line index (0-based) of the `$ …` line in README.md.
+    /// Line index (0-based) of the `$ …` line in its file.
     command_line: usize,
     command: String,
     shown: Vec<String>,
@@ -325,9 +326,7 @@ fn run(binary: &Path, args: &[String]) -> Result<Vec<String>, String> {
 
 #[test]
 fn readme_samples_show_the_true_output() {
-    let path = root().join("README.md");
-    let readme = std::fs::read_to_string(&path).expect("README.md");
-    let found = samples(&readme);
+    let found = check_samples("README.md");
     assert!(
         found.len() >= 2,
         "expected the explain sample and the main job's output in README.md, found {found:?}"
@@ -338,13 +337,70 @@ fn readme_samples_show_the_true_output() {
             .contains("score examples/data/conversations.jsonl")),
         "the main job's sample output is missing from README.md"
     );
+}
+
+#[test]
+fn rules_doc_samples_show_the_true_output() {
+    let found = check_samples("docs/rules.md");
+    assert!(
+        found
+            .iter()
+            .any(|s| s.command.starts_with("empathize explain")),
+        "expected the worked example of a learned table in docs/rules.md, found {found:?}"
+    );
+}
+
+/// docs/rules.md quotes the shipped distress table: every quoted line but
+/// the notes is a line of the table (`…` standing for any text), so a
+/// retrained table cannot leave the quote behind.
+#[test]
+fn rules_doc_quotes_the_shipped_distress_table() {
+    let doc = std::fs::read_to_string(root().join("docs/rules.md")).expect("docs/rules.md");
+    let table_path = "crates/empathize/packs/learned/goemotions-distress.toml";
+    let table = std::fs::read_to_string(root().join(table_path)).expect("the distress table");
+    let table_lines = normalized_lines(&table.lines().collect::<Vec<_>>());
+    let lines: Vec<&str> = doc.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.starts_with("# Learned weight table `goemotions-distress`"))
+        .expect("docs/rules.md quotes the distress table");
+    let quote = lines[first..].iter().take_while(|l| l.trim_end() != "```");
+    let mut wrong = Vec::new();
+    for line in quote {
+        // A note is set off by two spaces and `#`; a commented-out key is an
+        // option the table does not use.
+        let quoted = normalize(line.split("  #").next().unwrap_or_default());
+        let commented_key = quoted
+            .strip_prefix("# ")
+            .is_some_and(|rest| rest.contains(" = "));
+        if quoted.is_empty() || quoted == ELLIPSIS || commented_key {
+            continue;
+        }
+        if !table_lines.iter().any(|t| line_matches(&quoted, t)) {
+            wrong.push(quoted);
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "docs/rules.md quotes lines that {table_path} does not hold (copy them from it):\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// Runs every sample of `file` (a path from the repository root) and checks
+/// its output, or rewrites the shown lines under `EMPATHIZE_BLESS`. Returns
+/// the samples found.
+fn check_samples(file: &str) -> Vec<Sample> {
+    let path = root().join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let found = samples(&text);
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_empathize"));
     let bless_mode = std::env::var_os("EMPATHIZE_BLESS").is_some_and(|v| v != "0" && !v.is_empty());
-    let mut lines: Vec<String> = readme.lines().map(str::to_string).collect();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let mut failures = Vec::new();
     // From the last sample up, so that rewriting keeps earlier indices.
     for sample in found.iter().rev() {
-        let args = cli_args(&sample.command).unwrap_or_else(|e| panic!("README.md: {e}"));
+        let args = cli_args(&sample.command).unwrap_or_else(|e| panic!("{file}: {e}"));
         let output = match run(&binary, &args) {
             Ok(o) => o,
             Err(e) => {
@@ -361,18 +417,18 @@ fn readme_samples_show_the_true_output() {
                 lines.splice(at..at + sample.shown.len(), rewritten);
             }
             (Err(e), false) => failures.push(format!(
-                "README.md line {}: `{}`: {e}",
+                "{file} line {}: `{}`: {e}",
                 sample.command_line + 1,
                 sample.command
             )),
         }
     }
     if bless_mode {
-        let mut text = lines.join("\n");
-        text.push('\n');
-        if text != readme {
-            std::fs::write(&path, text).expect("write README.md");
-            eprintln!("README.md: sample outputs rewritten (EMPATHIZE_BLESS)");
+        let mut rewritten = lines.join("\n");
+        rewritten.push('\n');
+        if rewritten != text {
+            std::fs::write(&path, rewritten).unwrap_or_else(|e| panic!("write {file}: {e}"));
+            eprintln!("{file}: sample outputs rewritten (EMPATHIZE_BLESS)");
         }
     }
     assert!(
@@ -380,6 +436,7 @@ fn readme_samples_show_the_true_output() {
         "{}\n\nIf the new output is right, run EMPATHIZE_BLESS=1 cargo test -p empathize-cli --test readme",
         failures.join("\n\n")
     );
+    found
 }
 
 #[test]
