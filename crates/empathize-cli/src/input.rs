@@ -375,12 +375,15 @@ impl Records {
         }
     }
 
+    /// CSV records, and a note for the user when the header has a column
+    /// that looks like it says who wrote each row but no option reads roles
+    /// (see [`role_hint`]).
     pub fn csv(
         reader: Box<dyn Read + Send>,
         source: &str,
         opts: &CsvOptions,
         crlf: bool,
-    ) -> Result<Records, String> {
+    ) -> Result<(Records, Option<String>), String> {
         let delimiter = if source.to_ascii_lowercase().ends_with(".tsv") {
             b'\t'
         } else {
@@ -425,7 +428,8 @@ impl Records {
             customer: need(&opts.customer_column, "--customer-column")?,
             agent: need(&opts.agent_column, "--agent-column")?,
         };
-        Ok(Records::Csv(Box::new(CsvRecords {
+        let hint = role_hint(&headers, opts, source);
+        let records = Records::Csv(Box::new(CsvRecords {
             reader,
             source: Arc::from(source),
             columns,
@@ -434,8 +438,49 @@ impl Records {
             pending: None,
             done: false,
             threads: None,
-        })))
+        }));
+        Ok((records, hint))
     }
+}
+
+/// Header names that usually say who wrote a row (compared lower-cased),
+/// the likeliest first: a flag such as `inbound` before an author id.
+const ROLE_LIKE_COLUMNS: &[&str] = &[
+    "role",
+    "speaker",
+    "sender",
+    "inbound",
+    "direction",
+    "party",
+    "participant",
+    "user_type",
+    "author",
+    "from",
+    "author_id",
+];
+
+/// Without `--role-column` (nor `--customer-column` or
+/// `--conversation-column`) every row is an agent reply: said once when the
+/// header has a column that looks like it holds roles, since customer rows
+/// scored as replies make a misleading table.
+fn role_hint(headers: &csv::StringRecord, opts: &CsvOptions, source: &str) -> Option<String> {
+    if opts.role_column.is_some()
+        || opts.customer_column.is_some()
+        || opts.conversation_column.is_some()
+    {
+        return None;
+    }
+    let column = ROLE_LIKE_COLUMNS.iter().find_map(|&like| {
+        headers
+            .iter()
+            .map(str::trim)
+            .find(|h| h.eq_ignore_ascii_case(like))
+    })?;
+    Some(format!(
+        "{source}: every row is scored as an agent reply; if column `{column}` says who \
+         wrote each row, pass --role-column {column} (and --role-map, e.g. \
+         'True=customer,False=agent')"
+    ))
 }
 
 impl CsvRecords {
@@ -736,6 +781,8 @@ pub struct Opened {
     pub counter: Arc<std::sync::atomic::AtomicU64>,
     /// The input holds nothing but whitespace.
     pub blank: bool,
+    /// Something the user should know about how the input is read.
+    pub note: Option<String>,
 }
 
 /// Opens one input as a record stream, with a byte counter for progress.
@@ -760,17 +807,19 @@ pub fn records(path: &str, format: InputFormat, csv_opts: &CsvOptions) -> Result
             size,
             counter,
             blank: true,
+            note: None,
         });
     }
-    let records = match detect(path, format, first) {
+    let (records, note) = match detect(path, format, first) {
         InputFormat::Csv => Records::csv(Box::new(buffered), source, csv_opts, crlf)?,
-        InputFormat::Lines => Records::lines(buffered, source),
-        _ => Records::jsonl(buffered, source),
+        InputFormat::Lines => (Records::lines(buffered, source), None),
+        _ => (Records::jsonl(buffered, source), None),
     };
     Ok(Opened {
         records,
         size,
         counter,
         blank: false,
+        note,
     })
 }

@@ -891,6 +891,9 @@ fn open_inputs(input: &InputArgs) -> Result<Inputs> {
         let opened_input =
             input::records(path, input.input_format, &csv_opts).map_err(|e| anyhow!(e))?;
         total_bytes += opened_input.size.unwrap_or(0);
+        if let Some(note) = opened_input.note.as_deref().filter(|_| !input.quiet) {
+            eprintln!("note: {note}");
+        }
         if opened_input.blank {
             no_records(input, path)?;
             continue;

@@ -360,12 +360,15 @@ fn reply_findings(flags: &[Flag], dimensions: &Dimensions, tips: &[Tip], s: Styl
     parts.join(" ")
 }
 
+/// `s` in at most `n` characters: its end is kept, since ids made from a
+/// file and a line (`data/replies.csv:12`) differ only there.
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
+    let count = s.chars().count();
+    if count <= n {
         s.to_string()
     } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
+        let mut t = String::from('…');
+        t.extend(s.chars().skip(count + 1 - n));
         t
     }
 }

@@ -181,6 +181,51 @@ fn csv_input_with_columns_and_conversations() {
     assert_eq!(lines[0]["report"]["agents"][0]["agent_id"], "ana");
 }
 
+/// A CSV whose header has a column that looks like roles, read without
+/// `--role-column`, scores every row as a reply: the run says so once (not
+/// under `--quiet`, not when roles are read). Long ids keep their end, where
+/// an id made from the file and the line differs.
+#[test]
+fn csv_with_a_role_like_column_but_no_role_option_gets_a_note() {
+    let csv = "tweet_id,author_id,inbound,text\n1,115,True,My parcel is lost\n2,Acme,False,Sorry to hear that!\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("a-rather-long-file-name-for-tweets.csv");
+    std::fs::write(&path, csv).expect("write");
+    let path = path.display().to_string();
+    let note = "every row is scored as an agent reply; if column `inbound` says who wrote each row, pass --role-column inbound";
+    let out = cmd().args(["score", &path]).output().expect("run");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches(note).count(), 1, "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for line in ["2", "3"] {
+        let end = format!("-for-tweets.csv:{line} ");
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with('…') && l.contains(&end)),
+            "{stdout}"
+        );
+    }
+    cmd()
+        .args(["score", "-q", &path])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("--role-column").not());
+    cmd()
+        .args([
+            "score",
+            "--role-column",
+            "inbound",
+            "--role-map",
+            "True=customer,False=agent",
+            &path,
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("every row is scored").not());
+}
+
 #[test]
 fn csv_missing_column_is_an_error() {
     let (_dir, path) = temp_file("x.csv", "a,b\n1,2\n");
