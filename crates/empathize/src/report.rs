@@ -144,9 +144,11 @@ named_enum! {
         NonApology => "non_apology",
         /// "Not my department".
         Deflection => "deflection",
-        /// Capitals and stacked exclamation marks.
+        /// Capitals, or stacked exclamation marks with capitals or in a
+        /// hostile reply.
         Shouting => "shouting",
-        /// A bare one-liner to someone who needed more.
+        /// A short reply that offers nothing (no courtesy, ownership, options
+        /// or follow-up) to someone who needed more.
         Curt => "curt",
     }
 }

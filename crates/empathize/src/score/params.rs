@@ -51,11 +51,13 @@ scoring_params! {
     complaint_floor = 0.35;
     /// Derived flag: a refusal with no alternative.
     refusal_without_alternative = -1.2;
-    /// Derived flag: a bare one-liner to an upset customer or with a refusal.
+    /// Derived flag: a short reply that offers nothing (no courtesy, no
+    /// ownership, options or follow-up) to an upset customer or with a refusal.
     curt = -1.2;
     /// A reply of at most this many words can be curt.
     curt_max_tokens = 10.0;
-    /// Derived flag: capitals and stacked exclamation marks.
+    /// Derived flag: capitals (most words, or two with stacked `!!`/`?!`),
+    /// or stacked marks in a hostile reply.
     shouting = -1.0;
     /// Policy cited before any acknowledgment.
     policy_before_acknowledgment = -0.5;

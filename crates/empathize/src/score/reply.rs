@@ -35,6 +35,29 @@ pub(crate) const EMPATHIC: [Dimension; 5] = [
     Dimension::Restatement,
 ];
 
+/// The dimensions that do something for the customer: a short reply that
+/// shows one of them is brief, not curt ("I'll chase the courier and let
+/// you know by 5pm.").
+const OFFERS_SOMETHING: [Dimension; 3] = [
+    Dimension::Ownership,
+    Dimension::Options,
+    Dimension::FollowUp,
+];
+
+/// The flags of a hostile reply: stacked exclamation marks stress the
+/// hostility ("Calm down!!"), where in a friendly reply they are warmth
+/// ("All sorted!! Have a great day!!"). Hollow filler is not hostile.
+const HOSTILE: [Flag; 8] = [
+    Flag::PolicyWall,
+    Flag::Refusal,
+    Flag::RefusalWithoutAlternative,
+    Flag::Blame,
+    Flag::Dismissive,
+    Flag::NonApology,
+    Flag::Deflection,
+    Flag::Curt,
+];
+
 /// Reusable buffers of the reply pipeline: what it reads before the report
 /// is assembled. One per thread (see [`Work`]).
 #[derive(Debug, Default)]
@@ -364,15 +387,18 @@ fn add_derived_flags(
     }
     let upset = ctx.is_some_and(|c| c.distress_level >= 1 || c.complaint);
     let courteous = reply.empathic || has(Dimension::Warmth) || has(Dimension::Appreciation);
+    let offers = OFFERS_SOMETHING.iter().any(|&d| has(d));
     if !flags.contains(&Flag::Curt)
         && lexed.words > 0
         && (lexed.words as f64) <= s.curt_max_tokens
         && !courteous
+        && !offers
         && (upset || flags.contains(&Flag::Refusal))
     {
         derive(Flag::Curt, s.curt, flags);
     }
-    if !flags.contains(&Flag::Shouting) && shouting(lexed, reply.text) {
+    let hostile = flags.iter().any(|f| HOSTILE.contains(f));
+    if !flags.contains(&Flag::Shouting) && shouting(lexed, reply.text, hostile) {
         derive(Flag::Shouting, s.shouting, flags);
     }
 }
@@ -416,8 +442,10 @@ fn add_context_terms(
     }
 }
 
-/// Most words in capitals, or stacked exclamation marks more than once.
-fn shouting(lexed: &Lexed, text: &str) -> bool {
+/// Capitals carry shouting: most words in capitals, or capitals with
+/// stacked marks (`!!`, `?!`). Stacked marks alone are enthusiasm, unless
+/// the reply is `hostile` (one of the [`HOSTILE`] flags).
+fn shouting(lexed: &Lexed, text: &str, hostile: bool) -> bool {
     let mut caps = 0;
     let mut emphatic = 0;
     for t in &lexed.tokens {
@@ -434,5 +462,5 @@ fn shouting(lexed: &Lexed, text: &str) -> bool {
             caps += 1;
         }
     }
-    (caps >= 3 && caps * 2 >= lexed.words) || emphatic >= 2 || (caps >= 2 && emphatic >= 1)
+    (caps >= 3 && caps * 2 >= lexed.words) || (emphatic >= 1 && (caps >= 2 || hostile))
 }
