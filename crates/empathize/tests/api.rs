@@ -678,3 +678,43 @@ fn a_flat_complaint_stays_the_context_of_the_reply_after_a_second_customer_turn(
     assert!(context.complaint, "{context:?}");
     assert_eq!(context.distress_level, 1);
 }
+
+#[test]
+fn an_unless_rule_gives_way_to_its_category_and_is_checked() {
+    let pack = |unless: &str| {
+        format!(
+            "[[rules]]\nid = \"policy_wall.test\"\ncategory = \"policy_wall\"\nweight = -1.0\n{unless}\npatterns = [\"zorbly says no\"]\n\n[[rules]]\nid = \"options.test\"\ncategory = \"options\"\nweight = 1.0\npatterns = [\"try the zorbly blue\"]\n"
+        )
+    };
+    let analyzer = |unless: &str| {
+        Analyzer::builder()
+            .extra_pack(pack(unless))
+            .build()
+            .expect("valid pack")
+    };
+    let walls = |a: &Analyzer, text: &str| a.score(text).flags.contains(&Flag::PolicyWall);
+    let giving_way = analyzer("unless = \"options\"");
+    assert!(walls(&giving_way, "Zorbly says no."));
+    assert!(!walls(
+        &giving_way,
+        "Zorbly says no, but try the zorbly blue."
+    ));
+    assert!(walls(
+        &analyzer(""),
+        "Zorbly says no, but try the zorbly blue."
+    ));
+    // Another category of the same side, named as a category.
+    for (unless, message) in [
+        ("unless = \"nonsense\"", "unknown category"),
+        ("unless = \"policy_wall\"", "another category"),
+        ("unless = \"anger\"", "same side"),
+    ] {
+        let err = Analyzer::builder()
+            .extra_pack(pack(unless))
+            .build()
+            .expect_err("invalid");
+        assert!(err.to_string().contains(message), "{err}");
+        assert_eq!(err.field(), Some("unless"), "{err}");
+        assert_eq!(err.line(), Some(5), "{err}");
+    }
+}

@@ -58,6 +58,9 @@ pub(crate) struct Conditions {
     /// Every hit of the rule hides the learned n-grams that touch its span
     /// (customer rules only; the hit's own conditions do not apply).
     pub mask_learned: bool,
+    /// A hit does not count when the message also has a hit of this
+    /// category: a refusal that offers an alternative is no policy wall.
+    pub unless: Option<Category>,
 }
 
 /// The customer context a rule needs in order to count.
@@ -104,6 +107,7 @@ pub(crate) struct RuleToml {
     #[serde(default = "yes")]
     own_story: bool,
     mask_learned: Option<Spanned<bool>>,
+    unless: Option<Spanned<String>>,
     epitome: Option<Spanned<String>>,
     strategy: Option<Spanned<String>>,
     description: Option<String>,
@@ -295,7 +299,32 @@ fn parse_conditions(fields: &Fields<'_>, toml: &RuleToml) -> Result<Conditions, 
         max_tokens: toml.max_tokens,
         own_story: toml.own_story,
         mask_learned: toml.mask_learned.as_ref().is_some_and(|m| *m.get_ref()),
+        unless: parse_unless(fields, toml)?,
     })
+}
+
+/// The category whose presence cancels a rule's hits: one of the same side
+/// (agent or customer) as the rule, and not its own.
+fn parse_unless(fields: &Fields<'_>, toml: &RuleToml) -> Result<Option<Category>, RulePackError> {
+    let Some(unless) = &toml.unless else {
+        return Ok(None);
+    };
+    let own = Category::from_name(toml.category.get_ref());
+    match Category::from_name(unless.get_ref()) {
+        None => Err(fields.error(
+            "unless",
+            unless,
+            format!("unknown category `{}`", unless.get_ref()),
+        )),
+        Some(c) if own.is_some_and(|own| own == c || own.is_customer() != c.is_customer()) => {
+            Err(fields.error(
+                "unless",
+                unless,
+                "`unless` names another category of the same side (agent or customer) as the rule",
+            ))
+        }
+        Some(c) => Ok(Some(c)),
+    }
 }
 
 /// `mechanism:level`, level 1 or 2.

@@ -158,10 +158,56 @@ pub(crate) fn select(
             contribution: 0.0,
         });
     }
+    give_way(compiled, lexed, kept, flagged);
     if side == Side::Agent {
         suppress_under_anti_patterns(compiled, lexed, kept, flagged);
     }
     diminishing_returns(compiled, decay, kept, order);
+}
+
+/// Drops the hits of `unless` rules whose category is present: "Sorry,
+/// but we can't deliver on Sundays. Would Saturday work instead?" takes
+/// nothing back. A positive hit that an anti-pattern without `unless`
+/// overlaps is not present ("but we can" in "but we can't deliver"):
+/// suppression, which runs after, will cancel it. Linear in the hits: the
+/// categories looked for are few, and overlaps are read off marked terms.
+fn give_way(compiled: &Compiled, lexed: &Lexed, kept: &mut Vec<Selected>, flagged: &mut Vec<bool>) {
+    let rule = |s: &Selected| &compiled.rules[s.hit.rule as usize];
+    let mut wanted: Vec<Category> = Vec::new();
+    for c in kept.iter().filter_map(|s| rule(s).conditions.unless) {
+        if !wanted.contains(&c) {
+            wanted.push(c);
+        }
+    }
+    // Most messages hit no `unless` rule: nothing to look for.
+    if wanted.is_empty() {
+        return;
+    }
+    flagged.clear();
+    flagged.resize(lexed.terms.len(), false);
+    let firm_flags = kept.iter().filter(|s| {
+        !s.negated
+            && matches!(rule(s).category, Category::Flag(_))
+            && rule(s).conditions.unless.is_none()
+    });
+    for s in firm_flags {
+        flagged[s.hit.start as usize..s.hit.end as usize].fill(true);
+    }
+    let mut present: Vec<Category> = Vec::new();
+    for s in kept.iter().filter(|s| !s.negated) {
+        let c = rule(s).category;
+        let hidden = matches!(c, Category::Dimension(_))
+            && flagged[s.hit.start as usize..s.hit.end as usize].contains(&true);
+        if wanted.contains(&c) && !present.contains(&c) && !hidden {
+            present.push(c);
+        }
+    }
+    kept.retain(|s| {
+        rule(s)
+            .conditions
+            .unless
+            .is_none_or(|c| !present.contains(&c))
+    });
 }
 
 /// Anti-patterns win over positive hits they overlap: "**sorry** you feel
