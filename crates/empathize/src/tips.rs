@@ -1,6 +1,7 @@
 //! Tips: what a reply or a conversation is missing, with stable codes.
 
 use crate::report::{Dimension, Flag, ReplyContext, Tip};
+use crate::score::OFFERS_SOMETHING;
 
 macro_rules! tips {
     ($($name:ident = $code:literal : $message:literal;)+) => {
@@ -68,8 +69,7 @@ pub(crate) fn for_reply(f: &ReplyFacts<'_>) -> Vec<Tip> {
         tips.push(ACKNOWLEDGE_BEFORE_POLICY);
     }
     // Options, taking it on, or a promise to come back with news.
-    let no_way_forward =
-        !has(Dimension::Options) && !has(Dimension::Ownership) && !has(Dimension::FollowUp);
+    let no_way_forward = !OFFERS_SOMETHING.iter().any(|&d| has(d));
     if flag(Flag::RefusalWithoutAlternative)
         || (f.ctx.is_some_and(|c| c.complaint) && no_way_forward)
     {

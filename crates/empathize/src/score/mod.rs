@@ -35,7 +35,7 @@ pub(crate) mod shapes;
 mod strategies;
 
 pub(crate) use customer::analyze_customer;
-pub(crate) use reply::{score_reply, score_reply_summary};
+pub(crate) use reply::{score_reply, score_reply_summary, OFFERS_SOMETHING};
 
 use std::sync::{Arc, OnceLock};
 

@@ -35,10 +35,11 @@ pub(crate) const EMPATHIC: [Dimension; 5] = [
     Dimension::Restatement,
 ];
 
-/// The dimensions that do something for the customer: a short reply that
-/// shows one of them is brief, not curt ("I'll chase the courier and let
-/// you know by 5pm.").
-const OFFERS_SOMETHING: [Dimension; 3] = [
+/// The dimensions that do something for the customer, a way forward: a
+/// short reply that shows one of them is brief, not curt ("I'll chase the
+/// courier and let you know by 5pm."), and a complaint answered with none
+/// of them gets the tip to offer one.
+pub(crate) const OFFERS_SOMETHING: [Dimension; 3] = [
     Dimension::Ownership,
     Dimension::Options,
     Dimension::FollowUp,
