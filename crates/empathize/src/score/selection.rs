@@ -183,22 +183,14 @@ fn give_way(compiled: &Compiled, lexed: &Lexed, kept: &mut Vec<Selected>, flagge
     if wanted.is_empty() {
         return;
     }
-    flagged.clear();
-    flagged.resize(lexed.terms.len(), false);
-    let firm_flags = kept.iter().filter(|s| {
-        !s.negated
-            && matches!(rule(s).category, Category::Flag(_))
-            && rule(s).conditions.unless.is_none()
+    mark_anti_patterns(compiled, lexed, kept, flagged, |r| {
+        r.conditions.unless.is_none()
     });
-    for s in firm_flags {
-        flagged[s.hit.start as usize..s.hit.end as usize].fill(true);
-    }
     let mut present: Vec<Category> = Vec::new();
     for s in kept.iter().filter(|s| !s.negated) {
         let c = rule(s).category;
-        let hidden = matches!(c, Category::Dimension(_))
-            && flagged[s.hit.start as usize..s.hit.end as usize].contains(&true);
-        if wanted.contains(&c) && !present.contains(&c) && !hidden {
+        if wanted.contains(&c) && !present.contains(&c) && !under_anti_pattern(compiled, flagged, s)
+        {
             present.push(c);
         }
     }
@@ -208,6 +200,34 @@ fn give_way(compiled: &Compiled, lexed: &Lexed, kept: &mut Vec<Selected>, flagge
             .unless
             .is_none_or(|c| !present.contains(&c))
     });
+}
+
+/// Marks in `flagged` (one entry per term) the terms of the counted
+/// anti-pattern hits whose rule passes `which`.
+fn mark_anti_patterns(
+    compiled: &Compiled,
+    lexed: &Lexed,
+    kept: &[Selected],
+    flagged: &mut Vec<bool>,
+    which: impl Fn(&Rule) -> bool,
+) {
+    flagged.clear();
+    flagged.resize(lexed.terms.len(), false);
+    for s in kept.iter().filter(|s| !s.negated) {
+        let rule = &compiled.rules[s.hit.rule as usize];
+        if matches!(rule.category, Category::Flag(_)) && which(rule) {
+            flagged[s.hit.start as usize..s.hit.end as usize].fill(true);
+        }
+    }
+}
+
+/// Whether `s` is a positive (dimension) hit overlapping a term that
+/// [`mark_anti_patterns`] marked.
+fn under_anti_pattern(compiled: &Compiled, flagged: &[bool], s: &Selected) -> bool {
+    matches!(
+        compiled.rules[s.hit.rule as usize].category,
+        Category::Dimension(_)
+    ) && flagged[s.hit.start as usize..s.hit.end as usize].contains(&true)
 }
 
 /// Anti-patterns win over positive hits they overlap: "**sorry** you feel
@@ -229,16 +249,9 @@ fn suppress_under_anti_patterns(
     if !kept.iter().any(is_flag) {
         return;
     }
-    flagged.clear();
-    flagged.resize(lexed.terms.len(), false);
-    for s in kept.iter().filter(|s| is_flag(s)) {
-        flagged[s.hit.start as usize..s.hit.end as usize].fill(true);
-    }
-    for s in kept {
-        let rule = &compiled.rules[s.hit.rule as usize];
-        if matches!(rule.category, Category::Dimension(_))
-            && flagged[s.hit.start as usize..s.hit.end as usize].contains(&true)
-        {
+    mark_anti_patterns(compiled, lexed, kept, flagged, |_| true);
+    for s in kept.iter_mut() {
+        if under_anti_pattern(compiled, flagged, s) {
             s.suppressed = true;
         }
     }
